@@ -1,0 +1,73 @@
+import type { Matrix } from '../matrix.js';
+import { assertShape } from '../validate.js';
+import { gemmInto } from './gemm.js';
+
+/**
+ * out ← AᵀA (`side: 'left'`, n×n, the default) or AAᵀ (`side: 'right'`, m×m), exactly symmetric
+ * (the lower triangle is copied from the upper one after the product).
+ *
+ * @example
+ * ```ts
+ * gramInto(fromRows([[1, 2], [3, 4]]), zeros(2, 2)).data;
+ * // Float64Array [10, 14, 14, 20]
+ * ```
+ */
+export function gramInto(a: Matrix, out: Matrix, side: 'left' | 'right' = 'left'): Matrix {
+  const n = side === 'left' ? a.cols : a.rows;
+  assertShape(out, n, n, 'gram', 'out');
+  gemmInto(a, a, out, side === 'left' ? { transA: true } : { transB: true });
+  const d = out.data;
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) d[i * n + j] = d[j * n + i]!;
+  return out;
+}
+
+/**
+ * AᵀA (`'left'`) or AAᵀ (`'right'`) as a new matrix.
+ *
+ * @example
+ * ```ts
+ * gram(fromRows([[1, 2]]), 'right').data;
+ * // Float64Array [5]
+ * ```
+ */
+export function gram(a: Matrix, side: 'left' | 'right' = 'left'): Matrix {
+  const n = side === 'left' ? a.cols : a.rows;
+  return gramInto(a, { rows: n, cols: n, data: new Float64Array(n * n) }, side);
+}
+
+/**
+ * out ← α·x·yᵀ (+ out when `accumulate`), a rank-one update.
+ *
+ * @example
+ * ```ts
+ * outerInto(new Float64Array([1, 2]), new Float64Array([3]), zeros(2, 1)).data;
+ * // Float64Array [3, 6]
+ * ```
+ */
+export function outerInto(x: Float64Array, y: Float64Array, out: Matrix, options: { alpha?: number; accumulate?: boolean } = {}): Matrix {
+  assertShape(out, x.length, y.length, 'outer', 'out');
+  const alpha = options.alpha ?? 1;
+  const acc = options.accumulate ?? false;
+  const n = y.length;
+  const d = out.data;
+  for (let i = 0; i < x.length; i++) {
+    const s = alpha * x[i]!;
+    const row = i * n;
+    if (acc) for (let j = 0; j < n; j++) d[row + j] += s * y[j]!;
+    else for (let j = 0; j < n; j++) d[row + j] = s * y[j]!;
+  }
+  return out;
+}
+
+/**
+ * x·yᵀ as a new matrix.
+ *
+ * @example
+ * ```ts
+ * outer(new Float64Array([1, 2]), new Float64Array([1, 1])).data;
+ * // Float64Array [1, 1, 2, 2]
+ * ```
+ */
+export function outer(x: Float64Array, y: Float64Array, alpha = 1): Matrix {
+  return outerInto(x, y, { rows: x.length, cols: y.length, data: new Float64Array(x.length * y.length) }, { alpha });
+}

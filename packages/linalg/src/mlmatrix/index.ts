@@ -1,0 +1,1 @@
+export { toMlMatrix, fromMlMatrix } from './convert.js';

@@ -1,0 +1,1 @@
+export { toNdarray, fromNdarray } from './convert.js';
