@@ -1,0 +1,98 @@
+import { DescentError } from '../errors.js';
+import type { Matrix } from '../matrix.js';
+import { assertMatrix } from '../validate.js';
+import { svd } from './svd.js';
+
+const EPS = 2 ** -52;
+
+/**
+ * Moore–Penrose pseudo-inverse A⁺ = V·S⁺·Uᵀ, where singular values at or below rcond·σ₀ are treated as
+ * zero (default rcond = max(m, n)·ε, as NumPy ≥ 2).
+ *
+ * @example
+ * ```ts
+ * pinv(fromRows([[2, 0], [0, 0]])).data;
+ * // Float64Array [0.5, 0, 0, 0]
+ * ```
+ */
+export function pinv(a: Matrix, options: { rcond?: number } = {}): Matrix {
+  const { rows: m, cols: n } = a;
+  const f = svd(a, { rcond: options.rcond ?? Math.max(m, n) * EPS });
+  const k = f.s.length;
+  const out = new Float64Array(n * m);
+  // A⁺[i, j] = Σ_r v[i, r] u[j, r] / s[r] over the kept singular values.
+  for (let r = 0; r < f.rank; r++) {
+    const inv = 1 / f.s[r]!;
+    for (let i = 0; i < n; i++) {
+      const vir = f.v.data[i * k + r]! * inv;
+      if (vir === 0) continue;
+      const row = i * m;
+      for (let j = 0; j < m; j++) out[row + j] += vir * f.u.data[j * k + r]!;
+    }
+  }
+  return { rows: n, cols: m, data: out };
+}
+
+/** The result of {@link lstsq}. */
+export interface LeastSquares<B> {
+  /** The minimum-norm minimiser of ‖A·x − b‖₂ (a vector, or n×r for a matrix of right-hand sides). */
+  readonly x: B;
+  /** Effective rank used (singular values above rcond·σ₀). */
+  readonly rank: number;
+  /** Singular values of A, descending. */
+  readonly singularValues: Float64Array;
+  /** Squared residual norm per right-hand side, when rank = n < m (as NumPy); empty otherwise. */
+  readonly residuals: Float64Array;
+}
+
+/**
+ * Least squares min ‖A·x − b‖₂ with the minimum-norm solution for rank-deficient A, via the SVD
+ * (NumPy's lstsq semantics; default rcond = max(m, n)·ε).
+ *
+ * @example
+ * ```ts
+ * lstsq(fromRows([[1], [1]]), new Float64Array([1, 3])).x;
+ * // Float64Array [2]
+ * ```
+ */
+export function lstsq<B extends Float64Array | Matrix>(a: Matrix, b: B, options: { rcond?: number } = {}): LeastSquares<B> {
+  assertMatrix(a, 'lstsq', 'A');
+  const { rows: m, cols: n } = a;
+  const isVec = b instanceof Float64Array;
+  const bm: Matrix = isVec ? { rows: (b as Float64Array).length, cols: 1, data: b as Float64Array } : (b as Matrix);
+  if (bm.rows !== m) throw new DescentError('SHAPE_MISMATCH', 'lstsq', `b has ${bm.rows} rows, A has ${m}`);
+  assertMatrix(bm, 'lstsq', 'b', { nonEmpty: false });
+  const rhs = bm.cols;
+  const f = svd(a, { rcond: options.rcond ?? Math.max(m, n) * EPS, check: false });
+  const k = f.s.length;
+  // x = V_r S_r⁻¹ U_rᵀ b.
+  const c = new Float64Array(f.rank * rhs);
+  for (let r = 0; r < f.rank; r++) {
+    for (let j = 0; j < m; j++) {
+      const u = f.u.data[j * k + r]!;
+      if (u === 0) continue;
+      for (let q = 0; q < rhs; q++) c[r * rhs + q] += u * bm.data[j * rhs + q]!;
+    }
+    const inv = 1 / f.s[r]!;
+    for (let q = 0; q < rhs; q++) c[r * rhs + q] *= inv;
+  }
+  const x = new Float64Array(n * rhs);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < f.rank; r++) {
+      const v = f.v.data[i * k + r]!;
+      for (let q = 0; q < rhs; q++) x[i * rhs + q] += v * c[r * rhs + q]!;
+    }
+  }
+  let residuals = new Float64Array(0);
+  if (f.rank === n && m > n) {
+    residuals = new Float64Array(rhs);
+    for (let j = 0; j < m; j++) {
+      for (let q = 0; q < rhs; q++) {
+        let t = -bm.data[j * rhs + q]!;
+        for (let i = 0; i < n; i++) t += a.data[j * n + i]! * x[i * rhs + q]!;
+        residuals[q] += t * t;
+      }
+    }
+  }
+  return { x: (isVec ? x : { rows: n, cols: rhs, data: x }) as B, rank: f.rank, singularValues: f.s, residuals };
+}

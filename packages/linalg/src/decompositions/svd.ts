@@ -1,0 +1,349 @@
+import { DescentError } from '../errors.js';
+import type { Matrix } from '../matrix.js';
+import { assertMatrix } from '../validate.js';
+import { hypot } from './hypot.js';
+
+/** A thin singular value decomposition A = U·diag(s)·Vᵀ. */
+export interface Svd {
+  /** m×k with orthonormal columns, k = min(m, n). */
+  readonly u: Matrix;
+  /** The k singular values, nonnegative and descending. */
+  readonly s: Float64Array;
+  /** n×k with orthonormal columns. */
+  readonly v: Matrix;
+  /** Number of singular values above `rcond · s[0]`. */
+  readonly rank: number;
+}
+
+/** Options of {@link svd}. */
+export interface SvdOptions {
+  /** Relative tolerance for the rank: σᵢ counts when σᵢ > rcond·σ₀. Default max(m, n)·ε (NumPy's matrix_rank). */
+  rcond?: number;
+  /** Skip the finiteness scan of the input (it costs O(mn)). Default true (check). */
+  check?: boolean;
+}
+
+const EPS = 2 ** -52;
+const TINY = 2 ** -966;
+const MAX_SWEEPS_PER_VALUE = 75;
+
+/**
+ * Thin SVD of any m×n matrix (tall, wide, square, rank-deficient) by Householder bidiagonalization and
+ * implicitly shifted QR (Golub–Kahan–Reinsch, as in LINPACK/JAMA). The working copies are stored
+ * column-major so every inner loop runs over contiguous memory; wide inputs are transposed first.
+ * Accuracy: ‖A − U S Vᵀ‖ ≈ ε‖A‖ and orthonormal factors to ≈ ε·k.
+ *
+ * @example
+ * ```ts
+ * const { s, rank } = svd(fromRows([[3, 0], [0, 4], [0, 0]]));
+ * [Array.from(s), rank];
+ * // [[4, 3], 2]
+ * ```
+ */
+export function svd(a: Matrix, options: SvdOptions = {}): Svd {
+  assertMatrix(a, 'svd', 'A', { finite: options.check ?? true });
+  const { rows, cols } = a;
+  const wide = rows < cols;
+  const m = wide ? cols : rows;
+  const n = wide ? rows : cols;
+  // Column-major copy of the tall matrix: col j of the tall matrix at w[j*m .. j*m+m).
+  // For tall A that is Aᵀ row-major; for wide A it is A itself row-major.
+  const w = new Float64Array(m * n);
+  if (wide) w.set(a.data);
+  else for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) w[j * m + i] = a.data[i * cols + j]!;
+  const { u, s, v } = svdTall(w, m, n);
+  // u: m×n column-major, v: n×n column-major (tall frame). Convert to row-major thin factors.
+  const k = n;
+  const uTall = { rows: m, cols: k, data: new Float64Array(m * k) };
+  const vTall = { rows: n, cols: k, data: new Float64Array(n * k) };
+  for (let j = 0; j < k; j++) {
+    for (let i = 0; i < m; i++) uTall.data[i * k + j] = u[j * m + i]!;
+    for (let i = 0; i < n; i++) vTall.data[i * k + j] = v[j * n + i]!;
+  }
+  const rcond = options.rcond ?? Math.max(rows, cols) * EPS;
+  if (!(rcond >= 0)) throw new DescentError('INVALID_CONFIG', 'svd', `rcond must be >= 0, got ${rcond}`);
+  let rank = 0;
+  const cutoff = rcond * (s[0] ?? 0);
+  for (let i = 0; i < k; i++) if (s[i]! > cutoff) rank++;
+  return wide ? { u: vTall, s, v: uTall, rank } : { u: uTall, s, v: vTall, rank };
+}
+
+/**
+ * The SVD of a tall m×n (m ≥ n) matrix given column-major in `A` (destroyed). Returns U (m×n) and
+ * V (n×n) column-major and s (n).
+ */
+function svdTall(A: Float64Array, m: number, n: number): { u: Float64Array; s: Float64Array; v: Float64Array } {
+  const nu = n;
+  const s = new Float64Array(Math.min(m + 1, n));
+  const U = new Float64Array(m * nu);
+  const V = new Float64Array(n * n);
+  const e = new Float64Array(n);
+  const work = new Float64Array(m);
+  const nct = Math.min(m - 1, n);
+  const nrt = Math.max(0, Math.min(n - 2, m));
+  // Reduce A to bidiagonal form, storing the diagonal in s and the super-diagonal in e.
+  for (let k = 0; k < Math.max(nct, nrt); k++) {
+    const ck = k * m;
+    if (k < nct) {
+      let sk = 0;
+      for (let i = k; i < m; i++) sk = hypot(sk, A[ck + i]!);
+      if (sk !== 0) {
+        if (A[ck + k]! < 0) sk = -sk;
+        const inv = 1 / sk;
+        for (let i = k; i < m; i++) A[ck + i] *= inv;
+        A[ck + k] += 1;
+      }
+      s[k] = -sk;
+    }
+    for (let j = k + 1; j < n; j++) {
+      const cj = j * m;
+      if (k < nct && s[k] !== 0) {
+        let t = 0;
+        for (let i = k; i < m; i++) t += A[ck + i]! * A[cj + i]!;
+        t = -t / A[ck + k]!;
+        for (let i = k; i < m; i++) A[cj + i] += t * A[ck + i]!;
+      }
+      e[j] = A[cj + k]!;
+    }
+    if (k < nct) for (let i = k; i < m; i++) U[k * m + i] = A[ck + i]!;
+    if (k < nrt) {
+      let ek = 0;
+      for (let i = k + 1; i < n; i++) ek = hypot(ek, e[i]!);
+      if (ek !== 0) {
+        if (e[k + 1]! < 0) ek = -ek;
+        const inv = 1 / ek;
+        for (let i = k + 1; i < n; i++) e[i] *= inv;
+        e[k + 1] += 1;
+      }
+      ek = -ek;
+      e[k] = ek;
+      if (k + 1 < m && ek !== 0) {
+        for (let i = k + 1; i < m; i++) work[i] = 0;
+        for (let j = k + 1; j < n; j++) {
+          const ej = e[j]!;
+          const cj = j * m;
+          for (let i = k + 1; i < m; i++) work[i] += ej * A[cj + i]!;
+        }
+        for (let j = k + 1; j < n; j++) {
+          const t = -e[j]! / e[k + 1]!;
+          const cj = j * m;
+          for (let i = k + 1; i < m; i++) A[cj + i] += t * work[i]!;
+        }
+      }
+      for (let i = k + 1; i < n; i++) V[k * n + i] = e[i]!;
+    }
+  }
+  let p = Math.min(n, m + 1);
+  if (nct < n) s[nct] = A[nct * m + nct]!;
+  if (m < p) s[p - 1] = 0;
+  if (nrt + 1 < p) e[nrt] = A[(p - 1) * m + nrt]!;
+  e[p - 1] = 0;
+  // Generate U.
+  for (let j = nct; j < nu; j++) {
+    U.fill(0, j * m, j * m + m);
+    U[j * m + j] = 1;
+  }
+  for (let k = nct - 1; k >= 0; k--) {
+    const ck = k * m;
+    if (s[k] !== 0) {
+      for (let j = k + 1; j < nu; j++) {
+        const cj = j * m;
+        let t = 0;
+        for (let i = k; i < m; i++) t += U[ck + i]! * U[cj + i]!;
+        t = -t / U[ck + k]!;
+        for (let i = k; i < m; i++) U[cj + i] += t * U[ck + i]!;
+      }
+      for (let i = k; i < m; i++) U[ck + i] = -U[ck + i]!;
+      U[ck + k] = 1 + U[ck + k]!;
+      for (let i = 0; i < k; i++) U[ck + i] = 0;
+    } else {
+      U.fill(0, ck, ck + m);
+      U[ck + k] = 1;
+    }
+  }
+  // Generate V.
+  for (let k = n - 1; k >= 0; k--) {
+    const ck = k * n;
+    if (k < nrt && e[k] !== 0) {
+      for (let j = k + 1; j < nu; j++) {
+        const cj = j * n;
+        let t = 0;
+        for (let i = k + 1; i < n; i++) t += V[ck + i]! * V[cj + i]!;
+        t = -t / V[ck + k + 1]!;
+        for (let i = k + 1; i < n; i++) V[cj + i] += t * V[ck + i]!;
+      }
+    }
+    V.fill(0, ck, ck + n);
+    V[ck + k] = 1;
+  }
+  // Implicit-shift QR on the bidiagonal matrix.
+  const pp = p - 1;
+  let iter = 0;
+  const maxIter = MAX_SWEEPS_PER_VALUE * Math.max(1, p);
+  let totalIter = 0;
+  while (p > 0) {
+    let k: number;
+    let kase: number;
+    for (k = p - 2; k >= -1; k--) {
+      if (k === -1) break;
+      if (Math.abs(e[k]!) <= TINY + EPS * (Math.abs(s[k]!) + Math.abs(s[k + 1]!))) {
+        e[k] = 0;
+        break;
+      }
+    }
+    if (k === p - 2) {
+      kase = 4;
+    } else {
+      let ks: number;
+      for (ks = p - 1; ks >= k; ks--) {
+        if (ks === k) break;
+        const t = (ks !== p ? Math.abs(e[ks]!) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]!) : 0);
+        if (Math.abs(s[ks]!) <= TINY + EPS * t) {
+          s[ks] = 0;
+          break;
+        }
+      }
+      if (ks === k) kase = 3;
+      else if (ks === p - 1) kase = 1;
+      else {
+        kase = 2;
+        k = ks;
+      }
+    }
+    k++;
+    if (kase === 1) {
+      // Deflate negligible s(p).
+      let f = e[p - 2]!;
+      e[p - 2] = 0;
+      for (let j = p - 2; j >= k; j--) {
+        let t = hypot(s[j]!, f);
+        const cs = s[j]! / t;
+        const sn = f / t;
+        s[j] = t;
+        if (j !== k) {
+          f = -sn * e[j - 1]!;
+          e[j - 1] = cs * e[j - 1]!;
+        }
+        const cj = j * n;
+        const cp = (p - 1) * n;
+        for (let i = 0; i < n; i++) {
+          t = cs * V[cj + i]! + sn * V[cp + i]!;
+          V[cp + i] = -sn * V[cj + i]! + cs * V[cp + i]!;
+          V[cj + i] = t;
+        }
+      }
+    } else if (kase === 2) {
+      // Split at negligible s(k).
+      let f = e[k - 1]!;
+      e[k - 1] = 0;
+      for (let j = k; j < p; j++) {
+        let t = hypot(s[j]!, f);
+        const cs = s[j]! / t;
+        const sn = f / t;
+        s[j] = t;
+        f = -sn * e[j]!;
+        e[j] = cs * e[j]!;
+        const cj = j * m;
+        const ck = (k - 1) * m;
+        for (let i = 0; i < m; i++) {
+          t = cs * U[cj + i]! + sn * U[ck + i]!;
+          U[ck + i] = -sn * U[cj + i]! + cs * U[ck + i]!;
+          U[cj + i] = t;
+        }
+      }
+    } else if (kase === 3) {
+      // One QR step with the Wilkinson-type shift.
+      if (++totalIter > maxIter) {
+        throw new DescentError('NOT_CONVERGED', 'svd', `QR iteration did not converge after ${totalIter} sweeps`);
+      }
+      const scale = Math.max(Math.abs(s[p - 1]!), Math.abs(s[p - 2]!), Math.abs(e[p - 2]!), Math.abs(s[k]!), Math.abs(e[k]!));
+      const sp = s[p - 1]! / scale;
+      const spm1 = s[p - 2]! / scale;
+      const epm1 = e[p - 2]! / scale;
+      const sk = s[k]! / scale;
+      const ek = e[k]! / scale;
+      const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
+      const c = sp * epm1 * (sp * epm1);
+      let shift = 0;
+      if (b !== 0 || c !== 0) {
+        shift = Math.sqrt(b * b + c);
+        if (b < 0) shift = -shift;
+        shift = c / (b + shift);
+      }
+      let f = (sk + sp) * (sk - sp) + shift;
+      let g = sk * ek;
+      for (let j = k; j < p - 1; j++) {
+        let t = hypot(f, g);
+        let cs = f / t;
+        let sn = g / t;
+        if (j !== k) e[j - 1] = t;
+        f = cs * s[j]! + sn * e[j]!;
+        e[j] = cs * e[j]! - sn * s[j]!;
+        g = sn * s[j + 1]!;
+        s[j + 1] = cs * s[j + 1]!;
+        const vj = j * n;
+        const vj1 = vj + n;
+        for (let i = 0; i < n; i++) {
+          t = cs * V[vj + i]! + sn * V[vj1 + i]!;
+          V[vj1 + i] = -sn * V[vj + i]! + cs * V[vj1 + i]!;
+          V[vj + i] = t;
+        }
+        t = hypot(f, g);
+        cs = f / t;
+        sn = g / t;
+        s[j] = t;
+        f = cs * e[j]! + sn * s[j + 1]!;
+        s[j + 1] = -sn * e[j]! + cs * s[j + 1]!;
+        g = sn * e[j + 1]!;
+        e[j + 1] = cs * e[j + 1]!;
+        if (j < m - 1) {
+          const uj = j * m;
+          const uj1 = uj + m;
+          for (let i = 0; i < m; i++) {
+            t = cs * U[uj + i]! + sn * U[uj1 + i]!;
+            U[uj1 + i] = -sn * U[uj + i]! + cs * U[uj1 + i]!;
+            U[uj + i] = t;
+          }
+        }
+      }
+      e[p - 2] = f;
+      iter++;
+    } else {
+      // Convergence: make s(k) nonnegative, then bubble it into descending order.
+      if (s[k]! <= 0) {
+        s[k] = s[k]! < 0 ? -s[k]! : 0;
+        const ck = k * n;
+        for (let i = 0; i <= pp; i++) V[ck + i] = -V[ck + i]!;
+      }
+      while (k < pp) {
+        if (s[k]! >= s[k + 1]!) break;
+        let t = s[k]!;
+        s[k] = s[k + 1]!;
+        s[k + 1] = t;
+        if (k < n - 1) {
+          const a0 = k * n;
+          const a1 = a0 + n;
+          for (let i = 0; i < n; i++) {
+            t = V[a1 + i]!;
+            V[a1 + i] = V[a0 + i]!;
+            V[a0 + i] = t;
+          }
+        }
+        if (k < m - 1) {
+          const a0 = k * m;
+          const a1 = a0 + m;
+          for (let i = 0; i < m; i++) {
+            t = U[a1 + i]!;
+            U[a1 + i] = U[a0 + i]!;
+            U[a0 + i] = t;
+          }
+        }
+        k++;
+      }
+      iter = 0;
+      p--;
+    }
+  }
+  void iter;
+  return { u: U, s: s.length === n ? s : s.slice(0, n), v: V };
+}

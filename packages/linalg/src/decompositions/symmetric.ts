@@ -1,0 +1,29 @@
+import { DescentError } from '../errors.js';
+import type { Matrix } from '../matrix.js';
+
+/**
+ * A column-major copy of (A + Aᵀ)/2 after checking that A is square and symmetric to within
+ * √ε·max|aᵢⱼ| (round-off from forming AᵀA passes; a genuinely asymmetric input does not).
+ */
+export function symmetricPart(a: Matrix, where: string): Float64Array {
+  if (a.rows !== a.cols) throw new DescentError('SHAPE_MISMATCH', where, `matrix must be square, got ${a.rows}×${a.cols}`);
+  const n = a.rows;
+  const d = a.data;
+  let max = 0;
+  for (let k = 0; k < d.length; k++) max = Math.max(max, Math.abs(d[k]!));
+  const tol = Math.sqrt(2 ** -52) * max;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const x = d[i * n + j]!;
+      const y = d[j * n + i]!;
+      if (Math.abs(x - y) > tol) {
+        throw new DescentError('DOMAIN', where, `matrix is not symmetric: A[${i}, ${j}] = ${x} but A[${j}, ${i}] = ${y}`);
+      }
+      const v = (x + y) / 2;
+      out[i * n + j] = v;
+      out[j * n + i] = v;
+    }
+  }
+  return out;
+}
