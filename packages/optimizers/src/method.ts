@@ -6,10 +6,19 @@ import type { Key } from '@descent/linalg';
  * - `init` validates the config and returns the first state.
  * - `step` is pure: it never mutates `state` or `obs`, and returns a fresh state.
  * - `stepInto` writes the same result into `out`'s buffers (bit-identical to `step`) so a driver can
- *   ping-pong two states with no allocation. `out` must not be `state`.
+ *   ping-pong two states with no allocation. `out` must not be `state` nor share buffers with it;
+ *   it must have the shape of `state` (for example a {@link cloneState} of it).
  *
  * `Obs` is what the caller measured at `state.query`: a gradient for first-order methods, or
  * `{ value, grad }` for methods that need the loss value.
+ *
+ * @example
+ * ```ts
+ * import { adam } from '@descent/optimizers';
+ * const s0 = adam.init({ lr: 0.1 }, new Float64Array([1]));
+ * adam.step(s0, new Float64Array([2])).x[0];
+ * // 0.9 (Adam's first step moves every coordinate by lr)
+ * ```
  */
 export interface Method<Cfg, State extends MethodState, Obs> {
   /** A short identifier, e.g. `'adamw'`. */
@@ -35,4 +44,58 @@ export interface MethodState {
 export interface ValueAndGrad {
   readonly value: number;
   readonly grad: Float64Array;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Additions by the optimizers-core engineer (issue 3). Everything above is unchanged.
+//   FirstOrderMethod, Oracle, OracleResult, cloneState.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A method whose observation is the gradient alone: `(state, grad) => state`.
+ *
+ * @example
+ * ```ts
+ * import { sgd, type FirstOrderMethod } from '@descent/optimizers';
+ * const m: FirstOrderMethod<Parameters<typeof sgd.init>[0], ReturnType<typeof sgd.init>> = sgd;
+ * m.observes;
+ * // 'grad'
+ * ```
+ */
+export type FirstOrderMethod<Cfg, State extends MethodState> = Method<Cfg, State, Float64Array>;
+
+/** What an oracle returns at a point: the gradient, or the loss value with it. */
+export type OracleResult = Float64Array | { readonly value?: number; readonly grad: Float64Array };
+
+/**
+ * The caller's model: evaluated at `state.query`, it returns the gradient there (and the loss value
+ * when it has it). It may return the same buffer on every call: the drivers read it before calling
+ * the oracle again.
+ *
+ * @example
+ * ```ts
+ * import type { Oracle } from '@descent/optimizers';
+ * const quadratic: Oracle = (x) => ({ value: 0.5 * x[0]! * x[0]!, grad: new Float64Array([x[0]!]) });
+ * quadratic(new Float64Array([3])).grad[0];
+ * // 3
+ * ```
+ */
+export type Oracle = (x: Float64Array) => OracleResult;
+
+/**
+ * A deep copy of a plain-data state: typed arrays are copied, and arrays that are shared inside the
+ * state (`query` that is `x`) stay shared in the copy. Use it to keep a state a driver will reuse,
+ * or to make the `out` argument of `stepInto`.
+ *
+ * @example
+ * ```ts
+ * import { sgd, cloneState } from '@descent/optimizers';
+ * const s = sgd.init({ lr: 0.1 }, new Float64Array([1, 2]));
+ * const c = cloneState(s);
+ * [c.x !== s.x, c.query === c.x];
+ * // [true, true]
+ * ```
+ */
+export function cloneState<S>(state: S): S {
+  return structuredClone(state);
 }

@@ -1,1 +1,3 @@
-export {};
+// optimizers-core (issue 3)
+export { firstDifference } from './same.js';
+export { stepNeverMutatesInputs, stepIntoMatchesStep, type MethodRun } from './contract.js';

@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'vitest';
+import { adam, cloneState, iterate, minimize, sgd, type Oracle } from '@descent/optimizers';
+import { firstDifference } from '@descent/optimizers/laws';
+
+// f(x) = ½ Σ d_i x_i², gradient d ⊙ x.
+const d = new Float64Array([1, 4, 9]);
+const quad: Oracle = (x) => {
+  const g = new Float64Array(x.length);
+  let v = 0;
+  for (let i = 0; i < x.length; i++) {
+    g[i] = d[i]! * x[i]!;
+    v += 0.5 * d[i]! * x[i]! * x[i]!;
+  }
+  return { value: v, grad: g };
+};
+
+describe('minimize', () => {
+  test('ping-pong run equals the pure loop bit for bit and never writes the start state', () => {
+    const s0 = adam.init({ lr: 0.05 }, new Float64Array([1, -2, 3]));
+    const before = cloneState(s0);
+    const r = minimize(adam, quad, { state: s0, maxSteps: 57 });
+    let s = s0;
+    for (let k = 0; k < 57; k++) s = adam.step(s, (quad(s.query) as { grad: Float64Array }).grad);
+    expect(firstDifference(r.state, s)).toBeUndefined();
+    expect(firstDifference(s0, before)).toBeUndefined();
+    expect(r.steps).toBe(57);
+    expect(r.reason).toBe('maxSteps');
+  });
+  test('trace records loss, gradient norm and step norm of every step', () => {
+    const r = minimize(sgd, quad, { config: { lr: 0.1 }, x0: new Float64Array([1, 1, 1]), maxSteps: 3, trace: true });
+    const t = r.trace!;
+    expect(t.value.length).toBe(3);
+    expect(t.value[0]).toBe(0.5 * (1 + 4 + 9));
+    expect(t.gradNorm[0]).toBeCloseTo(Math.sqrt(1 + 16 + 81), 14);
+    // Step norm = lr·‖g‖ for plain SGD.
+    expect(t.stepNorm[0]).toBeCloseTo(0.1 * Math.sqrt(1 + 16 + 81), 14);
+  });
+  test('gradTol stops before stepping; stop rule stops after', () => {
+    const r = minimize(sgd, quad, { config: { lr: 0.1 }, x0: new Float64Array([1, 1, 1]), maxSteps: 10_000, gradTol: 1e-8 });
+    expect(r.reason).toBe('gradTol');
+    const g = (quad(r.state.x) as { grad: Float64Array }).grad;
+    expect(Math.hypot(...g)).toBeLessThanOrEqual(1e-8);
+    const r2 = minimize(sgd, quad, { config: { lr: 0.1 }, x0: new Float64Array([1, 1, 1]), maxSteps: 100, stop: (i) => i.t >= 7 });
+    expect([r2.reason, r2.steps, r2.state.t]).toEqual(['stop', 7, 7]);
+  });
+  test('an oracle returning a bare gradient works for first-order methods', () => {
+    const r = minimize(sgd, (x) => new Float64Array([x[0]!]), { config: { lr: 0.5 }, x0: new Float64Array([1]), maxSteps: 2 });
+    expect(r.state.x[0]).toBe(0.25);
+  });
+  test('bad options → INVALID_CONFIG', () => {
+    expect(() => minimize(sgd, quad, { config: { lr: 0.1 }, x0: new Float64Array(3), maxSteps: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => minimize(sgd, quad, { config: { lr: 0.1 }, x0: new Float64Array(3), maxSteps: 1, gradTol: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+  });
+});
+
+describe('iterate', () => {
+  test('yields the same states as the pure loop', () => {
+    const x0 = new Float64Array([1, -1, 0.5]);
+    let s = sgd.init({ lr: 0.1, momentum: 0.9, nesterov: true }, x0);
+    let k = 0;
+    for (const y of iterate(sgd, quad, { state: s, steps: 20 })) {
+      s = sgd.step(s, (quad(s.query) as { grad: Float64Array }).grad);
+      expect(firstDifference(y, s)).toBeUndefined();
+      k++;
+    }
+    expect(k).toBe(20);
+  });
+});
