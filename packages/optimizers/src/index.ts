@@ -4,3 +4,7 @@ export { minimize, type MinimizeOptions, type MinimizeResult, type StepInfo, typ
 export { iterate, type IterateOptions } from './iterate.js';
 export { sgd, type SgdConfig, type SgdState } from './sgd.js';
 export { adam, adamw, type AdamConfig, type AdamState } from './adam.js';
+// optimizers-multi (issue 4): natural gradient, Fisher estimators
+export { naturalGradient, naturalDirection, klTrustRegionScale, type NaturalGradientConfig, type NaturalGradientState, type NaturalGradientObservation, type FisherSource } from './natural-gradient.js';
+export { empiricalFisher, diagonalFisherEmaInto, softmax, softmaxFisher, softmaxFisherPinvCrossEntropy, softmaxFisherDampedSolve, logitFisher, pullbackMetric } from './fisher.js';
+export { dampedFisherSolve, empiricalFisherSolve, woodburyFisherSolve, type DampingMetric } from './fisher-solve.js';

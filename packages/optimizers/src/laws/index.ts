@@ -1,3 +1,5 @@
 // optimizers-core (issue 3)
 export { firstDifference } from './same.js';
 export { stepNeverMutatesInputs, stepIntoMatchesStep, type MethodRun } from './contract.js';
+// optimizers-multi (issue 4)
+export { lawNaturalGradientReparameterisationInvariance, lawConsistentDampingInvariance, lawPlainDampingNotInvariant, lawDiagonalFisherDiagonalInvariance, lawNaturalGradientMinimumNorm, lawIdentityFisherIsSgd, lawLargeDampingIsSgd, lawWoodburyEqualsDense, lawSoftmaxFisherClosedForm, lawKlTrustRegion } from './natural-gradient.js';

@@ -1,0 +1,221 @@
+import { DescentError, assertFinite, assertLength, assertMatrix, woodburySolve, type Matrix } from '@descent/linalg';
+
+// Dense SPD solves for the natural gradient. The low-rank path is @descent/linalg's `woodburySolve`;
+// the dense path keeps a small fused Cholesky here so a non-positive-definite F + λM reports `DOMAIN`
+// with the hint to add damping (and so the Woodbury law compares two independent code paths).
+
+/**
+ * A damping metric M in (F + λM)x = g: `undefined` is the identity (plain λI damping), a
+ * `Float64Array` is a positive diagonal, a `Matrix` is a dense symmetric positive-definite matrix.
+ * Reparameterisation-consistent damping transforms M with the parameters (see {@link pullbackMetric}).
+ */
+export type DampingMetric = Float64Array | Matrix | undefined;
+
+/**
+ * Cholesky factorisation A = LLᵀ of a symmetric positive-definite n×n matrix, written into `l`
+ * (row-major, lower triangle; the strict upper triangle is zeroed). Throws `DOMAIN` naming the pivot
+ * when A is not positive definite (a singular Fisher without damping lands here).
+ */
+function choleskyInto(a: Float64Array, n: number, l: Float64Array, where: string): void {
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let s = a[ri + j]!;
+      for (let k = 0; k < j; k++) s -= l[ri + k]! * l[rj + k]!;
+      if (i === j) {
+        // Relative pivot test: a pivot lost to rounding is as singular as a zero one.
+        if (!(s > 1e-14 * Math.abs(a[ri + i]!)) || !(s > 0)) {
+          throw new DescentError('DOMAIN', where, `matrix is not positive definite (pivot ${i} is ${s}); add damping`);
+        }
+        l[ri + i] = Math.sqrt(s);
+      } else {
+        l[ri + j] = s / l[rj + j]!;
+      }
+    }
+    for (let j = i + 1; j < n; j++) l[ri + j] = 0;
+  }
+}
+
+/** Solves LLᵀx = b in place in `x` (which holds b on entry). */
+function choleskySolveInPlace(l: Float64Array, n: number, x: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = x[i]!;
+    const ri = i * n;
+    for (let k = 0; k < i; k++) s -= l[ri + k]! * x[k]!;
+    x[i] = s / l[ri + i]!;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i]!;
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
+    x[i] = s / l[i * n + i]!;
+  }
+}
+
+function checkMetric(metric: DampingMetric, d: number, where: string): void {
+  if (metric === undefined) return;
+  if (metric instanceof Float64Array) {
+    assertLength(metric, d, where, 'dampingMetric');
+    for (let i = 0; i < d; i++) {
+      if (!(metric[i]! > 0) || !Number.isFinite(metric[i]!)) {
+        throw new DescentError('DOMAIN', where, `dampingMetric[${i}] is ${metric[i]}, expected a finite positive number`);
+      }
+    }
+    return;
+  }
+  assertMatrix(metric, where, 'dampingMetric');
+  if (metric.rows !== d || metric.cols !== d) {
+    throw new DescentError('SHAPE_MISMATCH', where, `dampingMetric is ${metric.rows}×${metric.cols}, expected ${d}×${d}`);
+  }
+}
+
+/**
+ * Solves (F + λM)x = g for a dense symmetric positive-semidefinite Fisher F (d×d) by Cholesky, where
+ * M is the damping metric (identity by default). With λ = 0 the Fisher itself must be positive
+ * definite, else `DOMAIN`.
+ *
+ * @example
+ * ```ts
+ * import { fromRows } from '@descent/linalg';
+ * dampedFisherSolve(fromRows([[2, 0], [0, 4]]), new Float64Array([2, 4]), 0);
+ * // Float64Array [1, 1]
+ * ```
+ */
+export function dampedFisherSolve(fisher: Matrix, g: Float64Array, damping: number, metric?: DampingMetric): Float64Array {
+  const where = 'dampedFisherSolve';
+  assertMatrix(fisher, where, 'fisher');
+  const d = g.length;
+  if (fisher.rows !== d || fisher.cols !== d) {
+    throw new DescentError('SHAPE_MISMATCH', where, `fisher is ${fisher.rows}×${fisher.cols}, expected ${d}×${d} to match g`);
+  }
+  assertFinite(g, where, 'g');
+  checkDamping(damping, where);
+  checkMetric(metric, d, where);
+  const a = new Float64Array(fisher.data);
+  if (damping > 0) addMetric(a, d, damping, metric);
+  const l = new Float64Array(d * d);
+  choleskyInto(a, d, l, where);
+  const x = new Float64Array(g);
+  choleskySolveInPlace(l, d, x);
+  return x;
+}
+
+function addMetric(a: Float64Array, d: number, lambda: number, metric: DampingMetric): void {
+  if (metric === undefined) {
+    for (let i = 0; i < d; i++) a[i * d + i] += lambda;
+  } else if (metric instanceof Float64Array) {
+    for (let i = 0; i < d; i++) a[i * d + i] += lambda * metric[i]!;
+  } else {
+    const m = metric.data;
+    for (let k = 0; k < d * d; k++) a[k] += lambda * m[k]!;
+  }
+}
+
+function checkDamping(damping: number, where: string): void {
+  if (typeof damping !== 'number' || !(damping >= 0) || !Number.isFinite(damping)) {
+    throw new DescentError('INVALID_CONFIG', where, `damping must be a finite number >= 0, got ${String(damping)}`);
+  }
+}
+
+/**
+ * The Woodbury solve of the damped empirical Fisher: x = (ΓᵀΓ/N + λI)⁻¹g for per-sample gradients
+ * Γ (N×d, one sample per row) and λ > 0, as x = (g − Γᵀ(NλI_N + ΓΓᵀ)⁻¹Γg)/λ. Costs O(N²d + N³)
+ * instead of O(d³): the right choice when N ≪ d (delegates to `@descent/linalg`'s `woodburySolve`).
+ *
+ * @example
+ * ```ts
+ * import { fromRows } from '@descent/linalg';
+ * woodburyFisherSolve(fromRows([[1, 0]]), new Float64Array([2, 1]), 1);
+ * // Float64Array [1, 1]
+ * ```
+ */
+export function woodburyFisherSolve(gamma: Matrix, g: Float64Array, lambda: number): Float64Array {
+  const where = 'woodburyFisherSolve';
+  assertMatrix(gamma, where, 'gamma');
+  assertLength(g, gamma.cols, where, 'g');
+  assertFinite(g, where, 'g');
+  if (typeof lambda !== 'number' || !(lambda > 0) || !Number.isFinite(lambda)) {
+    throw new DescentError('INVALID_CONFIG', where, `lambda must be a finite positive number, got ${String(lambda)}`);
+  }
+  return woodburyKernel(gamma.data, gamma.rows, gamma.cols, g, lambda);
+}
+
+/** Woodbury on raw row-major Γ (n×d), by `@descent/linalg`'s `woodburySolve` (λ > 0 checked there). */
+function woodburyKernel(gd: Float64Array, n: number, d: number, g: Float64Array, lambda: number): Float64Array {
+  return woodburySolve({ rows: n, cols: d, data: gd }, g, lambda);
+}
+
+/**
+ * Solves (ΓᵀΓ/N + λM)x = g for the empirical Fisher of per-sample gradients Γ (N×d). Uses the
+ * Woodbury identity when N < d and M is the identity or a positive diagonal (rescaling Γ by M^{-1/2}),
+ * and the dense d×d Cholesky solve otherwise (λ = 0, N ≥ d, or a dense M).
+ *
+ * @example
+ * ```ts
+ * import { fromRows } from '@descent/linalg';
+ * empiricalFisherSolve(fromRows([[1, 0]]), new Float64Array([2, 1]), 1);
+ * // Float64Array [1, 1]
+ * ```
+ */
+export function empiricalFisherSolve(gamma: Matrix, g: Float64Array, damping: number, metric?: DampingMetric): Float64Array {
+  const where = 'empiricalFisherSolve';
+  assertMatrix(gamma, where, 'perSample');
+  assertLength(g, gamma.cols, where, 'g');
+  assertFinite(g, where, 'g');
+  checkDamping(damping, where);
+  const n = gamma.rows;
+  const d = gamma.cols;
+  checkMetric(metric, d, where);
+  if (damping > 0 && n < d && (metric === undefined || metric instanceof Float64Array)) {
+    if (metric === undefined) return woodburyKernel(gamma.data, n, d, g, damping);
+    // (ΓᵀΓ/N + λD)⁻¹g = D^{-1/2}(Γ'ᵀΓ'/N + λI)⁻¹D^{-1/2}g with Γ' = ΓD^{-1/2}.
+    const s = new Float64Array(d);
+    for (let c = 0; c < d; c++) s[c] = 1 / Math.sqrt(metric[c]!);
+    const gs = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) gs[i * d + c] = gamma.data[i * d + c]! * s[c]!;
+    const gg = new Float64Array(d);
+    for (let c = 0; c < d; c++) gg[c] = g[c]! * s[c]!;
+    const y = woodburyKernel(gs, n, d, gg, damping);
+    for (let c = 0; c < d; c++) y[c] *= s[c]!;
+    return y;
+  }
+  const f = empiricalFisherData(gamma.data, n, d);
+  if (damping > 0) addMetric(f, d, damping, metric);
+  const l = new Float64Array(d * d);
+  choleskyInto(f, d, l, where);
+  const x = new Float64Array(g);
+  choleskySolveInPlace(l, d, x);
+  return x;
+}
+
+/**
+ * ΓᵀΓ/N as a row-major d×d array for raw row-major Γ (N×d), unchecked (the kernel behind
+ * `empiricalFisher`; each symmetric pair is computed once).
+ *
+ * @example
+ * ```ts
+ * empiricalFisherData(new Float64Array([1, 2]), 1, 2);
+ * // Float64Array [1, 2, 2, 4]
+ * ```
+ */
+export function empiricalFisherData(gd: Float64Array, n: number, d: number): Float64Array {
+  const f = new Float64Array(d * d);
+  for (let i = 0; i < n; i++) {
+    const ri = i * d;
+    for (let a = 0; a < d; a++) {
+      const ga = gd[ri + a]!;
+      if (ga === 0) continue;
+      const fa = a * d;
+      for (let b = 0; b <= a; b++) f[fa + b] += ga * gd[ri + b]!;
+    }
+  }
+  const inv = n > 0 ? 1 / n : 0;
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b <= a; b++) {
+      const v = f[a * d + b]! * inv;
+      f[a * d + b] = v;
+      f[b * d + a] = v;
+    }
+  }
+  return f;
+}
