@@ -1,1 +1,5 @@
-export {};
+export { gaussianMatrix, rankDeficientMatrix, matrixWithSpectrum, type MatrixShape } from './arbitraries.js';
+export { svdReconstructs } from './decompositions.js';
+export { polarIsPartialIsometry, newtonSchulzIsSpectral, newtonSchulzBand, racsBalances, woodburyMatchesDense } from './matfun.js';
+export { doesNotMutate } from './purity.js';
+export { orthonormalityError, maxAbsDiff, maxAbs, usv } from './helpers.js';

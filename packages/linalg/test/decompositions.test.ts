@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  cholesky, choleskySolve, det, eigh, fromRows, gemm, isDescentError, key, lstsq, lu, luSolve, norm2, normal, pinv, qr, solve, svd, zeros,
+  type Matrix,
+} from '@descent/linalg';
+import { gaussianMatrix, maxAbs, maxAbsDiff, orthonormalityError, rankDeficientMatrix, svdReconstructs, usv } from '@descent/linalg/laws';
+import { loadFixture } from './fixtures.js';
+
+const EPS = 2 ** -52;
+
+interface General {
+  name: string;
+  a: Matrix;
+  cond: number | null;
+  svd_s: number[];
+  rank: number;
+  pinv: Matrix;
+  lstsq_b: number[];
+  lstsq_x: number[];
+  lstsq_rank: number;
+  lstsq_residuals: number[];
+  qr_q: Matrix;
+  qr_r: Matrix;
+}
+interface Square { name: string; a: Matrix; b: Matrix; x: Matrix; det: number; cond: number }
+interface Symmetric { name: string; a: Matrix; eigenvalues: number[]; cholesky?: Matrix; inv_sqrt?: Matrix; ['inv_sqrt_damped_0.1']?: Matrix }
+const fx = loadFixture<{ general: General[]; square: Square[]; symmetric: Symmetric[] }>('decompositions.json');
+
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+    return 'none';
+  } catch (e) {
+    return isDescentError(e) ? e.code : String(e);
+  }
+};
+
+describe('cross-check against NumPy/LAPACK fixtures', () => {
+  test.each(fx.general.map((c) => [c.name, c] as const))('SVD, rank, pinv, lstsq, QR: %s', (_name, c) => {
+    const { a } = c;
+    const m = a.rows;
+    const n = a.cols;
+    const f = svd(a);
+    const smax = c.svd_s[0] ?? 0;
+    // Singular values are perturbed by at most ~ε·‖A‖₂ for a backward-stable SVD (Weyl).
+    const sTol = 32 * Math.max(m, n) * EPS * Math.max(smax, Number.MIN_VALUE);
+    expect(maxAbsDiff(f.s, c.svd_s)).toBeLessThanOrEqual(sTol);
+    expect(f.rank).toBe(c.rank);
+    expect(maxAbsDiff(usv(f.u, f.s, f.v).data, a.data)).toBeLessThanOrEqual(sTol);
+    // The pseudo-inverse is as accurate as the smallest kept singular value allows: error ~ ε·κ_r/σ_r.
+    const sr = c.rank > 0 ? c.svd_s[c.rank - 1]! : 1;
+    const pTol = 64 * Math.max(m, n) * EPS * (smax / sr) / sr;
+    expect(maxAbsDiff(pinv(a).data, c.pinv.data)).toBeLessThanOrEqual(pTol);
+    const ls = lstsq(a, Float64Array.from(c.lstsq_b));
+    expect(ls.rank).toBe(c.lstsq_rank);
+    expect(maxAbsDiff(ls.x, c.lstsq_x)).toBeLessThanOrEqual(pTol * norm2(Float64Array.from(c.lstsq_b)));
+    if (c.lstsq_residuals.length > 0) {
+      // Golub & Van Loan Thm 5.3.1: ‖r̂ − r‖ ≤ ε_A(1 + 2κ)‖b‖ for a backward error ε_A ≈ n·ε, so the
+      // squared residual moves by ≤ 2‖r‖ times that.
+      const bNorm = norm2(Float64Array.from(c.lstsq_b));
+      const rNorm = Math.sqrt(c.lstsq_residuals[0]!);
+      const rTol = 2 * rNorm * (16 * n * EPS) * (1 + 2 * (c.cond ?? 1)) * bNorm;
+      expect(Math.abs(ls.residuals[0]! - c.lstsq_residuals[0]!)).toBeLessThanOrEqual(rTol);
+    }
+    const { q, r } = qr(a);
+    expect(orthonormalityError(q)).toBeLessThan(64 * Math.max(m, n) * EPS);
+    expect(maxAbsDiff(gemm(q, r).data, a.data)).toBeLessThanOrEqual(64 * Math.max(m, n) * EPS * Math.max(maxAbs(a.data), 1e-300));
+    // With diag(R) ≥ 0 the factorization is unique when A has full column rank (and is well conditioned).
+    if (c.rank === Math.min(m, n) && m >= n && (c.cond ?? Infinity) < 1e6) {
+      expect(maxAbsDiff(r.data, c.qr_r.data)).toBeLessThan(1e-12 * (c.cond ?? 1) * maxAbs(a.data));
+      expect(maxAbsDiff(q.data, c.qr_q.data)).toBeLessThan(1e-12 * (c.cond ?? 1));
+    }
+  });
+
+  test.each(fx.square.map((c) => [c.name, c] as const))('solve and det: %s', (_name, c) => {
+    const x = solve(c.a, c.b);
+    // Forward error ≲ κ·ε·n·‖x‖.
+    expect(maxAbsDiff(x.data, c.x.data)).toBeLessThan(16 * c.a.rows * c.cond * EPS * maxAbs(c.x.data));
+    // det has relative condition number ≈ κ (a relative perturbation ε of A moves it by ≲ n·κ·ε).
+    expect(Math.abs(det(c.a) - c.det)).toBeLessThan(16 * c.a.rows * c.cond * EPS * Math.abs(c.det));
+    const col0 = Float64Array.from({ length: c.b.rows }, (_, i) => c.b.data[i * c.b.cols]!);
+    const x0 = luSolve(lu(c.a), col0);
+    expect(maxAbsDiff(x0, Array.from({ length: c.x.rows }, (_, i) => c.x.data[i * c.x.cols]!))).toBeLessThan(16 * c.a.rows * c.cond * EPS * maxAbs(c.x.data));
+  });
+
+  test.each(fx.symmetric.map((c) => [c.name, c] as const))('eigh and cholesky: %s', (_name, c) => {
+    const n = c.a.rows;
+    const { values, vectors } = eigh(c.a);
+    const top = maxAbs(c.eigenvalues);
+    expect(maxAbsDiff(values, c.eigenvalues)).toBeLessThan(32 * n * EPS * top);
+    expect(orthonormalityError(vectors)).toBeLessThan(32 * n * EPS);
+    expect(maxAbsDiff(usv(vectors, values, vectors).data, c.a.data)).toBeLessThan(32 * n * EPS * top);
+    if (c.cholesky) {
+      const l = cholesky(c.a);
+      expect(maxAbsDiff(l.data, c.cholesky.data)).toBeLessThan(1e-12 * Math.sqrt(top) * n);
+      const b = Float64Array.from({ length: n }, (_, i) => i + 1);
+      const x = choleskySolve(l, b);
+      expect(maxAbsDiff(x, solve(c.a, b))).toBeLessThan(1e-9 * maxAbs(x));
+    }
+  });
+});
+
+describe('laws', () => {
+  test('SVD reconstructs A with orthonormal factors (random, tall, wide)', () => {
+    fc.assert(svdReconstructs(), { numRuns: 150 });
+  });
+  test('SVD reconstructs rank-deficient A and reports its rank', () => {
+    fc.assert(svdReconstructs(rankDeficientMatrix()), { numRuns: 100 });
+  });
+  test('thin SVD of larger matrices (up to 60×60)', () => {
+    fc.assert(svdReconstructs(gaussianMatrix({ minRows: 20, maxRows: 60, minCols: 20, maxCols: 60 })), { numRuns: 10 });
+  });
+  test('rank from the SVD equals the planted rank', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 12 }), fc.integer({ min: 6, max: 12 }), fc.integer({ min: 0, max: 1e9 }), (r, m, n, seed) => {
+        const left = { rows: m, cols: r, data: normal(key(seed), m * r) };
+        const right = { rows: r, cols: n, data: normal(key(seed + 1), r * n) };
+        return svd(gemm(left, right)).rank === r;
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('bad input', () => {
+  test('non-finite, empty, non-square, non-symmetric, non-PSD and singular matrices are rejected', () => {
+    expect(codeOf(() => svd(fromRows([[1, NaN]])))).toBe('NON_FINITE');
+    expect(codeOf(() => svd(zeros(0, 3)))).toBe('SHAPE_MISMATCH');
+    expect(codeOf(() => qr(fromRows([[Infinity]])))).toBe('NON_FINITE');
+    expect(codeOf(() => eigh(fromRows([[1, 2], [3, 4]])))).toBe('DOMAIN');
+    expect(codeOf(() => eigh(fromRows([[1, 2, 3]])))).toBe('SHAPE_MISMATCH');
+    expect(codeOf(() => cholesky(fromRows([[1, 2], [2, 1]])))).toBe('DOMAIN');
+    expect(codeOf(() => cholesky(fromRows([[0, 0], [0, 0]])))).toBe('DOMAIN');
+    expect(codeOf(() => solve(fromRows([[1, 2], [2, 4]]), new Float64Array([1, 1])))).toBe('DOMAIN');
+    expect(codeOf(() => solve(fromRows([[1, 0], [0, 1]]), new Float64Array([1, NaN])))).toBe('NON_FINITE');
+    expect(codeOf(() => solve(fromRows([[1, 0], [0, 1]]), new Float64Array(3)))).toBe('SHAPE_MISMATCH');
+    expect(codeOf(() => lstsq(fromRows([[1, 0], [0, 1]]), new Float64Array(3)))).toBe('SHAPE_MISMATCH');
+    expect(codeOf(() => svd(fromRows([[1]]), { rcond: -1 }))).toBe('INVALID_CONFIG');
+  });
+
+  test('a zero matrix has rank 0 and a zero pseudo-inverse', () => {
+    const z = zeros(3, 2);
+    expect(svd(z).rank).toBe(0);
+    expect(Array.from(pinv(z).data).every((v) => v === 0)).toBe(true);
+  });
+});

@@ -1,0 +1,194 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  fromRows, gemm, identity, invSqrtPsd, isDescentError, key, newtonSchulz, newtonSchulzInto, normal, norm2, polar, racs, racsGong,
+  racsGongInit, randomizedSvd, svd, woodburySolve, zeros, type Matrix,
+} from '@descent/linalg';
+import {
+  gaussianMatrix, maxAbs, maxAbsDiff, newtonSchulzBand, newtonSchulzIsSpectral, polarIsPartialIsometry, racsBalances, rankDeficientMatrix,
+  woodburyMatchesDense,
+} from '@descent/linalg/laws';
+import { loadFixture } from './fixtures.js';
+
+interface Case { g: Matrix; ns5: Matrix; ns3: Matrix; polar: Matrix; racs_sinkhorn: Matrix; racs_oneshot: Matrix }
+interface Wood { gamma: Matrix; g: number[]; lambda: number; x: number[] }
+const fx = loadFixture<{ cases: Case[]; woodbury: Wood[] }>('matfun.json');
+interface Sym { name: string; a: Matrix; inv_sqrt?: Matrix; ['inv_sqrt_damped_0.1']?: Matrix; eigenvalues: number[] }
+const sym = loadFixture<{ symmetric: Sym[] }>('decompositions.json').symmetric;
+
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+    return 'none';
+  } catch (e) {
+    return isDescentError(e) ? e.code : String(e);
+  }
+};
+
+describe('cross-check against float64 NumPy transcriptions', () => {
+  test.each(fx.cases.map((c) => [`${c.g.rows}×${c.g.cols}`, c] as const))('Newton–Schulz, polar, RACS on %s', (_n, c) => {
+    // Same arithmetic in a different order: agreement to ~1e-13 (five rounds of products of norm ≤ 1.2).
+    expect(maxAbsDiff(newtonSchulz(c.g).data, c.ns5.data)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(newtonSchulz(c.g, { steps: 3 }).data, c.ns3.data)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(polar(c.g).data, c.polar.data)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(racs(c.g).data, c.racs_sinkhorn.data)).toBeLessThan(1e-10);
+    expect(maxAbsDiff(racs(c.g, { variant: 'oneshot' }).data, c.racs_oneshot.data)).toBeLessThan(1e-13);
+  });
+
+  test.each(fx.woodbury.map((c) => [`N=${c.gamma.rows} d=${c.gamma.cols} λ=${c.lambda}`, c] as const))('Woodbury solve %s', (_n, c) => {
+    const x = woodburySolve(c.gamma, Float64Array.from(c.g), c.lambda);
+    expect(maxAbsDiff(x, c.x)).toBeLessThan(1e-9 * maxAbs(c.x));
+  });
+
+  test.each(sym.filter((s) => s.inv_sqrt).map((s) => [s.name, s] as const))('inverse square root of %s (SciPy fractional_matrix_power)', (_n, s) => {
+    const top = Math.max(...s.eigenvalues);
+    const bottom = Math.min(...s.eigenvalues);
+    // Error of A^{-1/2} ≈ κ·ε·‖A^{-1/2}‖ for the eigen-route.
+    const tol = 64 * s.a.rows * 2 ** -52 * (top / bottom) * maxAbs(s.inv_sqrt!.data);
+    expect(maxAbsDiff(invSqrtPsd(s.a).data, s.inv_sqrt!.data)).toBeLessThan(tol);
+  });
+
+  test.each(sym.filter((s) => s['inv_sqrt_damped_0.1']).map((s) => [s.name, s] as const))('damped inverse square root of %s', (_n, s) => {
+    expect(maxAbsDiff(invSqrtPsd(s.a, { damping: 0.1 }).data, s['inv_sqrt_damped_0.1']!.data)).toBeLessThan(1e-11);
+  });
+});
+
+describe('laws', () => {
+  test('polar factor: rank-many unit singular values and ⟨G, polar(G)⟩ = ‖G‖_*', () => {
+    fc.assert(polarIsPartialIsometry(), { numRuns: 100 });
+  });
+  test('Newton–Schulz equals U f(S/‖G‖_F) Vᵀ', () => {
+    fc.assert(newtonSchulzIsSpectral(), { numRuns: 100 });
+  });
+  test('Newton–Schulz lands in [0.68, 1.21] when normalised σ ≥ 2e-3', () => {
+    fc.assert(newtonSchulzBand(), { numRuns: 100 });
+  });
+  test('RACS-sinkhorn balances rows and columns, keeps signs, ignores diagonal scalings', () => {
+    fc.assert(racsBalances(), { numRuns: 100 });
+  });
+  test('Woodbury equals the dense solve', () => {
+    fc.assert(woodburyMatchesDense(), { numRuns: 100 });
+  });
+});
+
+describe('matrix function details', () => {
+  test('polar maps null directions to zero (true pseudo-inverse, no clamp amplification)', () => {
+    fc.assert(
+      fc.property(rankDeficientMatrix(), (g) => {
+        const f = svd(g);
+        const p = polar(g);
+        // For any null vector w of Gᵀ side (columns of V beyond the rank), p·w = 0.
+        const k = f.s.length;
+        for (let r = f.rank; r < k; r++) {
+          const w = Float64Array.from({ length: g.cols }, (_, i) => f.v.data[i * k + r]!);
+          const pw = gemm(p, { rows: g.cols, cols: 1, data: w });
+          if (maxAbs(pw.data) > 1e-10) return false;
+        }
+        return true;
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  test('Newton–Schulz: odd, transpose-equivariant, zero in zero out, Into matches, scale invariant', () => {
+    fc.assert(
+      fc.property(gaussianMatrix({ maxRows: 8, maxCols: 8 }), fc.double({ min: 0.01, max: 100, noNaN: true }), (g, c) => {
+        const o = newtonSchulz(g, { eps: 0 });
+        const neg = newtonSchulz({ ...g, data: g.data.map((v) => -v) }, { eps: 0 });
+        const t = { rows: g.cols, cols: g.rows, data: new Float64Array(g.data.length) };
+        for (let i = 0; i < g.rows; i++) for (let j = 0; j < g.cols; j++) t.data[j * g.rows + i] = g.data[i * g.cols + j]!;
+        const ot = newtonSchulz(t, { eps: 0 });
+        const scaled = newtonSchulz({ ...g, data: g.data.map((v) => c * v) }, { eps: 0 });
+        const into = newtonSchulzInto(g, zeros(g.rows, g.cols), { eps: 0 });
+        const tol = 1e-10 * Math.max(1, maxAbs(o.data));
+        let transposeOk = true;
+        for (let i = 0; i < g.rows; i++) for (let j = 0; j < g.cols; j++) transposeOk &&= Math.abs(ot.data[j * g.rows + i]! - o.data[i * g.cols + j]!) <= tol;
+        return (
+          maxAbsDiff(neg.data, o.data.map((v) => -v)) === 0 &&
+          transposeOk &&
+          maxAbsDiff(scaled.data, o.data) <= tol &&
+          maxAbsDiff(into.data, o.data) === 0
+        );
+      }),
+      { numRuns: 80 },
+    );
+    expect(Array.from(newtonSchulz(zeros(3, 2), { eps: 0 }).data).every((v) => v === 0)).toBe(true);
+  });
+
+  test('RACS rank-one input gives sign(a)·sign(b)ᵀ; oneshot does not balance in general', () => {
+    const a = [1.5, -2, 0.25];
+    const b = [3, -0.5];
+    const m = fromRows(a.map((x) => b.map((y) => x * y)));
+    expect(maxAbsDiff(racs(m).data, a.flatMap((x) => b.map((y) => Math.sign(x) * Math.sign(y))))).toBeLessThan(1e-12);
+    const g = { rows: 4, cols: 6, data: normal(key(1), 24) };
+    const o = racs(g, { variant: 'oneshot' });
+    const rowNorms = [0, 1, 2, 3].map((i) => norm2(o.data.subarray(i * 6, i * 6 + 6)));
+    expect(Math.max(...rowNorms) - Math.min(...rowNorms)).toBeGreaterThan(1e-3);
+  });
+
+  test('RACS fixed iterations: 50 iterations balance a Gaussian matrix to 1e-8', () => {
+    const g = { rows: 5, cols: 7, data: normal(key(2), 35) };
+    const r = racs(g, { iterations: 50 });
+    for (let i = 0; i < 5; i++) expect(Math.abs(norm2(r.data.subarray(i * 7, i * 7 + 7)) - Math.sqrt(7))).toBeLessThan(1e-8);
+  });
+
+  test('RACS-gong: the update norm grows by at most γ per step, and the state is not mutated', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1e9 }), (m, n, seed) => {
+        let st = racsGongInit(m, n);
+        let prevTheta = 0;
+        for (let t = 0; t < 6; t++) {
+          const g = { rows: m, cols: n, data: normal(key(seed + t), m * n, 0, 10 ** ((t % 3) - 1)) };
+          const before = Array.from(st.s);
+          const { out, state } = racsGong(st, g);
+          if (Array.from(st.s).some((v, i) => v !== before[i])) return false;
+          const nrm = norm2(out.data);
+          if (t > 0 && nrm > 1.01 * prevTheta * (1 + 1e-12)) return false;
+          prevTheta = state.theta;
+          st = state;
+        }
+        return st.t === 6;
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  test('randomized SVD with k ≥ rank equals the exact SVD', () => {
+    fc.assert(
+      fc.property(rankDeficientMatrix({ minRows: 4, minCols: 4 }), fc.integer({ min: 0, max: 1e9 }), (g, seed) => {
+        const f = svd(g);
+        if (f.rank === 0) return true;
+        const r = randomizedSvd(g, f.rank, key(seed), { powerIterations: 2 });
+        return maxAbsDiff(r.s, f.s.subarray(0, f.rank)) <= 1e-10 * f.s[0]!;
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  test('inverse square root: (A+λI)^{-1/2} squared inverts A+λI', () => {
+    const g = { rows: 6, cols: 4, data: normal(key(4), 24) };
+    const a = gemm(g, g, { transA: true });
+    const r = invSqrtPsd(a, { damping: 0.5 });
+    const damped = { ...a, data: a.data.slice() };
+    for (let i = 0; i < 4; i++) damped.data[i * 4 + i] += 0.5;
+    const prod = gemm(gemm(r, r), damped);
+    expect(maxAbsDiff(prod.data, identity(4).data)).toBeLessThan(1e-12);
+  });
+});
+
+describe('bad input', () => {
+  test('zero rows or columns to RACS, bad configs, non-PSD and shape errors', () => {
+    expect(codeOf(() => racs(fromRows([[1, 2], [0, 0]])))).toBe('DOMAIN');
+    expect(codeOf(() => racs(fromRows([[1, 0], [2, 0]])))).toBe('DOMAIN');
+    expect(codeOf(() => racs(fromRows([[1, NaN]])))).toBe('NON_FINITE');
+    expect(codeOf(() => racs(fromRows([[1, 2]]), { iterations: 0 }))).toBe('INVALID_CONFIG');
+    expect(codeOf(() => racs(fromRows([[1, 0], [1, 1]]), { maxIterations: 3 }))).toBe('NOT_CONVERGED');
+    expect(codeOf(() => newtonSchulz(fromRows([[1]]), { steps: -1 }))).toBe('INVALID_CONFIG');
+    expect(codeOf(() => invSqrtPsd(fromRows([[1, 0], [0, -1]])))).toBe('DOMAIN');
+    expect(codeOf(() => invSqrtPsd(fromRows([[1]]), { damping: -1 }))).toBe('INVALID_CONFIG');
+    expect(codeOf(() => woodburySolve(fromRows([[1, 2]]), new Float64Array(3), 1))).toBe('SHAPE_MISMATCH');
+    expect(codeOf(() => woodburySolve(fromRows([[1, 2]]), new Float64Array(2), 0))).toBe('INVALID_CONFIG');
+    expect(codeOf(() => randomizedSvd(fromRows([[1, 2]]), 2, key(0)))).toBe('INVALID_CONFIG');
+    expect(codeOf(() => racsGong(racsGongInit(2, 2), fromRows([[1, 2]])))).toBe('SHAPE_MISMATCH');
+  });
+});
