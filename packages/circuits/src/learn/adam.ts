@@ -1,0 +1,164 @@
+import { DescentError } from '@descent/linalg';
+import { KIND, checkParams, type CompiledCircuit } from '../compile.js';
+import type { CircuitLearner, CircuitLearnerState } from './method.js';
+import { checkStatistics } from './mstep.js';
+
+/** Config of {@link adamCircuit}. */
+export interface AdamCircuitConfig {
+  readonly circuit: CompiledCircuit;
+  /** Learning rate; default 1e-2 (the spec's baseline). */
+  readonly lr?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly eps?: number;
+  readonly check?: boolean;
+}
+
+/** State of {@link adamCircuit}: parameters, their unconstrained logits and Adam's moments. */
+export interface AdamCircuitState extends CircuitLearnerState {
+  readonly circuit: CompiledCircuit;
+  /** Sum/categorical: log-weights (softmax); Bernoulli: logit p; Gaussian: [mu, log sigma]. */
+  readonly logits: Float64Array;
+  readonly m: Float64Array;
+  readonly v: Float64Array;
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly check: boolean;
+}
+
+const LOG_FLOOR = Math.log(Number.MIN_VALUE);
+
+/**
+ * The gradient baseline of spec (f): Adam ascending the mean log-likelihood in unconstrained logits
+ * (softmax per sum node and categorical, sigmoid per Bernoulli, log sigma per Gaussian), with the
+ * gradient read off the flows: `∂LL/∂z_{n,c} = EF[n,c] - F(n) θ_{n,c}` (EiNet/pyjuice identity
+ * `EF = θ ∂LL/∂θ`), divided by the batch count. A local Adam (Kingma & Ba, bias-corrected), because
+ * `@descent/optimizers` is not a dependency of this package.
+ *
+ * @example
+ * ```ts
+ * const c = compile({ numVars: 1, nodes: [bernoulliNode(0, 0.5)] });
+ * const s0 = adamCircuit.init({ circuit: c, lr: 0.1 }, c.params);
+ * adamCircuit.step(s0, batchStatistics(c, s0.x, fromRows([[1]]))).x[0] > 0.5;
+ * // true
+ * ```
+ */
+export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = {
+  name: 'adam',
+  observes: 'flows',
+  init(cfg, x0) {
+    const where = 'adamCircuit.init';
+    if (cfg === null || typeof cfg !== 'object' || cfg.circuit === undefined) throw new DescentError('INVALID_CONFIG', where, 'cfg.circuit (a compiled circuit) is required');
+    const lr = cfg.lr ?? 1e-2;
+    const beta1 = cfg.beta1 ?? 0.9;
+    const beta2 = cfg.beta2 ?? 0.999;
+    const eps = cfg.eps ?? 1e-8;
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new DescentError('INVALID_CONFIG', where, `lr = ${lr} must be positive`);
+    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) throw new DescentError('INVALID_CONFIG', where, `betas (${beta1}, ${beta2}) must be in [0, 1)`);
+    if (!(eps > 0)) throw new DescentError('INVALID_CONFIG', where, `eps = ${eps} must be positive`);
+    const cc = cfg.circuit;
+    checkParams(cc, x0, where);
+    const logits = new Float64Array(cc.numParams);
+    for (let i = 0; i < cc.numNodes; i++) {
+      const o = cc.paramPtr[i]!;
+      if (o < 0) continue;
+      const kd = cc.kind[i]!;
+      const len = kd === KIND.sum ? cc.childPtr[i + 1]! - cc.childPtr[i]! : kd === KIND.categorical ? cc.leafArg[i]! : 0;
+      if (len > 0) for (let j = o; j < o + len; j++) logits[j] = x0[j]! > 0 ? Math.log(x0[j]!) : LOG_FLOOR;
+      else if (kd === KIND.bernoulli) {
+        const p = Math.min(Math.max(x0[o]!, Number.MIN_VALUE), 1 - Number.EPSILON / 2);
+        logits[o] = Math.log(p) - Math.log1p(-p);
+      } else if (kd === KIND.gaussian) {
+        logits[o] = x0[o]!;
+        logits[o + 1] = Math.log(x0[o + 1]!);
+      }
+    }
+    const x = Float64Array.from(x0);
+    return {
+      x, query: x, t: 0, circuit: cc, logits, m: new Float64Array(cc.numParams), v: new Float64Array(cc.numParams),
+      lr, beta1, beta2, eps, check: cfg.check ?? true,
+    };
+  },
+  step(state, obs) {
+    const n = state.x.length;
+    const x = new Float64Array(n);
+    return adamCircuit.stepInto(state, obs, { ...state, x, query: x, logits: new Float64Array(n), m: new Float64Array(n), v: new Float64Array(n) });
+  },
+  stepInto(state, obs, out) {
+    if (out === state || out.x === state.x || out.logits === state.logits || out.m === state.m) {
+      throw new DescentError('INVALID_CONFIG', 'adamCircuit.stepInto', 'out must not share buffers with state');
+    }
+    const cc = state.circuit;
+    checkStatistics(cc, obs, 'adamCircuit.step', state.check);
+    const inv = 1 / obs.count;
+    const { beta1, beta2, eps, lr } = state;
+    const t = state.t + 1;
+    const c1 = 1 / (1 - Math.pow(beta1, t));
+    const c2 = 1 / (1 - Math.pow(beta2, t));
+    const th = state.x;
+    const z = out.logits;
+    // Writes the ascent step for gradient g at index j.
+    const upd = (j: number, g: number): void => {
+      const mj = beta1 * state.m[j]! + (1 - beta1) * g;
+      const vj = beta2 * state.v[j]! + (1 - beta2) * g * g;
+      out.m[j] = mj;
+      out.v[j] = vj;
+      z[j] = state.logits[j]! + (lr * mj * c1) / (Math.sqrt(vj * c2) + eps);
+    };
+    for (let i = 0; i < cc.numNodes; i++) {
+      const o = cc.paramPtr[i]!;
+      if (o < 0) continue;
+      const kd = cc.kind[i]!;
+      if (kd === KIND.sum || kd === KIND.categorical) {
+        const len = kd === KIND.sum ? cc.childPtr[i + 1]! - cc.childPtr[i]! : cc.leafArg[i]!;
+        const src = kd === KIND.sum ? obs.edgeFlows : obs.leafStats;
+        const so = kd === KIND.sum ? o : cc.statPtr[i]!;
+        let f = 0;
+        for (let j = 0; j < len; j++) f += src[so + j]!;
+        for (let j = 0; j < len; j++) upd(o + j, (src[so + j]! - f * th[o + j]!) * inv);
+        softmaxInto(z, o, len, out.x);
+      } else if (kd === KIND.bernoulli) {
+        const so = cc.statPtr[i]!;
+        const s1 = obs.leafStats[so]!;
+        upd(o, (s1 - (s1 + obs.leafStats[so + 1]!) * th[o]!) * inv);
+        out.x[o] = 1 / (1 + Math.exp(-z[o]!));
+      } else if (kd === KIND.gaussian) {
+        const so = cc.statPtr[i]!;
+        const mu = th[o]!;
+        const sg2 = th[o + 1]! * th[o + 1]!;
+        const sx = obs.leafStats[so]!;
+        const sxx = obs.leafStats[so + 1]!;
+        const s = obs.leafStats[so + 2]!;
+        upd(o, ((sx - s * mu) / sg2) * inv);
+        upd(o + 1, ((sxx - 2 * mu * sx + mu * mu * s) / sg2 - s) * inv);
+        out.x[o] = z[o]!;
+        out.x[o + 1] = Math.max(Math.exp(z[o + 1]!), cc.minSigma[i]!);
+      }
+    }
+    const next = out as { -readonly [K in keyof AdamCircuitState]: AdamCircuitState[K] };
+    next.query = out.x;
+    next.t = t;
+    next.circuit = cc;
+    next.lr = lr;
+    next.beta1 = beta1;
+    next.beta2 = beta2;
+    next.eps = eps;
+    next.check = state.check;
+    return out;
+  },
+};
+
+function softmaxInto(z: Float64Array, o: number, len: number, out: Float64Array): void {
+  let mx = -Infinity;
+  for (let j = o; j < o + len; j++) if (z[j]! > mx) mx = z[j]!;
+  let s = 0;
+  for (let j = o; j < o + len; j++) {
+    const e = Math.exp(z[j]! - mx);
+    out[j] = e;
+    s += e;
+  }
+  const r = 1 / s;
+  for (let j = o; j < o + len; j++) out[j] = out[j]! * r;
+}

@@ -1,0 +1,170 @@
+import { DescentError, foldIn, key as makeKey, type Key, type Matrix } from '@descent/linalg';
+import { checkParams, type CompiledCircuit } from '../compile.js';
+import { checkData } from '../data.js';
+import { epochBatches } from '../debd.js';
+import { meanLogLikelihood } from '../queries.js';
+import { batchStatisticsInto, emptyStatistics } from '../statistics.js';
+import { adamCircuit } from './adam.js';
+import { anemone } from './anemone.js';
+import { fullBatchEm, miniBatchEm } from './em.js';
+import type { CircuitLearner, CircuitLearnerState } from './method.js';
+
+/** Which learner {@link train} runs, with its options. */
+export type OptimizerSpec =
+  | { readonly kind: 'fullBatchEm'; readonly pseudocount?: number }
+  | { readonly kind: 'miniBatchEm'; readonly stepSize: number; readonly pseudocount?: number }
+  | { readonly kind: 'anemone'; readonly stepSize?: number; readonly momentum?: number; readonly pseudocount?: number }
+  | { readonly kind: 'adam'; readonly lr?: number };
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  readonly optimizer: OptimizerSpec;
+  readonly epochs: number;
+  /** Mini-batch size (ignored by full-batch EM except as the evaluation chunk); default 512. */
+  readonly batchSize?: number;
+  /** Mini-batches accumulated per update (pyjuice `niters_per_update`); default 1. */
+  readonly itersPerUpdate?: number;
+  /** Shuffling key; epoch e uses foldIn(key, e). Default key(0). */
+  readonly key?: Key;
+  readonly valid?: Matrix;
+  readonly test?: Matrix;
+  /** Evaluate the training log-likelihood after every epoch (a forward pass); default true. */
+  readonly evalTrain?: boolean;
+  /** Stop after this much training time (seconds); default unlimited. */
+  readonly maxSeconds?: number;
+}
+
+/** One point of a learning curve (mean log-likelihood per sample, nats). */
+export interface CurvePoint {
+  readonly epoch: number;
+  readonly updates: number;
+  /** Training wall-clock seconds so far (evaluation excluded). */
+  readonly seconds: number;
+  readonly train?: number;
+  readonly valid?: number;
+  readonly test?: number;
+}
+
+/** Result of {@link train}. */
+export interface TrainResult {
+  readonly params: Float64Array;
+  /** Epoch 0 is the initial parameters. */
+  readonly curve: CurvePoint[];
+  /** The parameters of the epoch with the best validation log-likelihood (early stopping), if `valid` was given. */
+  readonly best?: { readonly epoch: number; readonly valid: number; readonly test?: number; readonly params: Float64Array };
+}
+
+/**
+ * Trains a compiled circuit with one of the learners (spec (c) pseudocode): per mini-batch a forward
+ * and flow pass at `state.query`, then `stepInto` on ping-pong states; full-batch EM accumulates the
+ * whole epoch and updates once. Records a learning curve per epoch (train / valid / test LL and
+ * training seconds). The only loop: the learners themselves are pure steps.
+ *
+ * @example
+ * ```ts
+ * const data = fromRows([[1, 1], [1, 0], [1, 1], [0, 0]]);
+ * const c = compile(mixtureOfBernoullis(2, 2));
+ * const r = train(c, c.params, data, { optimizer: { kind: 'fullBatchEm' }, epochs: 5 });
+ * r.curve[5]!.train! >= r.curve[0]!.train!;
+ * // true
+ * ```
+ */
+export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, options: TrainOptions): TrainResult {
+  const where = 'train';
+  checkParams(cc, params0, where);
+  checkData(cc, data, undefined, where);
+  if (options.valid !== undefined) checkData(cc, options.valid, undefined, `${where}: valid`);
+  if (options.test !== undefined) checkData(cc, options.test, undefined, `${where}: test`);
+  const epochs = options.epochs;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new DescentError('INVALID_CONFIG', where, `epochs = ${epochs} must be a non-negative integer`);
+  const batchSize = options.batchSize ?? 512;
+  const per = options.itersPerUpdate ?? 1;
+  if (!Number.isInteger(per) || per < 1) throw new DescentError('INVALID_CONFIG', where, `itersPerUpdate = ${per} must be a positive integer`);
+  const k = options.key ?? makeKey(0);
+  const spec = options.optimizer;
+  let learner: CircuitLearner<never, CircuitLearnerState>;
+  let state: CircuitLearnerState;
+  switch (spec?.kind) {
+    case 'fullBatchEm':
+      learner = fullBatchEm as unknown as typeof learner;
+      state = fullBatchEm.init({ circuit: cc, pseudocount: spec.pseudocount ?? 0, check: false }, params0);
+      break;
+    case 'miniBatchEm':
+      learner = miniBatchEm as unknown as typeof learner;
+      state = miniBatchEm.init({ circuit: cc, stepSize: spec.stepSize, pseudocount: spec.pseudocount ?? 0, check: false }, params0);
+      break;
+    case 'anemone':
+      learner = anemone as unknown as typeof learner;
+      state = anemone.init({ circuit: cc, stepSize: spec.stepSize, momentum: spec.momentum, pseudocount: spec.pseudocount, check: false }, params0);
+      break;
+    case 'adam':
+      learner = adamCircuit as unknown as typeof learner;
+      state = adamCircuit.init({ circuit: cc, lr: spec.lr, check: false }, params0);
+      break;
+    default:
+      throw new DescentError('INVALID_CONFIG', where, `unknown optimizer ${JSON.stringify(spec)}`);
+  }
+  const curve: CurvePoint[] = [];
+  let best: { epoch: number; valid: number; test?: number; params: Float64Array } | undefined;
+  const evaluate = (epoch: number, updates: number, seconds: number): void => {
+    const p = state.x;
+    const point: CurvePoint = {
+      epoch, updates, seconds,
+      ...(options.evalTrain ?? true ? { train: meanLogLikelihood(cc, p, data, { check: false }) } : {}),
+      ...(options.valid !== undefined ? { valid: meanLogLikelihood(cc, p, options.valid, { check: false }) } : {}),
+      ...(options.test !== undefined ? { test: meanLogLikelihood(cc, p, options.test, { check: false }) } : {}),
+    };
+    curve.push(point);
+    if (point.valid !== undefined && (best === undefined || point.valid > best.valid)) {
+      best = { epoch, valid: point.valid, ...(point.test !== undefined ? { test: point.test } : {}), params: Float64Array.from(p) };
+    }
+  };
+  evaluate(0, 0, 0);
+  const stats = emptyStatistics(cc);
+  const acc = emptyStatistics(cc);
+  let spare: CircuitLearnerState | undefined;
+  let updates = 0;
+  let seconds = 0;
+  const apply = (obs: typeof stats): void => {
+    if (spare === undefined) spare = learner.step(state as never, obs);
+    else spare = learner.stepInto(state as never, obs, spare as never);
+    const t = state;
+    state = spare;
+    spare = t;
+    updates++;
+  };
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const t0 = performance.now();
+    if (spec.kind === 'fullBatchEm') {
+      batchStatisticsInto(cc, state.query, data, stats, { check: false });
+      apply(stats);
+    } else {
+      const batches = epochBatches(data.rows, batchSize, foldIn(k, epoch));
+      acc.edgeFlows.fill(0);
+      acc.leafStats.fill(0);
+      acc.count = 0;
+      acc.logLikelihood = 0;
+      let inWindow = 0;
+      for (const rows of batches) {
+        batchStatisticsInto(cc, state.query, data, per === 1 ? acc : stats, { rows, check: false });
+        if (per > 1) {
+          for (let i = 0; i < acc.edgeFlows.length; i++) acc.edgeFlows[i] += stats.edgeFlows[i]!;
+          for (let i = 0; i < acc.leafStats.length; i++) acc.leafStats[i] += stats.leafStats[i]!;
+          acc.count += stats.count;
+          acc.logLikelihood += stats.logLikelihood;
+        }
+        if (++inWindow < per) continue;
+        apply(acc);
+        inWindow = 0;
+        acc.edgeFlows.fill(0);
+        acc.leafStats.fill(0);
+        acc.count = 0;
+        acc.logLikelihood = 0;
+      }
+    }
+    seconds += (performance.now() - t0) / 1000;
+    evaluate(epoch, updates, seconds);
+    if (options.maxSeconds !== undefined && seconds >= options.maxSeconds) break;
+  }
+  return { params: Float64Array.from(state.x), curve, ...(best !== undefined ? { best } : {}) };
+}

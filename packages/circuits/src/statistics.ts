@@ -1,0 +1,134 @@
+import { DescentError, type Matrix } from '@descent/linalg';
+import { CHUNK, cachedWorkspace } from './cache.js';
+import { checkParams, type CompiledCircuit } from './compile.js';
+import { checkData } from './data.js';
+import { backward, forward, loadBatch } from './engine.js';
+
+/**
+ * What EM-type methods observe (the `Obs` of their step): flows summed over a batch (spec (c)).
+ * `edgeFlows[e]` = expected number of uses of sum edge e (indexed like the sum weights in the
+ * parameter array); `leafStats` = flow-weighted sufficient statistics of the input nodes
+ * (Bernoulli `[Σ F·[x=1], Σ F·[x=0]]`, categorical `Σ F·[x=u]`, Gaussian `[Σ F·x, Σ F·x², Σ F]`);
+ * `count` = summed root flow (the batch size, or the sum of example weights); `logLikelihood` =
+ * Σ w_b log p(x_b).
+ */
+export interface BatchStatistics {
+  readonly edgeFlows: Float64Array;
+  readonly leafStats: Float64Array;
+  readonly count: number;
+  readonly logLikelihood: number;
+}
+
+/** Options of {@link batchStatistics}. */
+export interface StatisticsOptions {
+  /** rows × numVars mask, 1 = value missing (marginalized; its expected statistics are used). */
+  readonly missing?: Uint8Array;
+  /** A weight per row (default 1): the root flow of that row. */
+  readonly weights?: Float64Array;
+  /** Rows to use, in this order (default all): a mini-batch without copying the data. */
+  readonly rows?: Int32Array;
+  /** Validate params and data (O(size)); default true. */
+  readonly check?: boolean;
+}
+
+/**
+ * Forward and backward (flow) passes over a batch: summed edge flows, input-node statistics, the
+ * root flow and the log-likelihood (spec (c), "Flows").
+ *
+ * @example
+ * ```ts
+ * const c = compile({ numVars: 1, nodes: [bernoulliNode(0, 0.2), bernoulliNode(0, 0.9), sumNode([0, 1], [0.5, 0.5])] });
+ * batchStatistics(c, c.params, fromRows([[1], [0]])).count;
+ * // 2
+ * ```
+ */
+export function batchStatistics(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: StatisticsOptions = {}): BatchStatistics {
+  const out = { edgeFlows: new Float64Array(cc.numSumParams), leafStats: new Float64Array(cc.numStats), count: 0, logLikelihood: 0 };
+  return batchStatisticsInto(cc, params, data, out, options);
+}
+
+/**
+ * {@link batchStatistics} written into `out`'s arrays (zeroed first); returns `out` with `count` and
+ * `logLikelihood` set. For training loops that reuse one statistics buffer.
+ *
+ * @example
+ * ```ts
+ * const c = compile({ numVars: 1, nodes: [bernoulliNode(0, 0.5)] });
+ * const s = batchStatisticsInto(c, c.params, fromRows([[1]]), emptyStatistics(c));
+ * Array.from(s.leafStats);
+ * // [1, 0]
+ * ```
+ */
+export function batchStatisticsInto(
+  cc: CompiledCircuit,
+  params: Float64Array,
+  data: Matrix,
+  out: { edgeFlows: Float64Array; leafStats: Float64Array; count: number; logLikelihood: number },
+  options: StatisticsOptions = {},
+): BatchStatistics {
+  const where = 'batchStatistics';
+  const rows = options.rows;
+  const nRows = rows !== undefined ? rows.length : data.rows;
+  if (options.check ?? true) {
+    checkParams(cc, params, where);
+    checkData(cc, data, options.missing, where);
+    if (options.weights !== undefined) {
+      if (!(options.weights instanceof Float64Array) || options.weights.length !== nRows) throw new DescentError('SHAPE_MISMATCH', where, `weights must be a Float64Array of length ${nRows}`);
+      for (let i = 0; i < nRows; i++) if (!(options.weights[i]! >= 0) || !Number.isFinite(options.weights[i]!)) throw new DescentError('DOMAIN', where, `weights[${i}] = ${options.weights[i]} is not a finite nonnegative number`);
+    }
+    if (rows !== undefined) for (let i = 0; i < rows.length; i++) if (!(rows[i]! >= 0 && rows[i]! < data.rows)) throw new DescentError('INVALID_CONFIG', where, `rows[${i}] = ${rows[i]} is not a row of data`);
+  }
+  if (out.edgeFlows.length !== cc.numSumParams || out.leafStats.length !== cc.numStats) throw new DescentError('SHAPE_MISMATCH', where, 'out does not match the circuit');
+  out.edgeFlows.fill(0);
+  out.leafStats.fill(0);
+  const ws = cachedWorkspace(cc, nRows);
+  let count = 0;
+  let ll = 0;
+  const root = (cc.numNodes - 1);
+  for (let start = 0; start < nRows; start += CHUNK) {
+    const B = Math.min(CHUNK, nRows - start);
+    loadBatch(ws, data, start, B, options.missing, rows);
+    forward(cc, params, ws, 'sum');
+    count += backward(cc, params, ws, out.edgeFlows, out.leafStats, options.weights, start);
+    for (let b = 0; b < B; b++) ll += (options.weights !== undefined ? options.weights[start + b]! : 1) * ws.L[root * B + b]!;
+  }
+  out.count = count;
+  out.logLikelihood = ll;
+  return out;
+}
+
+/**
+ * Zero statistics shaped for `cc` (the identity of {@link addStatistics}).
+ *
+ * @example
+ * ```ts
+ * emptyStatistics(compile({ numVars: 1, nodes: [bernoulliNode(0, 0.5)] })).count;
+ * // 0
+ * ```
+ */
+export function emptyStatistics(cc: CompiledCircuit): { edgeFlows: Float64Array; leafStats: Float64Array; count: number; logLikelihood: number } {
+  return { edgeFlows: new Float64Array(cc.numSumParams), leafStats: new Float64Array(cc.numStats), count: 0, logLikelihood: 0 };
+}
+
+/**
+ * The sum of two batches' statistics (flows are additive over examples): accumulate mini-batches
+ * into a full-batch EM step, or several batches into one update window.
+ *
+ * @example
+ * ```ts
+ * const c = compile({ numVars: 1, nodes: [bernoulliNode(0, 0.5)] });
+ * const s = batchStatistics(c, c.params, fromRows([[1]]));
+ * addStatistics(s, s).count;
+ * // 2
+ * ```
+ */
+export function addStatistics(a: BatchStatistics, b: BatchStatistics): BatchStatistics {
+  if (a.edgeFlows.length !== b.edgeFlows.length || a.leafStats.length !== b.leafStats.length) {
+    throw new DescentError('SHAPE_MISMATCH', 'addStatistics', 'statistics of different circuits');
+  }
+  const e = new Float64Array(a.edgeFlows.length);
+  for (let i = 0; i < e.length; i++) e[i] = a.edgeFlows[i]! + b.edgeFlows[i]!;
+  const l = new Float64Array(a.leafStats.length);
+  for (let i = 0; i < l.length; i++) l[i] = a.leafStats[i]! + b.leafStats[i]!;
+  return { edgeFlows: e, leafStats: l, count: a.count + b.count, logLikelihood: a.logLikelihood + b.logLikelihood };
+}
