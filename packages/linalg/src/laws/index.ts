@@ -3,3 +3,4 @@ export { svdReconstructs } from './decompositions.js';
 export { polarIsPartialIsometry, newtonSchulzIsSpectral, newtonSchulzBand, racsBalances, woodburyMatchesDense } from './matfun.js';
 export { doesNotMutate } from './purity.js';
 export { orthonormalityError, maxAbsDiff, maxAbs, usv } from './helpers.js';
+export { thrownCode, rejectsWith } from './errors.js';
