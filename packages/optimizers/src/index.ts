@@ -8,3 +8,5 @@ export { adam, adamw, type AdamConfig, type AdamState } from './adam.js';
 export { naturalGradient, naturalDirection, klTrustRegionScale, type NaturalGradientConfig, type NaturalGradientState, type NaturalGradientObservation, type FisherSource } from './natural-gradient.js';
 export { empiricalFisher, diagonalFisherEmaInto, softmax, softmaxFisher, softmaxFisherPinvCrossEntropy, softmaxFisherDampedSolve, logitFisher, pullbackMetric } from './fisher.js';
 export { dampedFisherSolve, empiricalFisherSolve, woodburyFisherSolve, type DampingMetric } from './fisher-solve.js';
+export { sam, samPerturbInto, type SamConfig, type SamState, type SamPerturbationConfig } from './sam.js';
+export { arsam, type ArsamConfig, type ArsamState, type ArsamSchedule } from './arsam.js';

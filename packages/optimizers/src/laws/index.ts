@@ -3,3 +3,4 @@ export { firstDifference } from './same.js';
 export { stepNeverMutatesInputs, stepIntoMatchesStep, type MethodRun } from './contract.js';
 // optimizers-multi (issue 4)
 export { lawNaturalGradientReparameterisationInvariance, lawConsistentDampingInvariance, lawPlainDampingNotInvariant, lawDiagonalFisherDiagonalInvariance, lawNaturalGradientMinimumNorm, lawIdentityFisherIsSgd, lawLargeDampingIsSgd, lawWoodburyEqualsDense, lawSoftmaxFisherClosedForm, lawKlTrustRegion } from './natural-gradient.js';
+export { randomQuadratic, lawSamRhoZeroIsBase, lawSamPerturbation, lawSamLinearLossIsBase, lawSamQuadraticPsf, lawSamTwoObservationsPerStep, lawSamPermutationEquivariance, lawArsamAlwaysIsSam, lawArsamNeverIsBase, lawArsamQuadraticReuse, lawArsamWindowQuota, type QuadraticProblem } from './sam.js';
