@@ -1,0 +1,531 @@
+import { DescentError, key as makeKey, type Key } from '@descent/linalg';
+import { betInPlace, bettingStateSize, normalizeBetting, P_MAX, P_MIN, resetBettingState, usesPValues, type Betting } from './betting.js';
+import { calibrationSet, conformalPValue, insertSorted, type TieRule } from './pvalue.js';
+import { streamUniform } from './stream-uniform.js';
+
+/**
+ * Where the detector's p-values come from.
+ * - `split`: a fixed calibration set (sorted once at init). Exchangeable but dependent p-values:
+ *   results are labelled `'monitoring'` (spec (a) caveat; use `calib.length >= 1000`).
+ * - `online`: full conformal against the stream's own past scores (plus an optional `initial`
+ *   reference): i.i.d. U(0, 1) under exchangeability, so Ville's inequality holds exactly.
+ * - `given`: the observation passed to `step` already is a p-value in [0, 1] (oracle p-values).
+ */
+export type PSource =
+  | { mode: 'split'; calib: Float64Array; ties?: TieRule }
+  | { mode: 'online'; initial?: Float64Array; ties?: TieRule }
+  | { mode: 'given' };
+
+/** The statistic an alarm is raised on. */
+export type AlarmStatistic = 'product' | 'restarted' | 'cusum' | 'sr';
+
+/**
+ * What happens after an alarm: `latch` keeps the alarm raised (statistics keep updating), `reset`
+ * restarts statistics, bettor and online history, `continue` records every upward crossing.
+ */
+export type AlarmPolicy = 'latch' | 'reset' | 'continue';
+
+/** Detector configuration (spec (c)). */
+export interface DetectorConfig {
+  /** p-value source; required for p-value bettors, unused by `momentExp`/`hoeffdingExp`. */
+  p?: PSource;
+  betting: Betting;
+  /** Alarm when the statistic reaches this value: 1/δ (Ville) or an ARL target A (CUSUM/SR). > 1. */
+  threshold: number;
+  alarmOn: AlarmStatistic;
+  onAlarm: AlarmPolicy;
+  /** No alarm during the first `burnIn` observations after init or reset (default 0). */
+  burnIn?: number;
+  /** Validate each observation (default true). */
+  check?: boolean;
+}
+
+/**
+ * What an alarm of this configuration guarantees under the null:
+ * `'ville'` — P(ever alarm) ≤ 1/threshold per segment (product, restarted);
+ * `'arl'` — mean run length ≥ threshold (CUSUM, SR);
+ * `'monitoring'` — no guarantee (split p-values, or the reconstructed `momentExp` form).
+ */
+export type Validity = 'ville' | 'arl' | 'monitoring';
+
+/**
+ * Detector state: plain data (numbers, typed arrays, a key) holding its own normalized config.
+ * All statistics are logs: `logM` product martingale, `logRestarted` restarted mixture
+ * (harmonic prior), `logCusum`, `logSR`. `p`/`logE` are the last p-value and log-increment (`p` is NaN
+ * for the raw-score bettors, which use no p-value).
+ */
+export interface DetectorState {
+  config: DetectorConfig;
+  validity: Validity;
+  key: Key;
+  t: number;
+  tSinceReset: number;
+  logM: number;
+  logRestartActive: number;
+  logRestarted: number;
+  logCusum: number;
+  logSR: number;
+  p: number;
+  logE: number;
+  /** An alarm is raised at this step (with `latch`: at or after the first crossing). */
+  alarm: boolean;
+  /** Some alarm was raised since init. */
+  alarmed: boolean;
+  /** The alarmed statistic was at or above threshold after the previous step (for `continue`). */
+  above: boolean;
+  /** Steps (1-based t) at which alarms were raised; never mutated, replaced when it grows. */
+  alarmTimes: readonly number[];
+  /** Bettor state (see `bettingStateSize`). */
+  bet: Float64Array;
+  /** Online mode: the sorted reference scores in `history[0..historyCount)`; capacity may exceed it. */
+  history: Float64Array;
+  historyCount: number;
+}
+
+const WHERE = 'detector';
+
+/**
+ * Validates `cfg` and returns the first detector state. `key` (or `seed`) feeds the tie-breaking
+ * uniforms. Throws `INVALID_CONFIG` on a bad threshold/policy/bettor, `SHAPE_MISMATCH` on an empty
+ * calibration set, `NON_FINITE` on a non-finite calibration score.
+ *
+ * @example
+ * ```ts
+ * const s = initDetector({ p: { mode: 'online' }, betting: { kind: 'power', eps: 0.5 },
+ *   threshold: 100, alarmOn: 'product', onAlarm: 'latch' }, key(0));
+ * s.logM;
+ * // 0
+ * ```
+ */
+export function initDetector(cfg: DetectorConfig, k: Key | number = 0): DetectorState {
+  const config = normalizeConfig(cfg);
+  const betting = config.betting;
+  const keyValue = typeof k === 'number' ? makeKey(k) : k;
+  if (!Array.isArray(keyValue) || keyValue.length !== 2) throw new DescentError('INVALID_CONFIG', WHERE, 'key must be made by key(seed)');
+  let history = new Float64Array(0);
+  let historyCount = 0;
+  if (config.p?.mode === 'online' && config.p.initial) {
+    history = new Float64Array(Math.max(16, 2 * config.p.initial.length));
+    history.set(config.p.initial);
+    historyCount = config.p.initial.length;
+  } else if (config.p?.mode === 'online') {
+    history = new Float64Array(16);
+  }
+  return {
+    config,
+    validity: validityOf(config),
+    key: [keyValue[0], keyValue[1]],
+    t: 0,
+    tSinceReset: 0,
+    logM: 0,
+    logRestartActive: -Infinity,
+    logRestarted: 0,
+    logCusum: -Infinity,
+    logSR: -Infinity,
+    p: NaN,
+    logE: 0,
+    alarm: false,
+    alarmed: false,
+    above: false,
+    alarmTimes: [],
+    bet: resetBettingState(betting, new Float64Array(bettingStateSize(betting))),
+    history,
+    historyCount,
+  };
+}
+
+/**
+ * What an alarm from this configuration guarantees (see {@link Validity}).
+ *
+ * @example
+ * ```ts
+ * validityOf({ p: { mode: 'split', calib: new Float64Array(1000) }, betting: { kind: 'power', eps: 0.5 },
+ *   threshold: 20, alarmOn: 'product', onAlarm: 'latch' });
+ * // 'monitoring'
+ * ```
+ */
+export function validityOf(cfg: DetectorConfig): Validity {
+  if (cfg.betting.kind === 'momentExp') return 'monitoring';
+  if (cfg.p?.mode === 'split' && usesPValues(cfg.betting)) return 'monitoring';
+  return cfg.alarmOn === 'cusum' || cfg.alarmOn === 'sr' ? 'arl' : 'ville';
+}
+
+/**
+ * One detector step (pure): the p-value of `score` (tie uniform `streamUniform(state.key, state.t)`),
+ * the bettor's log-increment, then in log space the product martingale, the restarted mixture, CUSUM
+ * and Shiryaev–Roberts, the alarm rule, burn-in and the alarm policy (spec (c)). Never mutates `state`.
+ * Throws `NON_FINITE` on a non-finite score, `DOMAIN` on a given p-value outside [0, 1] or a Hoeffding
+ * score outside [a, b].
+ *
+ * @example
+ * ```ts
+ * const s0 = initDetector({ p: { mode: 'given' }, betting: { kind: 'power', eps: 0.5 },
+ *   threshold: 100, alarmOn: 'product', onAlarm: 'latch' });
+ * step(s0, 0.01).logM === Math.log(0.5 * 0.01 ** -0.5);
+ * // true
+ * ```
+ */
+export function step(state: DetectorState, score: number): DetectorState {
+  const out: DetectorState = {
+    ...state,
+    bet: new Float64Array(state.bet.length),
+    history: state.config.p?.mode === 'online' ? new Float64Array(growCapacity(state.history.length, state.historyCount + 1)) : state.history,
+  };
+  return advance(state, score, out);
+}
+
+/**
+ * {@link step} written into `out` (a state of the same configuration, e.g. from {@link cloneDetectorState}):
+ * same result, bit for bit, reusing `out`'s buffers. `out` may be `state` itself for an in-place update
+ * (what {@link scanDetector} does); otherwise `state` is not touched.
+ *
+ * @example
+ * ```ts
+ * const s0 = initDetector({ p: { mode: 'given' }, betting: { kind: 'power', eps: 0.5 },
+ *   threshold: 100, alarmOn: 'product', onAlarm: 'latch' });
+ * const buf = cloneDetectorState(s0);
+ * stepInto(s0, 0.01, buf).logM === step(s0, 0.01).logM;
+ * // true
+ * ```
+ */
+export function stepInto(state: DetectorState, score: number, out: DetectorState): DetectorState {
+  if (out !== state) {
+    if (out.bet.length !== state.bet.length || out.config.betting.kind !== state.config.betting.kind) {
+      throw new DescentError('SHAPE_MISMATCH', 'stepInto', 'out must be a state of the same detector configuration');
+    }
+    out.config = state.config;
+    out.validity = state.validity;
+    out.key = state.key;
+    out.alarmTimes = state.alarmTimes;
+    if (state.config.p?.mode === 'online' && out.history.length < state.historyCount + 1) {
+      out.history = new Float64Array(growCapacity(out.history.length, state.historyCount + 1));
+    } else if (state.config.p?.mode !== 'online') {
+      out.history = state.history;
+    }
+  } else if (state.config.p?.mode === 'online' && state.history.length < state.historyCount + 1) {
+    const grown = new Float64Array(growCapacity(state.history.length, state.historyCount + 1));
+    grown.set(state.history.subarray(0, state.historyCount));
+    state.history = grown;
+  }
+  return advance(state, score, out);
+}
+
+function growCapacity(capacity: number, need: number): number {
+  let c = Math.max(16, capacity);
+  while (c < need) c *= 2;
+  return c;
+}
+
+// The kernel behind step and stepInto. Reads every scalar of `s` before writing `out`, and brings
+// out's buffers up to date from s's (a no-op when they are the same buffers).
+function advance(s: DetectorState, score: number, out: DetectorState): DetectorState {
+  const cfg = s.config;
+  const betting = cfg.betting;
+  const source = cfg.p;
+  const t = s.t + 1;
+  const k = s.tSinceReset + 1;
+  if (cfg.check !== false) checkObservation(cfg, score);
+
+  if (out.bet !== s.bet) out.bet.set(s.bet);
+  let historyCount = s.historyCount;
+  if (source?.mode === 'online' && out.history !== s.history) out.history.set(s.history.subarray(0, historyCount));
+
+  // p-value
+  let p = NaN;
+  if (usesPValues(betting)) {
+    if (source!.mode === 'given') {
+      p = score;
+    } else if (source!.mode === 'split') {
+      const calib = source!.calib;
+      p = conformalPValue(calib, calib.length, score, streamUniform(s.key, s.t), source!.ties);
+    } else {
+      p = conformalPValue(out.history, historyCount, score, streamUniform(s.key, s.t), source!.ties);
+    }
+  }
+  if (source?.mode === 'online') historyCount = insertSorted(out.history, historyCount, score);
+  const pb = p < P_MIN ? P_MIN : p > P_MAX ? P_MAX : p;
+  const logE = betInPlace(betting, out.bet, pb, score);
+
+  // statistics (log space)
+  const logM = s.logM + logE;
+  const prior = -Math.log(k) - Math.log(k + 1); // harmonic prior on the restart time
+  const ra = s.logRestartActive;
+  const logRestartActive = logE + (ra === -Infinity ? prior : ra > prior ? ra + Math.log1p(Math.exp(prior - ra)) : prior + Math.log1p(Math.exp(ra - prior)));
+  const tail = -Math.log(k + 1);
+  const logRestarted = logRestartActive > tail ? logRestartActive + Math.log1p(Math.exp(tail - logRestartActive)) : tail + Math.log1p(Math.exp(logRestartActive - tail));
+  const logCusum = logE + (s.logCusum > 0 ? s.logCusum : 0);
+  const sr = s.logSR;
+  const logSR = logE + (sr === -Infinity ? 0 : sr > 0 ? sr + Math.log1p(Math.exp(-sr)) : Math.log1p(Math.exp(sr)));
+
+  const stat = cfg.alarmOn === 'product' ? logM : cfg.alarmOn === 'restarted' ? logRestarted : cfg.alarmOn === 'cusum' ? logCusum : logSR;
+  const crossed = k > (cfg.burnIn ?? 0) && stat >= Math.log(cfg.threshold);
+
+  out.t = t;
+  out.tSinceReset = k;
+  out.logM = logM;
+  out.logRestartActive = logRestartActive;
+  out.logRestarted = logRestarted;
+  out.logCusum = logCusum;
+  out.logSR = logSR;
+  out.p = p;
+  out.logE = logE;
+  out.historyCount = historyCount;
+  out.alarmTimes = s.alarmTimes;
+  const policy = cfg.onAlarm;
+  if (policy === 'latch') {
+    const first = crossed && !s.alarmed;
+    out.alarm = s.alarmed || crossed;
+    out.alarmed = out.alarm;
+    out.above = crossed;
+    if (first) out.alarmTimes = [...s.alarmTimes, t];
+  } else if (policy === 'continue') {
+    const upward = crossed && !s.above;
+    out.alarm = crossed;
+    out.alarmed = s.alarmed || crossed;
+    out.above = crossed;
+    if (upward) out.alarmTimes = [...s.alarmTimes, t];
+  } else {
+    out.alarm = crossed;
+    out.alarmed = s.alarmed || crossed;
+    out.above = false;
+    if (crossed) {
+      out.alarmTimes = [...s.alarmTimes, t];
+      resetStatistics(out);
+    }
+  }
+  return out;
+}
+
+// Statistics, bettor and online history back to their initial values (the key and t carry on, so
+// the tie uniforms never repeat).
+function resetStatistics(s: DetectorState): void {
+  s.tSinceReset = 0;
+  s.logM = 0;
+  s.logRestartActive = -Infinity;
+  s.logRestarted = 0;
+  s.logCusum = -Infinity;
+  s.logSR = -Infinity;
+  resetBettingState(s.config.betting, s.bet);
+  if (s.config.p?.mode === 'online') s.historyCount = 0;
+}
+
+/**
+ * A fresh state with statistics, bettor and online history reset (the `'reset'` policy by hand, e.g.
+ * after adapting a model), keeping the key, the step count and the alarm record. Pass `calibration` to
+ * replace a split calibration set (re-calibrating with the adapted model) or the online reference.
+ *
+ * @example
+ * ```ts
+ * const s0 = initDetector({ p: { mode: 'given' }, betting: { kind: 'power', eps: 0.5 },
+ *   threshold: 100, alarmOn: 'product', onAlarm: 'latch' });
+ * resetDetector(step(s0, 0.01)).logM;
+ * // 0
+ * ```
+ */
+export function resetDetector(state: DetectorState, calibration?: ArrayLike<number>): DetectorState {
+  let config = state.config;
+  let history = state.history;
+  let historyCount = 0;
+  if (calibration !== undefined) {
+    const sorted = calibrationSet(calibration, 'resetDetector');
+    if (config.p?.mode === 'split') config = { ...config, p: { ...config.p, calib: sorted } };
+    else if (config.p?.mode === 'online') {
+      config = { ...config, p: { ...config.p, initial: sorted } };
+    } else throw new DescentError('INVALID_CONFIG', 'resetDetector', 'a calibration set needs a split or online p-value source');
+  }
+  if (config.p?.mode === 'online') {
+    const initial = config.p.initial;
+    history = new Float64Array(growCapacity(16, (initial?.length ?? 0) * 2));
+    if (initial) {
+      history.set(initial);
+      historyCount = initial.length;
+    }
+  }
+  const out: DetectorState = {
+    ...state,
+    config,
+    validity: validityOf(config),
+    bet: new Float64Array(state.bet.length),
+    history,
+    historyCount,
+    alarm: false,
+    above: false,
+  };
+  resetStatisticsKeepHistory(out);
+  return out;
+}
+
+function resetStatisticsKeepHistory(s: DetectorState): void {
+  const count = s.historyCount;
+  resetStatistics(s);
+  s.historyCount = count;
+}
+
+/**
+ * A deep copy (own buffers) of a detector state: the second buffer of a ping-pong pair for {@link stepInto}.
+ *
+ * @example
+ * ```ts
+ * const s0 = initDetector({ p: { mode: 'online' }, betting: { kind: 'jumper' }, threshold: 100, alarmOn: 'sr', onAlarm: 'reset' });
+ * cloneDetectorState(s0).bet !== s0.bet;
+ * // true
+ * ```
+ */
+export function cloneDetectorState(s: DetectorState): DetectorState {
+  return { ...s, key: [s.key[0], s.key[1]], bet: s.bet.slice(), history: s.history.slice(), alarmTimes: s.alarmTimes.slice() };
+}
+
+/**
+ * The log of a statistic of the state (default: the one alarms are raised on).
+ *
+ * @example
+ * ```ts
+ * alarmStatistic(initDetector({ p: { mode: 'given' }, betting: { kind: 'power', eps: 0.5 }, threshold: 100, alarmOn: 'sr', onAlarm: 'latch' }));
+ * // -Infinity
+ * ```
+ */
+export function alarmStatistic(s: DetectorState, which: AlarmStatistic = s.config.alarmOn): number {
+  return which === 'product' ? s.logM : which === 'restarted' ? s.logRestarted : which === 'cusum' ? s.logCusum : s.logSR;
+}
+
+/**
+ * Runs the detector over `scores` with one copy of the state updated in place (no allocation per
+ * step beyond alarm records): the fast driver. Optionally stops at the first alarm and records the
+ * trace of the alarmed statistic (log scale).
+ *
+ * @example
+ * ```ts
+ * const s0 = initDetector({ p: { mode: 'given' }, betting: { kind: 'power', eps: 0.5 },
+ *   threshold: 100, alarmOn: 'product', onAlarm: 'latch' });
+ * scanDetector(s0, new Float64Array([1e-3, 1e-3, 1e-3])).firstAlarm; // 0-based index, -1 if none
+ * // 1
+ * ```
+ */
+export function scanDetector(
+  state: DetectorState,
+  scores: ArrayLike<number>,
+  options: { stopAtAlarm?: boolean; trace?: boolean } = {},
+): { state: DetectorState; firstAlarm: number; trace?: Float64Array; pValues?: Float64Array } {
+  const s = cloneDetectorState(state);
+  const trace = options.trace ? new Float64Array(scores.length) : undefined;
+  const pValues = options.trace ? new Float64Array(scores.length) : undefined;
+  let firstAlarm = -1;
+  let n = 0;
+  for (let i = 0; i < scores.length; i++) {
+    stepInto(s, scores[i]!, s);
+    n = i + 1;
+    if (trace) {
+      trace[i] = alarmStatistic(s);
+      pValues![i] = s.p;
+    }
+    if (s.alarm && firstAlarm < 0 && (s.alarmTimes.length > state.alarmTimes.length)) {
+      firstAlarm = i;
+      if (options.stopAtAlarm) break;
+    }
+  }
+  const result: { state: DetectorState; firstAlarm: number; trace?: Float64Array; pValues?: Float64Array } = { state: s, firstAlarm };
+  if (trace) {
+    result.trace = trace.subarray(0, n);
+    result.pValues = pValues!.subarray(0, n);
+  }
+  return result;
+}
+
+/**
+ * Converts a state to JSON-compatible plain data (typed arrays become number arrays, ±Infinity
+ * becomes strings). {@link detectorStateFromJSON} inverts it exactly.
+ *
+ * @example
+ * ```ts
+ * const s0 = initDetector({ p: { mode: 'given' }, betting: { kind: 'power', eps: 0.5 }, threshold: 100, alarmOn: 'product', onAlarm: 'latch' });
+ * detectorStateFromJSON(JSON.parse(JSON.stringify(detectorStateToJSON(s0)))).logCusum;
+ * // -Infinity
+ * ```
+ */
+export function detectorStateToJSON(s: DetectorState): unknown {
+  return encode(s);
+}
+
+/**
+ * Inverse of {@link detectorStateToJSON}; throws `INVALID_CONFIG` on anything else.
+ *
+ * @example
+ * ```ts
+ * const s0 = initDetector({ p: { mode: 'online' }, betting: { kind: 'jumper' }, threshold: 100, alarmOn: 'product', onAlarm: 'latch' });
+ * detectorStateFromJSON(JSON.parse(JSON.stringify(detectorStateToJSON(s0)))).bet.length;
+ * // 3
+ * ```
+ */
+export function detectorStateFromJSON(json: unknown): DetectorState {
+  const s = decode(json) as DetectorState;
+  if (!s || typeof s !== 'object' || !(s.bet instanceof Float64Array) || !(s.history instanceof Float64Array)) {
+    throw new DescentError('INVALID_CONFIG', 'detectorStateFromJSON', 'not a serialised detector state');
+  }
+  return s;
+}
+
+function encode(v: unknown): unknown {
+  if (v instanceof Float64Array) return { $f64: Array.from(v, encodeNumber) };
+  if (typeof v === 'number') return encodeNumber(v);
+  if (Array.isArray(v)) return v.map(encode);
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = encode(x);
+    return o;
+  }
+  return v;
+}
+
+function encodeNumber(x: number): number | string {
+  return Number.isFinite(x) ? x : String(x);
+}
+
+function decode(v: unknown): unknown {
+  if (typeof v === 'string' && (v === 'Infinity' || v === '-Infinity' || v === 'NaN')) return Number(v);
+  if (Array.isArray(v)) return v.map(decode);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.$f64)) return Float64Array.from(o.$f64 as unknown[], (x) => decode(x) as number);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(o)) out[k] = decode(x);
+    return out;
+  }
+  return v;
+}
+
+function checkObservation(cfg: DetectorConfig, score: number): void {
+  if (typeof score !== 'number' || score - score !== 0) throw new DescentError('NON_FINITE', 'detector.step', `score is ${String(score)}`);
+  const b = cfg.betting;
+  if (cfg.p?.mode === 'given' && usesPValues(b) && !(score >= 0 && score <= 1)) {
+    throw new DescentError('DOMAIN', 'detector.step', `p-value ${score} is outside [0, 1]`);
+  }
+  if (b.kind === 'hoeffdingExp' && !(score >= b.a && score <= b.b)) {
+    throw new DescentError('DOMAIN', 'detector.step', `score ${score} is outside the Hoeffding range [${b.a}, ${b.b}]`);
+  }
+}
+
+function normalizeConfig(cfg: DetectorConfig): DetectorConfig {
+  if (!cfg || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', WHERE, 'config must be an object');
+  const betting = normalizeBetting(cfg.betting, WHERE);
+  if (!(typeof cfg.threshold === 'number' && cfg.threshold > 1 && cfg.threshold <= Number.MAX_VALUE)) {
+    throw new DescentError('INVALID_CONFIG', WHERE, `threshold must be a finite number > 1 (1/δ or an ARL target), got ${String(cfg.threshold)}`);
+  }
+  if (!['product', 'restarted', 'cusum', 'sr'].includes(cfg.alarmOn)) throw new DescentError('INVALID_CONFIG', WHERE, `alarmOn must be product|restarted|cusum|sr, got ${String(cfg.alarmOn)}`);
+  if (!['latch', 'reset', 'continue'].includes(cfg.onAlarm)) throw new DescentError('INVALID_CONFIG', WHERE, `onAlarm must be latch|reset|continue, got ${String(cfg.onAlarm)}`);
+  const burnIn = cfg.burnIn ?? 0;
+  if (!(Number.isInteger(burnIn) && burnIn >= 0)) throw new DescentError('INVALID_CONFIG', WHERE, `burnIn must be a non-negative integer, got ${String(burnIn)}`);
+  let p: PSource | undefined;
+  if (usesPValues(betting)) {
+    const src = cfg.p;
+    if (!src) throw new DescentError('INVALID_CONFIG', WHERE, `betting ${betting.kind} needs a p-value source (config.p)`);
+    const ties = (src as { ties?: TieRule }).ties ?? 'randomized';
+    if (ties !== 'randomized' && ties !== 'conservative') throw new DescentError('INVALID_CONFIG', WHERE, `ties must be randomized|conservative, got ${String(ties)}`);
+    if (src.mode === 'split') p = { mode: 'split', calib: calibrationSet(src.calib, `${WHERE}.p.calib`), ties };
+    else if (src.mode === 'online') p = src.initial && src.initial.length > 0 ? { mode: 'online', initial: calibrationSet(src.initial, `${WHERE}.p.initial`), ties } : { mode: 'online', ties };
+    else if (src.mode === 'given') p = { mode: 'given' };
+    else throw new DescentError('INVALID_CONFIG', WHERE, `p.mode must be split|online|given, got ${String((src as { mode?: unknown }).mode)}`);
+  }
+  const out: DetectorConfig = { betting, threshold: cfg.threshold, alarmOn: cfg.alarmOn, onAlarm: cfg.onAlarm, burnIn, check: cfg.check ?? true };
+  if (p) out.p = p;
+  return out;
+}

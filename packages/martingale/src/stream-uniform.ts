@@ -1,0 +1,36 @@
+import { foldIn, uniformInto, type Key } from '@descent/linalg';
+
+// Draw i of a key's stream is draw (i mod 1024) of foldIn(key, floor(i / 1024)): a pure function of
+// (key, i). Blocks are memoised in a small direct-mapped cache so a sequential detector pays about one
+// Threefry evaluation per step; the cache never changes a result, only how fast it is computed.
+const BLOCK_BITS = 10;
+const BLOCK = 1 << BLOCK_BITS;
+const SLOTS = 16;
+const slotK0 = new Float64Array(SLOTS).fill(-1);
+const slotK1 = new Float64Array(SLOTS).fill(-1);
+const slotBlock = new Float64Array(SLOTS).fill(-1);
+const slotData: Float64Array[] = Array.from({ length: SLOTS }, () => new Float64Array(BLOCK));
+
+/**
+ * The `i`-th U[0, 1) draw of the stream of key `k` (a pure function of `k` and `i`). The detector
+ * takes its tie-breaking uniform at step t from `streamUniform(state.key, t)`.
+ *
+ * @example
+ * ```ts
+ * streamUniform(key(1), 5) === streamUniform(key(1), 5);
+ * // true
+ * ```
+ */
+export function streamUniform(k: Key, i: number): number {
+  const block = Math.floor(i / BLOCK);
+  const k0 = k[0];
+  const k1 = k[1];
+  const slot = ((k0 ^ (k1 * 31) ^ (block * 0x9e3779b1)) >>> 0) & (SLOTS - 1);
+  if (slotK0[slot] !== k0 || slotK1[slot] !== k1 || slotBlock[slot] !== block) {
+    uniformInto(foldIn(k, block), slotData[slot]!);
+    slotK0[slot] = k0;
+    slotK1[slot] = k1;
+    slotBlock[slot] = block;
+  }
+  return slotData[slot]![i - block * BLOCK]!;
+}
