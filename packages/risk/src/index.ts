@@ -1,1 +1,42 @@
-export {};
+export { normalPdf, normalCdf, normalSf, normalPpf } from './normal.js';
+export {
+  valueAtRisk,
+  expectedShortfall,
+  conditionalValueAtRisk,
+  rangeValueAtRisk,
+  wangTransform,
+  proportionalHazard,
+  dualPower,
+  gini,
+  lookback,
+  sShape,
+  prospectWeighting,
+  expectation,
+  mixture,
+  discontinuousDistortion,
+  customDistortion,
+  isConcaveOnGrid,
+  type Distortion,
+  type Jump,
+  type CustomDistortionSpec,
+} from './distortion.js';
+export { drm, drmSorted, drmWeights, atomIndex, type DrmOptions, type Convention } from './lstatistic.js';
+export {
+  gaussianCoefficient,
+  drmOfGaussian,
+  drmOfLinearGaussian,
+  drmOfLinearGaussianGradient,
+  drmOfQuantileFunction,
+  empiricalQuantile,
+  type GaussianReturns,
+  type QuantileRuleOptions,
+} from './distributions.js';
+export { gaussLegendre20, integrate, probitRange, probitKinks } from './quadrature.js';
+export { simplexSet, boxSet, budgetBoxSet, project, projectInto, type Projection } from './projection.js';
+export { stepSize, codeSchedules, rateSchedules, validateSchedules, PAPER_RATES, type StepSchedule, type Schedules } from './schedule.js';
+export { quantileGrid, type QuantileGrid, type GridOptions, type SaForm, type AtomNodes, type TailRule } from './grid.js';
+export { drmSA, type DrmSaConfig, type DrmSaState, type DrmSample, type SaMethod } from './sa.js';
+export { quantileTracker, type QuantileTrackerConfig, type QuantileTrackerState } from './tracker.js';
+export { linearGaussianModel, choleskyLower, sampleModel, type DrmModel } from './model.js';
+export { runDrmSA, type RunOptions, type RunResult } from './run.js';
+export { qfGradient, dmQuantileGradient } from './estimators.js';

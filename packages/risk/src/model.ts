@@ -1,0 +1,99 @@
+import { DescentError, normalInto, type Key } from '@descent/linalg';
+
+/**
+ * A parametrised random outcome the SA optimizers can sample: `sampleInto` writes n = x.length losses
+ * drawn at θ and their GLR/score weights ψ (row-major n×dim) with E[1{X ≤ x}ψ] = ∇θF(x; θ), E ψ = 0.
+ * All randomness comes from `key`.
+ */
+export interface DrmModel {
+  readonly dim: number;
+  sampleInto(theta: Float64Array, key: Key, x: Float64Array, psi: Float64Array): void;
+}
+
+/** Cholesky factor L (lower, row-major) of a symmetric positive definite p×p matrix (local: linalg's is not yet landed). */
+export function choleskyLower(a: Float64Array, p: number, where = 'cholesky'): Float64Array {
+  if (a.length !== p * p) throw new DescentError('SHAPE_MISMATCH', where, `matrix has ${a.length} entries, expected ${p * p}`);
+  const L = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * p + j]!;
+      for (let k = 0; k < j; k++) s -= L[i * p + k]! * L[j * p + k]!;
+      if (i === j) {
+        if (!(s > 0)) throw new DescentError('DOMAIN', where, `matrix is not positive definite (pivot ${i} = ${s})`);
+        L[i * p + i] = Math.sqrt(s);
+      } else L[i * p + j] = s / L[j * p + j]!;
+    }
+  }
+  return L;
+}
+
+/**
+ * The linear Gaussian portfolio: returns R = m + Lξ, ξ ~ N(0, I), Σ = LLᵀ, loss X = −wᵀR with θ = w.
+ * GLR weight (integration by parts along ∇ξh): ψ_i = [R_i·wᵀ(R − m) − (Σw)_i]/(wᵀΣw) [RECON, spec §d.2,
+ * verified against ∂F/∂w = φ(z)(m/s − zΣw/s²) in the tests]. Requires wᵀΣw > 0.
+ *
+ * @example
+ * ```ts
+ * const model = linearGaussianModel(new Float64Array([1, 2]), new Float64Array([1, 0, 0, 4]));
+ * model.dim;
+ * // 2
+ * ```
+ */
+export function linearGaussianModel(mean: Float64Array, cov: Float64Array): DrmModel & { readonly chol: Float64Array } {
+  const p = mean.length;
+  for (let i = 0; i < p; i++) if (mean[i]! - mean[i]! !== 0) throw new DescentError('NON_FINITE', 'linearGaussianModel', `mean[${i}] is ${mean[i]}`);
+  const L = choleskyLower(cov, p, 'linearGaussianModel');
+  const xi = new Float64Array(p);
+  const ret = new Float64Array(p);
+  const sw = new Float64Array(p);
+  return {
+    dim: p,
+    chol: L,
+    sampleInto(w, key, x, psi) {
+      const n = x.length;
+      if (w.length !== p || psi.length !== n * p) throw new DescentError('SHAPE_MISMATCH', 'linearGaussianModel.sample', `need w of length ${p} and psi of length ${n * p}`);
+      let s2 = 0;
+      for (let i = 0; i < p; i++) {
+        let acc = 0;
+        for (let j = 0; j < p; j++) acc += cov[i * p + j]! * w[j]!;
+        sw[i] = acc;
+        s2 += w[i]! * acc;
+      }
+      if (!(s2 > 0)) throw new DescentError('DOMAIN', 'linearGaussianModel.sample', 'wᵀΣw = 0: the GLR weight is undefined');
+      const z = normalInto(key, new Float64Array(n * p));
+      for (let t = 0; t < n; t++) {
+        for (let i = 0; i < p; i++) xi[i] = z[t * p + i]!;
+        let wdev = 0;
+        let xv = 0;
+        for (let i = 0; i < p; i++) {
+          let acc = 0;
+          for (let j = 0; j <= i; j++) acc += L[i * p + j]! * xi[j]!;
+          ret[i] = mean[i]! + acc;
+          wdev += w[i]! * acc;
+          xv -= w[i]! * ret[i]!;
+        }
+        x[t] = xv;
+        for (let i = 0; i < p; i++) psi[t * p + i] = (ret[i]! * wdev - sw[i]!) / s2;
+      }
+    },
+  };
+}
+
+/**
+ * Draws `n` samples from a model at θ into fresh arrays.
+ *
+ * @example
+ * ```ts
+ * const m = linearGaussianModel(new Float64Array([0]), new Float64Array([1]));
+ * sampleModel(m, new Float64Array([1]), key(0), 5).psi.length;
+ * // 5
+ * ```
+ */
+export function sampleModel(model: DrmModel, theta: Float64Array, key: Key, n: number): { x: Float64Array; psi: Float64Array } {
+  if (!Number.isInteger(n) || n < 1) throw new DescentError('SHAPE_MISMATCH', 'sampleModel', `n must be >= 1, got ${n}`);
+  const x = new Float64Array(n);
+  const psi = new Float64Array(n * model.dim);
+  model.sampleInto(theta, key, x, psi);
+  return { x, psi };
+}
+

@@ -1,0 +1,26 @@
+import { describe, expect, test } from 'vitest';
+import { normalCdf, normalPpf, normalSf } from '@descent/risk';
+import { ref } from './helpers.js';
+
+describe('normal CDF / quantile vs scipy.stats.norm', () => {
+  test('cdf and sf agree to 1e-13 relative (absolute below 1e-300)', () => {
+    const { x, cdf, sf } = ref.normal;
+    x.forEach((xi: number, i: number) => {
+      for (const [ours, theirs] of [
+        [normalCdf(xi), cdf[i]],
+        [normalSf(xi), sf[i]],
+      ] as const) {
+        expect(Math.abs(ours - theirs)).toBeLessThanOrEqual(1e-13 * Math.abs(theirs) + 1e-300);
+      }
+    });
+  });
+  test('ppf agrees to 1e-13 relative', () => {
+    const { u, ppf } = ref.normal;
+    u.forEach((ui: number, i: number) => expect(Math.abs(normalPpf(ui) - ppf[i])).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(ppf[i]))));
+  });
+  test('ppf rejects levels outside [0, 1]', () => {
+    expect(() => normalPpf(1.5)).toThrow(/level/);
+    expect(() => normalPpf(NaN)).toThrow(/level/);
+    expect(normalPpf(0)).toBe(-Infinity);
+  });
+});
