@@ -1,1 +1,5 @@
-export {};
+export { convergesBelowCriticalLaw, noConvergenceAboveCriticalLaw } from './critical.js';
+export { balancednessStepIdentityLaw, matrixBalancednessIdentityLaw, balancednessFlowLaw } from './balancedness.js';
+export { regionSymmetryLaw } from './symmetry.js';
+export { sierpinskiDimensionLaw, smoothCurveDimensionLaw } from './boxCounting.js';
+export { planarReductionLaw, alignedDecouplingLaw, ellipseInvarianceLaw } from './reduction.js';

@@ -1,0 +1,92 @@
+import { DescentError } from '@descent/linalg';
+import { type ClassifyOptions, type ResolvedClassifyOptions, resolveClassifyOptions } from './classifyOptions.js';
+import type { Objective } from './objective.js';
+import { Status, type StatusCode } from './status.js';
+import { requireFiniteVector, requireStepSize } from './validate.js';
+
+/** The fate of one start under GD. */
+export interface Classification {
+  /** A {@link Status} code. */
+  readonly status: StatusCode;
+  /** Steps taken until the decision (the budget if undecided). */
+  readonly steps: number;
+  /** The last iterate (finite: divergence stops at ‖θ‖ > B). */
+  readonly x: Float64Array;
+  /** L at the last iterate. */
+  readonly loss: number;
+}
+
+/**
+ * Runs GD with step η from θ₀ and classifies the start as converged (to a global minimizer),
+ * saddle, diverged or undecided within the budget (rules in {@link ClassifyOptions}; spec §c).
+ * Divergence is a result, never an error or a NaN.
+ *
+ * @example
+ * ```ts
+ * classifyStart(scalarVectorObjective({ y: 1 }), new Float64Array([0.3, 0.2]), 0.5).status;
+ * // 1
+ * ```
+ */
+export function classifyStart(objective: Objective, x0: Float64Array, eta: number, options: ClassifyOptions = {}): Classification {
+  const where = 'classifyStart';
+  requireStepSize(eta, where);
+  if (!(x0 instanceof Float64Array) || x0.length !== objective.dim) {
+    throw new DescentError('SHAPE_MISMATCH', where, `x0 must be a Float64Array of length ${objective.dim}`);
+  }
+  requireFiniteVector(x0, where, 'x0');
+  const o = resolveClassifyOptions(options, where);
+  const x = Float64Array.from(x0);
+  return classifyInPlace(objective, x, new Float64Array(x.length), eta, o);
+}
+
+/**
+ * Unchecked core of {@link classifyStart}: iterates `x` in place using `g` as gradient scratch.
+ * Callers own validation. Exposed for drivers that classify many starts with reused buffers.
+ *
+ * @example
+ * ```ts
+ * const f = scalarVectorObjective({ y: 1 });
+ * classifyInPlace(f, new Float64Array([3, -3]), new Float64Array(2), 0.5, resolveClassifyOptions({}, 'ex')).status;
+ * // 2
+ * ```
+ */
+export function classifyInPlace(
+  objective: Objective,
+  x: Float64Array,
+  g: Float64Array,
+  eta: number,
+  o: ResolvedClassifyOptions,
+): Classification {
+  const n = x.length;
+  const gtol2 = o.gradTol * o.gradTol;
+  const bound2 = o.divergenceBound * o.divergenceBound;
+  const lossCut = objective.minLoss + o.lossTol;
+  const useGrad = o.rule === 'gradient';
+  let status: StatusCode = Status.UNDECIDED;
+  let t = 0;
+  for (; t < o.maxSteps; t++) {
+    objective.gradInto(x, g);
+    if (useGrad) {
+      let gg = 0;
+      for (let i = 0; i < n; i++) gg += g[i]! * g[i]!;
+      if (gg < gtol2) {
+        status = objective.loss(x) <= lossCut ? Status.CONVERGED : Status.SADDLE;
+        break;
+      }
+    }
+    let xx = 0;
+    for (let i = 0; i < n; i++) {
+      const v = x[i]! - eta * g[i]!;
+      x[i] = v;
+      xx += v * v;
+    }
+    // Negated test so that a NaN (impossible with the default bound, but cheap to catch) diverges.
+    if (!(xx <= bound2)) {
+      status = Status.DIVERGED;
+      t++;
+      break;
+    }
+  }
+  if (!useGrad && status === Status.UNDECIDED && objective.loss(x) <= lossCut) status = Status.CONVERGED;
+  return { status, steps: t, x, loss: objective.loss(x) };
+}

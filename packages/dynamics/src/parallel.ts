@@ -1,0 +1,233 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { DescentError } from '@descent/linalg';
+import {
+  type ScalarVectorRegion,
+  type ScalarVectorRegionConfig,
+  assembleScalarRegion,
+  fillScalarStarts,
+  planScalarVectorRegion,
+} from './region.js';
+import { scalarMapKernel, scalarRegionKernel } from './scalarKernel.js';
+import { requireFinite, requireInteger, requireNonNegative, requireStepSize } from './validate.js';
+
+// The worker runs the very same kernel functions, shipped as source text (they are self-contained).
+// An `eval` worker works identically from the compiled dist/ and from TypeScript sources under vitest,
+// so there is no separate worker file to keep in sync or to resolve.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const regionKernel = ${scalarRegionKernel.toString()};
+const mapKernel = ${scalarMapKernel.toString()};
+parentPort.on('message', (m) => {
+  try {
+    let total = 0;
+    if (m.kind === 'region') {
+      total = regionKernel(new Float64Array(m.x), new Float64Array(m.z), new Uint8Array(m.status), new Uint8Array(m.label),
+        new Int32Array(m.steps), m.start, m.end, ...m.args);
+    } else {
+      mapKernel(new Float64Array(m.x), new Float64Array(m.z), m.start, m.end, ...m.args);
+    }
+    parentPort.postMessage({ id: m.id, total });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: String(e && e.stack || e) });
+  }
+});
+`;
+
+/** A pool of worker threads that split grid computations into row bands over shared memory. */
+export interface RegionPool {
+  /** Number of worker threads. */
+  readonly size: number;
+  /** {@link scalarVectorRegion} on every worker; bit-identical to the single-thread result. */
+  scalarVectorRegion(cfg: ScalarVectorRegionConfig): Promise<ScalarVectorRegion>;
+  /**
+   * The bare d = 1 map ({@link scalarMapKernel}) iterated `steps` times over x, z in place; x and z
+   * must be backed by a `SharedArrayBuffer` (see {@link sharedFloat64}).
+   */
+  scalarMap(x: Float64Array, z: Float64Array, params: { eta: number; y: number; lambda?: number; steps: number }): Promise<void>;
+  /** Terminates the workers. */
+  close(): Promise<void>;
+}
+
+interface Job {
+  kind: 'region' | 'map';
+  buffers: Record<string, SharedArrayBuffer>;
+  args: readonly number[];
+  n1: number;
+  rows: number;
+}
+
+/**
+ * A `Float64Array` of length n over a `SharedArrayBuffer`, so worker threads write into it directly.
+ *
+ * @example
+ * ```ts
+ * sharedFloat64(3).buffer instanceof SharedArrayBuffer;
+ * // true
+ * ```
+ */
+export function sharedFloat64(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(8 * n));
+}
+
+/**
+ * Starts `size` worker threads (default: every core, `os.availableParallelism()`). Work is cut into
+ * row bands (about 8 per worker, handed out on demand, so bands of fast-diverging pixels do not leave
+ * workers idle); outputs live in `SharedArrayBuffer`s written in place. Idle workers do not keep the
+ * process alive; call `close()` when done.
+ *
+ * @example
+ * ```ts
+ * const pool = createRegionPool(2);
+ * const r = await pool.scalarVectorRegion({ y: 0.5, lambda: 0.2, eta: 1, grid: squareGrid(4, 64) });
+ * await pool.close(); r.counts.converged > 0;
+ * // true
+ * ```
+ */
+export function createRegionPool(size: number = availableParallelism()): RegionPool {
+  requireInteger(size, 1, 'createRegionPool', 'size');
+  const workers = Array.from({ length: size }, () => {
+    const w = new Worker(WORKER_SOURCE, { eval: true });
+    w.unref();
+    return w;
+  });
+  let closed = false;
+  let queue = Promise.resolve();
+
+  const runJob = (job: Job): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      const bandRows = Math.max(1, Math.ceil(job.rows / (size * 8)));
+      const bands: [number, number][] = [];
+      for (let j = 0; j < job.rows; j += bandRows) bands.push([j * job.n1, Math.min(job.rows, j + bandRows) * job.n1]);
+      let next = 0;
+      let pending = 0;
+      let total = 0;
+      let failed = false;
+      const cleanups: (() => void)[] = [];
+      const finish = (err?: Error): void => {
+        for (const c of cleanups) c();
+        for (const w of workers) w.unref();
+        if (err) reject(err);
+        else resolve(total);
+      };
+      const feed = (w: Worker, id: number): boolean => {
+        if (next >= bands.length) return false;
+        const [start, end] = bands[next++]!;
+        pending++;
+        w.postMessage({ kind: job.kind, id, start, end, args: job.args, ...job.buffers });
+        return true;
+      };
+      workers.forEach((w, id) => {
+        const onMessage = (m: { id: number; total: number; error?: string }): void => {
+          if (failed) return;
+          pending--;
+          if (m.error !== undefined) {
+            failed = true;
+            finish(new DescentError('DOMAIN', 'RegionPool', `worker failed: ${m.error}`));
+            return;
+          }
+          total += m.total;
+          if (!feed(w, id) && pending === 0) finish();
+        };
+        const onError = (e: Error): void => {
+          if (failed) return;
+          failed = true;
+          finish(e);
+        };
+        w.on('message', onMessage);
+        w.on('error', onError);
+        cleanups.push(() => {
+          w.off('message', onMessage);
+          w.off('error', onError);
+        });
+        w.ref();
+      });
+      let started = 0;
+      workers.forEach((w, id) => {
+        if (feed(w, id)) started++;
+      });
+      if (started === 0) finish();
+    });
+
+  // Jobs are serialized: each one uses every worker.
+  const enqueue = <T>(f: () => Promise<T>): Promise<T> => {
+    if (closed) return Promise.reject(new DescentError('INVALID_CONFIG', 'RegionPool', 'the pool is closed'));
+    const p = queue.then(f);
+    queue = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  };
+
+  return {
+    size,
+    scalarVectorRegion(cfg) {
+      const plan = planScalarVectorRegion(cfg, 'RegionPool.scalarVectorRegion');
+      const n = plan.grid.n1 * plan.grid.n2;
+      const bx = new SharedArrayBuffer(8 * n);
+      const bz = new SharedArrayBuffer(8 * n);
+      const bs = new SharedArrayBuffer(n);
+      const bl = new SharedArrayBuffer(n);
+      const bt = new SharedArrayBuffer(4 * n);
+      const x = new Float64Array(bx);
+      const z = new Float64Array(bz);
+      fillScalarStarts(plan, x, z);
+      return enqueue(async () => {
+        const total = await runJob({
+          kind: 'region',
+          buffers: { x: bx, z: bz, status: bs, label: bl, steps: bt },
+          args: plan.kernelArgs,
+          n1: plan.grid.n1,
+          rows: plan.grid.n2,
+        });
+        return assembleScalarRegion(plan, x, z, new Uint8Array(bs), new Uint8Array(bl), new Int32Array(bt), total);
+      });
+    },
+    scalarMap(x, z, params) {
+      const where = 'RegionPool.scalarMap';
+      if (!(x.buffer instanceof SharedArrayBuffer) || !(z.buffer instanceof SharedArrayBuffer)) {
+        throw new DescentError('INVALID_CONFIG', where, 'x and z must be backed by a SharedArrayBuffer (use sharedFloat64)');
+      }
+      if (x.length !== z.length || x.byteOffset !== 0 || z.byteOffset !== 0 || x.buffer.byteLength !== 8 * x.length || z.buffer.byteLength !== 8 * z.length) {
+        throw new DescentError('SHAPE_MISMATCH', where, 'x and z must be whole shared buffers of equal length');
+      }
+      const eta = requireStepSize(params.eta, where);
+      const y = requireFinite(params.y, where, 'y');
+      const lam = requireNonNegative(params.lambda ?? 0, where, 'lambda');
+      const steps = requireInteger(params.steps, 0, where, 'steps');
+      const n = x.length;
+      // Treat the flat arrays as rows of 1024 so bands stay reasonably sized.
+      const n1 = Math.min(1024, Math.max(1, n));
+      if (n % n1 !== 0) throw new DescentError('SHAPE_MISMATCH', where, `length ${n} must be a multiple of ${n1}`);
+      return enqueue(async () => {
+        await runJob({ kind: 'map', buffers: { x: x.buffer as SharedArrayBuffer, z: z.buffer as SharedArrayBuffer }, args: [eta, y, lam, steps], n1, rows: n / n1 });
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue;
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+/**
+ * {@link scalarVectorRegion} on `workers` threads (default every core), creating and closing a pool.
+ *
+ * @example
+ * ```ts
+ * const r = await scalarVectorRegionParallel({ y: 1, eta: 0.5, grid: squareGrid(3, 32) });
+ * r.status.length;
+ * // 1024
+ * ```
+ */
+export async function scalarVectorRegionParallel(cfg: ScalarVectorRegionConfig, options: { workers?: number } = {}): Promise<ScalarVectorRegion> {
+  const pool = createRegionPool(options.workers);
+  try {
+    return await pool.scalarVectorRegion(cfg);
+  } finally {
+    await pool.close();
+  }
+}
