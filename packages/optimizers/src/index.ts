@@ -10,3 +10,5 @@ export { empiricalFisher, diagonalFisherEmaInto, softmax, softmaxFisher, softmax
 export { dampedFisherSolve, empiricalFisherSolve, woodburyFisherSolve, type DampingMetric } from './fisher-solve.js';
 export { sam, samPerturbInto, type SamConfig, type SamState, type SamPerturbationConfig } from './sam.js';
 export { arsam, type ArsamConfig, type ArsamState, type ArsamSchedule } from './arsam.js';
+export { o2nc, projectBallInto, type O2ncConfig, type O2ncState, type O2ncPoint } from './o2nc.js';
+export { odog, type OdogConfig, type OdogState } from './odog.js';

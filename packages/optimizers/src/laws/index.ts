@@ -4,3 +4,4 @@ export { stepNeverMutatesInputs, stepIntoMatchesStep, type MethodRun } from './c
 // optimizers-multi (issue 4)
 export { lawNaturalGradientReparameterisationInvariance, lawConsistentDampingInvariance, lawPlainDampingNotInvariant, lawDiagonalFisherDiagonalInvariance, lawNaturalGradientMinimumNorm, lawIdentityFisherIsSgd, lawLargeDampingIsSgd, lawWoodburyEqualsDense, lawSoftmaxFisherClosedForm, lawKlTrustRegion } from './natural-gradient.js';
 export { randomQuadratic, lawSamRhoZeroIsBase, lawSamPerturbation, lawSamLinearLossIsBase, lawSamQuadraticPsf, lawSamTwoObservationsPerStep, lawSamPermutationEquivariance, lawArsamAlwaysIsSam, lawArsamNeverIsBase, lawArsamQuadraticReuse, lawArsamWindowQuota, type QuadraticProblem } from './sam.js';
+export { lawConversionBudgetAndBall, lawMidpointIdentity, lawLinearLossSaturation, lawZeroStepNoMotion, lawWindowAverage, lawConversionDeterminism, type ConversionMethod } from './o2nc.js';
