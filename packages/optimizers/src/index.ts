@@ -4,6 +4,18 @@ export { minimize, type MinimizeOptions, type MinimizeResult, type StepInfo, typ
 export { iterate, type IterateOptions } from './iterate.js';
 export { sgd, type SgdConfig, type SgdState } from './sgd.js';
 export { adam, adamw, type AdamConfig, type AdamState } from './adam.js';
+export { hillAdam, type HillAdamConfig, type HillAdamState } from './hill-adam.js';
+export { applyTransform, fromTransform, type Transform, type TransformMethodConfig, type TransformMethodState } from './transform.js';
+export { scale, scaleByLearningRate } from './scale.js';
+export { clip, clipByGlobalNorm } from './clip.js';
+export { addDecayedWeights } from './weight-decay.js';
+export { traceMomentum, emaMomentum, type MomentumState } from './momentum.js';
+export { scaleByAdam, type ScaleByAdamState } from './scale-by-adam.js';
+export { chain, type ChainState } from './chain.js';
+export { route, matrixLabels, type RouteState, type BlockLabels } from './route.js';
+export { egd, egdDirectionInto, scaleByEgd, type EgdOptions, type EgdConfig, type EgdState, type EgdResolvedConfig, type EgdBlockState } from './egd.js';
+export { muon, scaleByMuon, orthogonalizeInto, muonShapeScale, type MuonOptions, type OrthogonalizeOptions, type MuonConfig, type MuonState, type MuonResolvedConfig, type MuonBlockState, type AuxAdamWOptions } from './muon.js';
+export { reg, scaleByReg, racsDirectionInto, type RegOptions, type RacsVariantOptions, type RegConfig, type RegState, type RegResolvedConfig, type RegBlockState } from './reg.js';
 // optimizers-multi (issue 4): natural gradient, Fisher estimators
 export { naturalGradient, naturalDirection, klTrustRegionScale, type NaturalGradientConfig, type NaturalGradientState, type NaturalGradientObservation, type FisherSource } from './natural-gradient.js';
 export { empiricalFisher, diagonalFisherEmaInto, softmax, softmaxFisher, softmaxFisherPinvCrossEntropy, softmaxFisherDampedSolve, logitFisher, pullbackMetric } from './fisher.js';

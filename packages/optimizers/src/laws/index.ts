@@ -1,6 +1,7 @@
 // optimizers-core (issue 3)
 export { firstDifference } from './same.js';
 export { stepNeverMutatesInputs, stepIntoMatchesStep, type MethodRun } from './contract.js';
+export { hillAdamPrefixIsAdam, hillAdamResetStep, hillAdamSignSymmetry, hillAdamBestTracking, hillAdamDeterminism, hillAdamPlateauStall } from './hill-adam.js';
 // optimizers-multi (issue 4)
 export { lawNaturalGradientReparameterisationInvariance, lawConsistentDampingInvariance, lawPlainDampingNotInvariant, lawDiagonalFisherDiagonalInvariance, lawNaturalGradientMinimumNorm, lawIdentityFisherIsSgd, lawLargeDampingIsSgd, lawWoodburyEqualsDense, lawSoftmaxFisherClosedForm, lawKlTrustRegion } from './natural-gradient.js';
 export { randomQuadratic, lawSamRhoZeroIsBase, lawSamPerturbation, lawSamLinearLossIsBase, lawSamQuadraticPsf, lawSamTwoObservationsPerStep, lawSamPermutationEquivariance, lawArsamAlwaysIsSam, lawArsamNeverIsBase, lawArsamQuadraticReuse, lawArsamWindowQuota, type QuadraticProblem } from './sam.js';

@@ -1,0 +1,280 @@
+import { DescentError, foldIn, gemm, placeBlocks, polar, randomizedSvd, svd, type Key, type Layout, type Matrix } from '@descent/linalg';
+import type { FirstOrderMethod, MethodState } from './method.js';
+import type { Transform } from './transform.js';
+import { checkGrad, checkOut, choice, flag, nonNegative, nonNegativeInteger, param, positive, positiveInteger } from './internal/checks.js';
+import { matrixShape } from './internal/matrix-momentum.js';
+import { resolveMatrixBlocks } from './internal/blocks.js';
+import { normalizeByPowerOfTwo } from './internal/normalize.js';
+import type { Mutable } from './internal/mutable.js';
+
+/** Options of EGD's preconditioner (spec §2(b)). */
+export interface EgdOptions {
+  /**
+   * `'pinv'` (default): exact (GGᵀ)^{+1/2}·G = U_r·V_rᵀ with a true pseudo-inverse (σ > rcond·σ₀), so
+   * null directions map to 0. `'clamp'`: the reference scripts' U·diag(1/max(σ, c))·Uᵀ·G, i.e. singular
+   * values min(1, σ/c). `'rsvd'`: randomized rank-k version Û·diag(1/max(S, c))·Ûᵀ·G (top-k left
+   * subspace; needs a key). `'colnorm'`: the column-normalisation ablation G[:, j]/max(‖G[:, j]‖₂, floor).
+   */
+  readonly variant?: 'pinv' | 'clamp' | 'rsvd' | 'colnorm';
+  /** 'pinv': relative rank tolerance. Default max(m, n)·2⁻⁵². */
+  readonly rcond?: number;
+  /** 'clamp' and 'rsvd': the singular-value clamp c. Default 1e-6 (JAX scripts; the torch script uses 1e-9). */
+  readonly clamp?: number;
+  /** 'rsvd': rank k (capped at min(m, n)). Default 36 (the transformer run). */
+  readonly rank?: number;
+  /** 'rsvd': power iterations. Default 2. */
+  readonly powerIterations?: number;
+  /** 'colnorm': the norm floor. Default 0.01. */
+  readonly columnFloor?: number;
+}
+
+interface ResolvedEgd {
+  readonly variant: 'pinv' | 'clamp' | 'rsvd' | 'colnorm';
+  readonly rcond: number | undefined;
+  readonly clamp: number;
+  readonly rank: number;
+  readonly powerIterations: number;
+  readonly columnFloor: number;
+}
+
+function resolveEgd(where: string, o: EgdOptions): ResolvedEgd {
+  return {
+    variant: choice(where, 'variant', o.variant, 'pinv', ['pinv', 'clamp', 'rsvd', 'colnorm']),
+    rcond: o.rcond === undefined ? undefined : param(where, 'rcond', o.rcond, 0, nonNegative, 'non-negative'),
+    clamp: param(where, 'clamp', o.clamp, 1e-6, positive, 'positive'),
+    rank: param(where, 'rank', o.rank, 36, positiveInteger, 'a positive integer'),
+    powerIterations: param(where, 'powerIterations', o.powerIterations, 2, nonNegativeInteger, 'a non-negative integer'),
+    columnFloor: param(where, 'columnFloor', o.columnFloor, 0.01, positive, 'positive'),
+  };
+}
+
+/** U·diag(w)·Vᵀ for thin factors u (m×k) and v (n×k), written into out (m×n). */
+function recompose(u: Matrix, w: Float64Array, v: Matrix, out: Float64Array, m: number, n: number): void {
+  const k = w.length;
+  out.fill(0);
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let r = 0; r < k; r++) {
+      const c = u.data[i * u.cols + r]! * w[r]!;
+      if (c === 0) continue;
+      for (let j = 0; j < n; j++) out[row + j] += c * v.data[j * v.cols + r]!;
+    }
+  }
+}
+
+function egdResolved(g0: Matrix, out: Matrix, o: ResolvedEgd, rngKey: Key | undefined): Matrix {
+  const { rows: m, cols: n } = g0;
+  const d = out.data;
+  if (o.variant === 'colnorm') return columnNormalize(g0, out, o.columnFloor);
+  // Work at unit scale (see normalizeByPowerOfTwo); σ(G) = σ(G')·2^e for the clamp variants.
+  const scaled = new Float64Array(m * n);
+  const e = normalizeByPowerOfTwo(g0.data, scaled);
+  const g: Matrix = { rows: m, cols: n, data: scaled };
+  const unit = 2 ** e;
+  switch (o.variant) {
+    case 'pinv': {
+      d.set(polar(g, { check: false, ...(o.rcond !== undefined ? { rcond: o.rcond } : {}) }).data);
+      return out;
+    }
+    case 'clamp': {
+      const f = svd(g, { check: false });
+      const w = f.s.map((s) => (s * unit) / Math.max(s * unit, o.clamp));
+      recompose(f.u, w, f.v, d, m, n);
+      return out;
+    }
+    case 'rsvd': {
+      if (rngKey === undefined) throw new DescentError('INVALID_CONFIG', 'egd', "variant 'rsvd' needs a PRNG key");
+      const k = Math.min(o.rank, m, n);
+      const f = randomizedSvd(g, k, rngKey, { powerIterations: o.powerIterations });
+      // Û·diag(1/max(S, c))·(Ûᵀ·G), as the reference code.
+      const utg = gemm(f.u, g, { transA: true }); // k×n
+      d.fill(0);
+      for (let i = 0; i < m; i++) {
+        const row = i * n;
+        for (let r = 0; r < k; r++) {
+          // Û·diag(1/max(S, c))·Ûᵀ·G with S and G both at unit scale: the 2^e factors cancel as below.
+          const c = (f.u.data[i * k + r]! * unit) / Math.max(f.s[r]! * unit, o.clamp);
+          if (c === 0) continue;
+          for (let j = 0; j < n; j++) d[row + j] += c * utg.data[r * n + j]!;
+        }
+      }
+      return out;
+    }
+  }
+}
+
+function columnNormalize(g: Matrix, out: Matrix, floor: number): Matrix {
+  const { rows: m, cols: n } = g;
+  const src = g.data, d = out.data;
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += src[i * n + j]! * src[i * n + j]!;
+    const c = 1 / Math.max(Math.sqrt(s), floor);
+    for (let i = 0; i < m; i++) d[i * n + j] = src[i * n + j]! * c;
+  }
+  return out;
+}
+
+/**
+ * EGD's preconditioned gradient of one matrix (spec §2(b)), written into `out` (same shape, must not
+ * alias `g`). With the default `'pinv'` variant the result is the polar factor U_r·V_rᵀ: every
+ * nonzero singular value becomes 1, singular vectors unchanged.
+ *
+ * @example
+ * ```ts
+ * import { egdDirectionInto } from '@descent/optimizers';
+ * const g = { rows: 1, cols: 2, data: new Float64Array([3, 4]) };
+ * Array.from(egdDirectionInto(g, { rows: 1, cols: 2, data: new Float64Array(2) }).data, (v) => +v.toFixed(12));
+ * // [0.6, 0.8]
+ * ```
+ */
+export function egdDirectionInto(g: Matrix, out: Matrix, options: EgdOptions = {}, rngKey?: Key): Matrix {
+  return egdResolved(g, out, resolveEgd('egdDirection', options), rngKey);
+}
+
+/** State of {@link scaleByEgd} for one block. */
+export interface EgdBlockState {
+  readonly rows: number;
+  readonly cols: number;
+  /** PRNG key of the block ('rsvd'; folded with the step count each step), or null. */
+  readonly key: Key | null;
+  readonly count: number;
+}
+
+/**
+ * EGD's preconditioner as a transform for 2-D blocks (chain a base transform after it, e.g.
+ * `chain(scaleByEgd(), scaleByLearningRate(η))` is the paper's SGD-EGD on that block).
+ *
+ * @example
+ * ```ts
+ * import { scaleByEgd, applyTransform } from '@descent/optimizers';
+ * const t = scaleByEgd({ variant: 'colnorm' });
+ * Array.from(applyTransform(t, new Float64Array([3, 0, 4, 0.001]), t.init(new Float64Array(4), [2, 2]), new Float64Array(4)).update, (v) => +v.toFixed(12));
+ * // [0.6, 0, 0.8, 0.1]
+ * ```
+ */
+export function scaleByEgd(options: EgdOptions = {}): Transform<EgdBlockState> {
+  const o = resolveEgd('scaleByEgd', options);
+  return {
+    name: 'scaleByEgd',
+    init(x0, shape, key) {
+      const [rows, cols] = matrixShape('egd', shape);
+      if (o.variant === 'rsvd' && key === undefined) throw new DescentError('INVALID_CONFIG', 'scaleByEgd', "variant 'rsvd' needs a PRNG key at init");
+      return { rows, cols, key: key ?? null, count: 0 };
+    },
+    updateInto(g, state, _x, u, out) {
+      const { rows, cols } = state;
+      const k = state.key === null ? undefined : foldIn(state.key, state.count);
+      const src = u === g ? g.slice() : g;
+      egdResolved({ rows, cols, data: src }, { rows, cols, data: u }, o, k);
+      const w = out as Mutable<EgdBlockState>;
+      w.rows = rows;
+      w.cols = cols;
+      w.key = state.key;
+      w.count = state.count + 1;
+      return out;
+    },
+  };
+}
+
+/** Config of a method made by {@link egd}. */
+export interface EgdConfig<BaseCfg> extends EgdOptions {
+  /** The base optimizer's config. */
+  readonly base: BaseCfg;
+  /** The parameter layout. */
+  readonly layout: Layout;
+  /** Blocks to precondition. Default: every 2-D block. A block that is not 2-D is a SHAPE_MISMATCH. */
+  readonly matrixBlocks?: readonly string[];
+  /** Check every gradient for finiteness (O(n)). Default true. */
+  readonly check?: boolean;
+}
+
+/** The plain EGD settings kept in an {@link EgdState}. */
+export interface EgdResolvedConfig extends ResolvedEgd {
+  readonly layout: Layout;
+  readonly matrixBlocks: readonly string[];
+}
+
+/** State of an {@link egd} method: the base method's state, the key ('rsvd') and the settings. */
+export interface EgdState<BaseState> extends MethodState {
+  readonly base: BaseState;
+  readonly key: Key | null;
+  readonly config: EgdResolvedConfig;
+  readonly check: boolean;
+}
+
+/**
+ * Egalitarian Gradient Descent (Pasand & Dohmatob, arXiv 2510.04930; spec §2) over any first-order
+ * base method: each selected 2-D block of the gradient is replaced by its polar factor (or a variant:
+ * clamp, randomized rank-k, column normalisation) and the result is handed to the base method, so
+ * `egd(sgd)` is the paper's main setting and `egd(adam)` its Grokfast comparison. Other blocks pass
+ * through unchanged. 'rsvd' draws its sketches from the key given to `init` (folded with the step and
+ * block index). The reference scripts' switch back to plain SGD after 95% test accuracy is a training
+ * policy, left to the caller.
+ *
+ * @example
+ * ```ts
+ * import { egd, sgd } from '@descent/optimizers';
+ * const m = egd(sgd);
+ * const s0 = m.init({ base: { lr: 0.5 }, layout: [{ name: 'W', shape: [1, 2] }] }, new Float64Array(2));
+ * Array.from(m.step(s0, new Float64Array([30, 40])).x, (v) => +v.toFixed(12));
+ * // [-0.3, -0.4]
+ * ```
+ */
+export function egd<BaseCfg, BaseState extends MethodState>(base: FirstOrderMethod<BaseCfg, BaseState>): FirstOrderMethod<EgdConfig<BaseCfg>, EgdState<BaseState>> {
+  if (base === null || typeof base !== 'object' || typeof base.step !== 'function' || base.observes !== 'grad') {
+    throw new DescentError('INVALID_CONFIG', 'egd', 'the base must be a first-order method (observes the gradient)');
+  }
+  const name = `egd(${base.name})`;
+  const precondition = (s: EgdState<BaseState>, g: Float64Array): Float64Array => {
+    checkGrad(`${name}.step`, g, s.x.length, s.check);
+    const c = s.config;
+    const gt = g.slice();
+    const placed = placeBlocks(c.layout);
+    for (let b = 0; b < placed.length; b++) {
+      const blk = placed[b]!;
+      if (!c.matrixBlocks.includes(blk.name)) continue;
+      const rows = blk.shape[0]!, cols = blk.shape[1]!;
+      const k = s.key === null ? undefined : foldIn(foldIn(s.key, s.t), b);
+      egdResolved({ rows, cols, data: g.subarray(blk.offset, blk.offset + blk.size) }, { rows, cols, data: gt.subarray(blk.offset, blk.offset + blk.size) }, c, k);
+    }
+    return gt;
+  };
+  const wrap = (s: EgdState<BaseState>, next: BaseState, out: Mutable<EgdState<BaseState>>): EgdState<BaseState> => {
+    out.base = next;
+    out.x = next.x;
+    out.query = next.query;
+    out.t = s.t + 1;
+    out.key = s.key;
+    out.config = s.config;
+    out.check = s.check;
+    return out;
+  };
+  return {
+    name,
+    observes: 'grad',
+    init(cfg, x0, key) {
+      const where = `${name}.init`;
+      if (cfg === undefined || cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config must be an object');
+      const matrixBlocks = resolveMatrixBlocks('egd', cfg.layout, cfg.matrixBlocks);
+      const placed = placeBlocks(cfg.layout);
+      const total = placed.length === 0 ? 0 : placed[placed.length - 1]!.offset + placed[placed.length - 1]!.size;
+      if (x0.length !== total) throw new DescentError('SHAPE_MISMATCH', where, `x0 has length ${x0.length}, the layout holds ${total}`);
+      const resolved = resolveEgd(where, cfg);
+      if (resolved.variant === 'rsvd' && key === undefined) throw new DescentError('INVALID_CONFIG', where, "variant 'rsvd' needs a PRNG key: init(cfg, x0, key)");
+      const b = base.init(cfg.base, x0, key);
+      return { x: b.x, query: b.query, t: 0, base: b, key: key ?? null, config: { ...resolved, layout: cfg.layout, matrixBlocks }, check: flag(where, 'check', cfg.check, true) };
+    },
+    step(s, g) {
+      const next = base.step(s.base, precondition(s, g));
+      return wrap(s, next, { ...s });
+    },
+    stepInto(s, g, out) {
+      checkOut(`${name}.stepInto`, s, out);
+      const gt = precondition(s, g);
+      const next = base.stepInto !== undefined ? base.stepInto(s.base, gt, out.base) : base.step(s.base, gt);
+      return wrap(s, next, out as Mutable<EgdState<BaseState>>);
+    },
+  };
+}
+

@@ -1,0 +1,60 @@
+import { DescentError } from '@descent/linalg';
+import { choice, flag, param, unitInterval } from './checks.js';
+
+/** Momentum settings shared by Muon and REG. */
+export interface MatrixMomentum {
+  readonly momentum: number;
+  readonly momentumStyle: 'ema' | 'sgd';
+  readonly nesterov: boolean;
+}
+
+export function resolveMomentum(where: string, o: { momentum?: number; momentumStyle?: 'ema' | 'sgd'; nesterov?: boolean }): MatrixMomentum {
+  return {
+    momentum: param(where, 'momentum', o.momentum, 0.95, unitInterval, 'in [0, 1)'),
+    momentumStyle: choice(where, 'momentumStyle', o.momentumStyle, 'ema', ['ema', 'sgd']),
+    nesterov: flag(where, 'nesterov', o.nesterov, true),
+  };
+}
+
+/**
+ * Updates the momentum buffer and forms the matrix to orthogonalise/balance, U:
+ *   'ema' (Keller Jordan's muon.py): b ← βb + (1−β)g; U = nesterov ? (1−β)g + βb : b.
+ *   'sgd' (torch.optim.Muon):        b ← βb + g;       U = nesterov ? g + βb : b.
+ * Reads g and buf; writes bufOut and U (which must not alias g or buf).
+ */
+export function momentumInto(m: MatrixMomentum, g: Float64Array, buf: Float64Array, bufOut: Float64Array, U: Float64Array): void {
+  const beta = m.momentum;
+  const c = m.momentumStyle === 'ema' ? 1 - beta : 1;
+  const n = g.length;
+  if (m.nesterov) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i]!;
+      const b = beta * buf[i]! + c * gi;
+      bufOut[i] = b;
+      U[i] = c * gi + beta * b;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const b = beta * buf[i]! + c * g[i]!;
+      bufOut[i] = b;
+      U[i] = b;
+    }
+  }
+}
+
+/** rows, cols of a matrix block, or SHAPE_MISMATCH naming the method. */
+export function matrixShape(where: string, shape: readonly number[]): [number, number] {
+  if (shape.length !== 2) {
+    throw new DescentError('SHAPE_MISMATCH', where, `${where} acts on 2-D blocks only, got shape [${shape.join(', ')}] (route vectors and scalars to another transform, e.g. AdamW)`);
+  }
+  return [shape[0]!, shape[1]!];
+}
+
+/** A growable scratch buffer (reused across steps; never part of any state). */
+export class Scratch {
+  private buf = new Float64Array(0);
+  get(n: number): Float64Array {
+    if (this.buf.length < n) this.buf = new Float64Array(n);
+    return this.buf.length === n ? this.buf : this.buf.subarray(0, n);
+  }
+}

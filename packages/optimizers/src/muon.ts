@@ -1,0 +1,226 @@
+import { DescentError, MUON_COEFFICIENTS, newtonSchulzInto, polar, type Layout, type Matrix } from '@descent/linalg';
+import type { FirstOrderMethod } from './method.js';
+import { transformMethod, type Transform, type TransformMethodState } from './transform.js';
+import { chain } from './chain.js';
+import { route } from './route.js';
+import { addDecayedWeights } from './weight-decay.js';
+import { scaleByLearningRate } from './scale.js';
+import { choice, nonNegative, nonNegativeInteger, param } from './internal/checks.js';
+import { auxAdamW, resolveAux, type AuxAdamWOptions } from './internal/aux-adamw.js';
+
+export type { AuxAdamWOptions };
+import { matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum } from './internal/matrix-momentum.js';
+import { resolveMatrixBlocks } from './internal/blocks.js';
+import { normalizeByPowerOfTwo } from './internal/normalize.js';
+
+/** How Muon turns a matrix into an (approximately) orthogonal one. */
+export interface OrthogonalizeOptions {
+  /** `'newton-schulz'` (default, Muon's quintic iteration in float64) or `'svd'` (exact polar factor U_r·V_rᵀ). */
+  readonly orthogonalizer?: 'newton-schulz' | 'svd';
+  /** Newton–Schulz iterations. Default 5. */
+  readonly nsSteps?: number;
+  /** Newton–Schulz (a, b, c). Default (3.4445, −4.7750, 2.0315). */
+  readonly nsCoefficients?: readonly [number, number, number];
+  /** Newton–Schulz normalisation X₀ = G/(‖G‖_F + eps). Default 1e-7. */
+  readonly nsEps?: number;
+  /** SVD: relative rank tolerance (σ > rcond·σ₀ counts). Default max(m, n)·2⁻⁵². */
+  readonly rcond?: number;
+}
+
+/** Options of {@link scaleByMuon} (and the matrix part of {@link muon}). */
+export interface MuonOptions extends OrthogonalizeOptions {
+  /** Momentum β. Default 0.95. */
+  readonly momentum?: number;
+  /** `'ema'` (default; Keller Jordan): b ← βb + (1−β)g. `'sgd'` (torch.optim.Muon): b ← βb + g. */
+  readonly momentumStyle?: 'ema' | 'sgd';
+  /** Nesterov: orthogonalise (1−β)g + βb ('ema') or g + βb ('sgd') instead of b. Default true. */
+  readonly nesterov?: boolean;
+  /**
+   * Shape scale of the orthogonalised update O for an A×B block:
+   * `'original'` (default) √max(1, A/B) — Keller Jordan / torch, for (out, in) = PyTorch-layout blocks;
+   * `'optax'` √max(1, B/A) — optax's √max(1, shape[−1]/shape[−2]), for (in, out) = Flax-layout blocks
+   * (both mean √max(1, fan_out/fan_in));
+   * `'match-rms-adamw'` 0.2·√max(A, B) — Moonlight's "consistent RMS": RMS(update) = 0.2 like AdamW's.
+   */
+  readonly scale?: 'original' | 'optax' | 'match-rms-adamw';
+}
+
+interface ResolvedOrthogonalize {
+  readonly orthogonalizer: 'newton-schulz' | 'svd';
+  readonly nsSteps: number;
+  readonly nsCoefficients: readonly [number, number, number];
+  readonly nsEps: number;
+  readonly rcond: number | undefined;
+}
+
+function resolveOrthogonalize(where: string, o: OrthogonalizeOptions): ResolvedOrthogonalize {
+  const coefficients = o.nsCoefficients ?? MUON_COEFFICIENTS;
+  if (!Array.isArray(coefficients) || coefficients.length !== 3 || !coefficients.every(Number.isFinite)) {
+    throw new DescentError('INVALID_CONFIG', where, 'nsCoefficients must be three finite numbers');
+  }
+  return {
+    orthogonalizer: choice(where, 'orthogonalizer', o.orthogonalizer, 'newton-schulz', ['newton-schulz', 'svd']),
+    nsSteps: param(where, 'nsSteps', o.nsSteps, 5, nonNegativeInteger, 'a non-negative integer'),
+    nsCoefficients: [coefficients[0]!, coefficients[1]!, coefficients[2]!],
+    nsEps: param(where, 'nsEps', o.nsEps, 1e-7, nonNegative, 'non-negative'),
+    rcond: o.rcond === undefined ? undefined : param(where, 'rcond', o.rcond, 0, nonNegative, 'non-negative'),
+  };
+}
+
+/**
+ * Muon's orthogonalisation of one matrix, written into `out` (same shape, must not alias `g`):
+ * Newton–Schulz NS5 (U·f(S/‖G‖_F)·Vᵀ, singular values in about [0.68, 1.21]) or the exact polar factor
+ * U_r·V_rᵀ. Unscaled: the shape scale is applied by {@link scaleByMuon}.
+ *
+ * @example
+ * ```ts
+ * import { orthogonalizeInto } from '@descent/optimizers';
+ * const g = { rows: 2, cols: 2, data: new Float64Array([2, 0, 0, 0.5]) };
+ * Array.from(orthogonalizeInto(g, { rows: 2, cols: 2, data: new Float64Array(4) }, { orthogonalizer: 'svd' }).data);
+ * // [1, 0, 0, 1]
+ * ```
+ */
+export function orthogonalizeInto(g: Matrix, out: Matrix, options: OrthogonalizeOptions = {}): Matrix {
+  const o = resolveOrthogonalize('orthogonalize', options);
+  return orthogonalizeResolved(g, out, o);
+}
+
+function orthogonalizeResolved(g: Matrix, out: Matrix, o: ResolvedOrthogonalize): Matrix {
+  if (o.orthogonalizer === 'svd') {
+    // The polar factor is scale-invariant: compute it at unit scale (see normalizeByPowerOfTwo).
+    const scaled = new Float64Array(g.data.length);
+    normalizeByPowerOfTwo(g.data, scaled);
+    const p = polar({ rows: g.rows, cols: g.cols, data: scaled }, { check: false, ...(o.rcond !== undefined ? { rcond: o.rcond } : {}) });
+    out.data.set(p.data);
+    return out;
+  }
+  return newtonSchulzInto(g, out, { steps: o.nsSteps, coefficients: o.nsCoefficients, eps: o.nsEps, check: false });
+}
+
+/** The shape scale of {@link MuonOptions.scale} for an A×B block. */
+export function muonShapeScale(scale: 'original' | 'optax' | 'match-rms-adamw', rows: number, cols: number): number {
+  if (scale === 'original') return Math.sqrt(Math.max(1, rows / cols));
+  if (scale === 'optax') return Math.sqrt(Math.max(1, cols / rows));
+  return 0.2 * Math.sqrt(Math.max(rows, cols));
+}
+
+/** State of {@link scaleByMuon} for one block: its shape and momentum buffer. */
+export interface MuonBlockState {
+  readonly rows: number;
+  readonly cols: number;
+  readonly buf: Float64Array;
+}
+
+/**
+ * Muon's direction for a 2-D block as a transform: momentum, orthogonalisation, shape scale
+ * (u = scale·orth(U)). Chain it with {@link addDecayedWeights} and {@link scaleByLearningRate} for the
+ * full Muon update W ← W·(1 − ηλ) − η·scale·orth(U); {@link muon} does this and routes other blocks to AdamW.
+ * Throws `SHAPE_MISMATCH` at `init` on a block that is not 2-D.
+ *
+ * @example
+ * ```ts
+ * import { scaleByMuon, applyTransform } from '@descent/optimizers';
+ * const t = scaleByMuon({ orthogonalizer: 'svd', nesterov: false, momentum: 0 });
+ * Array.from(applyTransform(t, new Float64Array([3, 0, 0, 4]), t.init(new Float64Array(4), [2, 2]), new Float64Array(4)).update);
+ * // [1, 0, 0, 1]
+ * ```
+ */
+export function scaleByMuon(options: MuonOptions = {}): Transform<MuonBlockState> {
+  const where = 'scaleByMuon';
+  const m: MatrixMomentum = resolveMomentum(where, options);
+  const o = resolveOrthogonalize(where, options);
+  const scale = choice(where, 'scale', options.scale, 'original', ['original', 'optax', 'match-rms-adamw']);
+  const scratchU = new Scratch();
+  return {
+    name: 'scaleByMuon',
+    init(x0, shape) {
+      const [rows, cols] = matrixShape('muon', shape);
+      if (x0.length !== rows * cols) throw new DescentError('SHAPE_MISMATCH', where, `block has ${x0.length} entries, shape ${rows}×${cols}`);
+      return { rows, cols, buf: new Float64Array(rows * cols) };
+    },
+    updateInto(g, state, _x, u, out) {
+      const { rows, cols } = state;
+      const U = scratchU.get(rows * cols);
+      momentumInto(m, g, state.buf, out.buf, U);
+      orthogonalizeResolved({ rows, cols, data: U }, { rows, cols, data: u }, o);
+      const c = muonShapeScale(scale, rows, cols);
+      if (c !== 1) for (let i = 0; i < u.length; i++) u[i] = c * u[i]!;
+      (out as { rows: number }).rows = rows;
+      (out as { cols: number }).cols = cols;
+      return out;
+    },
+  };
+}
+
+/** Config of {@link muon}. */
+export interface MuonConfig extends MuonOptions {
+  /** The parameter layout: which blocks are matrices. */
+  readonly layout: Layout;
+  /** Muon learning rate η. Default 0.02 (Keller Jordan). */
+  readonly lr?: number;
+  /** Decoupled weight decay λ of the Muon blocks: W ← W·(1 − ηλ) − η·O. Default 0. */
+  readonly weightDecay?: number;
+  /**
+   * Names of the blocks Muon updates. Default: every 2-D block. Naming a block that is not 2-D is a
+   * `SHAPE_MISMATCH` (Muon is defined for matrices; flatten convolutions into (out, in·kh·kw) first).
+   */
+  readonly matrixBlocks?: readonly string[];
+  /** AdamW for the other blocks. Default lr 3e-4, betas (0.9, 0.95), eps 1e-10, weight decay 0 (muon.py). */
+  readonly adamw?: AuxAdamWOptions;
+  /** Check every gradient for finiteness (O(n)). Default true. */
+  readonly check?: boolean;
+}
+
+/** The plain config kept in a {@link muon} state. */
+export interface MuonResolvedConfig {
+  readonly layout: Layout;
+  readonly matrixBlocks: readonly string[];
+  readonly lr: number;
+  readonly weightDecay: number;
+  readonly muon: MuonOptions;
+  readonly adamw: Required<AuxAdamWOptions>;
+}
+
+/** State of {@link muon}. */
+export type MuonState = TransformMethodState<unknown, MuonResolvedConfig>;
+
+/**
+ * Muon (Keller Jordan; spec §4.1): for each matrix block, momentum (EMA or SGD convention, Nesterov),
+ * orthogonalisation (Newton–Schulz or exact SVD), shape scale (original / optax / match-RMS-AdamW),
+ * decoupled weight decay; AdamW for every other block, in one method routed by the layout.
+ * All in float64 (the reference runs Newton–Schulz in bfloat16).
+ *
+ * @example
+ * ```ts
+ * import { muon } from '@descent/optimizers';
+ * const layout = [{ name: 'W', shape: [2, 2] }, { name: 'b', shape: [2] }];
+ * const s0 = muon.init({ layout, lr: 0.1, orthogonalizer: 'svd', nesterov: false }, new Float64Array(6));
+ * Array.from(muon.step(s0, new Float64Array([5, 0, 0, 1, 0, 0])).x.subarray(0, 4));
+ * // [-0.1, 0, 0, -0.1]
+ * ```
+ */
+export const muon: FirstOrderMethod<MuonConfig, MuonState> = transformMethod<MuonConfig, MuonResolvedConfig>(
+  'muon',
+  (cfg) => {
+    const where = 'muon.init';
+    if (cfg === undefined || cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config must be an object');
+    const matrixBlocks = resolveMatrixBlocks('muon', cfg.layout, cfg.matrixBlocks);
+    const { layout: _l, lr: _lr, weightDecay: _wd, matrixBlocks: _mb, adamw: _a, check: _c, ...opts } = cfg;
+    // Validate the matrix options now, at the boundary.
+    scaleByMuon(opts);
+    return {
+      layout: cfg.layout,
+      matrixBlocks,
+      lr: param(where, 'lr', cfg.lr, 0.02, nonNegative, 'a non-negative number'),
+      weightDecay: param(where, 'weightDecay', cfg.weightDecay, 0, nonNegative, 'non-negative'),
+      muon: opts,
+      adamw: resolveAux(where, cfg.adamw, { lr: 3e-4, betas: [0.9, 0.95], eps: 1e-10, weightDecay: 0 }),
+    };
+  },
+  (c) =>
+    route(c.layout, (b) => (c.matrixBlocks.includes(b.name) ? 'muon' : 'adamw'), {
+      muon: chain(scaleByMuon(c.muon), addDecayedWeights(c.weightDecay), scaleByLearningRate(c.lr)),
+      adamw: auxAdamW(c.adamw),
+    }),
+  (cfg) => cfg?.check,
+);
