@@ -16,6 +16,9 @@ import { requireFinite, requireInteger, requireNonNegative, requireStepSize } fr
 // so there is no separate worker file to keep in sync or to resolve.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
+// Transpilers that keep function names (esbuild's keepNames, as under tsx) wrap inner functions in
+// __name(...); the kernel's source text then needs this identity helper to run on its own.
+var __name = (f) => f;
 const regionKernel = ${scalarRegionKernel.toString()};
 const mapKernel = ${scalarMapKernel.toString()};
 parentPort.on('message', (m) => {

@@ -37,56 +37,136 @@ export function scalarRegionKernel(
   labelMode: number,
 ): number {
   let total = 0;
+  // Writes one finished pixel; returns its step count.
+  const finish = (p: number, u: number, v: number, t: number, st: number): number => {
+    x[p] = u;
+    z[p] = v;
+    status[p] = st;
+    steps[p] = t;
+    label[p] = st === 1 ? (labelMode === 0 ? (u < 0 ? 2 : 1) : 1 + (u < 0 ? 2 : 0) + (Math.abs(u) <= Math.abs(v) ? 1 : 0)) : 0;
+    return t;
+  };
+  if (rule === 0) {
+    // Two neighbouring pixels advance in lockstep so the CPU overlaps their dependency chains
+    // (neighbours usually need similar step counts); the survivor then finishes alone. Each pixel
+    // still sees exactly the single-pixel sequence of operations.
+    let p = start;
+    for (; p + 2 <= end; p += 2) {
+      let u0 = x[p]!;
+      let v0 = z[p]!;
+      let u1 = x[p + 1]!;
+      let v1 = z[p + 1]!;
+      let t0 = 0;
+      let t1 = 0;
+      let s0 = -1;
+      let s1 = -1;
+      while (s0 < 0 && s1 < 0) {
+        if (t0 === maxSteps) s0 = 0;
+        else {
+          const r = u0 * v0 - y;
+          const gu = r * v0 + lam * u0;
+          const gv = r * u0 + lam * v0;
+          if (gu * gu + gv * gv < gradTol2) s0 = 0.5 * r * r + 0.5 * lam * (u0 * u0 + v0 * v0) <= lossCut ? 1 : 3;
+          else {
+            u0 = u0 - eta * gu;
+            v0 = v0 - eta * gv;
+            t0++;
+            if (!(u0 * u0 + v0 * v0 <= bound2)) s0 = 2;
+          }
+        }
+        if (t1 === maxSteps) s1 = 0;
+        else {
+          const r = u1 * v1 - y;
+          const gu = r * v1 + lam * u1;
+          const gv = r * u1 + lam * v1;
+          if (gu * gu + gv * gv < gradTol2) s1 = 0.5 * r * r + 0.5 * lam * (u1 * u1 + v1 * v1) <= lossCut ? 1 : 3;
+          else {
+            u1 = u1 - eta * gu;
+            v1 = v1 - eta * gv;
+            t1++;
+            if (!(u1 * u1 + v1 * v1 <= bound2)) s1 = 2;
+          }
+        }
+      }
+      while (s0 < 0) {
+        if (t0 === maxSteps) s0 = 0;
+        else {
+          const r = u0 * v0 - y;
+          const gu = r * v0 + lam * u0;
+          const gv = r * u0 + lam * v0;
+          if (gu * gu + gv * gv < gradTol2) s0 = 0.5 * r * r + 0.5 * lam * (u0 * u0 + v0 * v0) <= lossCut ? 1 : 3;
+          else {
+            u0 = u0 - eta * gu;
+            v0 = v0 - eta * gv;
+            t0++;
+            if (!(u0 * u0 + v0 * v0 <= bound2)) s0 = 2;
+          }
+        }
+      }
+      while (s1 < 0) {
+        if (t1 === maxSteps) s1 = 0;
+        else {
+          const r = u1 * v1 - y;
+          const gu = r * v1 + lam * u1;
+          const gv = r * u1 + lam * v1;
+          if (gu * gu + gv * gv < gradTol2) s1 = 0.5 * r * r + 0.5 * lam * (u1 * u1 + v1 * v1) <= lossCut ? 1 : 3;
+          else {
+            u1 = u1 - eta * gu;
+            v1 = v1 - eta * gv;
+            t1++;
+            if (!(u1 * u1 + v1 * v1 <= bound2)) s1 = 2;
+          }
+        }
+      }
+      total += finish(p, u0, v0, t0, s0) + finish(p + 1, u1, v1, t1, s1);
+    }
+    for (; p < end; p++) {
+      let u0 = x[p]!;
+      let v0 = z[p]!;
+      let t0 = 0;
+      let s0 = -1;
+      while (s0 < 0) {
+        if (t0 === maxSteps) s0 = 0;
+        else {
+          const r = u0 * v0 - y;
+          const gu = r * v0 + lam * u0;
+          const gv = r * u0 + lam * v0;
+          if (gu * gu + gv * gv < gradTol2) s0 = 0.5 * r * r + 0.5 * lam * (u0 * u0 + v0 * v0) <= lossCut ? 1 : 3;
+          else {
+            u0 = u0 - eta * gu;
+            v0 = v0 - eta * gv;
+            t0++;
+            if (!(u0 * u0 + v0 * v0 <= bound2)) s0 = 2;
+          }
+        }
+      }
+      total += finish(p, u0, v0, t0, s0);
+    }
+    return total;
+  }
+  // Fixed-budget loss-threshold rule (the authors' rule): one pixel at a time.
   for (let p = start; p < end; p++) {
     let u = x[p]!;
     let v = z[p]!;
     let st = 0;
     let t = 0;
-    if (rule === 0) {
-      for (; t < maxSteps; t++) {
-        const r = u * v - y;
-        const gu = r * v + lam * u;
-        const gv = r * u + lam * v;
-        if (gu * gu + gv * gv < gradTol2) {
-          st = 0.5 * r * r + 0.5 * lam * (u * u + v * v) <= lossCut ? 1 : 3;
-          break;
-        }
-        u = u - eta * gu;
-        v = v - eta * gv;
-        if (!(u * u + v * v <= bound2)) {
-          st = 2;
-          t++;
-          break;
-        }
-      }
-    } else {
-      for (; t < maxSteps; t++) {
-        const r = u * v - y;
-        const gu = r * v + lam * u;
-        const gv = r * u + lam * v;
-        u = u - eta * gu;
-        v = v - eta * gv;
-        if (!(u * u + v * v <= bound2)) {
-          st = 2;
-          t++;
-          break;
-        }
-      }
-      if (st === 0) {
-        const r = u * v - y;
-        if (0.5 * r * r + 0.5 * lam * (u * u + v * v) <= lossCut) st = 1;
+    for (; t < maxSteps; t++) {
+      const r = u * v - y;
+      const gu = r * v + lam * u;
+      const gv = r * u + lam * v;
+      u = u - eta * gu;
+      v = v - eta * gv;
+      if (!(u * u + v * v <= bound2)) {
+        st = 2;
+        t++;
+        break;
       }
     }
-    total += t;
-    x[p] = u;
-    z[p] = v;
-    status[p] = st;
-    steps[p] = t;
-    let lab = 0;
-    if (st === 1) {
-      lab = labelMode === 0 ? (u < 0 ? 2 : 1) : 1 + (u < 0 ? 2 : 0) + (Math.abs(u) <= Math.abs(v) ? 1 : 0);
+    if (st === 0) {
+      const r = u * v - y;
+      if (0.5 * r * r + 0.5 * lam * (u * u + v * v) <= lossCut) st = 1;
     }
-    label[p] = lab;
+    total += finish(p, u, v, t, st);
   }
   return total;
 }
@@ -112,7 +192,45 @@ export function scalarMapKernel(
   lam: number,
   steps: number,
 ): void {
-  for (let p = start; p < end; p++) {
+  let p = start;
+  // Four pixels per pass: independent dependency chains the CPU can overlap.
+  for (; p + 4 <= end; p += 4) {
+    let u0 = x[p + 0]!, v0 = z[p + 0]!;
+    let u1 = x[p + 1]!, v1 = z[p + 1]!;
+    let u2 = x[p + 2]!, v2 = z[p + 2]!;
+    let u3 = x[p + 3]!, v3 = z[p + 3]!;
+    for (let t = 0; t < steps; t++) {
+      const r0 = u0 * v0 - y;
+      const gu0 = r0 * v0 + lam * u0;
+      const gv0 = r0 * u0 + lam * v0;
+      u0 = u0 - eta * gu0;
+      v0 = v0 - eta * gv0;
+      const r1 = u1 * v1 - y;
+      const gu1 = r1 * v1 + lam * u1;
+      const gv1 = r1 * u1 + lam * v1;
+      u1 = u1 - eta * gu1;
+      v1 = v1 - eta * gv1;
+      const r2 = u2 * v2 - y;
+      const gu2 = r2 * v2 + lam * u2;
+      const gv2 = r2 * u2 + lam * v2;
+      u2 = u2 - eta * gu2;
+      v2 = v2 - eta * gv2;
+      const r3 = u3 * v3 - y;
+      const gu3 = r3 * v3 + lam * u3;
+      const gv3 = r3 * u3 + lam * v3;
+      u3 = u3 - eta * gu3;
+      v3 = v3 - eta * gv3;
+    }
+    x[p + 0] = u0;
+    z[p + 0] = v0;
+    x[p + 1] = u1;
+    z[p + 1] = v1;
+    x[p + 2] = u2;
+    z[p + 2] = v2;
+    x[p + 3] = u3;
+    z[p + 3] = v3;
+  }
+  for (; p < end; p++) {
     let u = x[p]!;
     let v = z[p]!;
     for (let t = 0; t < steps; t++) {

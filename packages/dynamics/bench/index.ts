@@ -1,0 +1,129 @@
+// npm run bench: GD iterations per second over a 1024×1024 grid of starts, against the same computation
+// vectorised in NumPy (single-threaded), measured in the same run. Ratios > 1 mean descent is faster.
+import { availableParallelism } from 'node:os';
+import { measure, printTable, runPython, type BenchRow } from '@descent/bench';
+import { createRegionPool, fillScalarStarts, planScalarVectorRegion, scalarMapKernel, scalarVectorRegion, sharedFloat64, squareGrid } from '../src/index.js';
+
+const quick = process.argv.includes('--quick');
+const minSeconds = quick ? 0.3 : 1.5;
+const N = 1024;
+const MAP_STEPS = 100;
+
+// Two workloads, both on a 1024² grid:
+//  - "map": the bare d = 1 GD map u' = u − η(rv + λu), v' = v − η(ru + λv), 100 steps, no checks, on
+//    [-1.5, 1.5]² with y = 1, η = 0.5 (every start stays bounded, inside the ellipse E < 1);
+//  - "classify": the Fig. 3 region (y = 0.5, λ = 0.2, η = 1, [-4, 4]²) with per-start early exit on
+//    convergence (‖∇L‖ < 1e-9) or divergence (‖θ‖ > 1e8); NumPy keeps an active set and compacts it.
+// Both sides run exactly the same float64 operations, so the step counts (and the results) are equal.
+const numpy = runPython<{ map: number; mapNatural: number; classify: number; classifySteps: number }>(`
+import json, time, numpy as np
+def t(f, reps):
+    f(); ts = []
+    for _ in range(reps):
+        s = time.perf_counter(); f(); ts.append(time.perf_counter() - s)
+    ts.sort(); return ts[len(ts) // 2]
+def axis(lo, hi, n):
+    h = (hi - lo) / (n - 1)
+    return np.array([lo + i * h if 2 * i < n - 1 else ((lo + hi) / 2 if 2 * i == n - 1 else hi - (n - 1 - i) * h) for i in range(n)])
+N = ${N}
+a = axis(-1.5, 1.5, N); U0, V0 = np.meshgrid(a, a); U0 = U0.ravel().copy(); V0 = V0.ravel().copy()
+eta, y, lam = 0.5, 1.0, 0.0
+r = np.empty_like(U0); gu = np.empty_like(U0); gv = np.empty_like(U0); tmp = np.empty_like(U0)
+def run_map():
+    u = U0.copy(); v = V0.copy()
+    for _ in range(${MAP_STEPS}):
+        np.multiply(u, v, out=r); np.subtract(r, y, out=r)
+        np.multiply(r, v, out=gu); np.multiply(lam, u, out=tmp); np.add(gu, tmp, out=gu)
+        np.multiply(r, u, out=gv); np.multiply(lam, v, out=tmp); np.add(gv, tmp, out=gv)
+        np.multiply(gu, eta, out=gu); np.subtract(u, gu, out=u)
+        np.multiply(gv, eta, out=gv); np.subtract(v, gv, out=v)
+    return u, v
+def run_map_natural():
+    # The way the map is usually written: one expression per update, NumPy allocating temporaries.
+    u = U0.copy(); v = V0.copy()
+    for _ in range(${MAP_STEPS}):
+        r = u * v - y
+        u, v = u - eta * (r * v + lam * u), v - eta * (r * u + lam * v)
+    return u, v
+b = axis(-4.0, 4.0, N); A0, B0 = np.meshgrid(b, b); A0 = A0.ravel().copy(); B0 = B0.ravel().copy()
+def run_classify():
+    y2, lam2, eta2 = 0.5, 0.2, 1.0
+    u = A0.copy(); v = B0.copy(); idx = np.arange(u.size); steps = np.zeros(u.size, np.int64)
+    uu, vv = u, v
+    for t in range(1000):
+        if idx.size == 0: break
+        rr = uu * vv - y2
+        g1 = rr * vv + lam2 * uu
+        g2 = rr * uu + lam2 * vv
+        done = g1 * g1 + g2 * g2 < 1e-18
+        steps[idx[done]] = t
+        keep = ~done
+        idx, uu, vv, g1, g2 = idx[keep], uu[keep], vv[keep], g1[keep], g2[keep]
+        uu = uu - eta2 * g1; vv = vv - eta2 * g2
+        div = ~(uu * uu + vv * vv <= 1e16)
+        steps[idx[div]] = t + 1
+        keep = ~div
+        idx, uu, vv = idx[keep], uu[keep], vv[keep]
+    steps[idx] = 1000
+    return int(steps.sum())
+total = run_classify()
+print(json.dumps({'map': t(run_map, 3), 'mapNatural': t(run_map_natural, 3), 'classify': t(run_classify, 3), 'classifySteps': total}))
+`);
+const numpyLabel = numpy ? 'NumPy 1-thread' : 'NumPy (not installed)';
+
+const rows: BenchRow[] = [];
+
+// --- bare map, single thread ---
+const mapPlan = planScalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1.5, N) }, 'bench');
+const x0 = new Float64Array(N * N);
+const z0 = new Float64Array(N * N);
+fillScalarStarts(mapPlan, x0, z0);
+const x = new Float64Array(N * N);
+const z = new Float64Array(N * N);
+const mapWork = N * N * MAP_STEPS;
+const mapOne = measure(
+  () => {
+    x.set(x0);
+    z.set(z0);
+    scalarMapKernel(x, z, 0, N * N, 0.5, 1, 0, MAP_STEPS);
+  },
+  { minSeconds },
+);
+rows.push({ operation: 'GD map, 100 steps', size: `${N}² grid`, seconds: mapOne.seconds, work: mapWork, unit: 'it', referenceSeconds: numpy?.map, reference: `${numpyLabel} (in place, out=)` });
+rows.push({ operation: 'GD map, 100 steps', size: `${N}² grid`, seconds: mapOne.seconds, work: mapWork, unit: 'it', referenceSeconds: numpy?.mapNatural, reference: `${numpyLabel} (expressions)` });
+
+// --- classification (Fig. 3 region), single thread ---
+const fig3 = { y: 0.5, lambda: 0.2, eta: 1, grid: squareGrid(4, N), maxSteps: 1000 };
+const steps = scalarVectorRegion(fig3).totalSteps;
+if (numpy && numpy.classifySteps !== steps) throw new Error(`step counts differ: ours ${steps}, NumPy ${numpy.classifySteps}`);
+const clsOne = measure(() => scalarVectorRegion(fig3), { minSeconds });
+rows.push({ operation: 'classify region (Fig. 3)', size: `${N}² grid`, seconds: clsOne.seconds, work: steps, unit: 'it', referenceSeconds: numpy?.classify, reference: numpyLabel, note: `${(steps / N / N).toFixed(1)} steps/start` });
+
+// --- worker threads, every core ---
+const cores = availableParallelism();
+const pool = createRegionPool(cores);
+const xs = sharedFloat64(N * N);
+const zs = sharedFloat64(N * N);
+const timeAsync = async (f: () => Promise<unknown>, reps: number): Promise<number> => {
+  await f();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await f();
+    ts.push((performance.now() - t0) / 1000);
+  }
+  ts.sort((a, b) => a - b);
+  return ts[ts.length >> 1]!;
+};
+const reps = quick ? 3 : 7;
+const mapPar = await timeAsync(async () => {
+  xs.set(x0);
+  zs.set(z0);
+  await pool.scalarMap(xs, zs, { eta: 0.5, y: 1, steps: MAP_STEPS });
+}, reps);
+rows.push({ operation: `GD map, 100 steps, ${cores} workers`, size: `${N}² grid`, seconds: mapPar, work: mapWork, unit: 'it', referenceSeconds: numpy?.map, reference: `${numpyLabel} (in place, out=)`, note: `${(mapOne.seconds / mapPar).toFixed(2)}x over 1 thread` });
+const clsPar = await timeAsync(() => pool.scalarVectorRegion(fig3), reps);
+rows.push({ operation: `classify region, ${cores} workers`, size: `${N}² grid`, seconds: clsPar, work: steps, unit: 'it', referenceSeconds: numpy?.classify, reference: numpyLabel, note: `${(clsOne.seconds / clsPar).toFixed(2)}x over 1 thread` });
+await pool.close();
+
+printTable('@descent/dynamics: GD over a grid of initializations', rows);
