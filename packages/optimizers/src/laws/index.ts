@@ -2,6 +2,8 @@
 export { firstDifference } from './same.js';
 export { stepNeverMutatesInputs, stepIntoMatchesStep, type MethodRun } from './contract.js';
 export { hillAdamPrefixIsAdam, hillAdamResetStep, hillAdamSignSymmetry, hillAdamBestTracking, hillAdamDeterminism, hillAdamPlateauStall } from './hill-adam.js';
+export { egdUnitSpectrum, egdPolarFactor, egdSameSingularVectors, egdInvariances, egdClampSemantics, egdRandomizedSvd, egdNullDirections } from './egd.js';
+export { muonSpectralForm, muonBand, muonRankPreserved, muonInvariances, muonScaleInvariance, muonMomentumConventionsAgree, muonUpdateRms, newtonSchulzScalar } from './muon.js';
 // optimizers-multi (issue 4)
 export { lawNaturalGradientReparameterisationInvariance, lawConsistentDampingInvariance, lawPlainDampingNotInvariant, lawDiagonalFisherDiagonalInvariance, lawNaturalGradientMinimumNorm, lawIdentityFisherIsSgd, lawLargeDampingIsSgd, lawWoodburyEqualsDense, lawSoftmaxFisherClosedForm, lawKlTrustRegion } from './natural-gradient.js';
 export { randomQuadratic, lawSamRhoZeroIsBase, lawSamPerturbation, lawSamLinearLossIsBase, lawSamQuadraticPsf, lawSamTwoObservationsPerStep, lawSamPermutationEquivariance, lawArsamAlwaysIsSam, lawArsamNeverIsBase, lawArsamQuadraticReuse, lawArsamWindowQuota, type QuadraticProblem } from './sam.js';
