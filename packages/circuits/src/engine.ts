@@ -17,6 +17,8 @@ export interface Workspace {
   /** Per-group max over children, per example. */
   readonly M: Float64Array;
   readonly R: Float64Array;
+  /** Linear-domain sums S = Σ_j w_j E_j of sum nodes (L = log S + max), reused by the backward pass. */
+  readonly S: Float64Array;
   /** The batch transposed: X[v * B + b]. */
   readonly X: Float64Array;
   readonly miss: Uint8Array;
@@ -36,6 +38,7 @@ export function workspace(cc: CompiledCircuit, capacity: number): Workspace {
     E: new Float64Array(Math.max(1, cc.groupChildPtr[cc.numGroups]!) * cap),
     M: new Float64Array(Math.max(1, cc.numGroups) * cap),
     R: new Float64Array(maxG * cap),
+    S: new Float64Array(cc.numNodes * cap),
     X: new Float64Array(cc.numVars * cap),
     miss: new Uint8Array(cc.numVars * cap),
     logw: new Float64Array(cc.numSumParams),
@@ -155,7 +158,11 @@ export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace
     for (let b = 0; b < B; b++) M[mo + b] = -Infinity;
     for (let j = 0; j < k; j++) {
       const co = cc.groupChild[g0 + j]! * B;
-      for (let b = 0; b < B; b++) if (L[co + b]! > M[mo + b]!) M[mo + b] = L[co + b]!;
+      for (let b = 0; b < B; b++) {
+        const a = L[co + b]!;
+        const m = M[mo + b]!;
+        M[mo + b] = a > m ? a : m;
+      }
     }
     for (let j = 0; j < k; j++) {
       const co = cc.groupChild[g0 + j]! * B;
@@ -166,19 +173,32 @@ export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace
         E[eo + b] = m === -Infinity ? 0 : Math.exp(L[co + b]! - m);
       }
     }
+    const S = ws.S;
     for (let s = 0; s < G; s++) {
       const lo = (i + s) * B;
       const wr = w0 + s * k;
-      for (let b = 0; b < B; b++) L[lo + b] = 0;
-      for (let j = 0; j < k; j++) {
+      for (let b = 0; b < B; b++) S[lo + b] = 0;
+      // Four children per sweep: one load and store of the accumulator per 8 flops.
+      let j = 0;
+      for (; j + 3 < k; j += 4) {
+        const wa = params[wr + j]!;
+        const wb = params[wr + j + 1]!;
+        const wc = params[wr + j + 2]!;
+        const wd = params[wr + j + 3]!;
+        const ea = (g0 + j) * B;
+        const eb = ea + B;
+        const ec = eb + B;
+        const ed = ec + B;
+        for (let b = 0; b < B; b++) S[lo + b] += wa * E[ea + b]! + wb * E[eb + b]! + wc * E[ec + b]! + wd * E[ed + b]!;
+      }
+      for (; j < k; j++) {
         const w = params[wr + j]!;
-        if (w === 0) continue;
         const eo = (g0 + j) * B;
-        for (let b = 0; b < B; b++) L[lo + b] += w * E[eo + b]!;
+        for (let b = 0; b < B; b++) S[lo + b] += w * E[eo + b]!;
       }
       for (let b = 0; b < B; b++) {
         const m = M[mo + b]!;
-        L[lo + b] = m === -Infinity ? -Infinity : Math.log(L[lo + b]!) + m;
+        L[lo + b] = m === -Infinity ? -Infinity : Math.log(S[lo + b]!) + m;
       }
     }
     i += G;
@@ -232,23 +252,57 @@ export function backward(
     const k = cc.groupChildPtr[g + 1]! - g0;
     const w0 = cc.paramPtr[first]!;
     const mo = g * B;
-    // R[s, b] = F[s, b] / sum_j w_j E[j, b]  (= F exp(M - L)), 0 where there is no flow.
+    // R[s, b] = F[s, b] / S[s, b] (= F exp(M - L)), 0 where there is no flow.
+    const S = ws.S;
     for (let s = 0; s < G; s++) {
       const fo = (first + s) * B;
-      const lo = fo;
       const rs = s * B;
       for (let b = 0; b < B; b++) {
         const f = F[fo + b]!;
-        R[rs + b] = f > 0 ? f * Math.exp(M[mo + b]! - L[lo + b]!) : 0;
+        R[rs + b] = f > 0 ? f / S[fo + b]! : 0;
       }
     }
+    // For child j: F[c] += E_j ∘ Σ_s w_sj R_s and EF[s, j] += w_sj (R_s · E_j), four parents per sweep.
     for (let j = 0; j < k; j++) {
       const co = cc.groupChild[g0 + j]! * B;
       const eo = (g0 + j) * B;
-      for (let s = 0; s < G; s++) {
+      let s = 0;
+      for (; s + 3 < G; s += 4) {
+        const ia = w0 + s * k + j;
+        const wa = params[ia]!;
+        const wb = params[ia + k]!;
+        const wc = params[ia + 2 * k]!;
+        const wd = params[ia + 3 * k]!;
+        const ra = s * B;
+        const rb = ra + B;
+        const rc = rb + B;
+        const rd = rc + B;
+        let da = 0;
+        let db = 0;
+        let dc = 0;
+        let dd = 0;
+        for (let b = 0; b < B; b++) {
+          const e = E[eo + b]!;
+          const xa = R[ra + b]!;
+          const xb = R[rb + b]!;
+          const xc = R[rc + b]!;
+          const xd = R[rd + b]!;
+          da += xa * e;
+          db += xb * e;
+          dc += xc * e;
+          dd += xd * e;
+          F[co + b] += e * (wa * xa + wb * xb + wc * xc + wd * xd);
+        }
+        if (edgeFlows !== undefined) {
+          edgeFlows[ia] += wa * da;
+          edgeFlows[ia + k] += wb * db;
+          edgeFlows[ia + 2 * k] += wc * dc;
+          edgeFlows[ia + 3 * k] += wd * dd;
+        }
+      }
+      for (; s < G; s++) {
         const wi = w0 + s * k + j;
         const w = params[wi]!;
-        if (w === 0) continue;
         const rs = s * B;
         let dot = 0;
         for (let b = 0; b < B; b++) {
@@ -270,6 +324,15 @@ function accumulateLeafStats(cc: CompiledCircuit, params: Float64Array, ws: Work
   const F = ws.F;
   const X = ws.X;
   const miss = ws.miss;
+  const anyMissing = new Uint8Array(cc.numVars);
+  for (let v = 0; v < cc.numVars; v++) {
+    for (let b = 0; b < B; b++) {
+      if (miss[v * B + b]) {
+        anyMissing[v] = 1;
+        break;
+      }
+    }
+  }
   for (let k = 0; k < cc.numLeaves; k++) {
     const so = cc.statPtr[k]!;
     if (so < 0) continue;
@@ -280,17 +343,23 @@ function accumulateLeafStats(cc: CompiledCircuit, params: Float64Array, ws: Work
     if (kd === KIND.bernoulli) {
       const p = params[o]!;
       let s1 = 0;
-      let s0 = 0;
-      for (let b = 0; b < B; b++) {
-        const f = F[fo + b]!;
-        if (miss[xo + b]) {
-          s1 += f * p;
-          s0 += f * (1 - p);
-        } else if (X[xo + b] === 1) s1 += f;
-        else s0 += f;
+      let tot = 0;
+      if (anyMissing[cc.variable[k]!]) {
+        for (let b = 0; b < B; b++) {
+          const f = F[fo + b]!;
+          s1 += f * (miss[xo + b] ? p : X[xo + b]!);
+          tot += f;
+        }
+      } else {
+        // Branch-free: x is 0 or 1.
+        for (let b = 0; b < B; b++) {
+          const f = F[fo + b]!;
+          s1 += f * X[xo + b]!;
+          tot += f;
+        }
       }
       stats[so] += s1;
-      stats[so + 1] += s0;
+      stats[so + 1] += tot - s1;
     } else if (kd === KIND.categorical) {
       const K = cc.leafArg[k]!;
       for (let b = 0; b < B; b++) {
