@@ -221,8 +221,9 @@ export function betInPlace(b: Betting, bet: Float64Array, p: number, score: numb
 }
 
 /**
- * The betting function g(p) of the bettor in state `bet` (for p-value bettors; read-only). It is a
- * probability density on [0, 1]: `∫₀¹ g = 1` (law `bettingIntegratesToOne`).
+ * The betting function g(p) of the bettor in state `bet` (for p-value bettors; read-only), with p
+ * clamped to [P_MIN, P_MAX] as the detector does. It is a probability density on [0, 1]:
+ * `∫₀¹ g = 1` (law `bettingIntegratesToOne`).
  *
  * @example
  * ```ts
@@ -230,7 +231,8 @@ export function betInPlace(b: Betting, bet: Float64Array, p: number, score: numb
  * // '0.606531'
  * ```
  */
-export function bettingDensity(b: Betting, bet: Float64Array, p: number): number {
+export function bettingDensity(b: Betting, bet: Float64Array, pIn: number): number {
+  const p = pIn < P_MIN ? P_MIN : pIn > P_MAX ? P_MAX : pIn; // the same clamp the detector applies
   switch (b.kind) {
     case 'power':
       return b.eps * Math.pow(p, b.eps - 1);

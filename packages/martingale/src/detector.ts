@@ -57,6 +57,8 @@ export type Validity = 'ville' | 'arl' | 'monitoring';
 export interface DetectorState {
   config: DetectorConfig;
   validity: Validity;
+  /** log(config.threshold), cached for the alarm rule. */
+  logThreshold: number;
   key: Key;
   t: number;
   tSinceReset: number;
@@ -114,6 +116,7 @@ export function initDetector(cfg: DetectorConfig, k: Key | number = 0): Detector
   return {
     config,
     validity: validityOf(config),
+    logThreshold: Math.log(config.threshold),
     key: [keyValue[0], keyValue[1]],
     t: 0,
     tSinceReset: 0,
@@ -195,6 +198,7 @@ export function stepInto(state: DetectorState, score: number, out: DetectorState
     }
     out.config = state.config;
     out.validity = state.validity;
+    out.logThreshold = state.logThreshold;
     out.key = state.key;
     out.alarmTimes = state.alarmTimes;
     if (state.config.p?.mode === 'online' && out.history.length < state.historyCount + 1) {
@@ -208,6 +212,13 @@ export function stepInto(state: DetectorState, score: number, out: DetectorState
     state.history = grown;
   }
   return advance(state, score, out);
+}
+
+// log k from a table for small k (the restart prior needs log k and log(k+1) every step).
+const LOG_TABLE_SIZE = 1 << 16;
+const LOG_TABLE = Float64Array.from({ length: LOG_TABLE_SIZE }, (_, i) => Math.log(i));
+function logOf(k: number): number {
+  return k < LOG_TABLE_SIZE ? LOG_TABLE[k]! : Math.log(k);
 }
 
 function growCapacity(capacity: number, need: number): number {
@@ -230,9 +241,9 @@ function advance(s: DetectorState, score: number, out: DetectorState): DetectorS
   let historyCount = s.historyCount;
   if (source?.mode === 'online' && out.history !== s.history) out.history.set(s.history.subarray(0, historyCount));
 
-  // p-value
+  // p-value (a normalized config has a source exactly when the bettor uses p-values)
   let p = NaN;
-  if (usesPValues(betting)) {
+  if (source !== undefined) {
     if (source!.mode === 'given') {
       p = score;
     } else if (source!.mode === 'split') {
@@ -247,18 +258,21 @@ function advance(s: DetectorState, score: number, out: DetectorState): DetectorS
   const logE = betInPlace(betting, out.bet, pb, score);
 
   // statistics (log space)
+  // log(a + b) as max + log(1 + e^{-|a-b|}): Math.log(1 + x) rather than log1p is enough here, its
+  // absolute error (≤ 1.2e-16) is what a log-sum needs, and it is cheaper.
   const logM = s.logM + logE;
-  const prior = -Math.log(k) - Math.log(k + 1); // harmonic prior on the restart time
+  const logK1 = logOf(k + 1);
+  const prior = -logOf(k) - logK1; // harmonic prior π_k = 1/(k(k+1)) on the restart time
   const ra = s.logRestartActive;
-  const logRestartActive = logE + (ra === -Infinity ? prior : ra > prior ? ra + Math.log1p(Math.exp(prior - ra)) : prior + Math.log1p(Math.exp(ra - prior)));
-  const tail = -Math.log(k + 1);
-  const logRestarted = logRestartActive > tail ? logRestartActive + Math.log1p(Math.exp(tail - logRestartActive)) : tail + Math.log1p(Math.exp(logRestartActive - tail));
+  const logRestartActive = logE + (ra === -Infinity ? prior : ra > prior ? ra + Math.log(1 + Math.exp(prior - ra)) : prior + Math.log(1 + Math.exp(ra - prior)));
+  const tail = -logK1; // Σ_{j>k} π_j = 1/(k+1): restarts not yet begun hold their initial wealth
+  const logRestarted = logRestartActive > tail ? logRestartActive + Math.log(1 + Math.exp(tail - logRestartActive)) : tail + Math.log(1 + Math.exp(logRestartActive - tail));
   const logCusum = logE + (s.logCusum > 0 ? s.logCusum : 0);
   const sr = s.logSR;
-  const logSR = logE + (sr === -Infinity ? 0 : sr > 0 ? sr + Math.log1p(Math.exp(-sr)) : Math.log1p(Math.exp(sr)));
+  const logSR = logE + (sr === -Infinity ? 0 : sr > 0 ? sr + Math.log(1 + Math.exp(-sr)) : Math.log(1 + Math.exp(sr)));
 
   const stat = cfg.alarmOn === 'product' ? logM : cfg.alarmOn === 'restarted' ? logRestarted : cfg.alarmOn === 'cusum' ? logCusum : logSR;
-  const crossed = k > (cfg.burnIn ?? 0) && stat >= Math.log(cfg.threshold);
+  const crossed = k > cfg.burnIn! && stat >= s.logThreshold;
 
   out.t = t;
   out.tSinceReset = k;

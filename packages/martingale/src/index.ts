@@ -44,3 +44,14 @@ export {
   mahalanobisDistance,
 } from './scores.js';
 export { integrateUnitInterval } from './quadrature.js';
+export {
+  promptDimension,
+  promptProbabilities,
+  promptAccuracy,
+  promptLoss,
+  promptFisher,
+  promptKl,
+  type SoftmaxPromptModel,
+  type PromptLoss,
+} from './softmax-prompt.js';
+export { adaptPrompt, runMFisher, mFisherToy, type PromptAdaptationOptions, type MFisherScore, type MFisherConfig, type MFisherRun, type MFisherToyOptions, type MFisherToyResult } from './mfisher.js';

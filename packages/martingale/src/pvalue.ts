@@ -30,7 +30,8 @@ export function lowerBound(sorted: Float64Array, n: number, x: number): number {
 }
 
 /**
- * The number of entries of `sorted[0..n)` (ascending) that are `<= x` (NumPy `searchsorted(side='right')`).
+ * The number of entries of `sorted[0..n)` (ascending) that are `<= x` (NumPy `searchsorted(side='right')`);
+ * `from` skips a prefix already known to be `<= x`.
  *
  * @example
  * ```ts
@@ -38,8 +39,8 @@ export function lowerBound(sorted: Float64Array, n: number, x: number): number {
  * // 3
  * ```
  */
-export function upperBound(sorted: Float64Array, n: number, x: number): number {
-  let lo = 0;
+export function upperBound(sorted: Float64Array, n: number, x: number, from = 0): number {
+  let lo = from;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
@@ -63,7 +64,8 @@ export function upperBound(sorted: Float64Array, n: number, x: number): number {
  */
 export function conformalPValue(sorted: Float64Array, n: number, score: number, u: number, ties: TieRule = 'randomized'): number {
   const below = lowerBound(sorted, n, score);
-  const upTo = upperBound(sorted, n, score);
+  // Without a tie at `below` the upper bound is `below`: the second search only runs on ties.
+  const upTo = below < n && sorted[below] === score ? upperBound(sorted, n, score, below + 1) : below;
   const greater = n - upTo;
   const equal = upTo - below;
   if (ties === 'conservative') return (1 + greater + equal) / (n + 1);

@@ -22,10 +22,10 @@ const slotData: Float64Array[] = Array.from({ length: SLOTS }, () => new Float64
  * ```
  */
 export function streamUniform(k: Key, i: number): number {
-  const block = Math.floor(i / BLOCK);
+  const block = i < 2147483648 ? i >>> BLOCK_BITS : Math.floor(i / BLOCK);
   const k0 = k[0];
   const k1 = k[1];
-  const slot = ((k0 ^ (k1 * 31) ^ (block * 0x9e3779b1)) >>> 0) & (SLOTS - 1);
+  const slot = (k0 ^ k1 ^ block) & (SLOTS - 1);
   if (slotK0[slot] !== k0 || slotK1[slot] !== k1 || slotBlock[slot] !== block) {
     uniformInto(foldIn(k, block), slotData[slot]!);
     slotK0[slot] = k0;

@@ -12,3 +12,12 @@ export {
   delaySlopeMatchesGamma,
   arlAtLeastThreshold,
 } from './statistical-laws.js';
+export {
+  promptCaseArb,
+  klIsHalfFisherQuadratic,
+  fisherIsSymmetricPsd,
+  naturalStepIsReparameterisationInvariant,
+  naturalStepIsSteepestInFisherMetric,
+  lossDecreasesForSmallNaturalStep,
+  biasEntropyClosedForm,
+} from './mfisher-laws.js';
