@@ -77,8 +77,8 @@ function checkMetric(metric: DampingMetric, d: number, where: string): void {
  * @example
  * ```ts
  * import { fromRows } from '@descent/linalg';
- * dampedFisherSolve(fromRows([[2, 0], [0, 4]]), new Float64Array([2, 4]), 0);
- * // Float64Array [1, 1]
+ * dampedFisherSolve(fromRows([[4, 0], [0, 1]]), new Float64Array([4, 2]), 0);
+ * // Float64Array [1, 2]
  * ```
  */
 export function dampedFisherSolve(fisher: Matrix, g: Float64Array, damping: number, metric?: DampingMetric): Float64Array {

@@ -129,8 +129,8 @@ export function softmaxFisherPinvCrossEntropy(p: Float64Array, y: number): Float
  *
  * @example
  * ```ts
- * softmaxFisherDampedSolve(new Float64Array([0.5, 0.5]), new Float64Array([1, 1]), 1);
- * // Float64Array [1, 1]
+ * softmaxFisherDampedSolve(new Float64Array([0.5, 0.5]), new Float64Array([1, -1]), 0.5);
+ * // Float64Array [1, -1]
  * ```
  */
 export function softmaxFisherDampedSolve(p: Float64Array, g: Float64Array, damping: number): Float64Array {

@@ -123,8 +123,8 @@ function resolve(cfg: NaturalGradientConfig, d: number): Pick<NaturalGradientSta
  * @example
  * ```ts
  * import { fromRows } from '@descent/linalg';
- * naturalDirection('dense', { grad: new Float64Array([2, 4]), fisher: fromRows([[2, 0], [0, 4]]) }, 0);
- * // Float64Array [1, 1]
+ * naturalDirection('dense', { grad: new Float64Array([4, 2]), fisher: fromRows([[4, 0], [0, 1]]) }, 0);
+ * // Float64Array [1, 2]
  * ```
  */
 export function naturalDirection(
@@ -190,8 +190,8 @@ function normalise(obs: Float64Array | NaturalGradientObservation): NaturalGradi
  * @example
  * ```ts
  * import { fromRows } from '@descent/linalg';
- * const s0 = naturalGradient.init({ fisher: 'dense', lr: 1, damping: 0 }, new Float64Array([1, 1]));
- * const s1 = naturalGradient.step(s0, { grad: new Float64Array([2, 4]), fisher: fromRows([[2, 0], [0, 4]]) });
+ * const s0 = naturalGradient.init({ fisher: 'dense', lr: 1, damping: 0 }, new Float64Array([1, 2]));
+ * const s1 = naturalGradient.step(s0, { grad: new Float64Array([4, 2]), fisher: fromRows([[4, 0], [0, 1]]) });
  * s1.x;
  * // Float64Array [0, 0]
  * ```

@@ -58,8 +58,8 @@ export interface O2ncState extends MethodState {
  *
  * @example
  * ```ts
- * projectBallInto(new Float64Array([3, 4]), 1, new Float64Array(2));
- * // Float64Array [0.6, 0.8]
+ * projectBallInto(new Float64Array([3, 4]), 2.5, new Float64Array(2));
+ * // Float64Array [1.5, 2]
  * ```
  */
 export function projectBallInto(v: Float64Array, radius: number, out: Float64Array): Float64Array {
@@ -92,8 +92,8 @@ function drawS(point: O2ncPoint, k: Key, n: number): number {
  * import { key } from '@descent/linalg';
  * let s = o2nc.init({ radius: 0.1, lr: 0.05, window: 5, point: 'midpoint' }, new Float64Array([1]), key(0));
  * for (let n = 0; n < 50; n++) s = o2nc.step(s, new Float64Array([2 * s.query[0]!])); // F = x²
- * [s.windows, Math.abs(s.x[0]!) < 0.2];
- * // [10, true]
+ * [s.windows, s.gradEvals];
+ * // [10, 50]
  * ```
  */
 export const o2nc: Method<O2ncConfig, O2ncState, Float64Array> = {

@@ -55,7 +55,15 @@ export interface ResolvedPerturbation {
   xi: number;
 }
 
-/** Validates {@link SamPerturbationConfig} (exported for ARSAM). */
+/**
+ * Validates {@link SamPerturbationConfig} and fills in the defaults (shared with ARSAM).
+ *
+ * @example
+ * ```ts
+ * resolvePerturbation('sam', {}).rho;
+ * // 0.05
+ * ```
+ */
 export function resolvePerturbation(where: string, cfg: SamPerturbationConfig): ResolvedPerturbation {
   return {
     rho: numberParam(where, 'rho', cfg.rho, 0.05, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0'),
@@ -77,9 +85,9 @@ export function resolvePerturbation(where: string, cfg: SamPerturbationConfig): 
  * @example
  * ```ts
  * const out = new Float64Array(2);
- * samPerturbInto(new Float64Array([0, 0]), new Float64Array([3, 4]), { rho: 1, adaptive: false, adaptiveEta: 0, p: 2, xi: 0 }, out);
+ * samPerturbInto(new Float64Array([0, 0]), new Float64Array([3, 4]), { rho: 10, adaptive: false, adaptiveEta: 0, p: 2, xi: 0 }, out);
  * out;
- * // Float64Array [0.6, 0.8]
+ * // Float64Array [6, 8]
  * ```
  */
 export function samPerturbInto(w: Float64Array, g: Float64Array, o: ResolvedPerturbation, out: Float64Array): number {

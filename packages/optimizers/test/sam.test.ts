@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { isDescentError, key } from '@descent/linalg';
-import { adam, arsam, minimize, sam, sgd, cloneState } from '@descent/optimizers';
+import { adam, arsam, hillAdam, minimize, sam, sgd, cloneState, type Method, type MethodState } from '@descent/optimizers';
 import {
   lawArsamAlwaysIsSam,
   lawArsamNeverIsBase,
@@ -110,6 +110,46 @@ describe('step contract', () => {
     let dist = 0;
     for (const v of r.state.x) dist += (v - 1) ** 2;
     expect(Math.sqrt(dist)).toBeLessThan(0.05);
+  });
+});
+
+describe('any base method', () => {
+  test('a loss-aware base (Hill-ADAM) sees { value, grad } at the perturbed point', () => {
+    const f = (x: Float64Array) => ({ value: x.reduce((a, v) => a + v * v, 0), grad: Float64Array.from(x, (v) => 2 * v) });
+    const m = sam(hillAdam);
+    expect(m.observes).toBe('valueAndGrad');
+    let s = m.init({ base: { lr: 0.01 }, rho: 0.05 }, new Float64Array([1, -2]));
+    // Reference: Hill-ADAM stepped by hand with the SAM gradient and the loss at w + ε̂.
+    let h = hillAdam.init({ lr: 0.01 }, new Float64Array([1, -2]));
+    for (let k = 0; k < 20; k++) {
+      s = m.step(s, f(s.query));
+      const wp = new Float64Array(s.query);
+      s = m.step(s, f(s.query));
+      h = hillAdam.step(h, f(wp));
+      expect(Array.from(s.x)).toEqual(Array.from(h.x));
+    }
+    const r = minimize(m, f, { config: { base: { lr: 0.01 } }, x0: new Float64Array([1, -2]), maxSteps: 40 });
+    expect(Array.from(r.state.x)).toEqual(Array.from(s.x));
+  });
+  test('a base without stepInto: SAM and ARSAM stepInto still match step', () => {
+    interface GdState extends MethodState { readonly lr: number }
+    const gd: Method<{ lr: number }, GdState, Float64Array> = {
+      name: 'gd',
+      observes: 'grad',
+      init: (c, x0) => {
+        const x = new Float64Array(x0);
+        return { x, query: x, t: 0, lr: c.lr };
+      },
+      step: (st, g) => {
+        const x = Float64Array.from(st.x, (v, i) => v - st.lr * g[i]!);
+        return { x, query: x, t: st.t + 1, lr: st.lr };
+      },
+    };
+    const pr = randomQuadratic(3, 5);
+    const obs = Array.from({ length: 30 }, (_, k) => pr.grad(Float64Array.from(pr.x0, (v) => v + 0.01 * k)));
+    fc.assert(stepIntoMatchesStep(sam(gd), fc.constant({ config: { base: { lr: 0.1 } }, x0: pr.x0, obs })), { numRuns: 1 });
+    fc.assert(stepIntoMatchesStep(arsam(gd), fc.constant({ config: { base: { lr: 0.1 }, window: 4, varianceBlocks: 2, warmup: 2 }, x0: pr.x0, key: key(4), obs })), { numRuns: 1 });
+    fc.assert(lawSamRhoZeroIsBase(gd, fc.constant({ lr: 0.1 })), { numRuns: 20 });
   });
 });
 
