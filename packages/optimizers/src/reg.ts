@@ -1,4 +1,4 @@
-import { DescentError, racs, racsGong, type Layout, type Matrix } from '@descent/linalg';
+import { DescentError, racs, racsGong, type Layout, type Matrix, type RacsOptions } from '@descent/linalg';
 import type { FirstOrderMethod } from './method.js';
 import { transformMethod, type Transform, type TransformMethodState } from './transform.js';
 import { chain } from './chain.js';
@@ -20,8 +20,17 @@ export interface RacsVariantOptions {
    * `'gong'` (R3): Gong et al.'s stateful row/column EMA scaling with the norm-growth limiter.
    */
   readonly racs?: 'sinkhorn' | 'oneshot' | 'gong';
-  /** 'sinkhorn': fixed iteration count. Default 50 (converges to < 1e-8 on full-support matrices). */
+  /**
+   * 'sinkhorn': iteration count. Default 50: a fixed cost per step, which balances typical (Gaussian)
+   * matrices to < 1e-8; matrices with a large spread of magnitudes converge more slowly (the rate is
+   * Birkhoff's contraction tanh(Δ/4), Δ the log of the largest cross-ratio of M⊙M).
+   */
   readonly sinkhornIterations?: number;
+  /**
+   * 'sinkhorn': iterate until every row norm² is within this relative tolerance (at most
+   * `sinkhornIterations` iterations, then `NOT_CONVERGED`). Default: none (fixed iteration count).
+   */
+  readonly sinkhornTol?: number;
   /** 'gong': EMA β (0.9), ε (1e-8), growth limit γ (1.01). */
   readonly gongBeta?: number;
   readonly gongEps?: number;
@@ -31,6 +40,7 @@ export interface RacsVariantOptions {
 interface ResolvedRacs {
   readonly racs: 'sinkhorn' | 'oneshot' | 'gong';
   readonly sinkhornIterations: number;
+  readonly sinkhornTol: number | undefined;
   readonly gongBeta: number;
   readonly gongEps: number;
   readonly gongGamma: number;
@@ -40,6 +50,7 @@ function resolveRacs(where: string, o: RacsVariantOptions): ResolvedRacs {
   return {
     racs: choice(where, 'racs', o.racs, 'sinkhorn', ['sinkhorn', 'oneshot', 'gong']),
     sinkhornIterations: param(where, 'sinkhornIterations', o.sinkhornIterations, 50, positiveInteger, 'a positive integer'),
+    sinkhornTol: o.sinkhornTol === undefined ? undefined : param(where, 'sinkhornTol', o.sinkhornTol, 0, positive, 'positive'),
     gongBeta: param(where, 'gongBeta', o.gongBeta, 0.9, unitInterval, 'in [0, 1)'),
     gongEps: param(where, 'gongEps', o.gongEps, 1e-8, positive, 'positive'),
     gongGamma: param(where, 'gongGamma', o.gongGamma, 1.01, positive, 'positive'),
@@ -88,7 +99,12 @@ function racsStateless(m0: Matrix, out: Matrix, o: ResolvedRacs): Matrix {
     for (let i = 0; i < A && !nz; i++) nz = d[i * B + j] !== 0;
     if (nz) colsIn.push(j);
   }
-  const opts = o.racs === 'oneshot' ? ({ variant: 'oneshot' } as const) : ({ variant: 'sinkhorn', iterations: o.sinkhornIterations } as const);
+  const opts: RacsOptions =
+    o.racs === 'oneshot'
+      ? { variant: 'oneshot' }
+      : o.sinkhornTol === undefined
+        ? { variant: 'sinkhorn', iterations: o.sinkhornIterations }
+        : { variant: 'sinkhorn', tol: o.sinkhornTol, maxIterations: o.sinkhornIterations };
   if (rowsIn.length === A && colsIn.length === B) {
     out.data.set(racs(m, opts).data);
     return out;
@@ -111,7 +127,11 @@ export interface RegOptions extends RacsVariantOptions {
   readonly momentumStyle?: 'ema' | 'sgd';
   /** Nesterov, as Muon. Default true. */
   readonly nesterov?: boolean;
-  /** RMS normalisation O ← rms·√(AB)·O/‖O‖_F (RMS(O) = rms, AdamW-matched). Default true. */
+  /**
+   * RMS normalisation O ← rms·√(AB)·O/‖O‖_F (RMS(O) = rms, AdamW-matched). Default true for 'sinkhorn'
+   * and 'oneshot', false for 'gong' (normalising would undo Gong's norm limiter, and it stalls on
+   * rows whose gradient has vanished: their EMA-scaled entries dominate the normalised update).
+   */
   readonly rmsNormalize?: boolean;
   /** Target RMS. Default 0.2. */
   readonly rms?: number;
@@ -131,8 +151,8 @@ export interface RegBlockState {
 /**
  * REG's direction for a 2-D block as a transform [RECON]: Muon's structure with RACS in place of the
  * matrix sign — momentum (as Muon), O = RACS(U) (variant behind `racs`), then RMS normalisation
- * O ← 0.2·√(AB)·O/‖O‖_F. With `racs: 'gong'` set `rmsNormalize: false` to keep Gong's norm limiter
- * ‖O_t‖ ≤ γ‖O_{t−1}‖ (the normalisation would undo it).
+ * O ← 0.2·√(AB)·O/‖O‖_F. With `racs: 'gong'` the normalisation is off by default, which keeps Gong's
+ * norm limiter ‖O_t‖ ≤ γ‖O_{t−1}‖.
  *
  * @example
  * ```ts
@@ -146,7 +166,7 @@ export function scaleByReg(options: RegOptions = {}): Transform<RegBlockState> {
   const where = 'scaleByReg';
   const m: MatrixMomentum = resolveMomentum(where, options);
   const o = resolveRacs(where, options);
-  const rmsNormalize = flag(where, 'rmsNormalize', options.rmsNormalize, true);
+  const rmsNormalize = flag(where, 'rmsNormalize', options.rmsNormalize, o.racs !== 'gong');
   const rms = param(where, 'rms', options.rms, 0.2, positive, 'positive');
   const scratchU = new Scratch();
   return {
@@ -229,7 +249,8 @@ export type RegState = TransformMethodState<unknown, RegResolvedConfig>;
  * REG (Liu, Wu, Fu et al., arXiv 2510.03691; spec §4.2) — **reconstructed** [RECON]: the paper's RACS
  * formula, RMS constant and momentum form were not retrievable. Muon's structure (momentum, Nesterov,
  * decoupled weight decay, AdamW for non-matrix blocks) with the RACS row-and-column balancing in place
- * of the matrix sign, three RACS candidates behind `racs`, and RMS normalisation to 0.2.
+ * of the matrix sign, three RACS candidates behind `racs`, and RMS normalisation to 0.2 (off by
+ * default for 'gong').
  *
  * @example
  * ```ts
