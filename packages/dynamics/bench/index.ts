@@ -2,7 +2,7 @@
 // vectorised in NumPy (single-threaded), measured in the same run. Ratios > 1 mean descent is faster.
 import { availableParallelism } from 'node:os';
 import { measure, printTable, runPython, type BenchRow } from '@descent/bench';
-import { createRegionPool, fillScalarStarts, planScalarVectorRegion, scalarMapKernel, scalarVectorRegion, sharedFloat64, squareGrid } from '../src/index.js';
+import { createRegionPool, createWasmMap, fillScalarStarts, iterateScalarMap, planScalarVectorRegion, scalarMapKernel, scalarVectorRegion, sharedFloat64, squareGrid } from '../src/index.js';
 
 const quick = process.argv.includes('--quick');
 const minSeconds = quick ? 0.3 : 1.5;
@@ -81,7 +81,19 @@ fillScalarStarts(mapPlan, x0, z0);
 const x = new Float64Array(N * N);
 const z = new Float64Array(N * N);
 const mapWork = N * N * MAP_STEPS;
+const simd = createWasmMap() !== undefined;
 const mapOne = measure(
+  () => {
+    x.set(x0);
+    z.set(z0);
+    iterateScalarMap(x, z, { eta: 0.5, y: 1, steps: MAP_STEPS });
+  },
+  { minSeconds },
+);
+const mapName = simd ? 'GD map, 100 steps (wasm SIMD)' : 'GD map, 100 steps (JS, no SIMD)';
+rows.push({ operation: mapName, size: `${N}² grid`, seconds: mapOne.seconds, work: mapWork, unit: 'it', referenceSeconds: numpy?.map, reference: `${numpyLabel} (in place, out=)` });
+rows.push({ operation: mapName, size: `${N}² grid`, seconds: mapOne.seconds, work: mapWork, unit: 'it', referenceSeconds: numpy?.mapNatural, reference: `${numpyLabel} (expressions)` });
+const mapJs = measure(
   () => {
     x.set(x0);
     z.set(z0);
@@ -89,8 +101,7 @@ const mapOne = measure(
   },
   { minSeconds },
 );
-rows.push({ operation: 'GD map, 100 steps', size: `${N}² grid`, seconds: mapOne.seconds, work: mapWork, unit: 'it', referenceSeconds: numpy?.map, reference: `${numpyLabel} (in place, out=)` });
-rows.push({ operation: 'GD map, 100 steps', size: `${N}² grid`, seconds: mapOne.seconds, work: mapWork, unit: 'it', referenceSeconds: numpy?.mapNatural, reference: `${numpyLabel} (expressions)` });
+rows.push({ operation: 'GD map, 100 steps (JS 4-lane)', size: `${N}² grid`, seconds: mapJs.seconds, work: mapWork, unit: 'it', referenceSeconds: numpy?.map, reference: `${numpyLabel} (in place, out=)` });
 
 // --- classification (Fig. 3 region), single thread ---
 const fig3 = { y: 0.5, lambda: 0.2, eta: 1, grid: squareGrid(4, N), maxSteps: 1000 };
@@ -121,7 +132,7 @@ const mapPar = await timeAsync(async () => {
   zs.set(z0);
   await pool.scalarMap(xs, zs, { eta: 0.5, y: 1, steps: MAP_STEPS });
 }, reps);
-rows.push({ operation: `GD map, 100 steps, ${cores} workers`, size: `${N}² grid`, seconds: mapPar, work: mapWork, unit: 'it', referenceSeconds: numpy?.map, reference: `${numpyLabel} (in place, out=)`, note: `${(mapOne.seconds / mapPar).toFixed(2)}x over 1 thread` });
+rows.push({ operation: `${mapName}, ${cores} workers`, size: `${N}² grid`, seconds: mapPar, work: mapWork, unit: 'it', referenceSeconds: numpy?.map, reference: `${numpyLabel} (in place, out=)`, note: `${(mapOne.seconds / mapPar).toFixed(2)}x over 1 thread` });
 const clsPar = await timeAsync(() => pool.scalarVectorRegion(fig3), reps);
 rows.push({ operation: `classify region, ${cores} workers`, size: `${N}² grid`, seconds: clsPar, work: steps, unit: 'it', referenceSeconds: numpy?.classify, reference: numpyLabel, note: `${(clsOne.seconds / clsPar).toFixed(2)}x over 1 thread` });
 await pool.close();

@@ -65,3 +65,4 @@ export {
 } from './sharpness.js';
 export { mixedNeighbourFraction, uncertaintyExponent, type UncertaintyExponent } from './sensitivity.js';
 export { paperFigures, type PaperFigure, type PaperFigures } from './experiment.js';
+export { iterateScalarMap, createWasmMap, wasmMapModuleBytes, WASM_LANES, type WasmMap } from './wasmMap.js';

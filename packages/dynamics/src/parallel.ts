@@ -9,6 +9,7 @@ import {
   planScalarVectorRegion,
 } from './region.js';
 import { scalarMapKernel, scalarRegionKernel } from './scalarKernel.js';
+import { WASM_LANES, wasmMapModuleBytes } from './wasmMap.js';
 import { requireFinite, requireInteger, requireNonNegative, requireStepSize } from './validate.js';
 
 // The worker runs the very same kernel functions, shipped as source text (they are self-contained).
@@ -21,12 +22,38 @@ const { parentPort } = require('node:worker_threads');
 var __name = (f) => f;
 const regionKernel = ${scalarRegionKernel.toString()};
 const mapKernel = ${scalarMapKernel.toString()};
+let wasm = null;
+function mapWasm(bytes, x, z, start, end, eta, y, lam, steps) {
+  if (wasm === null) {
+    try {
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+      wasm = inst.exports;
+    } catch (e) {
+      wasm = undefined;
+    }
+  }
+  const n = end - start;
+  const nv = wasm ? n - (n % ${2 * WASM_LANES}) : 0;
+  if (nv > 0) {
+    const need = 16 * nv;
+    if (wasm.mem.buffer.byteLength < need) wasm.mem.grow(Math.ceil((need - wasm.mem.buffer.byteLength) / 65536));
+    const view = new Float64Array(wasm.mem.buffer, 0, 2 * nv);
+    view.set(x.subarray(start, start + nv), 0);
+    view.set(z.subarray(start, start + nv), nv);
+    wasm.map(0, 8 * nv, nv, steps, eta, y, lam);
+    x.set(view.subarray(0, nv), start);
+    z.set(view.subarray(nv, 2 * nv), start);
+  }
+  if (nv < n) mapKernel(x, z, start + nv, end, eta, y, lam, steps);
+}
 parentPort.on('message', (m) => {
   try {
     let total = 0;
     if (m.kind === 'region') {
       total = regionKernel(new Float64Array(m.x), new Float64Array(m.z), new Uint8Array(m.status), new Uint8Array(m.label),
         new Int32Array(m.steps), m.start, m.end, ...m.args);
+    } else if (m.wasm) {
+      mapWasm(m.wasm, new Float64Array(m.x), new Float64Array(m.z), m.start, m.end, ...m.args);
     } else {
       mapKernel(new Float64Array(m.x), new Float64Array(m.z), m.start, m.end, ...m.args);
     }
@@ -44,16 +71,17 @@ export interface RegionPool {
   /** {@link scalarVectorRegion} on every worker; bit-identical to the single-thread result. */
   scalarVectorRegion(cfg: ScalarVectorRegionConfig): Promise<ScalarVectorRegion>;
   /**
-   * The bare d = 1 map ({@link scalarMapKernel}) iterated `steps` times over x, z in place; x and z
-   * must be backed by a `SharedArrayBuffer` (see {@link sharedFloat64}).
+   * {@link iterateScalarMap} on every worker (WebAssembly SIMD unless `simd: false`, same bits either
+   * way); x and z must be backed by a `SharedArrayBuffer` (see {@link sharedFloat64}).
    */
-  scalarMap(x: Float64Array, z: Float64Array, params: { eta: number; y: number; lambda?: number; steps: number }): Promise<void>;
+  scalarMap(x: Float64Array, z: Float64Array, params: { eta: number; y: number; lambda?: number; steps: number; simd?: boolean }): Promise<void>;
   /** Terminates the workers. */
   close(): Promise<void>;
 }
 
 interface Job {
   kind: 'region' | 'map';
+  wasm?: Uint8Array;
   buffers: Record<string, SharedArrayBuffer>;
   args: readonly number[];
   n1: number;
@@ -96,6 +124,7 @@ export function createRegionPool(size: number = availableParallelism()): RegionP
   });
   let closed = false;
   let queue = Promise.resolve();
+  const wasmBytes = wasmMapModuleBytes(WASM_LANES);
 
   const runJob = (job: Job): Promise<number> =>
     new Promise<number>((resolve, reject) => {
@@ -117,7 +146,7 @@ export function createRegionPool(size: number = availableParallelism()): RegionP
         if (next >= bands.length) return false;
         const [start, end] = bands[next++]!;
         pending++;
-        w.postMessage({ kind: job.kind, id, start, end, args: job.args, ...job.buffers });
+        w.postMessage({ kind: job.kind, id, start, end, args: job.args, wasm: job.wasm, ...job.buffers });
         return true;
       };
       workers.forEach((w, id) => {
@@ -204,7 +233,14 @@ export function createRegionPool(size: number = availableParallelism()): RegionP
       const n1 = Math.min(1024, Math.max(1, n));
       if (n % n1 !== 0) throw new DescentError('SHAPE_MISMATCH', where, `length ${n} must be a multiple of ${n1}`);
       return enqueue(async () => {
-        await runJob({ kind: 'map', buffers: { x: x.buffer as SharedArrayBuffer, z: z.buffer as SharedArrayBuffer }, args: [eta, y, lam, steps], n1, rows: n / n1 });
+        await runJob({
+          kind: 'map',
+          buffers: { x: x.buffer as SharedArrayBuffer, z: z.buffer as SharedArrayBuffer },
+          args: [eta, y, lam, steps],
+          n1,
+          rows: n / n1,
+          ...(params.simd === false ? {} : { wasm: wasmBytes }),
+        });
       });
     },
     async close() {

@@ -143,3 +143,39 @@ describe('regions', () => {
     expect(Math.max(...r.steps)).toBeLessThan(100);
   });
 });
+
+describe('SIMD map', () => {
+  test('WebAssembly SIMD map equals the scalar kernel bit for bit (any length, tail included)', async () => {
+    const { createWasmMap, iterateScalarMap, scalarMapKernel, sharedFloat64 } = await import('@descent/dynamics');
+    expect(createWasmMap()).toBeDefined();
+    for (const n of [1, 7, 8, 9, 1000, 4099]) {
+      const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1) * 1.3);
+      const z = Float64Array.from({ length: n }, (_, i) => Math.cos(1.7 * i) * 1.3);
+      const x1 = x.slice();
+      const z1 = z.slice();
+      iterateScalarMap(x, z, { eta: 0.5, y: 1, lambda: 0.1, steps: 60 });
+      scalarMapKernel(x1, z1, 0, n, 0.5, 1, 0.1, 60);
+      expect(Array.from(x)).toEqual(Array.from(x1));
+      expect(Array.from(z)).toEqual(Array.from(z1));
+    }
+    // And on the worker pool (SIMD in each worker).
+    const n = 3 * 1024;
+    const xs = sharedFloat64(n);
+    const zs = sharedFloat64(n);
+    const x1 = new Float64Array(n);
+    const z1 = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      xs[i] = x1[i] = Math.sin(i) * 0.9;
+      zs[i] = z1[i] = Math.cos(i * 0.3) * 0.9;
+    }
+    scalarMapKernel(x1, z1, 0, n, 0.7, 1, 0.2, 40);
+    const pool = createRegionPool(2);
+    try {
+      await pool.scalarMap(xs, zs, { eta: 0.7, y: 1, lambda: 0.2, steps: 40 });
+    } finally {
+      await pool.close();
+    }
+    expect(Array.from(xs)).toEqual(Array.from(x1));
+    expect(Array.from(zs)).toEqual(Array.from(z1));
+  });
+});
