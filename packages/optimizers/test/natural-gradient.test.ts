@@ -29,6 +29,8 @@ import {
   lawPlainDampingNotInvariant,
   lawSoftmaxFisherClosedForm,
   lawWoodburyEqualsDense,
+  stepIntoMatchesStep,
+  stepNeverMutatesInputs,
 } from '@descent/optimizers/laws';
 
 const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/natural_gradient_fisher.json', import.meta.url)), 'utf8'));
@@ -190,6 +192,31 @@ describe('naturalGradient method', () => {
     const f2 = naturalGradient.stepInto!(f1, new Float64Array([0.5, -1]), bufB);
     expect(Array.from(f2.x)).toEqual(Array.from(d2.x));
     expect(Array.from(f2.fisherDiag)).toEqual(Array.from(d2.fisherDiag));
+  });
+
+  test('contract laws: pure step, bit-identical stepInto (diagonal, dense, empirical)', () => {
+    const arb = fc.record({ d: fc.integer({ min: 1, max: 5 }), seed: fc.nat(), len: fc.integer({ min: 1, max: 6 }) });
+    const diag = arb.map(({ d, seed, len }) => ({
+      config: { fisher: 'diagonal' as const, lr: 0.1, emaDecay: 0.9 },
+      x0: normal(key(seed), d),
+      obs: Array.from({ length: len }, (_, k) => normal(key(seed + k + 1), d)),
+    }));
+    fc.assert(stepNeverMutatesInputs(naturalGradient, diag), { numRuns: 30 });
+    fc.assert(stepIntoMatchesStep(naturalGradient, diag), { numRuns: 30 });
+    const emp = arb.map(({ d, seed, len }) => ({
+      config: { fisher: 'empirical' as const, lr: 0.1, kl: 0.5, damping: 0.1 },
+      x0: normal(key(seed), d),
+      obs: Array.from({ length: len }, (_, k) => ({ perSample: { rows: 3, cols: d, data: normal(key(seed + k + 1), 3 * d) } })),
+    }));
+    fc.assert(stepNeverMutatesInputs(naturalGradient, emp), { numRuns: 30 });
+    fc.assert(stepIntoMatchesStep(naturalGradient, emp), { numRuns: 30 });
+    const dense = arb.map(({ d, seed, len }) => ({
+      config: { fisher: 'dense' as const, lr: 0.3, damping: 0.1, dampingMetric: Float64Array.from({ length: d }, (_, i) => 1 + i) },
+      x0: normal(key(seed), d),
+      obs: Array.from({ length: len }, (_, k) => ({ grad: normal(key(seed + k + 1), d), fisher: empiricalFisher({ rows: 2, cols: d, data: normal(key(seed + 99 + k), 2 * d) }) })),
+    }));
+    fc.assert(stepNeverMutatesInputs(naturalGradient, dense), { numRuns: 30 });
+    fc.assert(stepIntoMatchesStep(naturalGradient, dense), { numRuns: 30 });
   });
 
   test('trust region with lr caps the step size', () => {

@@ -195,6 +195,34 @@ describe('cross-check against PyTorch (scripts/fixtures/optimizers_sam.py)', () 
   }
 });
 
+describe('ARSAM statistics against vSAM re-expressed in PyTorch (scripts/fixtures/optimizers_arsam.py)', () => {
+  const cases = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/arsam_vsam_stats.json', import.meta.url)), 'utf8'));
+  const m = arsam(sgd);
+  for (const c of cases) {
+    test(`K = ${c.K}, ${c.blocks} blocks: block variance of sorted PSF norms, rate update at the window boundary`, () => {
+      const s = m.init(
+        { base: { lr: 0.1 }, window: c.K, varianceBlocks: c.blocks, rateGainRatio: c.a1, rateGainVariance: c.a2, maxSampleFraction: c.maxP, warmup: 0 },
+        new Float64Array([0.5]),
+        key(0),
+      );
+      // Second half of a SAM step with g = 1 and g_S = 1 + newNorm: P = newNorm, ‖P‖/‖g‖ = newNorm.
+      const mid = { ...s, phase: 1, t: 5, batchIdx: 7, grad: new Float64Array([1]), ringPsfNorm: Float64Array.from(c.psfRing) };
+      const after = m.step(mid, new Float64Array([1 + c.newNorm]));
+      expect(after.psf[0]).toBe(c.newNorm + 1 - 1);
+      const v = after.ringVariance[c.K - 1]!;
+      expect(Math.abs(v - c.varianceStat)).toBeLessThan(1e-14 * c.varianceStat);
+      expect(after.ringPsfNorm[c.K - 1]).toBe(after.psf[0]);
+      // Window boundary: batchIdx ≡ 0 mod K adapts baseSR and resets srNow.
+      const edge = { ...s, t: 9, batchIdx: 3 * c.K, srNow: 4, baseSR: c.baseSR, ringRatio: Float64Array.from(c.ratioRing), ringVariance: Float64Array.from(c.varRing) };
+      const next = m.step(edge, new Float64Array([0.25]));
+      expect(Math.abs(next.baseSR - c.newBaseSR)).toBeLessThan(1e-14 * c.newBaseSR);
+      expect(Math.abs(next.pSample - c.pSample)).toBeLessThan(1e-14 * c.pSample);
+      // srNow was reset to 0, then this step took SAM (srNow 1, phase 1) or not (srNow 0).
+      expect(next.srNow).toBe(next.phase === 1 ? 1 : 0);
+    });
+  }
+});
+
 describe('bad input', () => {
   const code = (fn: () => unknown): string | undefined => {
     try {
