@@ -11,8 +11,10 @@ export interface ThinSvd {
 }
 
 /**
- * Thin SVD by one-sided Jacobi (Hestenes) rotations, r = min(m, n). A local stand-in until
- * `@descent/linalg` ships `svd`; accurate to a few ulps of ‖A‖ for the small matrices used here.
+ * Thin SVD by one-sided Jacobi (Hestenes) rotations, r = min(m, n); accurate to a few ulps of ‖A‖
+ * for the small matrices used here. Kept local although `@descent/linalg` now has `svd`: that one
+ * throws NOT_CONVERGED on matrices with entries near the underflow threshold (e.g. 1e-306), which the
+ * laws' generators produce; Jacobi has no such failure mode.
  *
  * @example
  * ```ts
