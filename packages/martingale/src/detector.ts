@@ -2,6 +2,7 @@ import { DescentError, key as makeKey, type Key } from '@descent/linalg';
 import { betInPlace, bettingStateSize, normalizeBetting, P_MAX, P_MIN, resetBettingState, usesPValues, type Betting } from './betting.js';
 import { calibrationSet, conformalPValue, insertSorted, type TieRule } from './pvalue.js';
 import { streamUniform } from './stream-uniform.js';
+import { bucketPValue, buildBucketIndex, type BucketIndex } from './bucket-index.js';
 
 /**
  * Where the detector's p-values come from.
@@ -12,7 +13,7 @@ import { streamUniform } from './stream-uniform.js';
  * - `given`: the observation passed to `step` already is a p-value in [0, 1] (oracle p-values).
  */
 export type PSource =
-  | { mode: 'split'; calib: Float64Array; ties?: TieRule }
+  | { mode: 'split'; calib: Float64Array; ties?: TieRule; /** Filled in by `initDetector`; leave unset. */ index?: BucketIndex }
   | { mode: 'online'; initial?: Float64Array; ties?: TieRule }
   | { mode: 'given' };
 
@@ -247,8 +248,7 @@ function advance(s: DetectorState, score: number, out: DetectorState): DetectorS
     if (source!.mode === 'given') {
       p = score;
     } else if (source!.mode === 'split') {
-      const calib = source!.calib;
-      p = conformalPValue(calib, calib.length, score, streamUniform(s.key, s.t), source!.ties);
+      p = bucketPValue(source!.calib, source!.index!, score, streamUniform(s.key, s.t), source!.ties);
     } else {
       p = conformalPValue(out.history, historyCount, score, streamUniform(s.key, s.t), source!.ties);
     }
@@ -342,7 +342,7 @@ export function resetDetector(state: DetectorState, calibration?: ArrayLike<numb
   let historyCount = 0;
   if (calibration !== undefined) {
     const sorted = calibrationSet(calibration, 'resetDetector');
-    if (config.p?.mode === 'split') config = { ...config, p: { ...config.p, calib: sorted } };
+    if (config.p?.mode === 'split') config = { ...config, p: { ...config.p, calib: sorted, index: buildBucketIndex(sorted) } };
     else if (config.p?.mode === 'online') {
       config = { ...config, p: { ...config.p, initial: sorted } };
     } else throw new DescentError('INVALID_CONFIG', 'resetDetector', 'a calibration set needs a split or online p-value source');
@@ -534,7 +534,10 @@ function normalizeConfig(cfg: DetectorConfig): DetectorConfig {
     if (!src) throw new DescentError('INVALID_CONFIG', WHERE, `betting ${betting.kind} needs a p-value source (config.p)`);
     const ties = (src as { ties?: TieRule }).ties ?? 'randomized';
     if (ties !== 'randomized' && ties !== 'conservative') throw new DescentError('INVALID_CONFIG', WHERE, `ties must be randomized|conservative, got ${String(ties)}`);
-    if (src.mode === 'split') p = { mode: 'split', calib: calibrationSet(src.calib, `${WHERE}.p.calib`), ties };
+    if (src.mode === 'split') {
+      const calib = calibrationSet(src.calib, `${WHERE}.p.calib`);
+      p = { mode: 'split', calib, ties, index: buildBucketIndex(calib) };
+    }
     else if (src.mode === 'online') p = src.initial && src.initial.length > 0 ? { mode: 'online', initial: calibrationSet(src.initial, `${WHERE}.p.initial`), ties } : { mode: 'online', ties };
     else if (src.mode === 'given') p = { mode: 'given' };
     else throw new DescentError('INVALID_CONFIG', WHERE, `p.mode must be split|online|given, got ${String((src as { mode?: unknown }).mode)}`);

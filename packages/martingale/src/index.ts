@@ -2,6 +2,7 @@ export { normalCdf, logNormalCdf, normalQuantile, normalPdf } from './normal.js'
 export { logAddExp, logSumExp } from './log-space.js';
 export { lowerBound, upperBound, conformalPValue, calibrationSet, splitPValues, onlinePValues, insertSorted, type TieRule } from './pvalue.js';
 export { streamUniform } from './stream-uniform.js';
+export { buildBucketIndex, bucketPValue, type BucketIndex } from './bucket-index.js';
 export {
   usesPValues,
   normalizeBetting,

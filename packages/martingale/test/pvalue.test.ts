@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { key, normal, split, uniform, isDescentError, foldIn } from '@descent/linalg';
-import { calibrationSet, conformalPValue, onlinePValues, splitPValues, initDetector, step, streamUniform } from '@descent/martingale';
+import { bucketPValue, buildBucketIndex, calibrationSet, conformalPValue, onlinePValues, splitPValues, initDetector, step, streamUniform } from '@descent/martingale';
 import { ksCritical, ksUniform, onlinePValuesUniform, pValueDependsOnU } from '@descent/martingale/laws';
 import { fixture } from './fixtures.js';
 
@@ -29,6 +29,37 @@ describe('conformal p-values vs NumPy (searchsorted / brute-force counts)', () =
     const u = Float64Array.from({ length: 50 }, (_, t) => streamUniform(key(3), t));
     const ref = onlinePValues(f.stream!.slice(0, 50), u);
     ps.forEach((v, i) => expect(v).toBe(ref[i]));
+  });
+});
+
+describe("bucket index (the split detector's O(1) p-value)", () => {
+  test('bucketPValue ≡ conformalPValue for any calibration set (ties, duplicates, constant sets) and any score', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -20, max: 20 }).map((i) => i / 4), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.oneof(fc.integer({ min: -24, max: 24 }).map((i) => i / 4), fc.double({ min: -2e6, max: 2e6, noNaN: true })), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 0, max: 2 ** 20 }).map((i) => i / 2 ** 20),
+        (cal, qs, u) => {
+          const c = calibrationSet(cal);
+          const idx = buildBucketIndex(c);
+          for (const q of [...qs, ...cal]) {
+            if (bucketPValue(c, idx, q, u) !== conformalPValue(c, c.length, q, u)) return false;
+            if (bucketPValue(c, idx, q, u, 'conservative') !== conformalPValue(c, c.length, q, u, 'conservative')) return false;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  test('the split detector reproduces the NumPy split p-values with its own tie uniforms', () => {
+    let s = initDetector({ p: { mode: 'split', calib: Float64Array.from(f.calib!) }, betting: { kind: 'power', eps: 1 }, threshold: 10, alarmOn: 'product', onAlarm: 'latch' }, key(5));
+    const u = Float64Array.from(f.scores!, (_, t) => streamUniform(key(5), t));
+    const ref = splitPValues(f.calib!, f.scores!, u);
+    f.scores!.forEach((x, i) => {
+      s = step(s, x);
+      expect(s.p).toBe(ref[i]);
+    });
   });
 });
 
