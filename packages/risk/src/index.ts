@@ -40,3 +40,28 @@ export { quantileTracker, type QuantileTrackerConfig, type QuantileTrackerState 
 export { linearGaussianModel, choleskyLower, sampleModel, type DrmModel } from './model.js';
 export { runDrmSA, type RunOptions, type RunResult } from './run.js';
 export { qfGradient, dmQuantileGradient } from './estimators.js';
+export {
+  normalizedMixture,
+  mixtureCdf,
+  mixturePdf,
+  mixturePpf,
+  mixtureLogPdf,
+  robustMixtureModel,
+  worstCaseDrm,
+  robustPortfolioProblem,
+  quantileDistance,
+  type MixtureLaw,
+  type RobustSetting,
+  type RobustPortfolioProblem,
+} from './robust.js';
+export { sampleAverageObjective, sampleAverageOptimize, type SampleAverageOptions } from './saa.js';
+export { gaussianPortfolioProblem, gaussianPortfolioOptimum, gaussianScenarios } from './portfolio.js';
+export { sortFloat64 } from './sort.js';
+export {
+  portfolioRateExperiment,
+  formatRateExperiment,
+  logLogSlope,
+  type RateExperimentOptions,
+  type RateExperimentRow,
+  type RateExperimentResult,
+} from './experiment.js';

@@ -1,5 +1,6 @@
 import { DescentError } from '@descent/linalg';
 import type { Distortion } from './distortion.js';
+import { sortFloat64 } from './sort.js';
 
 /** Which way a sample is read: `'loss'` (bigger is worse, g distorts the upper tail) or `'reward'`. */
 export type Convention = 'loss' | 'reward';
@@ -91,7 +92,7 @@ export function drmSorted(sorted: ArrayLike<number>, d: Distortion, options: Drm
 
 /**
  * The distortion risk measure of a sample: ρ_g of its empirical distribution, Σ_i w_i x_(i) with
- * {@link drmWeights}. Sorts a copy (O(n log n)); never mutates `samples`.
+ * {@link drmWeights}. Sorts a copy (LSD radix sort, O(n)); never mutates `samples`.
  *
  * @example
  * ```ts
@@ -101,6 +102,6 @@ export function drmSorted(sorted: ArrayLike<number>, d: Distortion, options: Drm
  */
 export function drm(samples: ArrayLike<number>, d: Distortion, options: DrmOptions = {}): number {
   checkSamples(samples, 'drm', options.check ?? true);
-  const sorted = Float64Array.from(samples).sort();
+  const sorted = sortFloat64(samples);
   return drmSorted(sorted, d, { ...options, check: false });
 }

@@ -348,7 +348,7 @@ function runInto(s: DrmSaState, obs: DrmSample, out: DrmSaState): DrmSaState {
     }
   }
 
-  // DM part: D_j ← D_j − γ(f̂_j D_j + Ĥ_j), Ĝ += w_j D_j.
+  // DM part: Ĝ += w_j D_j (old D), then D_j ← D_j − γ(f̂_j D_j + Ĥ_j).
   const J = grid.nodeLevels.length;
   let underflows = 0;
   if (J > 0) {
@@ -366,12 +366,13 @@ function runInto(s: DrmSaState, obs: DrmSample, out: DrmSaState): DrmSaState {
         const d = s.D[j * p + r]!;
         const nd = d - gamma * (f * d + H);
         out.D[j * p + r] = nd;
-        G[r] += wj * nd;
+        // The code forms Ĝ from D before its update (Jacobi, like every other iterate).
+        G[r] += wj * d;
       }
     }
     if (grid.nodesAreCells && s.tailRule === 'extrapolate' && s.gridPow === 1) {
       const w = grid.nodeWeights;
-      const D = out.D;
+      const D = s.D;
       const wLo = 2 * w[0]! - w[1]!;
       const wHi = 2 * w[M - 1]! - w[M - 2]!;
       for (let r = 0; r < p; r++) {
