@@ -1,4 +1,4 @@
-import { DescentError, assertFinite, assertLength, assertMatrix, type Matrix } from '@descent/linalg';
+import { DescentError, assertFinite, assertLength, assertMatrix, categorical, foldIn, type Key, type Matrix } from '@descent/linalg';
 import { empiricalFisherData, type DampingMetric } from './fisher-solve.js';
 
 /**
@@ -264,4 +264,31 @@ export function pullbackMetric(a: Matrix, metric?: DampingMetric): Matrix {
     }
   }
   return { rows: d, cols: d, data: out };
+}
+
+/**
+ * Draws one label per row of `probs` (N×K class probabilities), y_i ∼ p_i, row i from `foldIn(k, i)`.
+ * Per-sample gradients of −log p(y_i|x_i) at these sampled labels, passed as `perSample` to the
+ * empirical Fisher, give a Monte Carlo estimate of the true Fisher (whose expectation over the labels
+ * is exact: E_y (p − e_y)(p − e_y)ᵀ = diag(p) − ppᵀ in logit space).
+ *
+ * @example
+ * ```ts
+ * import { fromRows, key } from '@descent/linalg';
+ * sampleLabels(key(0), fromRows([[0, 1, 0], [1, 0, 0]]));
+ * // Int32Array [1, 0]
+ * ```
+ */
+export function sampleLabels(k: Key, probs: Matrix): Int32Array {
+  const where = 'sampleLabels';
+  assertMatrix(probs, where, 'probs');
+  const n = probs.rows;
+  const K = probs.cols;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = probs.data.subarray(i * K, (i + 1) * K);
+    checkProbabilities(p, where);
+    out[i] = categorical(foldIn(k, i), p, 1)[0]!;
+  }
+  return out;
 }

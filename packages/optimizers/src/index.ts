@@ -24,3 +24,4 @@ export { sam, samPerturbInto, type SamConfig, type SamState, type SamPerturbatio
 export { arsam, type ArsamConfig, type ArsamState, type ArsamSchedule } from './arsam.js';
 export { o2nc, projectBallInto, type O2ncConfig, type O2ncState, type O2ncPoint } from './o2nc.js';
 export { odog, type OdogConfig, type OdogState } from './odog.js';
+export { empiricalFisher, diagonalFisherEmaInto, softmax, softmaxFisher, softmaxFisherPinvCrossEntropy, softmaxFisherDampedSolve, logitFisher, pullbackMetric, sampleLabels } from './fisher.js';

@@ -12,6 +12,7 @@ import {
   naturalDirection,
   naturalGradient,
   pullbackMetric,
+  sampleLabels,
   softmax,
   softmaxFisher,
   softmaxFisherDampedSolve,
@@ -239,6 +240,25 @@ describe('naturalGradient method', () => {
     const a = empiricalFisherSolve(gamma, g, 0.3, m);
     const b = empiricalFisherSolve(gamma, g, 0.3, dense);
     expect(maxRel(a, b)).toBeLessThan(1e-12);
+  });
+
+  test('sampled-label Fisher is an unbiased estimate of diag(p) − ppᵀ (fixed seed, Hoeffding bound)', () => {
+    const p = softmax(new Float64Array([0.3, -1.2, 0.9]));
+    const M = 20000;
+    const probs: Matrix = { rows: M, cols: 3, data: new Float64Array(3 * M) };
+    for (let i = 0; i < M; i++) probs.data.set(p, 3 * i);
+    const y = sampleLabels(key(11), probs);
+    // Per-sample logit gradients of −log p(y): p − e_y; their empirical Fisher estimates the true one.
+    const per: Matrix = { rows: M, cols: 3, data: new Float64Array(3 * M) };
+    for (let i = 0; i < M; i++) for (let k = 0; k < 3; k++) per.data[3 * i + k] = p[k]! - (y[i] === k ? 1 : 0);
+    const est = empiricalFisher(per).data;
+    const exact = softmaxFisher(p).data;
+    // Each entry is a mean of M i.i.d. terms in [−1, 1]: P(|error| ≥ t) ≤ 2exp(−Mt²/2). A union bound
+    // over the 9 entries at level 1e-6 gives t = √(2·ln(1.8e7)/M) = 0.0409.
+    const t = Math.sqrt((2 * Math.log(1.8e7)) / M);
+    for (let k = 0; k < 9; k++) expect(Math.abs(est[k]! - exact[k]!)).toBeLessThan(t);
+    // And the draws follow p: class frequencies within the same kind of bound.
+    for (let k = 0; k < 3; k++) expect(Math.abs(y.filter((v) => v === k).length / M - p[k]!)).toBeLessThan(t);
   });
 
   test('pullbackMetric is AᵀMA', () => {
