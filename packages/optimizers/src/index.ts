@@ -18,10 +18,9 @@ export { muon, scaleByMuon, orthogonalizeInto, muonShapeScale, type MuonOptions,
 export { reg, scaleByReg, racsDirectionInto, type RegOptions, type RacsVariantOptions, type RegConfig, type RegState, type RegResolvedConfig, type RegBlockState } from './reg.js';
 // optimizers-multi (issue 4): natural gradient, Fisher estimators
 export { naturalGradient, naturalDirection, klTrustRegionScale, type NaturalGradientConfig, type NaturalGradientState, type NaturalGradientObservation, type FisherSource } from './natural-gradient.js';
-export { empiricalFisher, diagonalFisherEmaInto, softmax, softmaxFisher, softmaxFisherPinvCrossEntropy, softmaxFisherDampedSolve, logitFisher, pullbackMetric } from './fisher.js';
+export { empiricalFisher, diagonalFisherEmaInto, softmax, softmaxFisher, softmaxFisherPinvCrossEntropy, softmaxFisherDampedSolve, logitFisher, pullbackMetric, sampleLabels } from './fisher.js';
 export { dampedFisherSolve, empiricalFisherSolve, woodburyFisherSolve, type DampingMetric } from './fisher-solve.js';
 export { sam, samPerturbInto, type SamConfig, type SamState, type SamPerturbationConfig } from './sam.js';
 export { arsam, type ArsamConfig, type ArsamState, type ArsamSchedule } from './arsam.js';
 export { o2nc, projectBallInto, type O2ncConfig, type O2ncState, type O2ncPoint } from './o2nc.js';
 export { odog, type OdogConfig, type OdogState } from './odog.js';
-export { empiricalFisher, diagonalFisherEmaInto, softmax, softmaxFisher, softmaxFisherPinvCrossEntropy, softmaxFisherDampedSolve, logitFisher, pullbackMetric, sampleLabels } from './fisher.js';
