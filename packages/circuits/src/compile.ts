@@ -1,7 +1,15 @@
 import { DescentError } from '@descent/linalg';
 import type { Circuit, CircuitNode } from './circuit.js';
 
-/** Node kinds in the compiled arrays. */
+/**
+ * Node kinds in the compiled arrays (`CompiledCircuit.kind`).
+ *
+ * @example
+ * ```ts
+ * compile({ numVars: 1, nodes: [bernoulliNode(0, 0.5)] }).kind[0] === KIND.bernoulli;
+ * // true
+ * ```
+ */
 export const KIND = { bernoulli: 0, categorical: 1, gaussian: 2, indicator: 3, product: 4, sum: 5 } as const;
 
 /**
@@ -348,7 +356,16 @@ function firstBit(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
-/** Absolute tolerance on `|sum - 1|` for a parameter slice given by a caller. */
+/**
+ * Absolute tolerance on `|sum - 1|` for a parameter slice given by a caller (the learners themselves
+ * keep every slice within 1e-12).
+ *
+ * @example
+ * ```ts
+ * SIMPLEX_TOLERANCE;
+ * // 1e-9
+ * ```
+ */
 export const SIMPLEX_TOLERANCE = 1e-9;
 
 /**

@@ -6,7 +6,16 @@ import { meanLogLikelihood } from './queries.js';
 import { chowLiuCircuit } from './structures/chowLiu.js';
 import { hclt } from './structures/hclt.js';
 
-/** Test log-likelihood of a plain Chow–Liu tree reported for the DEBD sets (spec (f); a student report, unverified). */
+/**
+ * Test log-likelihood of a plain Chow–Liu tree reported for the DEBD sets (spec (f): a student
+ * report, unverified; our own Chow–Liu tree reproduces both to two decimals).
+ *
+ * @example
+ * ```ts
+ * CHOW_LIU_REPORTED.nltcs;
+ * // -6.76
+ * ```
+ */
 export const CHOW_LIU_REPORTED: Readonly<Record<DebdName, number>> = { nltcs: -6.76, plants: -16.52 };
 
 /** Options of {@link hcltVersusChowLiu}. */

@@ -64,8 +64,8 @@ export function meanLogLikelihood(cc: CompiledCircuit, params: Float64Array, dat
  * @example
  * ```ts
  * const c = compile({ numVars: 2, nodes: [bernoulliNode(0, 0.5), bernoulliNode(1, 0.2), productNode([0, 1])] });
- * Math.exp(logConditional(c, c.params, fromRows([[1, 1]]), new Uint8Array([0, 1]))[0]);
- * // 0.2
+ * Math.exp(logConditional(c, c.params, fromRows([[1, 1]]), new Uint8Array([0, 1]))[0]).toFixed(12);
+ * // '0.200000000000'
  * ```
  */
 export function logConditional(cc: CompiledCircuit, params: Float64Array, data: Matrix, query: Uint8Array, options: QueryOptions = {}): Float64Array {
@@ -102,7 +102,7 @@ export interface Posteriors {
  * @example
  * ```ts
  * const c = compile({ numVars: 1, nodes: [bernoulliNode(0, 0.2), bernoulliNode(0, 0.6), sumNode([0, 1], [0.5, 0.5])] });
- * Array.from(posteriors(c, c.params, fromRows([[0]]), { missing: new Uint8Array([1]) }).probs);
+ * Array.from(posteriors(c, c.params, fromRows([[0]]), { missing: new Uint8Array([1]) }).probs).map((p) => +p.toFixed(12));
  * // [0.6, 0.4]
  * ```
  */

@@ -10,7 +10,15 @@ import { ratSpn } from '../structures/ratSpn.js';
 /** The structure families the laws draw from. */
 export type Family = 'mixture' | 'hclt' | 'ratSpnHadamard' | 'ratSpnOuter' | 'chowLiu' | 'categoricalMixture' | 'gaussianMixture';
 
-/** The discrete families (brute-force enumerable). */
+/**
+ * The discrete families (brute-force enumerable).
+ *
+ * @example
+ * ```ts
+ * DISCRETE_FAMILIES.includes('hclt');
+ * // true
+ * ```
+ */
 export const DISCRETE_FAMILIES: readonly Family[] = ['mixture', 'hclt', 'ratSpnHadamard', 'ratSpnOuter', 'chowLiu', 'categoricalMixture'];
 
 /** A random small circuit with random data (a law's input). */
