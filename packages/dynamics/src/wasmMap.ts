@@ -135,7 +135,15 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
-/** Pixels per SIMD pass (4 vectors of 2). */
+/**
+ * Vectors of two pixels advanced together by the SIMD module (4: 8 pixels per pass).
+ *
+ * @example
+ * ```ts
+ * 2 * WASM_LANES;
+ * // 8
+ * ```
+ */
 export const WASM_LANES = 4;
 
 /** A compiled SIMD map runner, reused across calls. */
