@@ -30,9 +30,25 @@ export type Betting =
   | { kind: 'momentExp'; lambda: number; mu0: number; sigma0: number }
   | { kind: 'hoeffdingExp'; lambda: number; mu0: number; a: number; b: number };
 
-/** p-values are clamped into [P_MIN, P_MAX] before betting so every log-increment is finite (spec (c)). */
+/**
+ * p-values are clamped into [P_MIN, P_MAX] before betting so every log-increment is finite (spec (c)).
+ *
+ * @example
+ * ```ts
+ * P_MIN;
+ * // 1e-300
+ * ```
+ */
 export const P_MIN = 1e-300;
-/** The largest double below 1. */
+/**
+ * The upper clamp of p-values: the largest double below 1 (so Φ⁻¹(1 - p) stays finite).
+ *
+ * @example
+ * ```ts
+ * P_MAX < 1;
+ * // true
+ * ```
+ */
 export const P_MAX = 1 - 2 ** -53;
 
 const DEFAULT_PLUGIN_WINDOW = 500;
