@@ -26,7 +26,7 @@ export function runNaturalGradientExperiment(o: NaturalGradientExperimentOptions
   rows.push(trainMinibatch('sgd (lr 0.1, momentum 0.9)', sgd, sgd.init({ lr: 0.1, momentum: 0.9 }, p.theta0), p, { steps, batch, seed }).figures);
   const runs: [string, NaturalGradientConfig][] = [
     ['ng diagonal EMA (lr 0.01)', { fisher: 'diagonal', lr: 0.01, damping: 1e-4, emaDecay: 0.99 }],
-    ['ng empirical/Woodbury (lr 0.1)', { fisher: 'empirical', lr: 0.1, damping: 1e-2 }],
+    ['ng empirical/Woodbury (lr 1, λ 0.1)', { fisher: 'empirical', lr: 1, damping: 0.1 }],
     ['ng true Fisher (lr 0.1)', { fisher: 'dense', lr: 0.1, damping: 1e-2 }],
     ['ng true Fisher, KL 1e-3', { fisher: 'dense', kl: 1e-3, lr: 1, damping: 1e-2 }],
   ];
