@@ -34,7 +34,7 @@ describe('structures', () => {
     // Per repetition: two leaf regions (3 products + 3 sums each) and a top partition.
     expect(had.products).toBe(2 * (2 * 3 + 3));
     expect(out.products).toBe(2 * (2 * 3 + 9));
-    expect(had.leaves).toBe(2 * 8 * 3);
+    expect(had.leaves).toBe(8 * 3); // K inputs per variable, shared by all regions and repetitions
     expect(had.sumEdges).toBe(2 * 2 * 3 * 3 + 2 * 3);
     expect(out.sumEdges).toBe(2 * 2 * 3 * 3 + 2 * 9);
     const deep = compile(ratSpn(9, { K: 2, depth: 3, repetitions: 1, numPieces: 3, key: key(2) }));

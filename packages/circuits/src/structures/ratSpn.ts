@@ -22,7 +22,8 @@ export interface RatSpnOptions {
  * A random tensorized circuit (RAT-SPN; pyjuice `structures/rat_spn.py`, EiNet
  * `random_binary_trees`) over `numVars` binary variables with Bernoulli leaves. Per repetition the
  * scope is shuffled and split into `numPieces` near-equal parts for `depth` levels (or until a scope
- * is smaller than `numPieces`); a leaf region is `Sum_K(Π_v Bernoulli(v, k))` elementwise over K; an
+ * is smaller than `numPieces`); a leaf region is `Sum_K(Π_v Bernoulli(v, k))` elementwise over K, the K
+ Bernoulli nodes of each variable shared by all regions and repetitions (as pyjuice); an
  * inner region `Sum_K` over the products of its parts' K-vectors: elementwise (`hadamard`, K
  * products) or all combinations (`outer`, K^numPieces products). The root sums the top products of
  * all repetitions.
@@ -62,23 +63,32 @@ export function ratSpn(numVars: number, options: RatSpnOptions): Circuit {
     for (let j = 0; j < count; j++) out.push(push({ kind: 'sum', children, weights: randomSimplex(keys.next(), children.length, pert) }));
     return out;
   };
+  // K input nodes per variable, shared by every region and repetition (pyjuice `input_ns`).
+  const inputs: number[][] = [];
+  for (let v = 0; v < numVars; v++) {
+    const ks: number[] = [];
+    for (let k = 0; k < K; k++) ks.push(leaf(v));
+    inputs.push(ks);
+  }
   // Products of a region (before its sum layer).
   const regionProducts = (scope: number[], d: number): number[] => {
     if (d >= depth || scope.length < pieces) {
-      const leaves = scope.map(() => [] as number[]);
-      for (let i = 0; i < scope.length; i++) for (let k = 0; k < K; k++) leaves[i]!.push(leaf(scope[i]!));
-      if (scope.length === 1) return leaves[0]!;
+      if (scope.length === 1) return inputs[scope[0]!]!;
       const prods: number[] = [];
-      for (let k = 0; k < K; k++) prods.push(push({ kind: 'product', children: leaves.map((l) => l[k]!) }));
+      for (let k = 0; k < K; k++) prods.push(push({ kind: 'product', children: scope.map((v) => inputs[v]![k]!) }));
       return prods;
     }
     const perm = permutation(keys.next(), scope.length);
     const shuffled = Array.from(perm, (i) => scope[i]!);
+    // pyjuice: the first (len mod pieces) parts get one extra variable.
+    const q = Math.floor(shuffled.length / pieces);
+    const rem = shuffled.length % pieces;
     const parts: number[][] = [];
+    let start = 0;
     for (let p = 0; p < pieces; p++) {
-      const a = Math.floor((p * shuffled.length) / pieces);
-      const b = Math.floor(((p + 1) * shuffled.length) / pieces);
-      parts.push(shuffled.slice(a, b));
+      const len = q + (p < rem ? 1 : 0);
+      parts.push(shuffled.slice(start, start + len));
+      start += len;
     }
     const vecs = parts.map((part) => sums(regionProducts(part, d + 1), K));
     const prods: number[] = [];
