@@ -20,7 +20,7 @@ export { reg, scaleByReg, racsDirectionInto, type RegOptions, type RacsVariantOp
 export { naturalGradient, naturalDirection, klTrustRegionScale, type NaturalGradientConfig, type NaturalGradientState, type NaturalGradientObservation, type FisherSource } from './natural-gradient.js';
 export { empiricalFisher, diagonalFisherEmaInto, softmax, softmaxFisher, softmaxFisherPinvCrossEntropy, softmaxFisherDampedSolve, logitFisher, pullbackMetric, sampleLabels } from './fisher.js';
 export { dampedFisherSolve, empiricalFisherSolve, woodburyFisherSolve, type DampingMetric } from './fisher-solve.js';
-export { sam, samPerturbInto, type SamConfig, type SamState, type SamPerturbationConfig } from './sam.js';
+export { sam, samPerturbInto, resolvePerturbation, type SamConfig, type SamState, type SamPerturbationConfig, type ResolvedPerturbation } from './sam.js';
 export { arsam, type ArsamConfig, type ArsamState, type ArsamSchedule } from './arsam.js';
 export { o2nc, projectBallInto, type O2ncConfig, type O2ncState, type O2ncPoint } from './o2nc.js';
 export { odog, type OdogConfig, type OdogState } from './odog.js';
