@@ -183,6 +183,7 @@ export function racsRankOne() {
 /**
  * Law (spec §4.2(d)7, R3 'gong' norm limiter): with REG's 'gong' RACS and no RMS normalisation (and
  * no momentum), the update norm grows by at most the factor γ per step: ‖u_t‖ ≤ γ·‖u_{t−1}‖.
+ * Gradient entries are 0 or at least 1e-100 in magnitude (their squares must not underflow).
  * Tolerance: 1e-12 relative.
  *
  * @example
@@ -199,7 +200,8 @@ export function regGongNormGrowth() {
       rows: fc.constant(r),
       cols: fc.constant(c),
       gamma: fc.constantFrom(1.01, 1.1, 2),
-      grads: fc.array(fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: r * c, maxLength: r * c }), { minLength: n, maxLength: n }),
+      // Entries 0 or ≥ 1e-100 in magnitude: the EMAs and norms square them, which must not underflow.
+      grads: fc.array(fc.array(fc.oneof(fc.constant(0), fc.double({ min: -10, max: 10, noNaN: true }).filter((v) => Math.abs(v) >= 1e-100)), { minLength: r * c, maxLength: r * c }), { minLength: n, maxLength: n }),
     }),
   );
   return fc.property(runs, ({ rows, cols, gamma, grads }) => {
