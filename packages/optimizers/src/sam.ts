@@ -104,7 +104,9 @@ export function samPerturbInto(w: Float64Array, g: Float64Array, o: ResolvedPert
     } else {
       for (let i = 0; i < n; i++) s += g[i]! * g[i]!;
     }
-    const scale = rho / (Math.sqrt(s) + o.xi);
+    const denom = Math.sqrt(s) + o.xi;
+    // A zero gradient with ξ = 0 has no ascent direction: ε̂ = 0 rather than 0·∞ = NaN.
+    const scale = denom > 0 ? rho / denom : 0;
     for (let i = 0; i < n; i++) {
       let e: number;
       if (o.adaptive) {

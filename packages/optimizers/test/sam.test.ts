@@ -256,6 +256,14 @@ describe('bad input', () => {
     expect(code(() => a.step(a0, new Float64Array([NaN, 0])))).toBe('NON_FINITE');
     expect(code(() => sam(null as never))).toBe('INVALID_CONFIG');
   });
+  test('a zero gradient gives ε̂ = 0 for every variant, even with ξ = 0', () => {
+    for (const o of [{ p: 2 }, { p: 3 }, { p: Infinity }, { adaptive: true }, { adaptive: true, p: 1.5 }]) {
+      const m = sam(sgd);
+      const s = m.step(m.init({ base: { lr: 0.1 }, xi: 0, ...o }, new Float64Array([0, 1])), new Float64Array(2));
+      expect(Array.from(s.query)).toEqual([0, 1]);
+      expect(s.epsNorm).toBe(0);
+    }
+  });
   test('statBlocks restricts the statistics to the last blocks', () => {
     const a = arsam(sgd);
     const s = a.init({ base: { lr: 0.1 }, layout: [{ name: 'W', shape: [2, 2] }, { name: 'b', shape: [2] }], statBlocks: 1 }, new Float64Array(6), key(0));
