@@ -59,6 +59,7 @@ export {
   objectiveSharpness,
   finiteDifferenceHvp,
   trackSharpness,
+  customObjective,
   type Hvp,
   type SharpnessResult,
   type SharpnessTrace,

@@ -151,6 +151,12 @@ export interface SharpnessTrace {
   readonly edgeOfStability: boolean;
   /** First step of that stretch (−1 if none). */
   readonly eosStart: number;
+  /**
+   * Mean of η·S/2 over the last `consecutive` measurements: ≈ 1 when sharpness hovers at the stability
+   * threshold (on a period-2 orbit above η* it alternates around 2/η, so the consecutive rule alone
+   * does not fire), < 1 after convergence below it.
+   */
+  readonly lastWindowRatio: number;
   /** `DIVERGED` if the run diverged (the trace then stops there), else `UNDECIDED`. */
   readonly status: StatusCode;
   /** The last iterate. */
@@ -219,6 +225,9 @@ export function trackSharpness(
     if (run >= consecutive && eosStart < 0) eosStart = ts[i - consecutive + 1]!;
   }
   const edgeOfStability = eosStart >= 0 && status !== Status.DIVERGED;
+  const w = Math.min(consecutive, sharp.length);
+  let acc = 0;
+  for (let i = sharp.length - w; i < sharp.length; i++) acc += (eta * sharp[i]!) / 2;
   return {
     t: Int32Array.from(ts),
     loss: Float64Array.from(losses),
@@ -226,7 +235,47 @@ export function trackSharpness(
     twoOverEta: two,
     edgeOfStability,
     eosStart: edgeOfStability ? eosStart : -1,
+    lastWindowRatio: w > 0 ? acc / w : NaN,
     status,
     x,
+  };
+}
+
+/**
+ * An {@link Objective} from user oracles — "any loss" for the edge-of-stability and classification
+ * tools. Without `hvpInto`, Hessian-vector products are central differences of the gradient
+ * ({@link finiteDifferenceHvp}). `minLoss` (default −∞, so every stationary point counts as converged)
+ * is the global minimum used to tell minimizers from saddles.
+ *
+ * @example
+ * ```ts
+ * const f = customObjective({ dim: 1, loss: (t) => 1.5 * t[0]! ** 2, gradInto: (t, o) => { o[0] = 3 * t[0]!; return o; } });
+ * objectiveSharpness(f, new Float64Array([0.7])).value.toFixed(6);
+ * // '3.000000'
+ * ```
+ */
+export function customObjective(oracles: {
+  dim: number;
+  loss: (theta: Float64Array) => number;
+  gradInto: (theta: Float64Array, out: Float64Array) => Float64Array;
+  hvpInto?: (theta: Float64Array, vec: Float64Array, out: Float64Array) => Float64Array;
+  minLoss?: number;
+  name?: string;
+}): Objective {
+  const where = 'customObjective';
+  const dim = requireInteger(oracles.dim, 1, where, 'dim');
+  if (typeof oracles.loss !== 'function' || typeof oracles.gradInto !== 'function') {
+    throw new DescentError('INVALID_CONFIG', where, 'loss and gradInto must be functions');
+  }
+  const minLoss = oracles.minLoss ?? -Infinity;
+  if (Number.isNaN(minLoss)) throw new DescentError('NON_FINITE', where, 'minLoss is NaN');
+  const gradInto = oracles.gradInto;
+  return {
+    name: oracles.name ?? 'custom',
+    dim,
+    minLoss,
+    loss: oracles.loss,
+    gradInto,
+    hvpInto: oracles.hvpInto ?? ((theta, vec, out) => finiteDifferenceHvp(gradInto, theta)(vec, out)),
   };
 }

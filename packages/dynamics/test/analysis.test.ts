@@ -13,6 +13,7 @@ import {
   squareGrid,
   trackSharpness,
   classifyStart,
+  customObjective,
   triplingLyapunov,
   uncertaintyExponent,
 } from '@descent/dynamics';
@@ -122,6 +123,34 @@ describe('edge of stability', () => {
     }
     expect(tr.edgeOfStability).toBe(seen);
     expect(tr.loss.every(Number.isFinite)).toBe(true);
+    // Period-2 orbit: sharpness alternates around 2/η (observed 2.896 / 0.604 with 2/η = 1.667), so
+    // the mean of ηS/2 over the window is ≈ 1 (observed 1.05), while below η* it ends < 1.
+    expect(tr.lastWindowRatio).toBeGreaterThan(0.9);
+    expect(tr.lastWindowRatio).toBeLessThan(1.2);
+    const below = trackSharpness(f, new Float64Array([0.3, 0.2]), 0.5, { steps: 300, every: 1 });
+    expect(below.lastWindowRatio).toBeLessThan(0.6);
+  });
+
+  test('any loss: a quadratic through customObjective (finite-difference HVP) — stable iff η·S < 2', () => {
+    // L = ½ xᵀ diag(3, 1, 0.2) x: sharpness 3, so GD is stable iff η < 2/3.
+    const d = [3, 1, 0.2];
+    const f = customObjective({
+      dim: 3,
+      loss: (t) => 0.5 * (d[0]! * t[0]! ** 2 + d[1]! * t[1]! ** 2 + d[2]! * t[2]! ** 2),
+      gradInto: (t, o) => {
+        for (let i = 0; i < 3; i++) o[i] = d[i]! * t[i]!;
+        return o;
+      },
+      minLoss: 0,
+    });
+    const x0 = new Float64Array([1, 1, 1]);
+    const stable = trackSharpness(f, x0, 0.6, { steps: 100, every: 10 });
+    expect(Math.abs(stable.sharpness[0]! - 3)).toBeLessThan(1e-6);
+    expect(stable.status).toBe(Status.UNDECIDED);
+    expect(classifyStart(f, x0, 0.6, { maxSteps: 2000 }).status).toBe(Status.CONVERGED);
+    const unstable = trackSharpness(f, x0, 0.7, { steps: 2000, every: 10 });
+    expect(unstable.status).toBe(Status.DIVERGED);
+    expect(unstable.sharpness[0]! * 0.7).toBeGreaterThan(2);
   });
 });
 
