@@ -205,7 +205,6 @@ export function arsam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<
     const g = gradOf(obs, name);
     const n = s.x.length;
     checkGradient(name, g, n, s.check);
-    copyCommon(s, out);
     if (s.phase === 1) {
       // Second half of a SAM step: g = g_S. Base steps first (it validates before writing anything).
       baseStep(s, obs, out);
@@ -240,6 +239,7 @@ export function arsam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<
       out.query = out.base.query;
       out.t = s.t + 1;
       out.gradEvals = s.gradEvals + 1;
+      copyCommon(s, out);
       return out;
     }
     // Phase 0: decide the kind of this step (window adaptation first, as vSAM).
@@ -284,6 +284,7 @@ export function arsam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<
       out.query = out.perturbed;
       out.t = s.t;
       out.gradEvals = s.gradEvals + 1;
+      copyCommon(s, out);
       return out;
     }
     // A single-gradient step: reuse the PSF with weight β^k while k ≤ maxReuse.
@@ -314,6 +315,7 @@ export function arsam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<
     out.query = out.base.query;
     out.t = s.t + 1;
     out.gradEvals = s.gradEvals + 1;
+    copyCommon(s, out);
     return out;
   }
 
