@@ -4,7 +4,7 @@ import * as L from '@descent/circuits/laws';
 
 // Each law draws random small circuits of every family (mixtures, HCLT, RAT-SPN both product modes,
 // Chow–Liu with indicators, categorical and Gaussian mixtures) with random parameters and data.
-const runs = { numRuns: 60, seed: 20260 };
+const runs = { numRuns: 200, seed: 20260 };
 
 describe('laws of @descent/circuits', () => {
   test('normalization', () => fc.assert(L.lawNormalization(), runs));

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { fromRows, key } from '@descent/linalg';
 import {
-  bernoulliNode, compile, gaussianNode, hclt, indicatorNode, logLikelihood, mapQuery, posteriors, productNode, sample,
-  sampleConditional, sumNode, topDownProbabilities,
+  bernoulliNode, compile, gaussianNode, hclt, indicatorNode, loadDebd, logLikelihood, mapQuery, posteriors, productNode, sample,
+  sampleConditional, sumNode, topDownProbabilities, train as trainCircuit,
 } from '@descent/circuits';
 import { allStates, buildCircuit } from '@descent/circuits/laws';
 
@@ -15,6 +15,17 @@ describe('log-domain evaluation', () => {
     expect(ll[1]).toBe(Math.log(0.3));
     const impossible = compile({ numVars: 1, nodes: [indicatorNode(0, 0), indicatorNode(0, 0), sumNode([0, 1], [0.5, 0.5])] });
     expect(logLikelihood(impossible, impossible.params, fromRows([[1]]))[0]).toBe(-Infinity);
+  });
+
+  test('a trained NLTCS HCLT is normalized over all 2^16 states (spec (e) 2)', () => {
+    const train = loadDebd('nltcs', 'train');
+    const c = compile(hclt(train, { K: 8 }));
+    const r = trainCircuit(c, c.params, train, { optimizer: { kind: 'anemone' }, epochs: 1, evalTrain: false });
+    const ll = logLikelihood(c, r.params, allStates(c));
+    expect(ll.length).toBe(65536);
+    let s = 0;
+    for (const l of ll) s += Math.exp(l);
+    expect(Math.abs(s - 1)).toBeLessThan(1e-10);
   });
 
   test('Gaussian leaves: the density formula, marginalization gives 0', () => {
