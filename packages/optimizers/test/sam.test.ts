@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { isDescentError, key } from '@descent/linalg';
+import { foldIn, isDescentError, key, uniform } from '@descent/linalg';
 import { adam, arsam, hillAdam, minimize, sam, sgd, cloneState, type Method, type MethodState } from '@descent/optimizers';
 import {
   lawArsamAlwaysIsSam,
@@ -221,6 +221,116 @@ describe('ARSAM statistics against vSAM re-expressed in PyTorch (scripts/fixture
       expect(next.srNow).toBe(next.phase === 1 ? 1 : 0);
     });
   }
+});
+
+describe('ARSAM end to end against an independent replay of vSAM.step', () => {
+  // A plain-array re-expression of vsam.py's step() (opt_sam / opt_sgd / get_var / window update), with
+  // an SGD base, the spec's integer reuse counter, warm-up in steps and the state's PRNG draws.
+  function replay(grad: (w: number[]) => number[], x0: number[], o: { lr: number; rho: number; K: number; blocks: number; maxP: number; a1: number; a2: number; beta: number; warmup: number; steps: number }, k: ReturnType<typeof key>) {
+    let w = x0.slice();
+    let soG = w.map(() => 0);
+    let reuse = 6;
+    let lam = 1;
+    let flag = 1;
+    let srNow = 0;
+    let baseSr = 1;
+    let p = 0.5;
+    let samCount = 0;
+    const psfRing = new Array(o.K).fill(0);
+    const ratioRing = new Array(o.K).fill(0);
+    const varRing = new Array(o.K).fill(0);
+    const norm = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + b * b, 0));
+    const push = (r: number[], v: number) => {
+      r.shift();
+      r.push(v);
+    };
+    const relChange = (r: number[]) => {
+      let s = 0, c = 0;
+      for (let j = 0; j + 1 < r.length; j++) {
+        const q = (r[j + 1]! - r[j]!) / r[j]!;
+        if (Number.isFinite(q)) (s += q), c++;
+      }
+      const m = c === 0 ? 0 : s / c;
+      return Math.max(-1, Math.min(1, m));
+    };
+    const optSam = () => {
+      lam = 1;
+      reuse = 0;
+      srNow += 1;
+      const g = grad(w);
+      const sc = o.rho / (norm(g) + 1e-12);
+      const gs = grad(w.map((v, i) => v + g[i]! * sc));
+      soG = gs.map((v, i) => v - g[i]!);
+      push(psfRing, norm(soG));
+      push(ratioRing, norm(soG) / norm(g));
+      const sorted = psfRing.slice().sort((a, b) => a - b);
+      const width = Math.floor(o.K / o.blocks);
+      let v = 0;
+      for (let b = 0; b < o.blocks; b++) {
+        const blk = sorted.slice(b * width, (b + 1) * width);
+        const m = blk.reduce((a, c) => a + c, 0) / blk.length;
+        v += blk.reduce((a, c) => a + (c - m) ** 2, 0) / (blk.length - 1);
+      }
+      push(varRing, v / o.blocks);
+      w = w.map((x, i) => x - o.lr * gs[i]!);
+      samCount++;
+    };
+    const optSgd = () => {
+      const g = grad(w);
+      if (reuse < 6) {
+        reuse++;
+        lam *= o.beta;
+        w = w.map((x, i) => x - o.lr * (g[i]! + lam * soG[i]!));
+      } else {
+        w = w.map((x, i) => x - o.lr * g[i]!);
+      }
+    };
+    const traj: { w: number[]; samCount: number; baseSr: number }[] = [];
+    for (let t = 0; t < o.steps; t++) {
+      if (t < o.warmup) {
+        optSam();
+        srNow = 1;
+      } else {
+        if (flag % o.K === 0) {
+          baseSr = baseSr * (1 + o.a1 * relChange(ratioRing) + o.a2 * relChange(varRing));
+          baseSr = Math.min(Math.max(baseSr, 1), Math.floor(o.K * o.maxP));
+          p = baseSr / o.K;
+          srNow = 0;
+        }
+        const u = uniform(foldIn(k, t), 1)[0]!;
+        if ((srNow < Math.floor(baseSr) && u < p) || o.K - (flag % o.K) <= Math.floor(baseSr) - srNow) optSam();
+        else optSgd();
+        flag += 1;
+      }
+      traj.push({ w: w.slice(), samCount, baseSr });
+    }
+    return traj;
+  }
+
+  test('same parameters, SAM-step counts and baseSR at every step (non-quadratic loss, 400 steps)', () => {
+    const gradA = (w: ArrayLike<number>) => Array.from(w, (v, i) => Math.sin(2 * v) + 0.5 * (i + 1) * v + 0.1 * v * v * v);
+    const o = { lr: 0.05, rho: 0.1, K: 10, blocks: 2, maxP: 0.8, a1: 0.3, a2: 0.3, beta: 0.7, warmup: 15, steps: 400 };
+    const k = key(21);
+    const x0 = [0.8, -1.3, 2.1, 0.2];
+    const want = replay(gradA, x0, o, k);
+    const m = arsam(sgd);
+    let s = m.init({ base: { lr: o.lr }, rho: o.rho, window: o.K, varianceBlocks: o.blocks, maxSampleFraction: o.maxP, rateGainRatio: o.a1, rateGainVariance: o.a2, reuseDecay: o.beta, warmup: o.warmup }, Float64Array.from(x0), k);
+    let quotaChanges = 0;
+    for (let t = 0; t < o.steps; t++) {
+      do s = m.step(s, Float64Array.from(gradA(s.query)));
+      while (s.phase === 1);
+      const r = want[t]!;
+      expect(s.samSteps).toBe(r.samCount);
+      expect(Math.abs(s.baseSR - r.baseSr)).toBeLessThan(1e-12 * r.baseSr);
+      // Same rule, different summation orders (norms) and SGD's x + (−lr)·d: agreement to rounding.
+      for (let i = 0; i < 4; i++) expect(Math.abs(s.x[i]! - r.w[i]!)).toBeLessThan(1e-12 * (1 + Math.abs(r.w[i]!)));
+      if (t > 0 && r.baseSr !== want[t - 1]!.baseSr) quotaChanges++;
+    }
+    // The run exercised the adaptation (baseSR moved) and both kinds of step.
+    expect(quotaChanges).toBeGreaterThan(0);
+    expect(s.samSteps).toBeGreaterThan(o.warmup);
+    expect(s.samSteps).toBeLessThan(o.steps);
+  });
 });
 
 describe('bad input', () => {
