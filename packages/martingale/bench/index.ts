@@ -108,7 +108,8 @@ row('split p, power eps=0.5', { p: { mode: 'split', calib }, betting: { kind: 'p
 row('split p, jumper', { p: { mode: 'split', calib }, betting: { kind: 'jumper' }, threshold: 1e300, alarmOn: 'cusum', onAlarm: 'latch' }, scores, N, 'n_cal = 1000');
 row('split p, mixture (100 eps)', { p: { mode: 'split', calib }, betting: { kind: 'mixture' }, threshold: 1e300, alarmOn: 'cusum', onAlarm: 'latch' }, scores, 20_000, 'n_cal = 1000');
 row('split p, plug-in (window 500)', { p: { mode: 'split', calib }, betting: { kind: 'plugin' }, threshold: 1e300, alarmOn: 'cusum', onAlarm: 'latch' }, scores, 5_000, 'O(window) per step');
-row('online p, gaussExp', { p: { mode: 'online' }, betting: gauss, threshold: 1e300, alarmOn: 'product', onAlarm: 'latch' }, scores, 20_000, 'history grows to 20k', { name: 'Python bisect.insort', seconds: py?.online });
+row('online p, gaussExp', { p: { mode: 'online' }, betting: gauss, threshold: 1e300, alarmOn: 'product', onAlarm: 'latch' }, scores, 20_000, 'treap history grows to 20k', { name: 'Python bisect.insort', seconds: py?.online });
+row('online p, gaussExp', { p: { mode: 'online' }, betting: gauss, threshold: 1e300, alarmOn: 'product', onAlarm: 'latch' }, scores, N, 'treap history grows to 200k');
 row('given p, gaussExp', { p: { mode: 'given' }, betting: gauss, threshold: 1e300, alarmOn: 'sr', onAlarm: 'latch' }, pGiven, N);
 row('raw score, momentExp', { betting: { kind: 'momentExp', lambda: 1, mu0: 0, sigma0: 1 }, threshold: 1e300, alarmOn: 'sr', onAlarm: 'latch' }, scores, N);
 

@@ -1,6 +1,7 @@
 import { DescentError, key as makeKey, type Key } from '@descent/linalg';
 import { betInPlace, bettingStateSize, normalizeBetting, P_MAX, P_MIN, resetBettingState, usesPValues, type Betting } from './betting.js';
-import { calibrationSet, conformalPValue, insertSorted, type TieRule } from './pvalue.js';
+import { calibrationSet, type TieRule } from './pvalue.js';
+import { treeCountAtMost, treeCountBelow, treeInsert } from './order-tree.js';
 import { streamUniform } from './stream-uniform.js';
 import { bucketPValue, buildBucketIndex, type BucketIndex } from './bucket-index.js';
 
@@ -80,9 +81,14 @@ export interface DetectorState {
   alarmTimes: readonly number[];
   /** Bettor state (see `bettingStateSize`). */
   bet: Float64Array;
-  /** Online mode: the sorted reference scores in `history[0..historyCount)`; capacity may exceed it. */
+  /**
+   * Online mode: the reference scores as an order-statistics treap (see `order-tree`): node i is
+   * `history[4i..4i+3] = [score, left, right, size]`, `historyCount` nodes, root `historyRoot` (-1 when
+   * empty). Capacity may exceed 4·historyCount. Insertion and rank queries are O(log t) expected.
+   */
   history: Float64Array;
   historyCount: number;
+  historyRoot: number;
 }
 
 const WHERE = 'detector';
@@ -105,15 +111,7 @@ export function initDetector(cfg: DetectorConfig, k: Key | number = 0): Detector
   const betting = config.betting;
   const keyValue = typeof k === 'number' ? makeKey(k) : k;
   if (!Array.isArray(keyValue) || keyValue.length !== 2) throw new DescentError('INVALID_CONFIG', WHERE, 'key must be made by key(seed)');
-  let history = new Float64Array(0);
-  let historyCount = 0;
-  if (config.p?.mode === 'online' && config.p.initial) {
-    history = new Float64Array(Math.max(16, 2 * config.p.initial.length));
-    history.set(config.p.initial);
-    historyCount = config.p.initial.length;
-  } else if (config.p?.mode === 'online') {
-    history = new Float64Array(16);
-  }
+  const tree = config.p?.mode === 'online' ? referenceTree(config.p.initial) : { history: new Float64Array(0), historyCount: 0, historyRoot: -1 };
   return {
     config,
     validity: validityOf(config),
@@ -133,9 +131,17 @@ export function initDetector(cfg: DetectorConfig, k: Key | number = 0): Detector
     above: false,
     alarmTimes: [],
     bet: resetBettingState(betting, new Float64Array(bettingStateSize(betting))),
-    history,
-    historyCount,
+    ...tree,
   };
+}
+
+// A treap holding the initial reference scores (capacity for growth).
+function referenceTree(initial: Float64Array | undefined): { history: Float64Array; historyCount: number; historyRoot: number } {
+  const n = initial?.length ?? 0;
+  const history = new Float64Array(4 * growCapacity(16, 2 * n));
+  let root = -1;
+  for (let i = 0; i < n; i++) root = treeInsert(history, root, i, initial![i]!);
+  return { history, historyCount: n, historyRoot: root };
 }
 
 /**
@@ -173,7 +179,7 @@ export function step(state: DetectorState, score: number): DetectorState {
   const out: DetectorState = {
     ...state,
     bet: new Float64Array(state.bet.length),
-    history: state.config.p?.mode === 'online' ? new Float64Array(growCapacity(state.history.length, state.historyCount + 1)) : state.history,
+    history: state.config.p?.mode === 'online' ? new Float64Array(4 * growCapacity(state.history.length / 4, state.historyCount + 1)) : state.history,
   };
   return advance(state, score, out);
 }
@@ -202,14 +208,14 @@ export function stepInto(state: DetectorState, score: number, out: DetectorState
     out.logThreshold = state.logThreshold;
     out.key = state.key;
     out.alarmTimes = state.alarmTimes;
-    if (state.config.p?.mode === 'online' && out.history.length < state.historyCount + 1) {
-      out.history = new Float64Array(growCapacity(out.history.length, state.historyCount + 1));
+    if (state.config.p?.mode === 'online' && out.history.length < 4 * (state.historyCount + 1)) {
+      out.history = new Float64Array(4 * growCapacity(out.history.length / 4, state.historyCount + 1));
     } else if (state.config.p?.mode !== 'online') {
       out.history = state.history;
     }
-  } else if (state.config.p?.mode === 'online' && state.history.length < state.historyCount + 1) {
-    const grown = new Float64Array(growCapacity(state.history.length, state.historyCount + 1));
-    grown.set(state.history.subarray(0, state.historyCount));
+  } else if (state.config.p?.mode === 'online' && state.history.length < 4 * (state.historyCount + 1)) {
+    const grown = new Float64Array(4 * growCapacity(state.history.length / 4, state.historyCount + 1));
+    grown.set(state.history.subarray(0, 4 * state.historyCount));
     state.history = grown;
   }
   return advance(state, score, out);
@@ -240,7 +246,8 @@ function advance(s: DetectorState, score: number, out: DetectorState): DetectorS
 
   if (out.bet !== s.bet) out.bet.set(s.bet);
   let historyCount = s.historyCount;
-  if (source?.mode === 'online' && out.history !== s.history) out.history.set(s.history.subarray(0, historyCount));
+  let historyRoot = s.historyRoot;
+  if (source?.mode === 'online' && out.history !== s.history) out.history.set(s.history.subarray(0, 4 * historyCount));
 
   // p-value (a normalized config has a source exactly when the bettor uses p-values)
   let p = NaN;
@@ -250,10 +257,17 @@ function advance(s: DetectorState, score: number, out: DetectorState): DetectorS
     } else if (source!.mode === 'split') {
       p = bucketPValue(source!.calib, source!.index!, score, streamUniform(s.key, s.t), source!.ties);
     } else {
-      p = conformalPValue(out.history, historyCount, score, streamUniform(s.key, s.t), source!.ties);
+      // online: ranks in the treap of past scores, two O(log t) descents
+      const below = treeCountBelow(out.history, historyRoot, score);
+      const upTo = treeCountAtMost(out.history, historyRoot, score);
+      const greater = historyCount - upTo;
+      p = source!.ties === 'conservative' ? (1 + greater + upTo - below) / (historyCount + 1) : (greater + streamUniform(s.key, s.t) * (upTo - below + 1)) / (historyCount + 1);
     }
   }
-  if (source?.mode === 'online') historyCount = insertSorted(out.history, historyCount, score);
+  if (source?.mode === 'online') {
+    historyRoot = treeInsert(out.history, historyRoot, historyCount, score);
+    historyCount++;
+  }
   const pb = p < P_MIN ? P_MIN : p > P_MAX ? P_MAX : p;
   const logE = betInPlace(betting, out.bet, pb, score);
 
@@ -284,6 +298,7 @@ function advance(s: DetectorState, score: number, out: DetectorState): DetectorS
   out.p = p;
   out.logE = logE;
   out.historyCount = historyCount;
+  out.historyRoot = historyRoot;
   out.alarmTimes = s.alarmTimes;
   const policy = cfg.onAlarm;
   if (policy === 'latch') {
@@ -320,7 +335,10 @@ function resetStatistics(s: DetectorState): void {
   s.logCusum = -Infinity;
   s.logSR = -Infinity;
   resetBettingState(s.config.betting, s.bet);
-  if (s.config.p?.mode === 'online') s.historyCount = 0;
+  if (s.config.p?.mode === 'online') {
+    s.historyCount = 0;
+    s.historyRoot = -1;
+  }
 }
 
 /**
@@ -338,8 +356,7 @@ function resetStatistics(s: DetectorState): void {
  */
 export function resetDetector(state: DetectorState, calibration?: ArrayLike<number>): DetectorState {
   let config = state.config;
-  let history = state.history;
-  let historyCount = 0;
+  let tree = { history: state.history, historyCount: 0, historyRoot: -1 };
   if (calibration !== undefined) {
     const sorted = calibrationSet(calibration, 'resetDetector');
     if (config.p?.mode === 'split') config = { ...config, p: { ...config.p, calib: sorted, index: buildBucketIndex(sorted) } };
@@ -347,21 +364,13 @@ export function resetDetector(state: DetectorState, calibration?: ArrayLike<numb
       config = { ...config, p: { ...config.p, initial: sorted } };
     } else throw new DescentError('INVALID_CONFIG', 'resetDetector', 'a calibration set needs a split or online p-value source');
   }
-  if (config.p?.mode === 'online') {
-    const initial = config.p.initial;
-    history = new Float64Array(growCapacity(16, (initial?.length ?? 0) * 2));
-    if (initial) {
-      history.set(initial);
-      historyCount = initial.length;
-    }
-  }
+  if (config.p?.mode === 'online') tree = referenceTree(config.p.initial);
   const out: DetectorState = {
     ...state,
     config,
     validity: validityOf(config),
     bet: new Float64Array(state.bet.length),
-    history,
-    historyCount,
+    ...tree,
     alarm: false,
     above: false,
   };
@@ -371,8 +380,10 @@ export function resetDetector(state: DetectorState, calibration?: ArrayLike<numb
 
 function resetStatisticsKeepHistory(s: DetectorState): void {
   const count = s.historyCount;
+  const root = s.historyRoot;
   resetStatistics(s);
   s.historyCount = count;
+  s.historyRoot = root;
 }
 
 /**

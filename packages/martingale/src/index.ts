@@ -3,6 +3,7 @@ export { logAddExp, logSumExp } from './log-space.js';
 export { lowerBound, upperBound, conformalPValue, calibrationSet, splitPValues, onlinePValues, insertSorted, type TieRule } from './pvalue.js';
 export { streamUniform } from './stream-uniform.js';
 export { buildBucketIndex, bucketPValue, type BucketIndex } from './bucket-index.js';
+export { treeInsert, treeCountBelow, treeCountAtMost } from './order-tree.js';
 export {
   usesPValues,
   normalizeBetting,

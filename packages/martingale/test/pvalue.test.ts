@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { key, normal, split, uniform, isDescentError, foldIn } from '@descent/linalg';
-import { bucketPValue, buildBucketIndex, calibrationSet, conformalPValue, onlinePValues, splitPValues, initDetector, step, streamUniform } from '@descent/martingale';
+import { treeCountAtMost, treeCountBelow, treeInsert, bucketPValue, buildBucketIndex, calibrationSet, conformalPValue, onlinePValues, splitPValues, initDetector, step, streamUniform } from '@descent/martingale';
 import { ksCritical, ksUniform, onlinePValuesUniform, pValueDependsOnU } from '@descent/martingale/laws';
 import { fixture } from './fixtures.js';
 
@@ -29,6 +29,29 @@ describe('conformal p-values vs NumPy (searchsorted / brute-force counts)', () =
     const u = Float64Array.from({ length: 50 }, (_, t) => streamUniform(key(3), t));
     const ref = onlinePValues(f.stream!.slice(0, 50), u);
     ps.forEach((v, i) => expect(v).toBe(ref[i]));
+  });
+});
+
+describe('order-statistics treap (the online detector\'s O(log t) history)', () => {
+  test('counts below / at most x equal brute force after any insertion sequence (ties included)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -30, max: 30 }).map((i) => i / 3), { maxLength: 200 }), fc.array(fc.integer({ min: -35, max: 35 }).map((i) => i / 3), { minLength: 1, maxLength: 10 }), (xs, qs) => {
+        const d = new Float64Array(4 * Math.max(1, xs.length));
+        let root = -1;
+        xs.forEach((x, i) => (root = treeInsert(d, root, i, x)));
+        return qs.every((q) => treeCountBelow(d, root, q) === xs.filter((x) => x < q).length && treeCountAtMost(d, root, q) === xs.filter((x) => x <= q).length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+  test('stays shallow on sorted input (hash priorities): depth < 4 log2 n for 1e5 increasing keys', () => {
+    const n = 100000;
+    const d = new Float64Array(4 * n);
+    let root = -1;
+    for (let i = 0; i < n; i++) root = treeInsert(d, root, i, i);
+    const depth = (node: number): number => (node < 0 ? 0 : 1 + Math.max(depth(d[4 * node + 1]!), depth(d[4 * node + 2]!)));
+    expect(depth(root)).toBeLessThan(4 * Math.log2(n));
+    expect(treeCountBelow(d, root, 500.5)).toBe(501);
   });
 });
 

@@ -105,10 +105,10 @@ export function stepIsPureAndDeterministic() {
   );
 }
 
-// A canonical string of everything observable in a state (history only up to its count).
+// A canonical string of everything observable in a state (the history treap only up to its count).
 function snapshot(s: DetectorState): string {
   const { history, ...rest } = s;
-  return JSON.stringify(detectorStateToJSON({ ...rest, history: history.slice(0, s.historyCount) } as DetectorState));
+  return JSON.stringify(detectorStateToJSON({ ...rest, history: history.slice(0, 4 * s.historyCount) } as DetectorState));
 }
 
 /**
