@@ -16,6 +16,12 @@ export interface DrmOptions {
 /**
  * The index (1-based, in ascending order) that carries an atom of dg̃ at level `u` for n samples:
  * ⌈n·u − 1e−12⌉ clamped to [1, n], so VaR_α is x_(⌈nα⌉) even when n·α is an integer up to rounding.
+ *
+ * @example
+ * ```ts
+ * atomIndex(5, 0.6);
+ * // 3
+ * ```
  */
 export function atomIndex(n: number, u: number): number {
   return Math.min(n, Math.max(1, Math.ceil(n * u - 1e-12)));
@@ -61,7 +67,7 @@ function checkSamples(x: ArrayLike<number>, where: string, check: boolean): void
  * @example
  * ```ts
  * drmSorted(new Float64Array([-1, 0, 2, 3, 5]), dualPower(2));
- * // 3
+ * // 3 (to 1e-15)
  * ```
  */
 export function drmSorted(sorted: ArrayLike<number>, d: Distortion, options: DrmOptions = {}): number {

@@ -10,7 +10,15 @@ export interface DrmModel {
   sampleInto(theta: Float64Array, key: Key, x: Float64Array, psi: Float64Array): void;
 }
 
-/** Cholesky factor L (lower, row-major) of a symmetric positive definite p×p matrix (local: linalg's is not yet landed). */
+/**
+ * Cholesky factor L (lower, row-major) of a symmetric positive definite p×p matrix (local: linalg's is not yet landed).
+ *
+ * @example
+ * ```ts
+ * Array.from(choleskyLower(new Float64Array([4, 2, 2, 2]), 2));
+ * // [2, 0, 1, 1]
+ * ```
+ */
 export function choleskyLower(a: Float64Array, p: number, where = 'cholesky'): Float64Array {
   if (a.length !== p * p) throw new DescentError('SHAPE_MISMATCH', where, `matrix has ${a.length} entries, expected ${p * p}`);
   const L = new Float64Array(p * p);

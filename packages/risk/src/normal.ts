@@ -49,7 +49,7 @@ export function normalCdf(x: number): number {
  * @example
  * ```ts
  * normalSf(10);
- * // 7.61985302416047e-24
+ * // 7.61985302416047e-24 (to 1e-13 relative)
  * ```
  */
 export function normalSf(x: number): number {
@@ -84,12 +84,12 @@ const D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.7544
 
 /**
  * The standard normal quantile Φ^{-1}(u) for u ∈ [0, 1] (±Infinity at the ends). Acklam's rational
- * approximation refined by two Halley steps on {@link normalCdf} (relative error ~1e−15).
+ * approximation refined by one Halley step on {@link normalCdf} (relative error ~1e−15).
  *
  * @example
  * ```ts
  * normalPpf(0.975);
- * // 1.959963984540054
+ * // 1.959963984540054 (to 1e-14)
  * ```
  */
 export function normalPpf(u: number): number {
@@ -113,7 +113,8 @@ function lowerPpf(u: number): number {
     const q = Math.sqrt(-2 * Math.log(1 - u));
     x = -(((((C[0]! * q + C[1]!) * q + C[2]!) * q + C[3]!) * q + C[4]!) * q + C[5]!) / ((((D[0]! * q + D[1]!) * q + D[2]!) * q + D[3]!) * q + 1);
   }
-  for (let it = 0; it < 2; it++) {
+  // One Halley step: cubic convergence takes Acklam's 1.15e−9 to rounding level.
+  for (let it = 0; it < 1; it++) {
     // Halley on the smaller tail probability keeps relative accuracy far out in either tail.
     const e = x <= 0 ? normalCdf(x) - u : (1 - u) - normalSf(x);
     const v = e * SQRT2PI * Math.exp(0.5 * x * x);

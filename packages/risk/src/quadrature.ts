@@ -78,7 +78,7 @@ export function integrate(f: (x: number) => number, a: number, b: number, breakp
  * @example
  * ```ts
  * probitRange(expectedShortfall(0.9));
- * // 8
+ * // 9
  * ```
  */
 export function probitRange(d: Distortion): number {
@@ -89,7 +89,15 @@ export function probitRange(d: Distortion): number {
   throw new DescentError('NOT_CONVERGED', 'probitRange', `${d.name} puts more than 1e-17 weight beyond 37 standard deviations`);
 }
 
-/** Probit breakpoints Φ^{-1}(u) of a distortion's kinks and jumps. */
+/**
+ * Probit breakpoints Φ^{-1}(u) of a distortion's kinks and jumps.
+ *
+ * @example
+ * ```ts
+ * probitKinks(valueAtRisk(0.5));
+ * // [0]
+ * ```
+ */
 export function probitKinks(d: Distortion): number[] {
   return d.kinks.map((u) => normalPpf(u));
 }

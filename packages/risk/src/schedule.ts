@@ -28,7 +28,15 @@ export interface Schedules {
   readonly bandwidth: StepSchedule;
 }
 
-/** The paper's convergence-rate exponents: MSE of θ is O(k^{-4/7}) for the DM form, O(k^{-2/3}) for the QF form. */
+/**
+ * The paper's convergence-rate exponents: MSE of θ is O(k^{-4/7}) for the DM form, O(k^{-2/3}) for the QF form.
+ *
+ * @example
+ * ```ts
+ * PAPER_RATES.qf;
+ * // -0.6666666666666666
+ * ```
+ */
 export const PAPER_RATES = Object.freeze({ dm: -4 / 7, qf: -2 / 3 });
 
 /**

@@ -6,7 +6,15 @@ import { quantileGrid } from '../grid.js';
 import { linearGaussianModel, sampleModel } from '../model.js';
 import { normalPdf, normalPpf } from '../normal.js';
 
-/** The 3-asset Gaussian market of the spec's portfolio test: m = (1, 1.5, 2), sd = (1, 2, 3), correlations 0.3. */
+/**
+ * The 3-asset Gaussian market of the spec's portfolio test: m = (1, 1.5, 2), sd = (1, 2, 3), correlations 0.3.
+ *
+ * @example
+ * ```ts
+ * gaussianMarket().cov[1];
+ * // 0.6000000000000001
+ * ```
+ */
 export function gaussianMarket(): { mean: Float64Array; cov: Float64Array } {
   const sd = [1, 2, 3];
   const cov = new Float64Array(9);
@@ -37,6 +45,13 @@ function cdfGradient(x: number, w: Float64Array, mean: Float64Array, cov: Float6
 /**
  * The exact mean of {@link qfGradient} with exact quantiles for the Gaussian portfolio loss:
  * −Σ a_i Δq_i ∇F(q̄_i) + s̄_top∇∫_{z_top}^1 q + s̄_bot∇∫_0^{z_bot} q (closed forms).
+ *
+ * @example
+ * ```ts
+ * const { mean, cov } = gaussianMarket();
+ * qfGradientMean(expectation(), new Float64Array([1, 0, 0]), mean, cov)[0];
+ * // -1 (to 1e-12: for the mean, E = −m)
+ * ```
  */
 export function qfGradientMean(d: Distortion, w: Float64Array, mean: Float64Array, cov: Float64Array, M = 100): Float64Array {
   const grid = quantileGrid(d, 'qf', { M });
