@@ -16,7 +16,7 @@ import { logSumExp } from './log-space.js';
  *   MAPIE's shrinkage). Scott bandwidth `sd n^(-1/5)` unless `bandwidth` is given; at most `window`
  *   (default 500) past p-values.
  * - `gaussExp`: `exp(lambda Φ⁻¹(1 - p) - lambda²/2)`, the exact Gaussianized exponential bettor.
- * - `momentExp` [RECON, M-FISHER's form]: raw score, `exp(lambda z - lambda²/2)` with
+ * - `momentExp` ([RECON] of M-FISHER's form) on the raw score: `exp(lambda z - lambda²/2)` with
  *   `z = (s - mu0) / sigma0`; exact only if z ~ N(0, 1) under the null, otherwise approximate.
  * - `hoeffdingExp`: raw score in [a, b], `exp(lambda (s - mu0) - lambda² (b - a)² / 8)`, a
  *   supermartingale whenever the null mean is at most mu0 (Hoeffding's lemma).

@@ -57,3 +57,4 @@ export {
   type PromptLoss,
 } from './softmax-prompt.js';
 export { adaptPrompt, runMFisher, mFisherToy, type PromptAdaptationOptions, type MFisherScore, type MFisherConfig, type MFisherRun, type MFisherToyOptions, type MFisherToyResult } from './mfisher.js';
+export { nullMoments, hoeffdingMu0 } from './null-moments.js';

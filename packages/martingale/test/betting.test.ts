@@ -98,3 +98,26 @@ describe('bad betting configs → INVALID_CONFIG', () => {
     expect(() => normalizeBetting(b as Betting)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   });
 });
+
+describe('null moments for the raw-score bettors', () => {
+  test('nullMoments and hoeffdingMu0', async () => {
+    const { nullMoments, hoeffdingMu0 } = await import('@descent/martingale');
+    expect(nullMoments([1, 2, 3])).toEqual({ mu0: 2, sigma0: 1 });
+    expect(hoeffdingMu0([0.2, 0.4], 0, 1, Math.exp(-4))).toBeCloseTo(0.3 + Math.sqrt(4 / 4), 15);
+    expect(() => nullMoments([1])).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => nullMoments([1, 1])).toThrow(expect.objectContaining({ code: 'DOMAIN' }));
+    expect(() => hoeffdingMu0([2], 0, 1, 0.1)).toThrow(expect.objectContaining({ code: 'DOMAIN' }));
+    expect(() => hoeffdingMu0([0.5], 0, 1, 1)).toThrow(expect.objectContaining({ code: 'DOMAIN' }));
+  });
+  test('Hoeffding exponential with mu0 from hoeffdingMu0 keeps the null crossing frequency ≤ δ + δ_cal (+3 SE)', async () => {
+    const { hoeffdingMu0, crossingFrequency } = await import('@descent/martingale');
+    const { uniform, key: mk, uniformInto } = await import('@descent/linalg');
+    // Scores U(0,1) (mean 1/2); calibration of 200; δ = δ_cal = 0.05; R = 500 runs of T = 500.
+    const mu0 = hoeffdingMu0(uniform(mk(1), 200), 0, 1, 0.05);
+    const r = crossingFrequency(
+      { betting: { kind: 'hoeffdingExp', lambda: 0.5, mu0, a: 0, b: 1 }, threshold: 20, alarmOn: 'product', onAlarm: 'latch' },
+      { runs: 500, horizon: 500, key: mk(2), scores: (k, out) => void uniformInto(k, out) },
+    );
+    expect(r.product.frequency).toBeLessThanOrEqual(0.1 + 3 * Math.sqrt((0.1 * 0.9) / 500));
+  });
+});

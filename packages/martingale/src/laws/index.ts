@@ -14,6 +14,7 @@ export {
 } from './statistical-laws.js';
 export {
   promptCaseArb,
+  type PromptCase,
   klIsHalfFisherQuadratic,
   fisherIsSymmetricPsd,
   naturalStepIsReparameterisationInvariant,

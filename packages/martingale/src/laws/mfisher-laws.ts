@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { eigh, gemv, pinv, solve, type Matrix } from '@descent/linalg';
 import { promptFisher, promptKl, promptLoss, type SoftmaxPromptModel } from '../softmax-prompt.js';
 
-interface PromptCase {
+/** One generated softmax-prompt problem: model, prompt, samples and a direction. */
+export interface PromptCase {
   model: SoftmaxPromptModel;
   pi: Float64Array;
   X: Matrix;
