@@ -4,6 +4,7 @@ import type { Matrix } from '@descent/linalg';
 import { KIND, type CompiledCircuit } from './compile.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+let catLog = new Float64Array(16);
 
 /** @internal Reusable buffers for one batch size. Node-major, batch contiguous. */
 export interface Workspace {
@@ -93,7 +94,11 @@ export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace
         for (let u = 0; u < K; u++) if (params[o + u]! > m) m = params[o + u]!;
         lm = Math.log(m);
       }
-      for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] ? lm : Math.log(params[o + X[xo + b]!]!);
+      // log θ once per node, not per example.
+      if (catLog.length < K) catLog = new Float64Array(K);
+      const lt = catLog;
+      for (let u = 0; u < K; u++) lt[u] = Math.log(params[o + u]!);
+      for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] ? lm : lt[X[xo + b]!]!;
     } else if (kd === KIND.gaussian) {
       const mu = params[o]!;
       const inv = 1 / params[o + 1]!;
