@@ -145,6 +145,20 @@ describe('matrix function details', () => {
     );
   });
 
+  test('RACS-gong limiter holds for tiny gradients whose squares underflow', () => {
+    // Regression: a 5×1 gradient of size ~1e-166 made the plain sum of squares underflow to 0.
+    let st = racsGongInit(5, 1);
+    let prevTheta = 0;
+    for (let t = 0; t < 6; t++) {
+      const g = { rows: 5, cols: 1, data: new Float64Array(5) };
+      g.data[(t * 2) % 5] = (t % 2 ? -4.5e-166 : 4.7e-166) * (t === 5 ? 2.7 : 1);
+      const { out, state } = racsGong(st, g);
+      if (t > 0) expect(norm2(out.data)).toBeLessThanOrEqual(1.01 * prevTheta * (1 + 1e-12));
+      prevTheta = state.theta;
+      st = state;
+    }
+  });
+
   test('randomized SVD with k ≥ rank equals the exact SVD', () => {
     fc.assert(
       fc.property(rankDeficientMatrix({ minRows: 4, minCols: 4 }), fc.integer({ min: 0, max: 1e9 }), (g, seed) => {

@@ -1,6 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
+import { norm2 } from '../kernels/vector.js';
 
 /** Options of {@link racs}. */
 export interface RacsOptions {
@@ -193,18 +194,15 @@ export function racsGong(
   }
   for (let j = 0; j < B; j++) q[j] = beta * state.q[j]! + ((1 - beta) * q[j]!) / A;
   const out = new Float64Array(A * B);
-  let nrm = 0;
   const sq = new Float64Array(B);
   for (let j = 0; j < B; j++) sq[j] = Math.sqrt(q[j]! + eps);
   for (let i = 0; i < A; i++) {
     const si = Math.sqrt(s[i]! + eps);
-    for (let j = 0; j < B; j++) {
-      const v = d[i * B + j]! / (si * sq[j]!);
-      out[i * B + j] = v;
-      nrm += v * v;
-    }
+    for (let j = 0; j < B; j++) out[i * B + j] = d[i * B + j]! / (si * sq[j]!);
   }
-  nrm = Math.sqrt(nrm);
+  // The limiter compares norms across steps: a plain sum of squares underflows for |Ĝ| ≲ 1e-154
+  // and would let the update grow past γ·θ.
+  const nrm = norm2(out);
   const rho = state.t === 0 || nrm === 0 ? 1 : Math.min(1, (gamma * state.theta) / nrm);
   if (rho !== 1) for (let k = 0; k < out.length; k++) out[k] *= rho;
   return { out: { rows: A, cols: B, data: out }, state: { rows: A, cols: B, s, q, theta: rho * nrm, t: state.t + 1 } };
