@@ -92,6 +92,7 @@ export interface DetectorState {
 }
 
 const WHERE = 'detector';
+const P_TOLERANCE = 1e-12;
 
 /**
  * Validates `cfg` and returns the first detector state. `key` (or `seed`) feeds the tie-breaking
@@ -164,15 +165,15 @@ export function validityOf(cfg: DetectorConfig): Validity {
  * One detector step (pure): the p-value of `score` (tie uniform `streamUniform(state.key, state.t)`),
  * the bettor's log-increment, then in log space the product martingale, the restarted mixture, CUSUM
  * and Shiryaev–Roberts, the alarm rule, burn-in and the alarm policy (spec (c)). Never mutates `state`.
- * Throws `NON_FINITE` on a non-finite score, `DOMAIN` on a given p-value outside [0, 1] or a Hoeffding
- * score outside [a, b].
+ * Throws `NON_FINITE` on a non-finite score, `DOMAIN` on a given p-value outside [0, 1] (beyond a
+ * rounding tolerance of 1e-12, within which it is clamped) or a Hoeffding score outside [a, b].
  *
  * @example
  * ```ts
  * const s0 = initDetector({ p: { mode: 'given' }, betting: { kind: 'power', eps: 0.5 },
  *   threshold: 100, alarmOn: 'product', onAlarm: 'latch' });
- * step(s0, 0.01).logM === Math.log(0.5 * 0.01 ** -0.5);
- * // true
+ * step(s0, 0.01).logM.toFixed(6); // log(0.5 · 0.01^(-1/2)) = log 5
+ * // '1.609438'
  * ```
  */
 export function step(state: DetectorState, score: number): DetectorState {
@@ -253,7 +254,7 @@ function advance(s: DetectorState, score: number, out: DetectorState): DetectorS
   let p = NaN;
   if (source !== undefined) {
     if (source!.mode === 'given') {
-      p = score;
+      p = score < 0 ? 0 : score > 1 ? 1 : score;
     } else if (source!.mode === 'split') {
       p = bucketPValue(source!.calib, source!.index!, score, streamUniform(s.key, s.t), source!.ties);
     } else {
@@ -521,7 +522,9 @@ function decode(v: unknown): unknown {
 function checkObservation(cfg: DetectorConfig, score: number): void {
   if (typeof score !== 'number' || score - score !== 0) throw new DescentError('NON_FINITE', 'detector.step', `score is ${String(score)}`);
   const b = cfg.betting;
-  if (cfg.p?.mode === 'given' && usesPValues(b) && !(score >= 0 && score <= 1)) {
+  // Given p-values may overshoot [0, 1] by rounding: within 1e-12 they are clamped (nonconform's
+  // _validate_probability), beyond that they are an error.
+  if (cfg.p?.mode === 'given' && usesPValues(b) && !(score >= -P_TOLERANCE && score <= 1 + P_TOLERANCE)) {
     throw new DescentError('DOMAIN', 'detector.step', `p-value ${score} is outside [0, 1]`);
   }
   if (b.kind === 'hoeffdingExp' && !(score >= b.a && score <= b.b)) {

@@ -30,7 +30,7 @@ export interface PromptAdaptationOptions {
  * ```ts
  * const m = { W: fromRows([[1, 0], [-1, 0]]), b: new Float64Array(2), prompt: 'input' as const };
  * const r = adaptPrompt(m, new Float64Array(2), fromRows([[0.5, 0], [-1.5, 0]]), { steps: 50, loss: 'infomax' });
- * Math.abs(r.prompt[0] + (0.5 - 1.5) / 2) < 0.3; // moves the buffer's midpoint towards the boundary's far side
+ * r.losses[50] < r.losses[0]; // the information-maximization loss went down
  * // true
  * ```
  */

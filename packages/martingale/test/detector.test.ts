@@ -138,6 +138,9 @@ describe('bad input → DescentError', () => {
     expect(() => step(s, 1.5)).toThrow(expect.objectContaining({ code: 'DOMAIN' }));
     expect(() => step(s, -0.1)).toThrow(expect.objectContaining({ code: 'DOMAIN' }));
     expect(() => step(s, NaN)).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
+    expect(() => step(s, 1 + 1e-9)).toThrow(expect.objectContaining({ code: 'DOMAIN' }));
+    expect(step(s, 1 + 1e-13).p).toBe(1); // rounding overshoot within 1e-12 is clamped
+    expect(step(s, -1e-13).p).toBe(0);
     const o = initDetector({ ...base, p: { mode: 'online' } });
     expect(() => step(o, Infinity)).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
     const h = initDetector({ betting: { kind: 'hoeffdingExp', lambda: 1, mu0: 0, a: 0, b: 1 }, threshold: 20, alarmOn: 'product', onAlarm: 'latch' });
