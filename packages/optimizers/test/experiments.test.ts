@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { key } from '@descent/linalg';
-import { mlpLogitJacobians, mlpLossGrad, mlpPerSampleGrads, spirals, mlpInit, type MlpShape } from '../experiments/mlp.js';
-import { runSamExperiment } from '../experiments/sam.js';
-import { runArsamExperiment } from '../experiments/arsam.js';
-import { runO2ncExperiment } from '../experiments/o2nc.js';
-import { runOdogExperiment } from '../experiments/odog.js';
-import { runNaturalGradientExperiment } from '../experiments/natural-gradient.js';
+import { mlpLogitJacobians, mlpLossGrad, mlpPerSampleGrads, spirals, mlpInit, type MlpShape } from '../src/experiments/mlp.js';
+import { runSamExperiment } from '../src/experiments/sam.js';
+import { runArsamExperiment } from '../src/experiments/arsam.js';
+import { runO2ncExperiment } from '../src/experiments/o2nc.js';
+import { runOdogExperiment } from '../src/experiments/odog.js';
+import { runNaturalGradientExperiment } from '../src/experiments/natural-gradient.js';
 
 describe('the experiments MLP', () => {
   const shape: MlpShape = { dim: 2, hidden: 5, classes: 3 };

@@ -1,5 +1,5 @@
 // SAM vs its base on the spiral MLP: npx tsx experiments/sam.ts
-import { sam, sgd } from '../src/index.js';
+import { sam, sgd } from '../index.js';
 import { isMain, printFigures, standardProblem, trainMinibatch, type RunFigures } from './mlp.js';
 
 /** Options of {@link runSamExperiment}. */

@@ -1,5 +1,5 @@
 // Double optimism (ODOG, reconstructed) vs O2NC and GD on the spiral MLP: npx tsx experiments/odog.ts
-import { o2nc, odog, sgd } from '../src/index.js';
+import { o2nc, odog, sgd } from '../index.js';
 import { isMain, standardProblem } from './mlp.js';
 import { printStationarity, runDeterministic, type StationarityFigures } from './o2nc.js';
 

@@ -1,6 +1,6 @@
 // Online-to-nonconvex conversion on the spiral MLP (full batch): npx tsx experiments/o2nc.ts
 import { key } from '@descent/linalg';
-import { o2nc, sgd } from '../src/index.js';
+import { o2nc, sgd } from '../index.js';
 import { isMain, mlpAccuracy, mlpLossGrad, printFigures, standardProblem, type RunFigures } from './mlp.js';
 
 /** Figures of a deterministic (full-batch) run, with the stationarity of the output. */

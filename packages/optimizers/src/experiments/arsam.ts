@@ -1,6 +1,6 @@
 // ARSAM vs SAM on the spiral MLP: npx tsx experiments/arsam.ts
 import { key } from '@descent/linalg';
-import { arsam, sam, sgd } from '../src/index.js';
+import { arsam, sam, sgd } from '../index.js';
 import { isMain, printFigures, standardProblem, trainMinibatch, type RunFigures } from './mlp.js';
 
 /** Options of {@link runArsamExperiment}. */

@@ -1,6 +1,6 @@
 // Natural gradient on the spiral MLP: npx tsx experiments/natural-gradient.ts
 import { key } from '@descent/linalg';
-import { logitFisher, naturalGradient, sgd, type NaturalGradientConfig, type NaturalGradientObservation } from '../src/index.js';
+import { logitFisher, naturalGradient, sgd, type NaturalGradientConfig, type NaturalGradientObservation } from '../index.js';
 import { batchIndices, isMain, mlpAccuracy, mlpLogitJacobians, mlpLossGrad, mlpPerSampleGrads, printFigures, standardProblem, trainMinibatch, type RunFigures } from './mlp.js';
 
 /** Options of {@link runNaturalGradientExperiment}. */
