@@ -9,8 +9,11 @@ function checkImage(len: number, n1: number, n2: number, where: string): void {
 
 /**
  * The boundary of a class image: pixel (i, j) (index j·n1 + i) is on the boundary iff one of its
- * 4-neighbours has a different class (spec §e.1). Classes can be binary (converged or not) or
- * multi-class (minimizer labels plus "not converged").
+ * 4-neighbours has a different class (spec §e.1; `sides: 'both'`, the default), so the boundary is two
+ * pixels thick. With `sides: 'one'` only the pixel of the larger class of each differing pair is
+ * marked: a one-pixel-thick curve, which avoids box counting's grid-alignment artifact on straight
+ * axis-parallel boundaries (a 2-px line straddling box edges at small scales only). Classes can be
+ * binary (converged or not) or multi-class (minimizer labels plus "not converged").
  *
  * @example
  * ```ts
@@ -18,14 +21,18 @@ function checkImage(len: number, n1: number, n2: number, where: string): void {
  * // Uint8Array [0, 1, 1, 0]
  * ```
  */
-export function boundaryMask(classes: ArrayLike<number>, n1: number, n2: number): Uint8Array {
+export function boundaryMask(classes: ArrayLike<number>, n1: number, n2: number, options: { sides?: 'both' | 'one' } = {}): Uint8Array {
   checkImage(classes.length, n1, n2, 'boundaryMask');
+  const sides = options.sides ?? 'both';
+  if (sides !== 'both' && sides !== 'one') throw new DescentError('INVALID_CONFIG', 'boundaryMask', `sides must be 'both' or 'one', got ${String(sides)}`);
+  const one = sides === 'one';
   const out = new Uint8Array(n1 * n2);
   for (let j = 0; j < n2; j++) {
     for (let i = 0; i < n1; i++) {
       const p = j * n1 + i;
       const c = classes[p]!;
-      if ((i > 0 && classes[p - 1] !== c) || (i + 1 < n1 && classes[p + 1] !== c) || (j > 0 && classes[p - n1] !== c) || (j + 1 < n2 && classes[p + n1] !== c)) {
+      const differs = (q: number): boolean => (one ? classes[q]! < c : classes[q] !== c);
+      if ((i > 0 && differs(p - 1)) || (i + 1 < n1 && differs(p + 1)) || (j > 0 && differs(p - n1)) || (j + 1 < n2 && differs(p + n1))) {
         out[p] = 1;
       }
     }

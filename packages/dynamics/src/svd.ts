@@ -86,9 +86,31 @@ export function thinSvd(a: Matrix): ThinSvd {
   order.forEach((j, col) => {
     const sj = norms[j]!;
     sv[col] = sj;
-    for (let i = 0; i < m; i++) left[i * n + col] = sj > 0 ? w[j * m + i]! / sj : i === col ? 1 : 0;
+    for (let i = 0; i < m; i++) left[i * n + col] = sj > 0 ? w[j * m + i]! / sj : 0;
     for (let i = 0; i < n; i++) right[i * n + col] = vv[j * n + i]!;
   });
+  // Left vectors of tiny or zero singular values are inaccurate or undefined: re-orthonormalize all of
+  // them by modified Gram–Schmidt in order of decreasing σ (the leading ones are accurate, so they are
+  // barely touched), completing with standard basis vectors where a column vanishes.
+  for (let col = 0; col < n; col++) {
+    for (let attempt = 0; attempt <= m; attempt++) {
+      if (attempt > 0) for (let i = 0; i < m; i++) left[i * n + col] = i === attempt - 1 ? 1 : 0;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let c = 0; c < col; c++) {
+          let d = 0;
+          for (let i = 0; i < m; i++) d += left[i * n + c]! * left[i * n + col]!;
+          for (let i = 0; i < m; i++) left[i * n + col] = left[i * n + col]! - d * left[i * n + c]!;
+        }
+      }
+      let nn = 0;
+      for (let i = 0; i < m; i++) nn += left[i * n + col]! ** 2;
+      if (nn > 0.25 || (attempt === 0 && nn > 1e-20 && sv[col]! > 0)) {
+        const inv = 1 / Math.sqrt(nn);
+        for (let i = 0; i < m; i++) left[i * n + col] = left[i * n + col]! * inv;
+        break;
+      }
+    }
+  }
   const lm = matrix(m, n, left);
   const rm = matrix(n, n, right);
   return tall ? { u: lm, s: sv, v: rm } : { u: rm, s: sv, v: lm };

@@ -39,6 +39,21 @@ describe('box-counting dimension against the NumPy recipe', () => {
     expect(Math.abs(d.dimension - Math.log(4) / Math.log(3))).toBeLessThan(0.1);
   });
 
+  test("one-sided boundaries: a vertical line straddling box edges reads 1 (the two-sided mask's alignment artifact)", () => {
+    const n = 512;
+    const lab = new Uint8Array(n * n);
+    // Boundary between columns 247 and 248: the two-sided mask marks both, which fall in different
+    // boxes for s ≤ 8 and in the same box for s ≥ 16, doubling N(s) at small scales only.
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) lab[j * n + i] = i < 248 ? 1 : 0;
+    const both = boxCountingDimension(boundaryMask(lab, n, n), n, n);
+    const one = boxCountingDimension(boundaryMask(lab, n, n, { sides: 'one' }), n, n);
+    expect(both.dimension).toBeGreaterThan(1.2);
+    expect(one.dimension).toBeCloseTo(1, 12);
+    expect(Array.from(one.counts)).toEqual([512, 256, 128, 64, 32, 16, 8, 4, 2, 1]);
+    // One pixel per differing pair: the class-1 side.
+    expect(Array.from(boundaryMask(new Uint8Array([0, 0, 1, 1]), 4, 1, { sides: 'one' }))).toEqual([0, 0, 1, 0]);
+  });
+
   test('empty masks are a result, not an error; fit range options', () => {
     const d = boxCountingDimension(new Uint8Array(64 * 64), 64, 64);
     expect(d.reason).toBe('empty');
