@@ -73,7 +73,7 @@ export interface DetectorState {
   logE: number;
   /** An alarm is raised at this step (with `latch`: at or after the first crossing). */
   alarm: boolean;
-  /** Some alarm was raised since init. */
+  /** Some alarm was raised since init or the last {@link resetDetector}: the latch of `'latch'`. */
   alarmed: boolean;
   /** The alarmed statistic was at or above threshold after the previous step (for `continue`). */
   above: boolean;
@@ -343,9 +343,10 @@ function resetStatistics(s: DetectorState): void {
 }
 
 /**
- * A fresh state with statistics, bettor and online history reset (the `'reset'` policy by hand, e.g.
- * after adapting a model), keeping the key, the step count and the alarm record. Pass `calibration` to
- * replace a split calibration set (re-calibrating with the adapted model) or the online reference.
+ * A fresh state with statistics, bettor, online history and the latch reset (the `'reset'` policy by
+ * hand, e.g. after adapting a model), keeping the key, the step count and the record of alarm times.
+ * Pass `calibration` to replace a split calibration set (re-calibrating with the adapted model) or the
+ * online reference.
  *
  * @example
  * ```ts
@@ -373,6 +374,7 @@ export function resetDetector(state: DetectorState, calibration?: ArrayLike<numb
     bet: new Float64Array(state.bet.length),
     ...tree,
     alarm: false,
+    alarmed: false,
     above: false,
   };
   resetStatisticsKeepHistory(out);
@@ -560,3 +562,21 @@ function normalizeConfig(cfg: DetectorConfig): DetectorConfig {
   if (p) out.p = p;
   return out;
 }
+
+/**
+ * The detector as one value in the shape of the step contract (DESIGN.md): `init(cfg, key)`,
+ * `step(state, score)`, `stepInto(state, score, out)`.
+ *
+ * @example
+ * ```ts
+ * const s = detector.init({ p: { mode: 'given' }, betting: { kind: 'jumper' }, threshold: 20, alarmOn: 'sr', onAlarm: 'latch' }, key(0));
+ * detector.step(s, 0.5).t;
+ * // 1
+ * ```
+ */
+export const detector = {
+  name: 'detector',
+  init: initDetector,
+  step,
+  stepInto,
+} as const;

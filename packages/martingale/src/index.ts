@@ -16,6 +16,7 @@ export {
   type Betting,
 } from './betting.js';
 export {
+  detector,
   initDetector,
   step,
   stepInto,

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { key } from '@descent/linalg';
 import {
+  detector,
   cloneDetectorState,
   initDetector,
   resetDetector,
@@ -71,6 +72,13 @@ describe('alarm rules, burn-in and policies', () => {
     expect(ups.length).toBeGreaterThanOrEqual(2);
     expect(s.alarmTimes).toEqual(ups);
   });
+  test('resetDetector clears the latch so a latched detector can alarm again; the alarm record is kept', () => {
+    const r = scanDetector(initDetector(cfg({ onAlarm: 'latch' })), small);
+    expect(r.state.alarmTimes).toEqual([2]);
+    const again = scanDetector(resetDetector(r.state), small.slice(0, 3));
+    expect(again.state.alarmTimes).toEqual([2, 12]);
+    expect(again.firstAlarm).toBe(1);
+  });
   test('burn-in suppresses alarms during the first observations', () => {
     const r = scanDetector(initDetector(cfg({ onAlarm: 'latch', burnIn: 5 })), small);
     expect(r.state.alarmTimes).toEqual([6]);
@@ -91,6 +99,14 @@ describe('alarm rules, burn-in and policies', () => {
     const c = resetDetector(initDetector({ ...cfg({}), p: { mode: 'split', calib: Float64Array.from([1, 2]) } }), [5, 4, 3]);
     expect(c.config.p?.mode === 'split' && Array.from(c.config.p.calib)).toEqual([3, 4, 5]);
     expect(c.config.p?.mode === 'split' && Array.from(c.config.p.index!.starts)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('the detector as a step-contract value', () => {
+  test('detector.init/step/stepInto are the functions', () => {
+    const s = detector.init(base, key(2));
+    expect(detector.step(s, 0.3).logM).toBe(step(s, 0.3).logM);
+    expect(detector.stepInto(s, 0.3, cloneDetectorState(s)).logM).toBe(step(s, 0.3).logM);
   });
 });
 
