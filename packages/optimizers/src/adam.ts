@@ -71,7 +71,9 @@ function makeInit(where: string, decoupled: boolean) {
  *   x ← x·(1 − αλ) [AdamW];  d = ±g (+ λx [Adam]);  m ← m·β1 + (1−β1)·d;  v ← v·β2 + ((1−β2)·d)·d;
  *   den = √v / √(1−β2ᵗ) + ε;  x ← x + ((−α/(1−β1ᵗ))·m) / den.
  * `dir` multiplies the step (Hill-ADAM's ascent uses −1). Reads `x, m, v, vMax`, writes the `*o` arrays
- * (which may alias the inputs). Exported for Hill-ADAM and the transforms; not public API.
+ * (which may alias the inputs). Returns the first index whose new m is not finite, or −1: since
+ * 0 < 1−β1 ≤ 1, m_new is finite exactly when the gradient entry is (given a finite m), so this is the
+ * finiteness check of the gradient fused into the one pass. Exported for Hill-ADAM; not public API.
  */
 export function adamRange(
   x: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, vMax: Float64Array,
@@ -79,7 +81,7 @@ export function adamRange(
   lo: number, hi: number,
   t: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number,
   decoupled: boolean, amsgrad: boolean, gradSign: number, dir: number,
-): void {
+): number {
   const bc1 = 1 - beta1 ** t;
   const bc2 = 1 - beta2 ** t;
   const stepSize = lr / bc1;
@@ -89,12 +91,14 @@ export function adamRange(
   const c1 = 1 - beta1;
   const c2 = 1 - beta2;
   const ns = -stepSize * dir;
+  let bad = -1;
   if (!amsgrad) {
     for (let i = lo; i < hi; i++) {
       const xi = x[i]!;
       const d = gradSign * g[i]! + l2 * xi;
       const mi = m[i]! * beta1 + c1 * d;
       const vi = v[i]! * beta2 + c2 * d * d;
+      if (mi - mi !== 0 && bad < 0) bad = i;
       mo[i] = mi;
       vo[i] = vi;
       xo[i] = xi * decay + (ns * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
@@ -107,19 +111,27 @@ export function adamRange(
       const vi = v[i]! * beta2 + c2 * d * d;
       const wm = vMax[i]!;
       const w = vi > wm ? vi : wm;
+      if (mi - mi !== 0 && bad < 0) bad = i;
       mo[i] = mi;
       vo[i] = vi;
       vMaxo[i] = w;
       xo[i] = xi * decay + (ns * mi) / (Math.sqrt(w) / bc2Sqrt + eps);
     }
   }
+  return bad;
 }
 
 function into(where: string, s: AdamState, g: Float64Array, out: Mutable<AdamState>): AdamState {
   const n = s.x.length;
-  checkGrad(where, g, n, s.check);
+  // Length here; finiteness is checked inside the fused pass (no extra pass over g). A rejected
+  // gradient never touches `s`; `out`'s buffers (caller scratch for stepInto) are then unspecified.
+  checkGrad(where, g, n, false);
   const t = s.t + 1;
-  adamRange(s.x, g, s.m, s.v, s.vMax, out.x, out.m, out.v, out.vMax, 0, n, t, s.lr, s.beta1, s.beta2, s.eps, s.weightDecay, s.decoupled, s.amsgrad, s.maximize ? -1 : 1, 1);
+  const bad = adamRange(s.x, g, s.m, s.v, s.vMax, out.x, out.m, out.v, out.vMax, 0, n, t, s.lr, s.beta1, s.beta2, s.eps, s.weightDecay, s.decoupled, s.amsgrad, s.maximize ? -1 : 1, 1);
+  if (bad >= 0 && s.check) {
+    const gi = g[bad]!;
+    throw new DescentError('NON_FINITE', where, gi - gi !== 0 ? `gradient[${bad}] is ${gi}` : `the first moment m[${bad}] became ${out.m[bad]} (state or weight decay not finite)`);
+  }
   out.query = out.x;
   out.t = t;
   out.lr = s.lr;

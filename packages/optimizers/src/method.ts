@@ -7,7 +7,8 @@ import type { Key } from '@descent/linalg';
  * - `step` is pure: it never mutates `state` or `obs`, and returns a fresh state.
  * - `stepInto` writes the same result into `out`'s buffers (bit-identical to `step`) so a driver can
  *   ping-pong two states with no allocation. `out` must not be `state` nor share buffers with it;
- *   it must have the shape of `state` (for example a {@link cloneState} of it).
+ *   it must have the shape of `state` (for example a {@link cloneState} of it). When `stepInto`
+ *   throws, `state` is untouched but `out`'s contents are unspecified.
  *
  * `Obs` is what the caller measured at `state.query`: a gradient for first-order methods, or
  * `{ value, grad }` for methods that need the loss value.

@@ -97,7 +97,16 @@ function orthogonalizeResolved(g: Matrix, out: Matrix, o: ResolvedOrthogonalize)
   return newtonSchulzInto(g, out, { steps: o.nsSteps, coefficients: o.nsCoefficients, eps: o.nsEps, check: false });
 }
 
-/** The shape scale of {@link MuonOptions.scale} for an A×B block. */
+/**
+ * The shape scale of {@link MuonOptions.scale} for an A×B block.
+ *
+ * @example
+ * ```ts
+ * import { muonShapeScale } from '@descent/optimizers';
+ * [muonShapeScale('original', 8, 2), muonShapeScale('optax', 8, 2), muonShapeScale('match-rms-adamw', 4, 9)];
+ * // [2, 1, 0.6000000000000001]
+ * ```
+ */
 export function muonShapeScale(scale: 'original' | 'optax' | 'match-rms-adamw', rows: number, cols: number): number {
   if (scale === 'original') return Math.sqrt(Math.max(1, rows / cols));
   if (scale === 'optax') return Math.sqrt(Math.max(1, cols / rows));

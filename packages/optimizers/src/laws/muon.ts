@@ -7,7 +7,16 @@ import { fail, fromSpectrum, like, maxAbsDiff, orthogonal, singularValues, spect
 const A = 3.4445, B = -4.775, C = 2.0315;
 const ns = (g: Matrix, o: MuonOptions = {}) => orthogonalizeInto(g, like(g), o);
 
-/** p∘…∘p (`steps` times), p(x) = ax + bx³ + cx⁵: the scalar map NS5 applies to each normalised σ. */
+/**
+ * p∘…∘p (`steps` times), p(x) = ax + bx³ + cx⁵: the scalar map NS5 applies to each normalised σ.
+ *
+ * @example
+ * ```ts
+ * import { newtonSchulzScalar } from '@descent/optimizers/laws';
+ * newtonSchulzScalar(Math.SQRT1_2).toFixed(3);
+ * // '0.880' (what NS5 maps the 2×2 identity's singular values to)
+ * ```
+ */
 export function newtonSchulzScalar(x: number, steps = 5, coefficients: readonly [number, number, number] = [A, B, C]): number {
   const [a, b, c] = coefficients;
   for (let k = 0; k < steps; k++) {
