@@ -15,7 +15,7 @@ const MAP_STEPS = 100;
 //  - "classify": the Fig. 3 region (y = 0.5, λ = 0.2, η = 1, [-4, 4]²) with per-start early exit on
 //    convergence (‖∇L‖ < 1e-9) or divergence (‖θ‖ > 1e8); NumPy keeps an active set and compacts it.
 // Both sides run exactly the same float64 operations, so the step counts (and the results) are equal.
-const numpy = runPython<{ map: number; mapNatural: number; classify: number; classifySteps: number }>(`
+const numpy = runPython<{ map: number; mapNatural: number; classify: number; classifySteps: number; classifyLong: number; classifyLongSteps: number }>(`
 import json, time, numpy as np
 def t(f, reps):
     f(); ts = []
@@ -46,11 +46,12 @@ def run_map_natural():
         u, v = u - eta * (r * v + lam * u), v - eta * (r * u + lam * v)
     return u, v
 b = axis(-4.0, 4.0, N); A0, B0 = np.meshgrid(b, b); A0 = A0.ravel().copy(); B0 = B0.ravel().copy()
-def run_classify():
-    y2, lam2, eta2 = 0.5, 0.2, 1.0
-    u = A0.copy(); v = B0.copy(); idx = np.arange(u.size); steps = np.zeros(u.size, np.int64)
+c = axis(-3.0, 3.0, N); C0, D0 = np.meshgrid(c, c); C0 = C0.ravel().copy(); D0 = D0.ravel().copy()
+def run_classify(y2=0.5, lam2=0.2, eta2=1.0, T=1000, start=None):
+    u, v = (A0.copy(), B0.copy()) if start is None else (start[0].copy(), start[1].copy())
+    idx = np.arange(u.size); steps = np.zeros(u.size, np.int64)
     uu, vv = u, v
-    for t in range(1000):
+    for t in range(T):
         if idx.size == 0: break
         rr = uu * vv - y2
         g1 = rr * vv + lam2 * uu
@@ -64,10 +65,12 @@ def run_classify():
         steps[idx[div]] = t + 1
         keep = ~div
         idx, uu, vv = idx[keep], uu[keep], vv[keep]
-    steps[idx] = 1000
+    steps[idx] = T
     return int(steps.sum())
 total = run_classify()
-print(json.dumps({'map': t(run_map, 3), 'mapNatural': t(run_map_natural, 3), 'classify': t(run_classify, 3), 'classifySteps': total}))
+long_run = lambda: run_classify(1.0, 0.0, 0.9, 20000, (C0, D0))
+total_long = long_run()
+print(json.dumps({'map': t(run_map, 3), 'mapNatural': t(run_map_natural, 3), 'classify': t(run_classify, 3), 'classifySteps': total, 'classifyLong': t(long_run, 1), 'classifyLongSteps': total_long}))
 `);
 const numpyLabel = numpy ? 'NumPy 1-thread' : 'NumPy (not installed)';
 
@@ -110,6 +113,13 @@ if (numpy && numpy.classifySteps !== steps) throw new Error(`step counts differ:
 const clsOne = measure(() => scalarVectorRegion(fig3), { minSeconds });
 rows.push({ operation: 'classify region (Fig. 3)', size: `${N}² grid`, seconds: clsOne.seconds, work: steps, unit: 'it', referenceSeconds: numpy?.classify, reference: numpyLabel, note: `${(steps / N / N).toFixed(1)} steps/start` });
 
+// --- classification with long orbits: unregularized, η = 0.9 (η* = 1), [-3, 3]², budget 2·10⁴ ---
+const near = { y: 1, eta: 0.9, grid: squareGrid(3, N), maxSteps: 20000 };
+const stepsLong = scalarVectorRegion(near).totalSteps;
+if (numpy && numpy.classifyLongSteps !== stepsLong) throw new Error(`step counts differ: ours ${stepsLong}, NumPy ${numpy.classifyLongSteps}`);
+const longOne = measure(() => scalarVectorRegion(near), { minSeconds });
+rows.push({ operation: 'classify region (λ = 0, η = 0.9)', size: `${N}² grid`, seconds: longOne.seconds, work: stepsLong, unit: 'it', referenceSeconds: numpy?.classifyLong, reference: numpyLabel, note: `${(stepsLong / N / N).toFixed(1)} steps/start` });
+
 // --- worker threads, every core ---
 const cores = availableParallelism();
 const pool = createRegionPool(cores);
@@ -134,7 +144,9 @@ const mapPar = await timeAsync(async () => {
 }, reps);
 rows.push({ operation: `${mapName}, ${cores} workers`, size: `${N}² grid`, seconds: mapPar, work: mapWork, unit: 'it', referenceSeconds: numpy?.map, reference: `${numpyLabel} (in place, out=)`, note: `${(mapOne.seconds / mapPar).toFixed(2)}x over 1 thread` });
 const clsPar = await timeAsync(() => pool.scalarVectorRegion(fig3), reps);
-rows.push({ operation: `classify region, ${cores} workers`, size: `${N}² grid`, seconds: clsPar, work: steps, unit: 'it', referenceSeconds: numpy?.classify, reference: numpyLabel, note: `${(clsOne.seconds / clsPar).toFixed(2)}x over 1 thread` });
+rows.push({ operation: `classify region (Fig. 3), ${cores} workers`, size: `${N}² grid`, seconds: clsPar, work: steps, unit: 'it', referenceSeconds: numpy?.classify, reference: numpyLabel, note: `${(clsOne.seconds / clsPar).toFixed(2)}x over 1 thread` });
+const longPar = await timeAsync(() => pool.scalarVectorRegion(near), reps);
+rows.push({ operation: `classify region (λ = 0, η = 0.9), ${cores} workers`, size: `${N}² grid`, seconds: longPar, work: stepsLong, unit: 'it', referenceSeconds: numpy?.classifyLong, reference: numpyLabel, note: `${(longOne.seconds / longPar).toFixed(2)}x over 1 thread` });
 await pool.close();
 
 printTable('@descent/dynamics: GD over a grid of initializations', rows);
