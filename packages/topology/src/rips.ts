@@ -1,0 +1,895 @@
+import { DescentError } from '@descent/linalg';
+import { canonicalOrder, permute, type Diagram } from './diagram.js';
+import { EntryHeap } from './internal/heap.js';
+import { F64Vec, U16Vec } from './internal/growable.js';
+import { PivotMap } from './internal/pivot-map.js';
+import { sortFiltrationOrder } from './internal/sort.js';
+import { enclosingRadiusOfLower, lowerToSparse, prepareDistances, type MetricInput, type PreparedDistances } from './metric-input.js';
+
+/** A representative cocycle: `m` simplices of dimension `dim` (vertex lists, (dim+1)·m) with coefficients. */
+export interface Cocycle {
+  readonly simplices: Int32Array;
+  readonly coeffs: Uint16Array;
+}
+
+/** Options of {@link ripsPersistence}. */
+export interface RipsOptions {
+  /** Highest homology dimension, 0..2 (default 1). Effective: min(maxDim, n − 2). */
+  maxDim?: number;
+  /** Largest diameter in the filtration (default: the enclosing radius for dense input, +∞ for graphs). */
+  threshold?: number;
+  /** Prime coefficient field Z/p, p < 2^16 (default 2). */
+  modulus?: number;
+  /** Keep pairs with death > ratio·birth in dimensions ≥ 1 (default 1). */
+  ratio?: number;
+  /** Also report zero-length pairs (disables the apparent/emergent-pair shortcuts; slower). */
+  keepZero?: boolean;
+  /** Return a representative cocycle for every bar in dimensions ≥ 1. */
+  cocycles?: boolean;
+  /** Return flag generators: per bar, the vertices of the edges realising birth and death. */
+  generators?: boolean;
+  /** Store distances as float32 values (`Math.fround`), as the ripser CLI does. */
+  float32?: boolean;
+  /** Force (true) or forbid (false) the sparse neighbour-list engine; default: sparse when < 1/4 of the edges are ≤ threshold. */
+  sparse?: boolean;
+  /** Validate inputs (NaN, symmetry, signs); default true. */
+  check?: boolean;
+  /** Called every 1024 columns while reducing. */
+  onProgress?: (p: { dim: number; column: number; of: number }) => void;
+}
+
+/** Counters of the computation (per dimension ≥ 1 for the column counters). */
+export interface RipsStats {
+  n: number;
+  /** The threshold used (+∞ when none applies). */
+  threshold: number;
+  enclosingRadius: number;
+  numEdges: number;
+  /** Whether the sparse engine ran. */
+  sparse: boolean;
+  /** Columns reduced, per dimension (index = dimension; entry 0 unused). */
+  columns: number[];
+  /** Simplices skipped as zero-persistence apparent pairs, per dimension. */
+  apparent: number[];
+  /** Columns finished by the emergent-pair shortcut, per dimension. */
+  emergent: number[];
+  /** Column additions performed, per dimension. */
+  additions: number[];
+}
+
+/** The output of {@link ripsPersistence}. Bars are in canonical order (birth, then death, ascending). */
+export interface PersistenceResult {
+  /** `diagrams[k]` is H_k, k = 0..maxDim. */
+  diagrams: Diagram[];
+  /** `cocycles[k][b]` represents bar b of H_k (k ≥ 1; `cocycles[0]` is empty). */
+  cocycles?: Cocycle[][];
+  /**
+   * `generators[k]`: per bar of H_k, vertex indices. k = 0: 3 per bar (birth vertex, death edge u, v; −1 for
+   * essential bars). k ≥ 1: 4 per bar (birth edge a, b; death edge c, d; −1 for essential bars).
+   */
+  generators?: Int32Array[];
+  stats: RipsStats;
+}
+
+/**
+ * The enclosing radius min_i max_j D(i, j) of a dense input (+∞ for graph input): beyond it the
+ * Rips complex is a cone, so every finite bar has died.
+ *
+ * @example
+ * ```ts
+ * enclosingRadius({ kind: 'lower', n: 3, data: new Float64Array([1, 2, 1]) });
+ * // 1
+ * ```
+ */
+export function enclosingRadius(x: MetricInput): number {
+  const prepared = prepareDistances(x, 'enclosingRadius');
+  if (!prepared.lower) return Infinity;
+  return enclosingRadiusOfLower(prepared.lower, prepared.n);
+}
+
+function isPrime(p: number): boolean {
+  if (!Number.isInteger(p) || p < 2) return false;
+  for (let d = 2; d * d <= p; d++) if (p % d === 0) return false;
+  return true;
+}
+
+/**
+ * Vietoris–Rips persistent homology in dimensions 0..2 with the Ripser algorithm (Bauer 2021):
+ * cohomology with implicit coboundaries, clearing, apparent and emergent pairs, combinatorial-number-
+ * system indexing, over Z/p. Filtration value = diameter; intervals are [birth, death).
+ *
+ * @example
+ * ```ts
+ * // four points on a square of side 1: one H1 bar [1, √2)
+ * const x = new Float64Array([0, 0, 1, 0, 1, 1, 0, 1]);
+ * const r = ripsPersistence({ kind: 'points', data: x, n: 4, d: 2 }, { maxDim: 1 });
+ * [r.diagrams[1].birth[0], r.diagrams[1].death[0]];
+ * // [1, 1.4142135623730951]
+ * ```
+ */
+export function ripsPersistence(x: MetricInput, o: RipsOptions = {}): PersistenceResult {
+  const where = 'ripsPersistence';
+  const maxDim = o.maxDim ?? 1;
+  if (!Number.isInteger(maxDim) || maxDim < 0 || maxDim > 2) {
+    throw new DescentError('INVALID_CONFIG', where, `maxDim must be an integer in 0..2, got ${String(maxDim)}`);
+  }
+  const modulus = o.modulus ?? 2;
+  if (!isPrime(modulus) || modulus >= 65536) throw new DescentError('INVALID_CONFIG', where, `modulus must be a prime < 65536, got ${String(modulus)}`);
+  const ratio = o.ratio ?? 1;
+  if (!(ratio >= 1) || !Number.isFinite(ratio)) throw new DescentError('INVALID_CONFIG', where, `ratio must be a finite number ≥ 1, got ${String(ratio)}`);
+  if (o.threshold !== undefined) {
+    if (typeof o.threshold !== 'number' || Number.isNaN(o.threshold)) throw new DescentError('INVALID_CONFIG', where, `threshold must be a number, got ${String(o.threshold)}`);
+    if (x?.kind !== 'graph' && o.threshold < 0) throw new DescentError('INVALID_CONFIG', where, `threshold must be ≥ 0, got ${o.threshold}`);
+  }
+  const prepared = prepareDistances(x, where, { float32: o.float32 === true, check: o.check !== false });
+  const n = prepared.n;
+  let renc = Infinity;
+  let threshold = o.threshold ?? Infinity;
+  let dist = prepared;
+  let numEdges = 0;
+  if (prepared.lower) {
+    renc = enclosingRadiusOfLower(prepared.lower, n);
+    if (renc < threshold) threshold = renc;
+    const tInt = Number.isFinite(threshold) ? threshold : Number.MAX_VALUE;
+    const lower = prepared.lower;
+    for (let k = 0; k < lower.length; k++) if (lower[k]! <= tInt) numEdges++;
+    const useSparse = o.sparse ?? numEdges * 4 < lower.length;
+    if (useSparse) dist = lowerToSparse(lower, n, tInt);
+  } else {
+    if (o.sparse === false) throw new DescentError('INVALID_CONFIG', where, 'graph input always uses the sparse engine');
+    const w = prepared.nbrW!;
+    for (let k = 0; k < w.length; k++) if (w[k]! <= threshold) numEdges++;
+    numEdges /= 2;
+  }
+  const dimMax = Math.max(0, Math.min(maxDim, n - 2));
+  const engine = new RipsEngine(dist, dimMax, threshold, modulus, ratio, o, where);
+  engine.numEdges = numEdges;
+  engine.enclosing = renc;
+  return engine.run(maxDim);
+}
+
+const NONE = -1;
+
+/** Coboundary enumerator (dense or sparse): cofacets of a simplex in decreasing index order. */
+class Cofacets {
+  private idxBelow = 0;
+  private idxAbove = 0;
+  private j = 0;
+  private k = 0;
+  private sDiam = 0;
+  private sCoef = 0;
+  private nv = 0;
+  private readonly verts: Int32Array; // decreasing
+  private readonly its: Int32Array; // sparse: position in each vertex's list (ascending vertices)
+  private nb = 0;
+  private nbw = 0;
+  diam = 0;
+  idx = 0;
+  coef = 0;
+
+  constructor(private readonly e: RipsEngine) {
+    this.verts = new Int32Array(e.dimMax + 3);
+    this.its = new Int32Array(e.dimMax + 3);
+  }
+
+  set(idx: number, diam: number, coef: number, dim: number): void {
+    const e = this.e;
+    this.idxBelow = idx;
+    this.idxAbove = 0;
+    this.j = e.n - 1;
+    this.k = dim + 1;
+    this.sDiam = diam;
+    this.sCoef = coef;
+    this.nv = dim + 1;
+    e.decode(idx, dim, this.verts);
+    if (e.sparse) {
+      const start = e.nbrStart!;
+      // its[t] walks the list of the t-th smallest vertex from its end.
+      for (let t = 0; t <= dim; t++) this.its[t] = start[this.verts[dim - t]! + 1]! - 1;
+    }
+  }
+
+  hasNext(all: boolean): boolean {
+    const e = this.e;
+    if (!e.sparse) return this.j >= this.k && (all || e.binom[this.k * e.bs + this.j]! > this.idxBelow);
+    const start = e.nbrStart!;
+    const nIdx = e.nbrIdx!;
+    const nW = e.nbrW!;
+    const its = this.its;
+    const verts = this.verts;
+    const nv = this.nv;
+    const s0 = start[verts[nv - 1]!]!;
+    outer: for (; its[0]! >= s0; its[0]!--) {
+      const nb = nIdx[its[0]!]!;
+      let nbw = nW[its[0]!]!;
+      for (let t = 1; t < nv; t++) {
+        const st = start[verts[nv - 1 - t]!]!;
+        let it = its[t]!;
+        if (it < st) return false;
+        while (nIdx[it]! > nb) {
+          if (--it < st) {
+            its[t] = it;
+            return false;
+          }
+        }
+        its[t] = it;
+        if (nIdx[it] !== nb) continue outer;
+        if (nW[it]! > nbw) nbw = nW[it]!;
+      }
+      // verts ascending at position k−1 is verts[nv − k]
+      while (this.k > 0 && verts[nv - this.k]! > nb) {
+        if (!all) return false;
+        const v = verts[nv - this.k]!;
+        this.idxBelow -= e.binom[this.k * e.bs + v]!;
+        this.idxAbove += e.binom[(this.k + 1) * e.bs + v]!;
+        this.k--;
+      }
+      this.nb = nb;
+      this.nbw = nbw;
+      return true;
+    }
+    return false;
+  }
+
+  next(): void {
+    const e = this.e;
+    const p = e.p;
+    if (e.sparse) {
+      this.its[0]!--;
+      this.diam = this.nbw > this.sDiam ? this.nbw : this.sDiam;
+      this.idx = this.idxAbove + e.binom[(this.k + 1) * e.bs + this.nb]! + this.idxBelow;
+      this.coef = p === 2 ? 1 : (((this.k & 1) !== 0 ? p - 1 : 1) * this.sCoef) % p;
+      return;
+    }
+    const binom = e.binom;
+    const bs = e.bs;
+    let j = this.j;
+    let k = this.k;
+    while (binom[k * bs + j]! <= this.idxBelow) {
+      this.idxBelow -= binom[k * bs + j]!;
+      this.idxAbove += binom[(k + 1) * bs + j]!;
+      j--;
+      k--;
+    }
+    let d = this.sDiam;
+    const verts = this.verts;
+    const lower = e.lower!;
+    const nv = this.nv;
+    for (let t = 0; t < nv; t++) {
+      const w = verts[t]!;
+      const x = j > w ? lower[(j * (j - 1)) / 2 + w]! : lower[(w * (w - 1)) / 2 + j]!;
+      if (x > d) d = x;
+    }
+    this.diam = d;
+    this.idx = this.idxAbove + binom[(k + 1) * bs + j]! + this.idxBelow;
+    this.coef = p === 2 ? 1 : (((k & 1) !== 0 ? p - 1 : 1) * this.sCoef) % p;
+    this.j = j - 1;
+    this.k = k;
+  }
+}
+
+/** @internal The Ripser engine over prepared distances. */
+class RipsEngine {
+  readonly n: number;
+  readonly sparse: boolean;
+  readonly lower?: Float64Array;
+  readonly nbrStart?: Int32Array;
+  readonly nbrIdx?: Int32Array;
+  readonly nbrW?: Float64Array;
+  readonly vertexBirth?: Float64Array;
+  readonly binom: Float64Array;
+  readonly bs: number;
+  readonly p: number;
+  readonly inv: Uint16Array;
+  readonly t: number; // internal threshold (finite)
+  numEdges = 0;
+  enclosing = Infinity;
+  private readonly shortcuts: boolean;
+  private readonly A: Cofacets;
+  private readonly B: Cofacets;
+  private readonly scratch: Int32Array;
+  private readonly fverts: Int32Array;
+  private readonly W = new EntryHeap();
+  private readonly C = new EntryHeap();
+  private readonly buf = { d: new F64Vec(), x: new F64Vec(), c: new U16Vec() };
+  private readonly V = { d: new F64Vec(), x: new F64Vec(), c: new U16Vec() };
+  // results
+  private readonly births: F64Vec[] = [];
+  private readonly deaths: F64Vec[] = [];
+  private readonly cocycleList: Cocycle[][] = [];
+  private readonly gens: number[][] = [];
+  private readonly stats: RipsStats;
+  // last zero-pivot facet/cofacet found
+  private zIdx = NONE;
+  private zDiam = 0;
+  private zCoef = 0;
+
+  constructor(
+    d: PreparedDistances,
+    readonly dimMax: number,
+    private readonly threshold: number,
+    modulus: number,
+    private readonly ratio: number,
+    private readonly o: RipsOptions,
+    private readonly where: string,
+  ) {
+    this.n = d.n;
+    this.sparse = d.lower === undefined;
+    if (d.lower) this.lower = d.lower;
+    if (d.nbrStart) {
+      this.nbrStart = d.nbrStart;
+      this.nbrIdx = d.nbrIdx!;
+      this.nbrW = d.nbrW!;
+    }
+    if (d.vertexBirth) this.vertexBirth = d.vertexBirth;
+    this.p = modulus;
+    this.t = Number.isFinite(threshold) ? threshold : Number.MAX_VALUE;
+    this.shortcuts = o.keepZero !== true;
+    const n = this.n;
+    const kMax = dimMax + 2;
+    this.bs = n + 1;
+    this.binom = new Float64Array((kMax + 1) * (n + 1));
+    for (let m = 0; m <= n; m++) {
+      this.binom[m] = 1;
+      for (let k = 1; k <= kMax; k++) {
+        const v = m === 0 ? 0 : this.binom[(k - 1) * this.bs + m - 1]! + this.binom[k * this.bs + m - 1]!;
+        this.binom[k * this.bs + m] = v;
+      }
+    }
+    if (this.binom[kMax * this.bs + n]! > Number.MAX_SAFE_INTEGER) {
+      throw new DescentError('INVALID_CONFIG', where, `C(${n}, ${kMax}) exceeds 2^53: too many points for simplex indices in dimension ${dimMax}`);
+    }
+    this.inv = new Uint16Array(modulus);
+    if (modulus > 1) this.inv[1] = 1;
+    for (let a = 2; a < modulus; a++) this.inv[a] = modulus - ((this.inv[modulus % a]! * Math.floor(modulus / a)) % modulus);
+    this.A = new Cofacets(this);
+    this.B = new Cofacets(this);
+    this.scratch = new Int32Array(kMax + 1);
+    this.fverts = new Int32Array(kMax + 1);
+    this.stats = {
+      n,
+      threshold,
+      enclosingRadius: Infinity,
+      numEdges: 0,
+      sparse: this.sparse,
+      columns: [0],
+      apparent: [0],
+      emergent: [0],
+      additions: [0],
+    };
+  }
+
+  /** D(i, j), +∞ when absent (sparse). */
+  dist(i: number, j: number): number {
+    if (i === j) return 0;
+    if (!this.sparse) return i > j ? this.lower![(i * (i - 1)) / 2 + j]! : this.lower![(j * (j - 1)) / 2 + i]!;
+    const idx = this.nbrIdx!;
+    let lo = this.nbrStart![i]!;
+    let hi = this.nbrStart![i + 1]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = idx[mid]!;
+      if (v === j) return this.nbrW![mid]!;
+      if (v < j) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return Infinity;
+  }
+
+  /** Largest v in [k−1, top] with C(v, k) ≤ idx. */
+  maxVertex(idx: number, k: number, top: number): number {
+    const binom = this.binom;
+    const row = k * this.bs;
+    if (binom[row + top]! <= idx) return top;
+    let lo = k - 1;
+    let hi = top; // C(lo,k) = 0 ≤ idx, C(hi,k) > idx
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (binom[row + mid]! <= idx) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Vertices of simplex `idx` of dimension `dim`, in decreasing order. */
+  decode(idx: number, dim: number, out: Int32Array): void {
+    let top = this.n - 1;
+    for (let k = dim + 1, t = 0; k >= 1; k--, t++) {
+      const v = this.maxVertex(idx, k, top);
+      out[t] = v;
+      idx -= this.binom[k * this.bs + v]!;
+      top = v - 1;
+    }
+  }
+
+  diameter(idx: number, dim: number): number {
+    if (dim === 0) return this.vertexBirth ? this.vertexBirth[idx]! : 0;
+    const v = this.scratch;
+    this.decode(idx, dim, v);
+    let d = -Infinity;
+    for (let a = 0; a <= dim; a++) for (let b = a + 1; b <= dim; b++) d = Math.max(d, this.dist(v[a]!, v[b]!));
+    return d;
+  }
+
+  /** The youngest facet of τ if it has τ's diameter: sets zIdx/zDiam/zCoef (zIdx = NONE otherwise). */
+  private zeroPivotFacet(idx: number, diam: number, coef: number, dim: number): void {
+    const v = this.fverts; // decreasing: v[0] top
+    this.decode(idx, dim, v);
+    const binom = this.binom;
+    const bs = this.bs;
+    const p = this.p;
+    // Remove the vertex at ascending position r = dim, dim−1, ..., 0 (facet indices increasing).
+    for (let r = dim; r >= 0; r--) {
+      const removed = dim - r; // position in the decreasing array
+      let d = dim === 1 ? (this.vertexBirth ? this.vertexBirth[v[removed === 0 ? 1 : 0]!]! : 0) : -Infinity;
+      if (dim > 1) {
+        for (let a = 0; a <= dim; a++) {
+          if (a === removed) continue;
+          for (let b = a + 1; b <= dim; b++) {
+            if (b === removed) continue;
+            const x = this.dist(v[a]!, v[b]!);
+            if (x > d) d = x;
+          }
+        }
+      }
+      if (d === diam) {
+        let fidx = 0;
+        for (let a = 0, pos = dim - 1; a <= dim; a++) {
+          if (a === removed) continue;
+          fidx += binom[(pos + 1) * bs + v[a]!]!;
+          pos--;
+        }
+        this.zIdx = fidx;
+        this.zDiam = d;
+        this.zCoef = p === 2 ? 1 : (((r & 1) !== 0 ? p - 1 : 1) * coef) % p;
+        return;
+      }
+    }
+    this.zIdx = NONE;
+  }
+
+  /** The oldest cofacet of σ if it has σ's diameter (zIdx = NONE otherwise). */
+  private zeroPivotCofacet(idx: number, diam: number, dim: number): void {
+    const B = this.B;
+    B.set(idx, diam, 1, dim);
+    while (B.hasNext(true)) {
+      B.next();
+      if (B.diam === diam) {
+        this.zIdx = B.idx;
+        this.zDiam = B.diam;
+        this.zCoef = B.coef;
+        return;
+      }
+    }
+    this.zIdx = NONE;
+  }
+
+  /** zeroApparentFacet: sets zIdx/zDiam/zCoef or zIdx = NONE. */
+  private zeroApparentFacet(idx: number, diam: number, coef: number, dim: number): boolean {
+    this.zeroPivotFacet(idx, diam, coef, dim);
+    if (this.zIdx === NONE) return false;
+    const fIdx = this.zIdx;
+    const fDiam = this.zDiam;
+    const fCoef = this.zCoef;
+    this.zeroPivotCofacet(fIdx, fDiam, dim - 1);
+    if (this.zIdx === idx) {
+      this.zIdx = fIdx;
+      this.zDiam = fDiam;
+      this.zCoef = fCoef;
+      return true;
+    }
+    this.zIdx = NONE;
+    return false;
+  }
+
+  private zeroApparentCofacet(idx: number, diam: number, dim: number): boolean {
+    this.zeroPivotCofacet(idx, diam, dim);
+    if (this.zIdx === NONE) return false;
+    const cIdx = this.zIdx;
+    this.zeroPivotFacet(cIdx, this.zDiam, 1, dim + 1);
+    return this.zIdx === idx;
+  }
+
+  private inZeroApparentPair(idx: number, diam: number, dim: number): boolean {
+    if (this.zeroApparentCofacet(idx, diam, dim)) return true;
+    return this.zeroApparentFacet(idx, diam, 1, dim);
+  }
+
+  /** Edges (diam ≤ t) in filtration order. */
+  private edges(): { diam: Float64Array; idx: Float64Array; count: number } {
+    const n = this.n;
+    const t = this.t;
+    const dv = new F64Vec(1024);
+    const xv = new F64Vec(1024);
+    if (!this.sparse) {
+      const lower = this.lower!;
+      for (let i = 1, k = 0; i < n; i++) {
+        for (let j = 0; j < i; j++, k++) {
+          if (lower[k]! <= t) {
+            dv.push(lower[k]!);
+            xv.push(k); // C(i,2) + j = i(i−1)/2 + j = k
+          }
+        }
+      }
+    } else {
+      const start = this.nbrStart!;
+      const nIdx = this.nbrIdx!;
+      const nW = this.nbrW!;
+      for (let i = 0; i < n; i++) {
+        for (let s = start[i]!; s < start[i + 1]!; s++) {
+          const j = nIdx[s]!;
+          if (j >= i) break;
+          if (nW[s]! <= t) {
+            dv.push(nW[s]!);
+            xv.push((i * (i - 1)) / 2 + j);
+          }
+        }
+      }
+    }
+    const perm = sortFiltrationOrder(dv.data, xv.data, dv.length);
+    const count = dv.length;
+    const diam = new Float64Array(count);
+    const idx = new Float64Array(count);
+    for (let q = 0; q < count; q++) {
+      diam[q] = dv.data[perm[q]!]!;
+      idx[q] = xv.data[perm[q]!]!;
+    }
+    return { diam, idx, count };
+  }
+
+  run(maxDim: number): PersistenceResult {
+    const n = this.n;
+    for (let k = 0; k <= maxDim; k++) {
+      this.births.push(new F64Vec());
+      this.deaths.push(new F64Vec());
+      this.cocycleList.push([]);
+      this.gens.push([]);
+    }
+    const edges = this.edges();
+    // ---- dimension 0: Kruskal with the elder rule ----
+    const parent = new Int32Array(n);
+    const rank = new Uint8Array(n);
+    const ufBirth = new Float64Array(n);
+    const ufVertex = new Int32Array(n);
+    for (let v = 0; v < n; v++) {
+      parent[v] = v;
+      ufBirth[v] = this.vertexBirth ? this.vertexBirth[v]! : 0;
+      ufVertex[v] = v;
+    }
+    const find = (v: number): number => {
+      let r = v;
+      while (parent[r] !== r) r = parent[r]!;
+      while (parent[v] !== r) {
+        const nx = parent[v]!;
+        parent[v] = r;
+        v = nx;
+      }
+      return r;
+    };
+    const keepZero = this.o.keepZero === true;
+    const wantGens = this.o.generators === true;
+    const ev = new Int32Array(2);
+    const colsD = new F64Vec();
+    const colsX = new F64Vec();
+    let apparent1 = 0;
+    for (let q = 0; q < edges.count; q++) {
+      const d = edges.diam[q]!;
+      const idx = edges.idx[q]!;
+      this.decode(idx, 1, ev);
+      let u = find(ev[0]!);
+      let v = find(ev[1]!);
+      if (u !== v) {
+        // elder rule: the younger component (larger birth) dies
+        let young = u;
+        if (ufBirth[v]! > ufBirth[u]! || (ufBirth[v] === ufBirth[u] && v > u)) young = v;
+        const b = ufBirth[young]!;
+        if (d > b || keepZero) {
+          this.births[0]!.push(b);
+          this.deaths[0]!.push(d);
+          if (wantGens) this.gens[0]!.push(ufVertex[young]!, ev[0]!, ev[1]!);
+        }
+        if (rank[u]! < rank[v]!) {
+          const tmp = u;
+          u = v;
+          v = tmp;
+        }
+        // u becomes the root; it carries the older birth
+        parent[v] = u;
+        if (rank[u] === rank[v]) rank[u]!++;
+        if (ufBirth[v]! < ufBirth[u]! || (ufBirth[v] === ufBirth[u] && ufVertex[v]! < ufVertex[u]!)) {
+          ufBirth[u] = ufBirth[v]!;
+          ufVertex[u] = ufVertex[v]!;
+        }
+      } else if (this.dimMax > 0) {
+        if (this.shortcuts && this.zeroApparentCofacet(idx, d, 1)) {
+          apparent1++;
+          continue;
+        }
+        colsD.push(d);
+        colsX.push(idx);
+      }
+    }
+    for (let v = 0; v < n; v++) {
+      if (parent[v] === v) {
+        this.births[0]!.push(ufBirth[v]!);
+        this.deaths[0]!.push(Infinity);
+        if (wantGens) this.gens[0]!.push(ufVertex[v]!, -1, -1);
+      }
+    }
+    this.stats.apparent[0] = 0;
+    this.stats.emergent[0] = 0;
+    this.stats.additions[0] = 0;
+    this.stats.columns[0] = 0;
+    // reverse: (diam desc, idx asc)
+    let cd = colsD.toArray().reverse();
+    let cx = colsX.toArray().reverse();
+    let simplicesD = edges.diam;
+    let simplicesX = edges.idx;
+    for (let dim = 1; dim <= this.dimMax; dim++) {
+      const pivots = new PivotMap(cd.length);
+      this.stats.apparent[dim] = dim === 1 ? apparent1 : this.stats.apparent[dim] ?? 0;
+      this.computePairs(cd, cx, pivots, dim);
+      if (dim < this.dimMax) {
+        const next = this.assemble(simplicesD, simplicesX, pivots, dim + 1);
+        cd = next.cd;
+        cx = next.cx;
+        simplicesD = next.sd;
+        simplicesX = next.sx;
+      }
+    }
+    for (let k = this.dimMax + 1; k <= maxDim; k++) {
+      this.stats.columns[k] = 0;
+      this.stats.apparent[k] = 0;
+      this.stats.emergent[k] = 0;
+      this.stats.additions[k] = 0;
+    }
+    // canonical order
+    const diagrams: Diagram[] = [];
+    const cocycles: Cocycle[][] = [];
+    const generators: Int32Array[] = [];
+    for (let k = 0; k <= maxDim; k++) {
+      const b = this.births[k]!.toArray();
+      const d = this.deaths[k]!.toArray();
+      const perm = canonicalOrder(b, d);
+      diagrams.push({ dim: k, birth: permute(b, perm), death: permute(d, perm) });
+      if (this.o.cocycles) cocycles.push(Array.from(perm, (i) => this.cocycleList[k]![i]!));
+      if (wantGens) {
+        const w = k === 0 ? 3 : 4;
+        const src = this.gens[k]!;
+        const g = new Int32Array(perm.length * w);
+        for (let i = 0; i < perm.length; i++) for (let c = 0; c < w; c++) g[i * w + c] = src[perm[i]! * w + c]!;
+        generators.push(g);
+      }
+    }
+    this.stats.enclosingRadius = this.enclosing;
+    this.stats.numEdges = this.numEdges;
+    const out: PersistenceResult = { diagrams, stats: this.stats };
+    if (this.o.cocycles) out.cocycles = cocycles;
+    if (wantGens) out.generators = generators;
+    return out;
+  }
+
+  /** Pushes s into W and its coboundary (entries ≤ t) into C. */
+  private addSimplexCoboundary(idx: number, diam: number, coef: number, dim: number): void {
+    this.W.push(diam, idx, coef);
+    const A = this.A;
+    const C = this.C;
+    const t = this.t;
+    A.set(idx, diam, coef, dim);
+    while (A.hasNext(true)) {
+      A.next();
+      if (A.diam <= t) C.push(A.diam, A.idx, A.coef);
+    }
+  }
+
+  /** Returns true and sets C's pivot fields (or the emergent pivot) when a pivot exists. */
+  private initCoboundary(idx: number, diam: number, dim: number, pivots: PivotMap, dimIdx: number): boolean {
+    const A = this.A;
+    const t = this.t;
+    const buf = this.buf;
+    buf.d.clear();
+    buf.x.clear();
+    buf.c.clear();
+    let checkEmergent = this.shortcuts;
+    A.set(idx, diam, 1, dim);
+    while (A.hasNext(true)) {
+      A.next();
+      const cd = A.diam;
+      if (cd > t) continue;
+      const cx = A.idx;
+      const cc = A.coef;
+      buf.d.push(cd);
+      buf.x.push(cx);
+      buf.c.push(cc);
+      if (checkEmergent && cd === diam) {
+        if (!pivots.has(cx) && !this.zeroApparentFacet(cx, cd, cc, dim + 1)) {
+          this.C.pivDiam = cd;
+          this.C.pivIdx = cx;
+          this.C.pivCoef = cc;
+          this.stats.emergent[dimIdx]!++;
+          return true;
+        }
+        checkEmergent = false;
+      }
+    }
+    const C = this.C;
+    for (let q = 0; q < buf.d.length; q++) C.push(buf.d.data[q]!, buf.x.data[q]!, buf.c.data[q]!);
+    return C.getPivot(this.p);
+  }
+
+  private computePairs(cd: Float64Array, cx: Float64Array, pivots: PivotMap, dim: number): void {
+    const p = this.p;
+    const W = this.W;
+    const C = this.C;
+    const V = this.V;
+    V.d.clear();
+    V.x.clear();
+    V.c.clear();
+    const count = cd.length;
+    const vStart = new Int32Array(count + 1);
+    const births = this.births[dim]!;
+    const deaths = this.deaths[dim]!;
+    const wantCocycles = this.o.cocycles === true;
+    const wantGens = this.o.generators === true;
+    const onProgress = this.o.onProgress;
+    const keepZero = !this.shortcuts;
+    let additions = 0;
+    this.stats.columns[dim] = count;
+    this.stats.emergent[dim] = 0;
+    for (let c = 0; c < count; c++) {
+      if (onProgress && (c & 1023) === 0) onProgress({ dim, column: c, of: count });
+      const sIdx = cx[c]!;
+      const sDiam = cd[c]!;
+      W.clear();
+      C.clear();
+      let found = this.initCoboundary(sIdx, sDiam, dim, pivots, dim);
+      for (;;) {
+        if (!found) {
+          births.push(sDiam);
+          deaths.push(Infinity);
+          if (wantCocycles) this.pushCocycle(sIdx, dim, false, vStart[c]!);
+          if (wantGens) this.pushGenerators(sIdx, dim, -1);
+          vStart[c + 1] = V.x.length;
+          break;
+        }
+        const pd = C.pivDiam;
+        const px = C.pivIdx;
+        const pc = C.pivCoef;
+        if (pivots.find(px)) {
+          const c2 = pivots.foundColumn;
+          const f = p === 2 ? 1 : p - ((pc * this.inv[pivots.foundCoef]!) % p);
+          additions++;
+          this.addSimplexCoboundary(cx[c2]!, cd[c2]!, f, dim);
+          for (let e = vStart[c2]!; e < vStart[c2 + 1]!; e++) {
+            this.addSimplexCoboundary(V.x.data[e]!, V.d.data[e]!, p === 2 ? 1 : (V.c.data[e]! * f) % p, dim);
+          }
+          found = C.getPivot(p);
+        } else if (this.shortcuts && this.zeroApparentFacet(px, pd, pc, dim + 1)) {
+          additions++;
+          this.addSimplexCoboundary(this.zIdx, this.zDiam, p === 2 ? 1 : p - this.zCoef, dim);
+          found = C.getPivot(p);
+        } else {
+          if (pd > sDiam * this.ratio || (keepZero && pd === sDiam)) {
+            births.push(sDiam);
+            deaths.push(pd);
+            if (wantGens) this.pushGenerators(sIdx, dim, px);
+            pivots.set(px, c, pc);
+            const before = V.x.length;
+            while (W.popPivot(p)) {
+              V.d.push(W.pivDiam);
+              V.x.push(W.pivIdx);
+              V.c.push(W.pivCoef);
+            }
+            vStart[c + 1] = V.x.length;
+            if (wantCocycles) this.pushCocycle(sIdx, dim, true, before);
+          } else {
+            pivots.set(px, c, pc);
+            while (W.popPivot(p)) {
+              V.d.push(W.pivDiam);
+              V.x.push(W.pivIdx);
+              V.c.push(W.pivCoef);
+            }
+            vStart[c + 1] = V.x.length;
+          }
+          break;
+        }
+      }
+    }
+    this.stats.additions[dim] = additions;
+  }
+
+  /** Cocycle = the column's simplex plus its reduction entries (stored in V from `from`, or still in W). */
+  private pushCocycle(sIdx: number, dim: number, stored: boolean, from: number): void {
+    const xs: number[] = [sIdx];
+    const cs: number[] = [1];
+    if (stored) {
+      for (let e = from; e < this.V.x.length; e++) {
+        xs.push(this.V.x.data[e]!);
+        cs.push(this.V.c.data[e]!);
+      }
+    } else {
+      while (this.W.popPivot(this.p)) {
+        xs.push(this.W.pivIdx);
+        cs.push(this.W.pivCoef);
+      }
+    }
+    const m = xs.length;
+    const simplices = new Int32Array(m * (dim + 1));
+    const v = new Int32Array(dim + 1);
+    for (let q = 0; q < m; q++) {
+      this.decode(xs[q]!, dim, v);
+      for (let a = 0; a <= dim; a++) simplices[q * (dim + 1) + a] = v[dim - a]!; // ascending vertices
+    }
+    this.cocycleList[dim]!.push({ simplices, coeffs: Uint16Array.from(cs) });
+  }
+
+  /** The edge (a, b) realising the diameter of simplex idx of dimension dim. */
+  private diameterEdge(idx: number, dim: number, out: number[]): void {
+    const v = new Int32Array(dim + 1);
+    this.decode(idx, dim, v);
+    let best = -Infinity;
+    let ba = -1;
+    let bb = -1;
+    for (let a = 0; a <= dim; a++) {
+      for (let b = a + 1; b <= dim; b++) {
+        const d = this.dist(v[a]!, v[b]!);
+        if (d > best) {
+          best = d;
+          ba = v[a]!;
+          bb = v[b]!;
+        }
+      }
+    }
+    out.push(Math.min(ba, bb), Math.max(ba, bb));
+  }
+
+  private pushGenerators(sIdx: number, dim: number, deathIdx: number): void {
+    const g = this.gens[dim]!;
+    this.diameterEdge(sIdx, dim, g);
+    if (deathIdx === -1) g.push(-1, -1);
+    else this.diameterEdge(deathIdx, dim + 1, g);
+  }
+
+  /** Columns of dimension `dim` (clearing + apparent pairs), and the simplices of that dimension. */
+  private assemble(sd: Float64Array, sx: Float64Array, pivots: PivotMap, dim: number): { cd: Float64Array; cx: Float64Array; sd: Float64Array; sx: Float64Array } {
+    const A = new Cofacets(this);
+    const t = this.t;
+    const keepNext = dim < this.dimMax;
+    const nd = new F64Vec();
+    const nx = new F64Vec();
+    const colD = new F64Vec();
+    const colX = new F64Vec();
+    let apparent = 0;
+    for (let q = 0; q < sd.length; q++) {
+      A.set(sx[q]!, sd[q]!, 1, dim - 1);
+      while (A.hasNext(false)) {
+        A.next();
+        const d = A.diam;
+        if (d > t) continue;
+        const x = A.idx;
+        if (keepNext) {
+          nd.push(d);
+          nx.push(x);
+        }
+        if (pivots.has(x)) continue;
+        if (this.shortcuts && this.inZeroApparentPair(x, d, dim)) {
+          apparent++;
+          continue;
+        }
+        colD.push(d);
+        colX.push(x);
+      }
+    }
+    this.stats.apparent[dim] = apparent;
+    const perm = sortFiltrationOrder(colD.data, colX.data, colD.length);
+    const m = colD.length;
+    const cd = new Float64Array(m);
+    const cx = new Float64Array(m);
+    // (diam desc, idx asc) = reversed filtration order
+    for (let q = 0; q < m; q++) {
+      cd[q] = colD.data[perm[m - 1 - q]!]!;
+      cx[q] = colX.data[perm[m - 1 - q]!]!;
+    }
+    return { cd, cx, sd: nd.toArray(), sx: nx.toArray() };
+  }
+}
