@@ -1,5 +1,21 @@
 import type { Experiment } from './experiment.js';
 import { leastSquaresExperiment } from './experiments/least-squares.js';
+import { samArsamExperiment } from './experiments/sam-arsam.js';
+import { o2ncOdogExperiment } from './experiments/o2nc-odog.js';
+import { mFisherExperiment } from './experiments/mfisher.js';
+import { anemoneExperiment } from './experiments/anemone.js';
+import { riskExperiment } from './experiments/risk.js';
+import { dynamicsExperiment } from './experiments/dynamics.js';
+import { egdExperiment } from './experiments/egd.js';
 
 /** Every experiment `npm run demo` knows, in report order. */
-export const experiments: readonly Experiment[] = [leastSquaresExperiment];
+export const experiments: readonly Experiment[] = [
+  leastSquaresExperiment,
+  samArsamExperiment,
+  o2ncOdogExperiment,
+  mFisherExperiment,
+  anemoneExperiment,
+  riskExperiment,
+  dynamicsExperiment,
+  egdExperiment,
+];
