@@ -1,4 +1,5 @@
 import { DescentError } from '@descent/linalg';
+import { adam, cloneState, type AdamState } from '@descent/optimizers';
 import { KIND, checkParams, type CompiledCircuit } from '../compile.js';
 import type { CircuitLearner, CircuitLearnerState } from './method.js';
 import { checkStatistics } from './mstep.js';
@@ -14,28 +15,27 @@ export interface AdamCircuitConfig {
   readonly check?: boolean;
 }
 
-/** State of {@link adamCircuit}: parameters, their unconstrained logits and Adam's moments. */
+/**
+ * State of {@link adamCircuit}: the parameters, and the state of `@descent/optimizers`' Adam over
+ * their unconstrained logits (`adam.x`), plus a gradient buffer.
+ */
 export interface AdamCircuitState extends CircuitLearnerState {
   readonly circuit: CompiledCircuit;
-  /** Sum/categorical: log-weights (softmax); Bernoulli: logit p; Gaussian: [mu, log sigma]. */
-  readonly logits: Float64Array;
-  readonly m: Float64Array;
-  readonly v: Float64Array;
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
+  /** Adam over the logits: sum/categorical log-weights (softmax), Bernoulli logit p, Gaussian [mu, log sigma]. */
+  readonly adam: AdamState;
+  /** The last ascent gradient in logit space (scratch, kept so `stepInto` allocates nothing). */
+  readonly grad: Float64Array;
   readonly check: boolean;
 }
 
 const LOG_FLOOR = Math.log(Number.MIN_VALUE);
 
 /**
- * The gradient baseline of spec (f): Adam ascending the mean log-likelihood in unconstrained logits
- * (softmax per sum node and categorical, sigmoid per Bernoulli, log sigma per Gaussian), with the
- * gradient read off the flows: `∂LL/∂z_{n,c} = EF[n,c] - F(n) θ_{n,c}` (EiNet/pyjuice identity
- * `EF = θ ∂LL/∂θ`), divided by the batch count. A local Adam (Kingma & Ba, bias-corrected), because
- * `@descent/optimizers` is not a dependency of this package.
+ * The gradient baseline of spec (f): `@descent/optimizers`' Adam (PyTorch's update order, `maximize`)
+ * ascending the mean log-likelihood in unconstrained logits (softmax per sum node and categorical,
+ * sigmoid per Bernoulli, log sigma per Gaussian), with the gradient read off the flows:
+ * `∂LL/∂z_{n,c} = EF[n,c] - F(n) θ_{n,c}` (EiNet/pyjuice identity `EF = θ ∂LL/∂θ`), divided by the
+ * batch count.
  *
  * @example
  * ```ts
@@ -52,12 +52,7 @@ export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = 
     const where = 'adamCircuit.init';
     if (cfg === null || typeof cfg !== 'object' || cfg.circuit === undefined) throw new DescentError('INVALID_CONFIG', where, 'cfg.circuit (a compiled circuit) is required');
     const lr = cfg.lr ?? 1e-2;
-    const beta1 = cfg.beta1 ?? 0.9;
-    const beta2 = cfg.beta2 ?? 0.999;
-    const eps = cfg.eps ?? 1e-8;
     if (!(lr > 0) || !Number.isFinite(lr)) throw new DescentError('INVALID_CONFIG', where, `lr = ${lr} must be positive`);
-    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) throw new DescentError('INVALID_CONFIG', where, `betas (${beta1}, ${beta2}) must be in [0, 1)`);
-    if (!(eps > 0)) throw new DescentError('INVALID_CONFIG', where, `eps = ${eps} must be positive`);
     const cc = cfg.circuit;
     checkParams(cc, x0, where);
     const logits = new Float64Array(cc.numParams);
@@ -75,38 +70,28 @@ export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = 
         logits[o + 1] = Math.log(x0[o + 1]!);
       }
     }
+    const check = cfg.check ?? true;
+    // Adam validates lr, betas and eps and reports them under its own name.
+    const inner = adam.init({ lr, betas: [cfg.beta1 ?? 0.9, cfg.beta2 ?? 0.999], eps: cfg.eps ?? 1e-8, maximize: true, check }, logits);
     const x = Float64Array.from(x0);
-    return {
-      x, query: x, t: 0, circuit: cc, logits, m: new Float64Array(cc.numParams), v: new Float64Array(cc.numParams),
-      lr, beta1, beta2, eps, check: cfg.check ?? true,
-    };
+    return { x, query: x, t: 0, circuit: cc, adam: inner, grad: new Float64Array(cc.numParams), check };
   },
   step(state, obs) {
-    const n = state.x.length;
-    const x = new Float64Array(n);
-    return adamCircuit.stepInto(state, obs, { ...state, x, query: x, logits: new Float64Array(n), m: new Float64Array(n), v: new Float64Array(n) });
+    const x = new Float64Array(state.x.length);
+    // The compiled circuit is shared, never copied: only the per-step buffers are fresh.
+    const out = { ...state, x, query: x, adam: cloneState(state.adam), grad: new Float64Array(state.grad.length) };
+    return adamCircuit.stepInto(state, obs, out);
   },
   stepInto(state, obs, out) {
-    if (out === state || out.x === state.x || out.logits === state.logits || out.m === state.m) {
+    if (out === state || out.x === state.x || out.adam.x === state.adam.x || out.adam.m === state.adam.m) {
       throw new DescentError('INVALID_CONFIG', 'adamCircuit.stepInto', 'out must not share buffers with state');
     }
     const cc = state.circuit;
     checkStatistics(cc, obs, 'adamCircuit.step', state.check);
     const inv = 1 / obs.count;
-    const { beta1, beta2, eps, lr } = state;
-    const t = state.t + 1;
-    const c1 = 1 / (1 - Math.pow(beta1, t));
-    const c2 = 1 / (1 - Math.pow(beta2, t));
     const th = state.x;
-    const z = out.logits;
-    // Writes the ascent step for gradient g at index j.
-    const upd = (j: number, g: number): void => {
-      const mj = beta1 * state.m[j]! + (1 - beta1) * g;
-      const vj = beta2 * state.v[j]! + (1 - beta2) * g * g;
-      out.m[j] = mj;
-      out.v[j] = vj;
-      z[j] = state.logits[j]! + (lr * mj * c1) / (Math.sqrt(vj * c2) + eps);
-    };
+    const g = out.grad;
+    // The ascent gradient of the mean log-likelihood in logit space.
     for (let i = 0; i < cc.numNodes; i++) {
       const o = cc.paramPtr[i]!;
       if (o < 0) continue;
@@ -117,13 +102,11 @@ export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = 
         const so = kd === KIND.sum ? o : cc.statPtr[i]!;
         let f = 0;
         for (let j = 0; j < len; j++) f += src[so + j]!;
-        for (let j = 0; j < len; j++) upd(o + j, (src[so + j]! - f * th[o + j]!) * inv);
-        softmaxInto(z, o, len, out.x);
+        for (let j = 0; j < len; j++) g[o + j] = (src[so + j]! - f * th[o + j]!) * inv;
       } else if (kd === KIND.bernoulli) {
         const so = cc.statPtr[i]!;
         const s1 = obs.leafStats[so]!;
-        upd(o, (s1 - (s1 + obs.leafStats[so + 1]!) * th[o]!) * inv);
-        out.x[o] = 1 / (1 + Math.exp(-z[o]!));
+        g[o] = (s1 - (s1 + obs.leafStats[so + 1]!) * th[o]!) * inv;
       } else if (kd === KIND.gaussian) {
         const so = cc.statPtr[i]!;
         const mu = th[o]!;
@@ -131,20 +114,31 @@ export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = 
         const sx = obs.leafStats[so]!;
         const sxx = obs.leafStats[so + 1]!;
         const s = obs.leafStats[so + 2]!;
-        upd(o, ((sx - s * mu) / sg2) * inv);
-        upd(o + 1, ((sxx - 2 * mu * sx + mu * mu * s) / sg2 - s) * inv);
+        g[o] = ((sx - s * mu) / sg2) * inv;
+        g[o + 1] = ((sxx - 2 * mu * sx + mu * mu * s) / sg2 - s) * inv;
+      }
+    }
+    const inner = adam.stepInto!(state.adam, g, out.adam);
+    const z = inner.x;
+    // Back from logits to parameters.
+    for (let i = 0; i < cc.numNodes; i++) {
+      const o = cc.paramPtr[i]!;
+      if (o < 0) continue;
+      const kd = cc.kind[i]!;
+      if (kd === KIND.sum || kd === KIND.categorical) {
+        softmaxInto(z, o, kd === KIND.sum ? cc.childPtr[i + 1]! - cc.childPtr[i]! : cc.leafArg[i]!, out.x);
+      } else if (kd === KIND.bernoulli) {
+        out.x[o] = 1 / (1 + Math.exp(-z[o]!));
+      } else if (kd === KIND.gaussian) {
         out.x[o] = z[o]!;
         out.x[o + 1] = Math.max(Math.exp(z[o + 1]!), cc.minSigma[i]!);
       }
     }
     const next = out as { -readonly [K in keyof AdamCircuitState]: AdamCircuitState[K] };
     next.query = out.x;
-    next.t = t;
+    next.t = state.t + 1;
     next.circuit = cc;
-    next.lr = lr;
-    next.beta1 = beta1;
-    next.beta2 = beta2;
-    next.eps = eps;
+    next.adam = inner;
     next.check = state.check;
     return out;
   },
