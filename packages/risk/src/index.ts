@@ -59,6 +59,9 @@ export { gaussianPortfolioProblem, gaussianPortfolioOptimum, gaussianScenarios }
 export { sortFloat64 } from './sort.js';
 export {
   portfolioRateExperiment,
+  robustPortfolioExperiment,
+  type RobustExperimentOptions,
+  type RobustExperimentRow,
   formatRateExperiment,
   logLogSlope,
   type RateExperimentOptions,

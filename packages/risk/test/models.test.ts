@@ -16,6 +16,7 @@ import {
   mixturePpf,
   normalizedMixture,
   portfolioRateExperiment,
+  robustPortfolioExperiment,
   quantileDistance,
   robustMixtureModel,
   robustPortfolioProblem,
@@ -206,6 +207,18 @@ describe("the paper's robust portfolio problem (normalised Gaussian mixture)", (
     expect(w.M).toBe(250);
     expect(w.x0.subarray(0, 10).every((v) => Math.abs(Math.abs(v) - 1.875) < 1e-15)).toBe(true);
     expect(() => robustPortfolioProblem('nope' as never, key(0))).toThrow(/setting/);
+  });
+});
+
+describe('the robust experiment', () => {
+  test('returns ρ₀, final ρ below ρ* and quantile distances per run', () => {
+    const rows = robustPortfolioExperiment({ runs: [{ setting: 'cvar', form: 'qf' }, { setting: 'discontinuous', form: 'hybrid' }], iterations: 1500, replications: 1 });
+    expect(rows.map((r) => r.form)).toEqual(['qf', 'hybrid']);
+    for (const r of rows) {
+      expect(r.rhoFinal[0]!).toBeGreaterThan(r.rho0);
+      expect(r.rhoFinal[0]!).toBeLessThanOrEqual(r.optimum + 1e-9);
+      expect(r.quantileDistance.length).toBe(1);
+    }
   });
 });
 
