@@ -1,6 +1,7 @@
 import { DescentError } from '@descent/linalg';
 import { normalCdf, normalQuantile } from './normal.js';
 import { logSumExp } from './log-space.js';
+import { logMixture, normalMixtureRho } from './normal-mixture.js';
 
 /**
  * A betting function (spec (b)): how the wealth grows with each p-value, or, for the two raw-score
@@ -16,6 +17,10 @@ import { logSumExp } from './log-space.js';
  *   MAPIE's shrinkage). Scott bandwidth `sd n^(-1/5)` unless `bandwidth` is given; at most `window`
  *   (default 500) past p-values.
  * - `gaussExp`: `exp(lambda Φ⁻¹(1 - p) - lambda²/2)`, the exact Gaussianized exponential bettor.
+ * - `gaussMixture`: the Gaussianized exponential mixed over lambda (confseq's normal mixture, one-sided
+ *   by default, tuned at intrinsic time `vOpt` (default 100) and level `alphaOpt` (default 0.05)):
+ *   `M_t = m(S_t, t)` with `S_t = Σ Φ⁻¹(1 - p_i)`, so no lambda has to be chosen (spec (b)). Its
+ *   per-step bet `m(S + z, t + 1)/m(S, t)` integrates to 1, so the product is an exact martingale.
  * - `momentExp` ([RECON] of M-FISHER's form) on the raw score: `exp(lambda z - lambda²/2)` with
  *   `z = (s - mu0) / sigma0`; exact only if z ~ N(0, 1) under the null, otherwise approximate.
  * - `hoeffdingExp`: raw score in [a, b], `exp(lambda (s - mu0) - lambda² (b - a)² / 8)`, a
@@ -27,6 +32,7 @@ export type Betting =
   | { kind: 'jumper'; J?: number }
   | { kind: 'plugin'; burnIn?: number; window?: number; bandwidth?: number }
   | { kind: 'gaussExp'; lambda: number }
+  | { kind: 'gaussMixture'; vOpt?: number; alphaOpt?: number; oneSided?: boolean; /** Filled in by normalization. */ rho?: number }
   | { kind: 'momentExp'; lambda: number; mu0: number; sigma0: number }
   | { kind: 'hoeffdingExp'; lambda: number; mu0: number; a: number; b: number };
 
@@ -109,6 +115,14 @@ export function normalizeBetting(b: Betting, where = 'betting'): Betting {
     case 'gaussExp':
       if (!(finite(b.lambda) && b.lambda >= 0)) bad('lambda', 'a finite number >= 0', b.lambda);
       return { kind: 'gaussExp', lambda: b.lambda };
+    case 'gaussMixture': {
+      const vOpt = b.vOpt ?? 100;
+      const alphaOpt = b.alphaOpt ?? 0.05;
+      const oneSided = b.oneSided ?? true;
+      if (!(finite(vOpt) && vOpt > 0)) bad('vOpt', 'a positive number', vOpt);
+      if (!(finite(alphaOpt) && alphaOpt > 0 && alphaOpt < (oneSided ? 0.5 : 1))) bad('alphaOpt', oneSided ? 'in (0, 0.5)' : 'in (0, 1)', alphaOpt);
+      return { kind: 'gaussMixture', vOpt, alphaOpt, oneSided, rho: normalMixtureRho(vOpt, oneSided ? 2 * alphaOpt : alphaOpt) };
+    }
     case 'momentExp':
       if (!(finite(b.lambda) && b.lambda >= 0)) bad('lambda', 'a finite number >= 0', b.lambda);
       if (!finite(b.mu0)) bad('mu0', 'finite', b.mu0);
@@ -142,6 +156,8 @@ export function bettingStateSize(b: Betting): number {
       return 3;
     case 'plugin':
       return 2 + b.window!;
+    case 'gaussMixture':
+      return 2;
     default:
       return 0;
   }
@@ -233,6 +249,16 @@ export function betInPlace(b: Betting, bet: Float64Array, p: number, score: numb
       pluginPush(b, bet, p);
       return Math.log(g);
     }
+    case 'gaussMixture': {
+      // bet = [t, S]: the mixture's intrinsic time and the sum of Gaussianized scores
+      const t = bet[0]!;
+      const S = bet[1]!;
+      const z = -normalQuantile(p);
+      const logE = logMixture(S + z, t + 1, b.rho!, b.oneSided!) - logMixture(S, t, b.rho!, b.oneSided!);
+      bet[0] = t + 1;
+      bet[1] = S + z;
+      return logE;
+    }
   }
 }
 
@@ -267,6 +293,10 @@ export function bettingDensity(b: Betting, bet: Float64Array, pIn: number): numb
     }
     case 'plugin':
       return pluginDensity(b, bet, p);
+    case 'gaussMixture': {
+      const z = -normalQuantile(p);
+      return Math.exp(logMixture(bet[1]! + z, bet[0]! + 1, b.rho!, b.oneSided!) - logMixture(bet[1]!, bet[0]!, b.rho!, b.oneSided!));
+    }
     default:
       throw new DescentError('INVALID_CONFIG', 'bettingDensity', `${b.kind} bets on raw scores, not on p-values`);
   }

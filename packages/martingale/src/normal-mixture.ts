@@ -46,7 +46,17 @@ export function normalLogMixture(s: number, v: number, options: NormalMixtureOpt
   return logMixture(s, v, rho, oneSided);
 }
 
-function logMixture(s: number, v: number, rho: number, oneSided: boolean): number {
+/**
+ * The log normal mixture with an explicit mixing precision ρ (no validation): the kernel behind
+ * {@link normalLogMixture} and the `gaussMixture` bettor.
+ *
+ * @example
+ * ```ts
+ * logMixture(0, 0, 5, true);
+ * // 0
+ * ```
+ */
+export function logMixture(s: number, v: number, rho: number, oneSided: boolean): number {
   if (oneSided) return 0.5 * Math.log((4 * rho) / (v + rho)) + (s * s) / (2 * (v + rho)) + logNormalCdf(s / Math.sqrt(v + rho));
   return 0.5 * Math.log(rho / (v + rho)) + (s * s) / (2 * (v + rho));
 }

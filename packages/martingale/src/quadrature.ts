@@ -2,9 +2,10 @@ import { DescentError } from '@descent/linalg';
 
 /**
  * ∫₀¹ f by tanh-sinh (double-exponential) quadrature, refining the step until two levels agree to
- * `tol` (absolute). Abscissae are computed as 1/(1 + e^{-π sinh t}) so points near 0 keep full
- * relative accuracy: integrable endpoint singularities such as ε p^(ε-1) are handled. Used by the
- * law that betting functions integrate to 1.
+ * `tol` (relative to max(1, |integral|)). Abscissae are computed as 1/(1 + e^{-π sinh t}) so points near 0 keep full
+ * relative accuracy: integrable endpoint singularities such as ε p^(ε-1) are handled. `breakpoints`
+ * split [0, 1] into pieces integrated separately (put them at narrow interior peaks). Used by the law
+ * that betting functions integrate to 1.
  *
  * @example
  * ```ts
@@ -12,7 +13,20 @@ import { DescentError } from '@descent/linalg';
  * // true
  * ```
  */
-export function integrateUnitInterval(f: (p: number) => number, options: { tol?: number; maxLevel?: number } = {}): number {
+export function integrateUnitInterval(f: (p: number) => number, options: { tol?: number; maxLevel?: number; breakpoints?: ArrayLike<number> } = {}): number {
+  if (options.breakpoints && options.breakpoints.length > 0) {
+    // Integrate piecewise between sorted breakpoints in (0, 1): narrow interior features (a KDE
+    // spike) become endpoint features, which the double-exponential rule resolves.
+    const cuts = [0, ...Array.from(options.breakpoints).filter((c) => c > 0 && c < 1).sort((a, b) => a - b), 1];
+    let total = 0;
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const a = cuts[i]!;
+      const w = cuts[i + 1]! - a;
+      if (w <= 0) continue;
+      total += w * integrateUnitInterval((x) => f(a + w * x), { ...(options.tol !== undefined ? { tol: options.tol } : {}), ...(options.maxLevel !== undefined ? { maxLevel: options.maxLevel } : {}) });
+    }
+    return total;
+  }
   const tol = options.tol ?? 1e-13;
   const maxLevel = options.maxLevel ?? 12;
   const T = 6.1; // e^{-π sinh 6.1} ≈ 1e-300: beyond it the abscissae underflow
@@ -26,7 +40,7 @@ export function integrateUnitInterval(f: (p: number) => number, options: { tol?:
     // add the odd multiples of the new step
     for (let k = -Math.floor(T / h); k * h <= T; k++) if (k % 2 !== 0) sum += term(f, k * h);
     const est = sum * h;
-    if (Math.abs(est - prev) < tol && level >= 3) return est;
+    if (Math.abs(est - prev) < tol * Math.max(1, Math.abs(est)) && level >= 3) return est;
     prev = est;
   }
   throw new DescentError('NOT_CONVERGED', 'integrateUnitInterval', `no convergence to ${tol} after ${maxLevel} levels (last ${prev})`);

@@ -46,6 +46,17 @@ describe('betting functions vs NumPy/SciPy', () => {
     f.p.forEach((p, i) => expect(bettingDensity(b, bet, p)).toBeCloseTo(f.pluginDensity[i]!, 12));
     run({ kind: 'plugin', burnIn: 10, window: 30 }, f.pseq).forEach((v, i) => expect(v).toBeCloseTo(f.pluginLogM[i]!, 11));
   });
+  test('gaussMixture: the product of its bets telescopes to confseq\'s normal mixture m(S_t, t), S_t = Σ Φ⁻¹(1 − p_i)', async () => {
+    const { normalLogMixture, normalQuantile } = await import('@descent/martingale');
+    for (const oneSided of [true, false]) {
+      const logM = run({ kind: 'gaussMixture', vOpt: 50, alphaOpt: 0.01, oneSided }, f.pseq);
+      let S = 0;
+      f.pseq.forEach((p, i) => {
+        S += -normalQuantile(p);
+        expect(logM[i]!).toBeCloseTo(normalLogMixture(S, i + 1, { vOpt: 50, alphaOpt: 0.01, oneSided }), 10);
+      });
+    }
+  });
   test('moment and Hoeffding exponential forms on raw scores', () => {
     let s = initDetector({ betting: { kind: 'momentExp', lambda: 0.5, mu0: 1, sigma0: 2 }, threshold: 100, alarmOn: 'product', onAlarm: 'latch' });
     s = step(s, 3);
@@ -91,6 +102,8 @@ describe('bad betting configs → INVALID_CONFIG', () => {
     [{ kind: 'jumper', J: 2 }],
     [{ kind: 'plugin', window: 0 }],
     [{ kind: 'gaussExp', lambda: NaN }],
+    [{ kind: 'gaussMixture', vOpt: 0 }],
+    [{ kind: 'gaussMixture', alphaOpt: 0.7 }],
     [{ kind: 'momentExp', lambda: 1, mu0: 0, sigma0: 0 }],
     [{ kind: 'hoeffdingExp', lambda: 1, mu0: 0, a: 1, b: 0 }],
     [{ kind: 'nope' }],

@@ -54,10 +54,17 @@ describe("Ville's inequality (spec (d) 4)", () => {
       { numRuns: 1, ...seed },
     );
   });
-  test('δ = 0.01, jumper and a 20-point mixture on uniform p-values (R = 2000, T = 1000)', () => {
+  test('online p-values, Gaussian-exp λ = 1: product and restarted, δ = 0.01', () => {
+    fc.assert(
+      villeCrossingBound({ config: { p: { mode: 'online' }, betting: { kind: 'gaussExp', lambda: 1 }, threshold: 100, alarmOn: 'product', onAlarm: 'latch' }, runs: 2000, horizon: 1000 }),
+      { numRuns: 1, ...seed },
+    );
+  });
+  test('δ = 0.01, jumper, a 20-point mixture and the λ-mixture gaussMixture on uniform p-values (R = 2000, T = 1000)', () => {
     fc.assert(villeCrossingBound({ config: { p: { mode: 'given' }, betting: { kind: 'jumper' }, threshold: 100, alarmOn: 'product', onAlarm: 'latch' }, runs: 2000, horizon: 1000 }), { numRuns: 1, ...seed });
     const grid = Float64Array.from({ length: 20 }, (_, j) => 0.05 * (j + 1));
     fc.assert(villeCrossingBound({ config: { p: { mode: 'given' }, betting: { kind: 'mixture', eps: grid }, threshold: 100, alarmOn: 'product', onAlarm: 'latch' }, runs: 2000, horizon: 1000 }), { numRuns: 1, ...seed });
+    fc.assert(villeCrossingBound({ config: { p: { mode: 'given' }, betting: { kind: 'gaussMixture' }, threshold: 100, alarmOn: 'product', onAlarm: 'latch' }, runs: 2000, horizon: 1000 }), { numRuns: 1, ...seed });
   });
   test('the check can fail: CUSUM is not Ville-valid (it crosses 20 far more often than 5% over T = 1000)', () => {
     const r = crossingFrequency({ p: { mode: 'given' }, betting: { kind: 'gaussExp', lambda: 1 }, threshold: 20, alarmOn: 'cusum', onAlarm: 'latch' }, { runs: 500, horizon: 1000, key: key(3) });

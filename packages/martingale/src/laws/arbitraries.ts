@@ -3,7 +3,7 @@ import type { Betting } from '../betting.js';
 
 /**
  * fast-check arbitrary over p-value bettors with valid parameters (power, mixture, jumper, plug-in,
- * Gaussianized exponential).
+ * Gaussianized exponential and its normal mixture over lambda).
  *
  * @example
  * ```ts
@@ -19,6 +19,10 @@ export function pValueBettingArb(): fc.Arbitrary<Betting> {
     unit(0, 1).map((J): Betting => ({ kind: 'jumper', J })),
     fc.record({ burnIn: fc.integer({ min: 0, max: 5 }), window: fc.integer({ min: 1, max: 40 }) }).map((o): Betting => ({ kind: 'plugin', ...o })),
     unit(0, 3).map((lambda): Betting => ({ kind: 'gaussExp', lambda })),
+    // Two-sided mixtures with a small mixing precision ρ bet like (1 - p)^(-1/(1+ρ)) near p = 1, where
+    // doubles cannot resolve the mass (the detector's p never gets there); vOpt ≥ 50 keeps ρ ≥ 3.
+    fc.record({ vOpt: unit(50, 1000), alphaOpt: unit(0.001, 0.4), oneSided: fc.boolean() }).map((o): Betting => ({ kind: 'gaussMixture', ...o })),
+    fc.record({ vOpt: unit(1, 1000), alphaOpt: unit(0.001, 0.4) }).map((o): Betting => ({ kind: 'gaussMixture', ...o, oneSided: true })),
   );
 }
 
