@@ -51,7 +51,7 @@ export interface UncertaintyExponent {
 
 /**
  * The uncertainty exponent of McDonald, Grebogi, Ott and Yorke on a scalar–vector slice
- * [RECON recipe, spec §f]: draw `samples` starts uniformly in the grid's window and a random direction
+ * ([RECON] recipe, spec §f): draw `samples` starts uniformly in the grid's window and a random direction
  * e for each, call a start ε-uncertain if its class differs from the class at θ + εe or θ − εe, fit
  * f(ε) ∝ ε^α; the boundary dimension is 2 − α. Classes: `'binary'` (converged or not) or `'label'`
  * (which minimizer, 0 for not converged). Less resolution-limited than box counting.
