@@ -92,6 +92,32 @@ export function adamRange(
   const c2 = 1 - beta2;
   const ns = -stepSize * dir;
   let bad = -1;
+  // Specialised loops: V8 runs the plain Adam loop about twice as fast without the (no-op) decay,
+  // L2 and sign multiplications. Each computes exactly what the general loop computes for its case.
+  if (!amsgrad && l2 === 0 && gradSign === 1) {
+    if (decay === 1) {
+      for (let i = lo; i < hi; i++) {
+        const d = g[i]!;
+        const mi = m[i]! * beta1 + c1 * d;
+        const vi = v[i]! * beta2 + c2 * d * d;
+        if (mi - mi !== 0 && bad < 0) bad = i;
+        mo[i] = mi;
+        vo[i] = vi;
+        xo[i] = x[i]! + (ns * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+      }
+    } else {
+      for (let i = lo; i < hi; i++) {
+        const d = g[i]!;
+        const mi = m[i]! * beta1 + c1 * d;
+        const vi = v[i]! * beta2 + c2 * d * d;
+        if (mi - mi !== 0 && bad < 0) bad = i;
+        mo[i] = mi;
+        vo[i] = vi;
+        xo[i] = x[i]! * decay + (ns * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+      }
+    }
+    return bad;
+  }
   if (!amsgrad) {
     for (let i = lo; i < hi; i++) {
       const xi = x[i]!;
