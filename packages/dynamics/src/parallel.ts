@@ -57,9 +57,9 @@ parentPort.on('message', (m) => {
     } else {
       mapKernel(new Float64Array(m.x), new Float64Array(m.z), m.start, m.end, ...m.args);
     }
-    parentPort.postMessage({ id: m.id, total });
+    parentPort.postMessage({ id: m.id, job: m.job, total });
   } catch (e) {
-    parentPort.postMessage({ id: m.id, error: String(e && e.stack || e) });
+    parentPort.postMessage({ id: m.id, job: m.job, error: String(e && e.stack || e) });
   }
 });
 `;
@@ -124,10 +124,13 @@ export function createRegionPool(size: number = availableParallelism()): RegionP
   });
   let closed = false;
   let queue = Promise.resolve();
+  // Messages carry their job number, so a late reply from a job that already failed is ignored.
+  let jobCounter = 0;
   const wasmBytes = wasmMapModuleBytes(WASM_LANES);
 
   const runJob = (job: Job): Promise<number> =>
     new Promise<number>((resolve, reject) => {
+      const jobNumber = ++jobCounter;
       const bandRows = Math.max(1, Math.ceil(job.rows / (size * 8)));
       const bands: [number, number][] = [];
       for (let j = 0; j < job.rows; j += bandRows) bands.push([j * job.n1, Math.min(job.rows, j + bandRows) * job.n1]);
@@ -146,12 +149,12 @@ export function createRegionPool(size: number = availableParallelism()): RegionP
         if (next >= bands.length) return false;
         const [start, end] = bands[next++]!;
         pending++;
-        w.postMessage({ kind: job.kind, id, start, end, args: job.args, wasm: job.wasm, ...job.buffers });
+        w.postMessage({ kind: job.kind, id, job: jobNumber, start, end, args: job.args, wasm: job.wasm, ...job.buffers });
         return true;
       };
       workers.forEach((w, id) => {
-        const onMessage = (m: { id: number; total: number; error?: string }): void => {
-          if (failed) return;
+        const onMessage = (m: { id: number; job: number; total: number; error?: string }): void => {
+          if (failed || m.job !== jobNumber) return;
           pending--;
           if (m.error !== undefined) {
             failed = true;
