@@ -24,7 +24,6 @@ export interface Crossing {
   standardError: number;
 }
 
-const STATS: AlarmStatistic[] = ['product', 'restarted', 'cusum', 'sr'];
 const CHUNK = 1024;
 
 /**
