@@ -36,12 +36,21 @@ export function classifyStart(objective: Objective, x0: Float64Array, eta: numbe
   requireFiniteVector(x0, where, 'x0');
   const o = resolveClassifyOptions(options, where);
   const x = Float64Array.from(x0);
-  return classifyInPlace(objective, x, new Float64Array(x.length), eta, o);
+  const r = classifyInPlace(objective, x, new Float64Array(x.length), eta, o);
+  return { status: r.status, steps: r.steps, loss: r.loss, x };
+}
+
+/** The outcome of {@link classifyInPlace}: a record a driver can reuse across starts. */
+export interface ClassificationRecord {
+  status: StatusCode;
+  steps: number;
+  loss: number;
 }
 
 /**
- * Unchecked core of {@link classifyStart}: iterates `x` in place using `g` as gradient scratch.
- * Callers own validation. Exposed for drivers that classify many starts with reused buffers.
+ * Unchecked core of {@link classifyStart}: iterates `x` in place (leaving the last iterate there) using
+ * `g` as gradient scratch, and writes the outcome into `out` (a fresh record if omitted). Callers own
+ * validation. With reused buffers and record, classifying many starts allocates nothing.
  *
  * @example
  * ```ts
@@ -56,7 +65,8 @@ export function classifyInPlace(
   g: Float64Array,
   eta: number,
   o: ResolvedClassifyOptions,
-): Classification {
+  out: ClassificationRecord = { status: Status.UNDECIDED, steps: 0, loss: 0 },
+): ClassificationRecord {
   const n = x.length;
   const gtol2 = o.gradTol * o.gradTol;
   const bound2 = o.divergenceBound * o.divergenceBound;
@@ -87,6 +97,10 @@ export function classifyInPlace(
       break;
     }
   }
-  if (!useGrad && status === Status.UNDECIDED && objective.loss(x) <= lossCut) status = Status.CONVERGED;
-  return { status, steps: t, x, loss: objective.loss(x) };
+  const loss = objective.loss(x);
+  if (!useGrad && status === Status.UNDECIDED && loss <= lossCut) status = Status.CONVERGED;
+  out.status = status;
+  out.steps = t;
+  out.loss = loss;
+  return out;
 }

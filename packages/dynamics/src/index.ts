@@ -20,7 +20,7 @@ export {
 } from './matrixFactorization.js';
 export { thinSvd, type ThinSvd } from './svd.js';
 export { gradientDescent, type GdConfig, type GdState } from './gd.js';
-export { classifyStart, classifyInPlace, type Classification } from './classify.js';
+export { classifyStart, classifyInPlace, type Classification, type ClassificationRecord } from './classify.js';
 export { scalarVectorCriticalStepSize, bisectCriticalStepSize, type CriticalStepSearch } from './criticalStepSize.js';
 export {
   squareGrid,

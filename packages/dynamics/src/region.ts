@@ -1,5 +1,5 @@
 import { DescentError } from '@descent/linalg';
-import { classifyInPlace } from './classify.js';
+import { type ClassificationRecord, classifyInPlace } from './classify.js';
 import { type ClassifyOptions, type ResolvedClassifyOptions, resolveClassifyOptions } from './classifyOptions.js';
 import { type Grid, type Slice, gridAxis, slicePointInto, validateGrid, validateSlice } from './grid.js';
 import type { Objective } from './objective.js';
@@ -252,7 +252,8 @@ export interface Region {
 /**
  * Convergence-region map of GD on any {@link Objective} over a 2-D slice (e.g. matrix factorization,
  * Fig. 1's random slice): classifies every grid start with {@link classifyStart}'s rules, reusing two
- * buffers for all pixels.
+ * buffers and one record for all pixels (no allocation in the loop beyond what the objective's
+ * oracles and the label/value callbacks do).
  *
  * @example
  * ```ts
@@ -279,12 +280,13 @@ export function regionMap(objective: Objective, cfg: RegionConfig): Region {
   const value = new Float64Array(n);
   const x = new Float64Array(objective.dim);
   const g = new Float64Array(objective.dim);
+  const c: ClassificationRecord = { status: 0, steps: 0, loss: 0 };
   let total = 0;
   for (let j = 0; j < grid.n2; j++) {
     for (let i = 0; i < grid.n1; i++) {
       const p = j * grid.n1 + i;
       slicePointInto(slice, a1[i]!, a2[j]!, x);
-      const c = classifyInPlace(objective, x, g, eta, o);
+      classifyInPlace(objective, x, g, eta, o, c);
       status[p] = c.status;
       steps[p] = c.steps;
       total += c.steps;
