@@ -7,6 +7,7 @@ import { anemoneExperiment } from './experiments/anemone.js';
 import { riskExperiment } from './experiments/risk.js';
 import { dynamicsExperiment } from './experiments/dynamics.js';
 import { egdExperiment } from './experiments/egd.js';
+import { hillAdamExperiment } from './experiments/hill-adam.js';
 
 /** Every experiment `npm run demo` knows, in report order. */
 export const experiments: readonly Experiment[] = [
@@ -18,4 +19,5 @@ export const experiments: readonly Experiment[] = [
   riskExperiment,
   dynamicsExperiment,
   egdExperiment,
+  hillAdamExperiment,
 ];

@@ -197,7 +197,8 @@ function forward(net: Mlp, params: Float64Array, input: MlpInput, ws: MlpWorkspa
       const A: Matrix = l === 0
         ? { rows: n, cols: L.fanIn, data: (input as { data: Float64Array }).data.subarray(0, n * L.fanIn) }
         : { rows: n, cols: L.fanIn, data: ws.acts[l - 1]!.subarray(0, n * L.fanIn) };
-      gemmInto(A, W, Z);
+      if (n < SMALL) smallTimes(A.data, W.data, Z.data, n, L.fanIn, cols);
+      else gemmInto(A, W, Z);
     }
     const hasBias = L.bOffset >= 0;
     const act = l < last ? net.config.activation : null;
@@ -218,6 +219,51 @@ function forward(net: Mlp, params: Float64Array, input: MlpInput, ws: MlpWorkspa
   }
   const L = net.layers[last]!;
   return { rows: n, cols: L.fanOut, data: ws.acts[last]!.subarray(0, n * L.fanOut) };
+}
+
+// Below this many rows the products run as plain row loops: packing panels for the blocked GEMM costs
+// more than the multiply itself when the batch is a single row (the colour-correction MLP).
+const SMALL = 4;
+
+/** z (n×q) = a (n×k) · w (k×q), row loops over contiguous rows of w. */
+function smallTimes(a: Float64Array, w: Float64Array, z: Float64Array, n: number, k: number, q: number): void {
+  for (let i = 0; i < n; i++) {
+    const zo = i * q;
+    for (let c = 0; c < q; c++) z[zo + c] = 0;
+    for (let j = 0; j < k; j++) {
+      const aij = a[i * k + j]!;
+      if (aij === 0) continue;
+      const wo = j * q;
+      for (let c = 0; c < q; c++) z[zo + c] += aij * w[wo + c]!;
+    }
+  }
+}
+
+/** g (k×q) = aᵀ (k×n) · d (n×q): a sum of n outer products. */
+function smallTransTimes(a: Float64Array, d: Float64Array, g: Float64Array, n: number, k: number, q: number): void {
+  g.fill(0, 0, k * q);
+  for (let i = 0; i < n; i++) {
+    const dO = i * q;
+    for (let j = 0; j < k; j++) {
+      const aij = a[i * k + j]!;
+      if (aij === 0) continue;
+      const go = j * q;
+      for (let c = 0; c < q; c++) g[go + c] += aij * d[dO + c]!;
+    }
+  }
+}
+
+/** out (n×k) = d (n×q) · wᵀ (q×k), w stored k×q: dot products of contiguous rows. */
+function smallTimesTrans(d: Float64Array, w: Float64Array, out: Float64Array, n: number, q: number, k: number): void {
+  for (let i = 0; i < n; i++) {
+    const dO = i * q;
+    for (let j = 0; j < k; j++) {
+      const wo = j * q;
+      let s = 0;
+      for (let c = 0; c < q; c++) s += d[dO + c]! * w[wo + c]!;
+      out[i * k + j] = s;
+    }
+  }
 }
 
 /**
@@ -269,6 +315,8 @@ export function mlpLossGrad(net: Mlp, params: Float64Array, input: MlpInput, los
             for (let c = 0; c < cols; c++) g[go + c]! += d[dO + c]!;
           }
         }
+      } else if (n < SMALL) {
+        smallTransTimes(input.data, D.data, gW.data, n, L.fanIn, cols);
       } else {
         gemmInto({ rows: n, cols: L.fanIn, data: input.data.subarray(0, n * L.fanIn) }, D, gW, { transA: true });
       }
@@ -276,11 +324,16 @@ export function mlpLossGrad(net: Mlp, params: Float64Array, input: MlpInput, los
     }
     const prevCols = L.fanIn;
     const Aprev: Matrix = { rows: n, cols: prevCols, data: ws.acts[l - 1]!.subarray(0, n * prevCols) };
-    gemmInto(Aprev, D, gW, { transA: true });
     // δ_{l−1} = (δ_l · W_lᵀ) ⊙ act'(a_{l−1}), the derivative written through the stored activation.
     const W: Matrix = { rows: prevCols, cols, data: params.subarray(L.wOffset, L.wOffset + prevCols * cols) };
     const Dprev: Matrix = { rows: n, cols: prevCols, data: ws.deltas[l - 1]!.subarray(0, n * prevCols) };
-    gemmInto(D, W, Dprev, { transB: true });
+    if (n < SMALL) {
+      smallTransTimes(Aprev.data, D.data, gW.data, n, prevCols, cols);
+      smallTimesTrans(D.data, W.data, Dprev.data, n, cols, prevCols);
+    } else {
+      gemmInto(Aprev, D, gW, { transA: true });
+      gemmInto(D, W, Dprev, { transB: true });
+    }
     const a = Aprev.data;
     const dp = Dprev.data;
     const len = n * prevCols;
