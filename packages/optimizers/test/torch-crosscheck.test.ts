@@ -100,6 +100,7 @@ describe('PyTorch float64 trajectories (200 steps) agree to 1e-12 relative', () 
       // Relative ∞-norm error over all checkpoints. Rounding differs only in op fusion (torch's
       // vectorised add may use FMA), so the error is a few ulps amplified by the contraction of the map.
       expect(worst).toBeLessThan(1e-12);
+      if (process.env.DESCENT_REPORT) console.log(`worst ${worst.toExponential(2)}`);
     });
   }
 });
