@@ -8,6 +8,7 @@ import { riskExperiment } from './experiments/risk.js';
 import { dynamicsExperiment } from './experiments/dynamics.js';
 import { egdExperiment } from './experiments/egd.js';
 import { hillAdamExperiment } from './experiments/hill-adam.js';
+import { muonRegExperiment } from './experiments/muon-reg.js';
 
 /** Every experiment `npm run demo` knows, in report order. */
 export const experiments: readonly Experiment[] = [
@@ -20,4 +21,5 @@ export const experiments: readonly Experiment[] = [
   dynamicsExperiment,
   egdExperiment,
   hillAdamExperiment,
+  muonRegExperiment,
 ];

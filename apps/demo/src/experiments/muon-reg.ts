@@ -67,8 +67,8 @@ export interface FineTuneCurve {
   method: FineTuneMethod;
   /** Held-out task-B loss after 0..steps steps (index 0: the pretrained model). */
   lossB: number[];
-  /** Held-out task-A loss after 0..steps steps (forgetting of the pretraining task). */
-  lossA: number[];
+  /** Held-out task-A loss (forgetting of the pretraining task) every 10 steps and at the end. */
+  lossA: { step: number; loss: number }[];
 }
 
 /** One seed's outcome: the pretrained model's losses and each method's curves. */
@@ -141,16 +141,16 @@ export function pretrainAndFineTune(cfg: FineTuneConfig, seed: number): FineTune
   const aux = { lr: cfg.lr, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: cfg.weightDecay };
   const curves: FineTuneCurve[] = [];
   const run = <C, S extends MethodState>(method: FineTuneMethod, m: FirstOrderMethod<C, S>, config: C) => {
-    const la = [pretrainedLossA];
+    const la = [{ step: 0, loss: pretrainedLossA }];
     const lb = [pretrainedLossB];
     // Same batches for every method: the oracle's key is shared.
     minimize(m, onlineOracle(taskB, kFine), {
       config,
       x0,
       maxSteps: cfg.fineTuneSteps,
-      stop: (_info, state) => {
-        la.push(evalA(state.x));
+      stop: (info, state) => {
         lb.push(evalB(state.x));
+        if (info.t % 10 === 0 || info.t === cfg.fineTuneSteps) la.push({ step: info.t, loss: evalA(state.x) });
         return false;
       },
     });
@@ -199,7 +199,7 @@ export const muonRegExperiment: Experiment = {
     const mean = (f: (r: FineTuneRun, c: FineTuneCurve) => number, m: FineTuneMethod) =>
       runs.reduce((acc, r) => acc + f(r, r.curves.find((c) => c.method === m)!), 0) / runs.length;
     const jump = Object.fromEntries(methods.map((m) => [m, mean((_r, c) => lossJump(c.lossB), m)])) as Record<FineTuneMethod, number>;
-    const forget = Object.fromEntries(methods.map((m) => [m, mean((_r, c) => c.lossA[c.lossA.length - 1]! - c.lossA[0]!, m)])) as Record<FineTuneMethod, number>;
+    const forget = Object.fromEntries(methods.map((m) => [m, mean((_r, c) => c.lossA[c.lossA.length - 1]!.loss - c.lossA[0]!.loss, m)])) as Record<FineTuneMethod, number>;
     const finalB = Object.fromEntries(methods.map((m) => [m, mean((_r, c) => c.lossB[c.lossB.length - 1]!, m)])) as Record<FineTuneMethod, number>;
     // A "jump" only counts when the loss actually rose above the pretrained model's (jump > 0): a method
     // whose loss merely fell more slowly has not degraded the model.
