@@ -66,3 +66,27 @@ describe('iterate', () => {
     expect(k).toBe(20);
   });
 });
+
+describe('drivers with other kinds of methods', () => {
+  test('a method without stepInto runs through step, and the start state is never written', () => {
+    const plain = { name: 'plain-gd', observes: 'grad' as const, init: sgd.init, step: sgd.step };
+    const s0 = plain.init({ lr: 0.1 }, new Float64Array([1, 1, 1]));
+    const r = minimize(plain, quad, { state: s0, maxSteps: 5 });
+    const ref = minimize(sgd, quad, { state: s0, maxSteps: 5 });
+    expect(firstDifference(r.state, ref.state)).toBeUndefined();
+    expect(Array.from(s0.x)).toEqual([1, 1, 1]);
+  });
+  test('iterate hands { value, grad } to a loss-aware method', async () => {
+    const { hillAdam } = await import('@descent/optimizers');
+    let s = hillAdam.init({ lr: 0.01 }, new Float64Array([1, -1, 0.5]));
+    let k = 0;
+    for (const y of iterate(hillAdam, quad, { state: s, steps: 10 })) {
+      const o = quad(s.query) as { value: number; grad: Float64Array };
+      s = hillAdam.step(s, o);
+      expect(firstDifference(y, s)).toBeUndefined();
+      k++;
+    }
+    expect(k).toBe(10);
+    expect(() => iterate(hillAdam, (x) => new Float64Array(x.length), { state: s, steps: 1 }).next()).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+  });
+});
