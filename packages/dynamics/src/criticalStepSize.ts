@@ -33,6 +33,48 @@ export function scalarVectorCriticalStepSize(y: number, options: { lambda?: numb
   return (2 * scale) / (lam + ay);
 }
 
+/**
+ * The critical step size of unregularized scalar–vector factorization *for a given start* θ₀ = (u₀, v₀):
+ *
+ *     η*(θ₀) = min{ 1/|y|, 8 / (‖θ₀‖² + √(‖θ₀‖⁴ − 16·y·(u₀ᵀv₀ − y))) }
+ *
+ * GD with step η converges from θ₀ (for almost every θ₀) iff η < η*(θ₀). The formula is quoted from the
+ * paper by a third-party reproduction [2ND]; we derived it independently [RECON, spec §b.2]: the second
+ * term is exactly the η at which θ₀ lies on the invariant ellipse E(θ) = 1 (the positive root of
+ * η²y(y − uᵀv) + η‖θ‖² − 4 = 0), and the discriminant is ≥ 4(uᵀv − 2y)² ≥ 0. `loss: 'plain'` halves it
+ * for the un-halved loss. y = 0 gives 4/‖θ₀‖² (+∞ at θ₀ = 0).
+ *
+ * @example
+ * ```ts
+ * scalarVectorCriticalStepSizeAt(new Float64Array([2, 0]), 1);
+ * // 0.8284271247461902
+ * ```
+ */
+export function scalarVectorCriticalStepSizeAt(theta0: Float64Array, y: number, options: { loss?: 'half' | 'plain' } = {}): number {
+  const where = 'scalarVectorCriticalStepSizeAt';
+  requireFinite(y, where, 'y');
+  if (!(theta0 instanceof Float64Array) || theta0.length < 2 || theta0.length % 2 !== 0) {
+    throw new DescentError('SHAPE_MISMATCH', where, 'theta0 must be (u, v) as a Float64Array of even length');
+  }
+  for (let i = 0; i < theta0.length; i++) requireFinite(theta0[i]!, where, `theta0[${i}]`);
+  if (options.loss !== undefined && options.loss !== 'half' && options.loss !== 'plain') {
+    throw new DescentError('INVALID_CONFIG', where, `loss must be 'half' or 'plain', got ${String(options.loss)}`);
+  }
+  const scale = options.loss === 'plain' ? 0.5 : 1;
+  const d = theta0.length / 2;
+  let nn = 0;
+  let uv = 0;
+  for (let i = 0; i < d; i++) {
+    nn += theta0[i]! * theta0[i]! + theta0[d + i]! * theta0[d + i]!;
+    uv += theta0[i]! * theta0[d + i]!;
+  }
+  const disc = Math.max(0, nn * nn - 16 * y * (uv - y));
+  const denom = nn + Math.sqrt(disc);
+  const region = denom > 0 ? 8 / denom : Infinity;
+  const global = y === 0 ? Infinity : 1 / Math.abs(y);
+  return scale * Math.min(global, region);
+}
+
 /** The result of a numerical critical-step-size search. */
 export interface CriticalStepSearch {
   /** The largest step size seen to converge (the lower end of the final bracket). */

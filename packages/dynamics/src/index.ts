@@ -21,7 +21,7 @@ export {
 export { thinSvd, type ThinSvd } from './svd.js';
 export { gradientDescent, type GdConfig, type GdState } from './gd.js';
 export { classifyStart, classifyInPlace, type Classification, type ClassificationRecord } from './classify.js';
-export { scalarVectorCriticalStepSize, bisectCriticalStepSize, type CriticalStepSearch } from './criticalStepSize.js';
+export { scalarVectorCriticalStepSize, scalarVectorCriticalStepSizeAt, bisectCriticalStepSize, type CriticalStepSearch } from './criticalStepSize.js';
 export {
   squareGrid,
   validateGrid,

@@ -7,6 +7,7 @@ import {
   classifyStart,
   matrixFactorizationObjective,
   scalarVectorCriticalStepSize,
+  scalarVectorCriticalStepSizeAt,
   scalarVectorObjective,
   vectorTargetCriticalStepSize,
   vectorTargetObjective,
@@ -49,6 +50,29 @@ describe('critical step size', () => {
     const r = bisectCriticalStepSize(converges(f, x0, 20000), { lo: 0.1, hi: 1.9, scanPoints: 16, iterations: 25 });
     expect(r.eta).toBeGreaterThan(0.999);
     expect(r.eta).toBeLessThanOrEqual(1);
+  });
+
+  test('per-start critical step size: formula matches NumPy; bisection lands on it', () => {
+    for (const c of fixture.criticalAt as { u0: number; v0: number; y: number; formula: number; eta: number }[]) {
+      const theta = new Float64Array([c.u0, c.v0]);
+      const formula = scalarVectorCriticalStepSizeAt(theta, c.y);
+      expect(Math.abs(formula - c.formula)).toBeLessThan(1e-15);
+      const r = bisectCriticalStepSize(converges(scalarVectorObjective({ y: c.y }), theta, 20000), { lo: 0.01 / c.y, hi: 1.9 / c.y });
+      // Same classifier and arithmetic as the NumPy bisection (see above for why not bit-equal).
+      expect(Math.abs(r.eta - c.eta) / c.eta).toBeLessThan(1e-8);
+      if (formula < 1 / c.y) {
+        // The start-dependent branch (θ₀ on the ellipse E = 1 at η*): the switch is sharp, observed
+        // agreement ≤ 5e-14 relative.
+        expect(Math.abs(r.eta - formula) / formula).toBeLessThan(1e-9);
+      } else {
+        // The global branch 1/|y|: critical slowing down leaves a deficit ∝ 1/T (spec §b.3: ≤ 0.1% at T = 2·10⁴).
+        expect(r.eta).toBeLessThanOrEqual(formula);
+        expect(r.eta / formula).toBeGreaterThan(0.999);
+      }
+    }
+    expect(scalarVectorCriticalStepSizeAt(new Float64Array([2, 0]), 0)).toBe(1);
+    expect(scalarVectorCriticalStepSizeAt(new Float64Array([0, 0]), 0)).toBe(Infinity);
+    expect(scalarVectorCriticalStepSizeAt(new Float64Array([2, 0]), 1, { loss: 'plain' })).toBeCloseTo(0.8284271247461902 / 2, 15);
   });
 
   test('bisection for M2 and aligned MF land on 1/‖y‖ and 1/σ₁', () => {

@@ -9,6 +9,7 @@ const run = (p: fc.IProperty<never> | fc.IProperty<unknown[]>, numRuns: number, 
 describe('laws of @descent/dynamics', () => {
   test('GD converges below the critical step size (starts inside the ellipse)', () => run(laws.convergesBelowCriticalLaw(), 60, 1));
   test('GD does not converge above the critical step size; diverges well above', () => run(laws.noConvergenceAboveCriticalLaw(), 25, 2));
+  test('the per-start critical step size η*(θ₀) is sharp (0.9η* converges, 1.1η* does not)', () => run(laws.criticalStepAtStartLaw(), 60, 12));
   test('balancedness: exact one-step factor (1−ηλ)² − η²r²', () => run(laws.balancednessStepIdentityLaw(), 200, 3));
   test('balancedness: matrix identity', () => run(laws.matrixBalancednessIdentityLaw(), 200, 4));
   test('balancedness: conserved by gradient flow, O(η²) drift per step', () => run(laws.balancednessFlowLaw(), 40, 5));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { key, uniform } from '@descent/linalg';
 import { classifyStart } from '../classify.js';
-import { scalarVectorCriticalStepSize } from '../criticalStepSize.js';
+import { scalarVectorCriticalStepSize, scalarVectorCriticalStepSizeAt } from '../criticalStepSize.js';
 import { ellipseValue } from '../ellipse.js';
 import { scalarVectorObjective } from '../scalarVector.js';
 import { Status } from '../status.js';
@@ -91,6 +91,39 @@ export function noConvergenceAboveCriticalLaw(): fc.IProperty<[number, number, n
         if (res.status === Status.DIVERGED) diverged++;
       }
       return c < 2.2 || diverged >= 60;
+    },
+  );
+}
+
+/**
+ * The per-start critical step size η*(θ₀) = min{1/|y|, 8/(‖θ₀‖² + √(‖θ₀‖⁴ − 16y(u₀ᵀv₀ − y)))} of
+ * unregularized scalar–vector factorization is sharp: for a random start (continuous PRNG draws in
+ * [-2, 2]^{2d}/√|y|, d ≤ 3), GD with η = 0.9·η*(θ₀) converges within 2·10⁴ steps, and with
+ * η = 1.1·η*(θ₀) it does not converge; when the start-dependent term binds (η*(θ₀) < 1/|y|) and
+ * 1.1·η* < 2/|y|, it diverges. Exact statements (random starts avoid the measure-zero invariant lines).
+ *
+ * @example
+ * ```ts
+ * fc.assert(criticalStepAtStartLaw(), { numRuns: 20 });
+ * // (passes)
+ * ```
+ */
+export function criticalStepAtStartLaw(): fc.IProperty<[number, number, number, number]> {
+  return fc.property(
+    fc.double({ min: 0.25, max: 4, noNaN: true }),
+    fc.constantFrom(1, -1),
+    fc.integer({ min: 1, max: 3 }),
+    fc.integer({ min: 0, max: 2 ** 31 }),
+    (ay, sign, d, seed) => {
+      const y = sign * ay;
+      const theta = uniform(key(seed), 2 * d, -2 / Math.sqrt(ay), 2 / Math.sqrt(ay));
+      const eta = scalarVectorCriticalStepSizeAt(theta, y);
+      const f = scalarVectorObjective({ d, y });
+      if (classifyStart(f, theta, 0.9 * eta, { maxSteps: 20000 }).status !== Status.CONVERGED) return false;
+      const above = classifyStart(f, theta, 1.1 * eta, { maxSteps: 20000 }).status;
+      if (above === Status.CONVERGED) return false;
+      const regionBinds = eta < 1 / ay;
+      return !(regionBinds && 1.1 * eta < 2 / ay) || above === Status.DIVERGED;
     },
   );
 }

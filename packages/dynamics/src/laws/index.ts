@@ -1,4 +1,4 @@
-export { convergesBelowCriticalLaw, noConvergenceAboveCriticalLaw } from './critical.js';
+export { convergesBelowCriticalLaw, noConvergenceAboveCriticalLaw, criticalStepAtStartLaw } from './critical.js';
 export { balancednessStepIdentityLaw, matrixBalancednessIdentityLaw, balancednessFlowLaw } from './balancedness.js';
 export { regionSymmetryLaw } from './symmetry.js';
 export { sierpinskiDimensionLaw, smoothCurveDimensionLaw } from './boxCounting.js';
