@@ -1,4 +1,4 @@
-import { DescentError, normalInto, type Key } from '@descent/linalg';
+import { DescentError, cholesky, isDescentError, normalInto, type Key } from '@descent/linalg';
 
 /**
  * A parametrised random outcome the SA optimizers can sample: `sampleInto` writes n = x.length losses
@@ -11,7 +11,8 @@ export interface DrmModel {
 }
 
 /**
- * Cholesky factor L (lower, row-major) of a symmetric positive definite p×p matrix (local: linalg's is not yet landed).
+ * Cholesky factor L (lower, row-major) of a symmetric positive definite p×p matrix given as a flat array:
+ * linalg's {@link cholesky}, with errors reported under `where` (the function that received the matrix).
  *
  * @example
  * ```ts
@@ -21,18 +22,13 @@ export interface DrmModel {
  */
 export function choleskyLower(a: Float64Array, p: number, where = 'cholesky'): Float64Array {
   if (a.length !== p * p) throw new DescentError('SHAPE_MISMATCH', where, `matrix has ${a.length} entries, expected ${p * p}`);
-  const L = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * p + j]!;
-      for (let k = 0; k < j; k++) s -= L[i * p + k]! * L[j * p + k]!;
-      if (i === j) {
-        if (!(s > 0)) throw new DescentError('DOMAIN', where, `matrix is not positive definite (pivot ${i} = ${s})`);
-        L[i * p + i] = Math.sqrt(s);
-      } else L[i * p + j] = s / L[j * p + j]!;
-    }
+  try {
+    return cholesky({ rows: p, cols: p, data: a }).data;
+  } catch (e) {
+    // Report the failure under the caller's name (a covariance given to `where`), keeping the code.
+    if (isDescentError(e)) throw new DescentError(e.code, where, e.message);
+    throw e;
   }
-  return L;
 }
 
 /**
