@@ -4,10 +4,11 @@ import { requireFinite, requireInteger, requireNonNegative, requireStepSize } fr
 /**
  * The critical step size of scalar–vector factorization ½(uᵀv − y)² + (λ/2)(‖u‖²+‖v‖²).
  *
- * - λ = 0: η* = 1/|y| (the paper's "exact critical step size", abstract [PAPER]; the formula is our
- *   derivation [RECON, spec §b.1]: at a minimizer the sharpness is ‖u‖² + ‖v‖² ≥ 2|y|, equal at the
- *   balanced ones, so some minimizer is linearly stable iff η < 1/|y|; for η < η* a positive-measure
- *   set of starts converges, for η > η* almost none does). y = 0 gives +∞.
+ * - λ = 0: η* = 1/|y|, the global threshold: the supremum over starts of the paper's start-dependent
+ *   critical step size ({@link scalarVectorCriticalStepSizeAt}). Our derivation [RECON, spec §b.1]: at a
+ *   minimizer the sharpness is ‖u‖² + ‖v‖² ≥ 2|y|, equal at the balanced ones, so some minimizer is
+ *   linearly stable iff η < 1/|y|; for η < η* a positive-measure set of starts converges, for η > η*
+ *   almost none does. y = 0 gives +∞.
  * - λ > 0 [RECON]: the threshold of linear stability of the minimizers, 1/max(|y| − λ, λ) for
  *   0 < λ < |y| and 2/(λ + |y|) for λ ≥ |y| (the minimizer is then θ = 0).
  *
