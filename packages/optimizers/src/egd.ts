@@ -183,7 +183,7 @@ export interface EgdConfig<BaseCfg> extends EgdOptions {
   readonly base: BaseCfg;
   /** The parameter layout. */
   readonly layout: Layout;
-  /** Blocks to precondition. Default: every 2-D block. A block that is not 2-D is a SHAPE_MISMATCH. */
+  /** Blocks to precondition. Default: every block with ≥ 2 dimensions (viewed as out × rest); a vector is a SHAPE_MISMATCH. */
   readonly matrixBlocks?: readonly string[];
   /** Check every gradient for finiteness (O(n)). Default true. */
   readonly check?: boolean;
@@ -234,7 +234,7 @@ export function egd<BaseCfg, BaseState extends MethodState>(base: FirstOrderMeth
     for (let b = 0; b < placed.length; b++) {
       const blk = placed[b]!;
       if (!c.matrixBlocks.includes(blk.name)) continue;
-      const rows = blk.shape[0]!, cols = blk.shape[1]!;
+      const [rows, cols] = matrixShape('egd', blk.shape);
       const k = s.key === null ? undefined : foldIn(foldIn(s.key, s.t), b);
       egdResolved({ rows, cols, data: g.subarray(blk.offset, blk.offset + blk.size) }, { rows, cols, data: gt.subarray(blk.offset, blk.offset + blk.size) }, c, k);
     }

@@ -124,7 +124,8 @@ export interface MuonBlockState {
  * Muon's direction for a 2-D block as a transform: momentum, orthogonalisation, shape scale
  * (u = scale·orth(U)). Chain it with {@link addDecayedWeights} and {@link scaleByLearningRate} for the
  * full Muon update W ← W·(1 − ηλ) − η·scale·orth(U); {@link muon} does this and routes other blocks to AdamW.
- * Throws `SHAPE_MISMATCH` at `init` on a block that is not 2-D.
+ * Throws `SHAPE_MISMATCH` at `init` on a vector or scalar block (blocks of more than two dimensions
+ * are viewed as out × rest).
  *
  * @example
  * ```ts
@@ -170,8 +171,9 @@ export interface MuonConfig extends MuonOptions {
   /** Decoupled weight decay λ of the Muon blocks: W ← W·(1 − ηλ) − η·O. Default 0. */
   readonly weightDecay?: number;
   /**
-   * Names of the blocks Muon updates. Default: every 2-D block. Naming a block that is not 2-D is a
-   * `SHAPE_MISMATCH` (Muon is defined for matrices; flatten convolutions into (out, in·kh·kw) first).
+   * Names of the blocks Muon updates. Default: every block with 2 or more dimensions (a convolution
+   * [out, in, kh, kw] is viewed as out × in·kh·kw, as Muon does). Naming a vector or scalar block is a
+   * `SHAPE_MISMATCH`.
    */
   readonly matrixBlocks?: readonly string[];
   /** AdamW for the other blocks. Default lr 3e-4, betas (0.9, 0.95), eps 1e-10, weight decay 0 (muon.py). */

@@ -225,7 +225,7 @@ export interface RegConfig extends RegOptions {
   readonly lr?: number;
   /** Decoupled weight decay λ: W ← W·(1 − ηλ) − η·O. Default 0. */
   readonly weightDecay?: number;
-  /** Blocks REG updates. Default every 2-D block; a block that is not 2-D is a SHAPE_MISMATCH. */
+  /** Blocks REG updates. Default every block with ≥ 2 dimensions (viewed as out × rest); a vector is a SHAPE_MISMATCH. */
   readonly matrixBlocks?: readonly string[];
   /** AdamW for the other blocks. Default lr = REG's lr, betas (0.9, 0.95), eps 1e-10, weight decay = REG's. */
   readonly adamw?: AuxAdamWOptions;

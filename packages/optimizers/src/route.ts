@@ -14,7 +14,7 @@ export type BlockLabels = Readonly<Record<string, string>> | ((block: PlacedBloc
  * `multi_transform`): every block gets its own state and sees its own slice of the update with its
  * own shape, so a matrix transform (Muon, REG, EGD) gets `[rows, cols]`. Labels are a name → label
  * map (every block must be labelled) or a function; {@link matrixLabels} labels 2-D blocks one way and
- * the rest another. A block routed to a matrix transform that is not 2-D is a `SHAPE_MISMATCH`.
+ * the rest another. A vector or scalar block routed to a matrix transform is a `SHAPE_MISMATCH`.
  *
  * @example
  * ```ts
@@ -74,8 +74,9 @@ export function route(
 }
 
 /**
- * Labels for {@link route}: 2-D blocks get `matrix`, all others `other` — how Muon, REG and EGD are
- * applied to a model (hidden weight matrices to the matrix method, biases and gains to AdamW).
+ * Labels for {@link route}: blocks of 2 or more dimensions get `matrix`, all others `other` — how Muon,
+ * REG and EGD are applied to a model (weight matrices and convolution filters, viewed as
+ * out × in·kh·kw, to the matrix method; biases and gains to AdamW).
  *
  * @example
  * ```ts
@@ -86,5 +87,5 @@ export function route(
  * ```
  */
 export function matrixLabels(matrix: string, other: string): (block: PlacedBlock) => string {
-  return (b) => (b.shape.length === 2 ? matrix : other);
+  return (b) => (b.shape.length >= 2 ? matrix : other);
 }

@@ -184,3 +184,15 @@ describe('bad input', () => {
     expect(() => muon.init({ layout }, new Float64Array(7))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
   });
 });
+
+describe('convolution blocks', () => {
+  test('a 4-D block is viewed as out × in·kh·kw: Muon on [2, 1, 2, 2] equals Muon on [2, 4]', () => {
+    const g = new Float64Array([1, 2, -1, 0.5, 3, -2, 1, 1]);
+    const a = muon.step(muon.init({ layout: [{ name: 'K', shape: [2, 1, 2, 2] }], orthogonalizer: 'svd' }, new Float64Array(8)), g);
+    const b = muon.step(muon.init({ layout: [{ name: 'K', shape: [2, 4] }], orthogonalizer: 'svd' }, new Float64Array(8)), g);
+    expect(firstDifference(a.x, b.x)).toBeUndefined();
+    const e1 = egd(sgd).step(egd(sgd).init({ base: { lr: 1 }, layout: [{ name: 'K', shape: [2, 1, 2, 2] }] }, new Float64Array(8)), g);
+    const e2 = egd(sgd).step(egd(sgd).init({ base: { lr: 1 }, layout: [{ name: 'K', shape: [2, 4] }] }, new Float64Array(8)), g);
+    expect(firstDifference(e1.x, e2.x)).toBeUndefined();
+  });
+});

@@ -42,12 +42,17 @@ export function momentumInto(m: MatrixMomentum, g: Float64Array, buf: Float64Arr
   }
 }
 
-/** rows, cols of a matrix block, or SHAPE_MISMATCH naming the method. */
+/**
+ * The matrix view (rows, cols) of a block of two or more dimensions: [out, in, kh, kw] is viewed as
+ * out × (in·kh·kw), as Muon does for convolutions. Vectors and scalars are a SHAPE_MISMATCH.
+ */
 export function matrixShape(where: string, shape: readonly number[]): [number, number] {
-  if (shape.length !== 2) {
-    throw new DescentError('SHAPE_MISMATCH', where, `${where} acts on 2-D blocks only, got shape [${shape.join(', ')}] (route vectors and scalars to another transform, e.g. AdamW)`);
+  if (shape.length < 2) {
+    throw new DescentError('SHAPE_MISMATCH', where, `${where} acts on matrix blocks (2 or more dimensions), got shape [${shape.join(', ')}] (route vectors and scalars to another transform, e.g. AdamW)`);
   }
-  return [shape[0]!, shape[1]!];
+  let cols = 1;
+  for (let k = 1; k < shape.length; k++) cols *= shape[k]!;
+  return [shape[0]!, cols];
 }
 
 /** A growable scratch buffer (reused across steps; never part of any state). */
