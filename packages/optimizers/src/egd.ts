@@ -205,7 +205,7 @@ export interface EgdState<BaseState> extends MethodState {
 
 /**
  * Egalitarian Gradient Descent (Pasand & Dohmatob, arXiv 2510.04930; spec §2) over any first-order
- * base method: each selected 2-D block of the gradient is replaced by its polar factor (or a variant:
+ * base method: each selected matrix block of the gradient is replaced by its polar factor (or a variant:
  * clamp, randomized rank-k, column normalisation) and the result is handed to the base method, so
  * `egd(sgd)` is the paper's main setting and `egd(adam)` its Grokfast comparison. Other blocks pass
  * through unchanged. 'rsvd' draws its sketches from the key given to `init` (folded with the step and
