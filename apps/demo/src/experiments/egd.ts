@@ -1,5 +1,5 @@
-import { DescentError, foldIn, gemm, gemmInto, invSqrtPsd, key, permutation, split, type Key, type Matrix } from '@descent/linalg';
-import { sgd, type SgdState } from '@descent/optimizers';
+import { DescentError, foldIn, key, permutation, split, type Key } from '@descent/linalg';
+import { cloneState, egd, sgd, type FirstOrderMethod, type MethodState } from '@descent/optimizers';
 import { verdictFrom, type Experiment } from '../experiment.js';
 import { accuracy, addWeightDecay, initMlp, mlp, mlpForward, mlpLossGrad, mlpWorkspace, softmaxCrossEntropy, type MlpInput } from '../models/mlp.js';
 
@@ -77,20 +77,8 @@ export function modularAdditionData(p: number, trainFraction: number, k: Key): M
   return { p, train: take(0, nTrain), test: take(nTrain, total) };
 }
 
-/**
- * EGD's direction (GGᵀ)^{−1/2}·G of an m×n gradient, written into `out` (which may be `g`). It is
- * computed from the smaller Gram matrix: (GGᵀ)^{−1/2}·G when m ≤ n, G·(GᵀG)^{−1/2} otherwise (the
- * same matrix), with a pseudo-inverse root (eigenvalues below 1e-12·λ_max, i.e. σ below 1e-6·σ_max,
- * map to 0). Equal to the polar factor U·Vᵀ of the thin SVD, at a quarter of the cost of an SVD of G
- * for the shapes used here.
- */
-export function egdDirectionInto(g: Matrix, out: Matrix): Matrix {
-  const wide = g.rows <= g.cols;
-  const root = invSqrtPsd(gemm(g, g, wide ? { transB: true } : { transA: true }), { rcond: 1e-12 });
-  // The product reads g while writing out, so go through a copy when they alias.
-  const src = out.data === g.data ? { rows: g.rows, cols: g.cols, data: g.data.slice() } : g;
-  return wide ? gemmInto(root, src, out) : gemmInto(src, root, out);
-}
+// The paper's main setting: EGD's preconditioner in front of plain SGD.
+const egdSgd = egd(sgd);
 
 /**
  * Trains the reference MLP (one-hot 2p → hidden ReLU → p logits, no output bias, He init) on modular
@@ -106,8 +94,6 @@ export function trainModularAddition(cfg: ModAddConfig, seed: number): ModAddRes
   const [kData, kInit, kShuffle] = split(key(seed), 3) as [Key, Key, Key];
   const data = modularAdditionData(p, cfg.trainFraction ?? 0.5, kData);
   const net = mlp({ sizes: [2 * p, hidden, p], activation: 'relu', outputBias: false });
-  const W1 = net.layers[0]!;
-  const w1Size = W1.fanIn * W1.fanOut;
   const nTrain = data.train.labels.length;
   const nTest = data.test.labels.length;
   const bsz = Math.min(batch, nTrain);
@@ -120,9 +106,14 @@ export function trainModularAddition(cfg: ModAddConfig, seed: number): ModAddRes
   const loss = softmaxCrossEntropy(bLab);
   const testInput: MlpInput = { kind: 'onehot', rows: nTest, perRow: 2, indices: data.test.indices };
   const trainInput: MlpInput = { kind: 'onehot', rows: nTrain, perRow: 2, indices: data.train.indices };
-  // SGD is the base step of both methods; EGD only rewrites W1's gradient before it.
-  let state: SgdState = sgd.init({ lr, check: false }, initMlp(net, kInit, 'he'));
-  let spare: SgdState = structuredClone(state);
+  // SGD is the base step of both methods; EGD only rewrites W1's gradient before it, with the
+  // reference scripts' singular-value clamp 1e-6.
+  const x0 = initMlp(net, kInit, 'he');
+  const method = (cfg.method === 'egd' ? egdSgd : sgd) as FirstOrderMethod<unknown, MethodState>;
+  let state: MethodState = cfg.method === 'egd'
+    ? egdSgd.init({ base: { lr, check: false }, layout: net.layout, matrixBlocks: ['W1'], variant: 'clamp', check: false }, x0)
+    : sgd.init({ lr, check: false }, x0);
+  let spare = cloneState(state);
   const curve: ModAddResult['curve'] = [];
   let epochs: number | null = null;
   let lastBelow = 0;
@@ -140,11 +131,7 @@ export function trainModularAddition(cfg: ModAddConfig, seed: number): ModAddRes
       }
       mlpLossGrad(net, state.x, bInput, loss, grad, ws);
       addWeightDecay(net, state.x, grad, wd);
-      if (cfg.method === 'egd') {
-        const g1: Matrix = { rows: W1.fanIn, cols: W1.fanOut, data: grad.subarray(W1.wOffset, W1.wOffset + w1Size) };
-        egdDirectionInto(g1, g1);
-      }
-      const next = sgd.stepInto!(state, grad, spare);
+      const next = method.stepInto!(state, grad, spare);
       spare = state;
       state = next;
     }
