@@ -10,7 +10,7 @@ export interface RouteState {
 export type BlockLabels = Readonly<Record<string, string>> | ((block: PlacedBlock) => string);
 
 /**
- * Routes each block of a {@link Layout} to the transform named by its label (optax
+ * Routes each block of a `Layout` (from `@descent/linalg`) to the transform named by its label (optax
  * `multi_transform`): every block gets its own state and sees its own slice of the update with its
  * own shape, so a matrix transform (Muon, REG, EGD) gets `[rows, cols]`. Labels are a name → label
  * map (every block must be labelled) or a function; {@link matrixLabels} labels 2-D blocks one way and

@@ -20,7 +20,16 @@ export function orthogonal(n: number, seed: number): Matrix {
   return orthonormal(n, n, seed);
 }
 
-/** Builds U·diag(s)·Vᵀ. */
+/**
+ * Builds U·diag(s)·Vᵀ with random orthonormal U, V drawn from the case's seed.
+ *
+ * @example
+ * ```ts
+ * import { fromSpectrum } from '@descent/optimizers/laws';
+ * fromSpectrum({ rows: 3, cols: 2, s: [2, 1], seed: 0 }).data.length;
+ * // 6
+ * ```
+ */
 export function fromSpectrum(c: SpectralCase): Matrix {
   const k = Math.min(c.rows, c.cols);
   const u = orthonormal(c.rows, k, c.seed);
@@ -32,7 +41,15 @@ export function fromSpectrum(c: SpectralCase): Matrix {
 
 /**
  * Matrices of 1..maxDim rows and columns with singular values in [lo, hi] (descending), the last
- * `zeros` of them (up to min dim − 1) set to 0 when `allowZeros`.
+ * few of them (up to min dim − 1) set to 0 when `allowZeros`: the generator behind the EGD and Muon laws.
+ *
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * import { spectralCases } from '@descent/optimizers/laws';
+ * fc.sample(spectralCases({ maxDim: 3 }), 1)[0].s.length <= 3;
+ * // true
+ * ```
  */
 export function spectralCases(options: { maxDim?: number; lo?: number; hi?: number; allowZeros?: boolean } = {}): fc.Arbitrary<SpectralCase> {
   const maxDim = options.maxDim ?? 6;
