@@ -79,7 +79,17 @@ function into(s: SgdState, g: Float64Array, out: Mutable<SgdState>): SgdState {
   const l2 = s.decoupled ? 0 : s.weightDecay;
   const sg = s.maximize ? -1 : 1;
   const nlr = -lr;
-  if (mu === 0) {
+  if (decay === 1 && l2 === 0 && sg === 1 && mu !== 0 && s.t > 0) {
+    // The common case (momentum, no decay, descent) without the no-op multiplications: V8 runs it
+    // markedly faster, with the same arithmetic (PyTorch skips the decay when λ = 0 too).
+    const nest = s.nesterov;
+    for (let i = 0; i < n; i++) {
+      const d = g[i]!;
+      const b = buf[i]! * mu + damp1 * d;
+      bo[i] = b;
+      xo[i] = x[i]! + nlr * (nest ? d + mu * b : b);
+    }
+  } else if (mu === 0) {
     for (let i = 0; i < n; i++) {
       const p = x[i]! * decay;
       const d = sg * g[i]! + l2 * x[i]!;
