@@ -67,3 +67,4 @@ export {
 export { mixedNeighbourFraction, uncertaintyExponent, type UncertaintyExponent } from './sensitivity.js';
 export { paperFigures, type PaperFigure, type PaperFigures } from './experiment.js';
 export { iterateScalarMap, createWasmMap, wasmMapModuleBytes, WASM_LANES, type WasmMap } from './wasmMap.js';
+export { createWasmRegionKernel, wasmRegionKernelFrom, wasmClassifyModuleBytes, WASM_CLASSIFY_SCRATCH, type RegionKernel } from './wasmClassify.js';

@@ -10,6 +10,7 @@ import {
 } from './region.js';
 import { scalarMapKernel, scalarRegionKernel } from './scalarKernel.js';
 import { WASM_LANES, wasmMapModuleBytes } from './wasmMap.js';
+import { wasmClassifyModuleBytes, wasmRegionKernelFrom } from './wasmClassify.js';
 import { requireFinite, requireInteger, requireNonNegative, requireStepSize } from './validate.js';
 
 // The worker runs the very same kernel functions, shipped as source text (they are self-contained).
@@ -21,6 +22,8 @@ const { parentPort } = require('node:worker_threads');
 // __name(...); the kernel's source text then needs this identity helper to run on its own.
 var __name = (f) => f;
 const regionKernel = ${scalarRegionKernel.toString()};
+const wasmRegionKernelFrom = ${wasmRegionKernelFrom.toString()};
+let simdRegion = null;
 const mapKernel = ${scalarMapKernel.toString()};
 let wasm = null;
 function mapWasm(bytes, x, z, start, end, eta, y, lam, steps) {
@@ -50,7 +53,14 @@ parentPort.on('message', (m) => {
   try {
     let total = 0;
     if (m.kind === 'region') {
-      total = regionKernel(new Float64Array(m.x), new Float64Array(m.z), new Uint8Array(m.status), new Uint8Array(m.label),
+      let k = regionKernel;
+      if (m.cwasm) {
+        if (simdRegion === null) {
+          try { simdRegion = wasmRegionKernelFrom(m.cwasm, regionKernel, WebAssembly); } catch (e) { simdRegion = undefined; }
+        }
+        if (simdRegion) k = simdRegion;
+      }
+      total = k(new Float64Array(m.x), new Float64Array(m.z), new Uint8Array(m.status), new Uint8Array(m.label),
         new Int32Array(m.steps), m.start, m.end, ...m.args);
     } else if (m.wasm) {
       mapWasm(m.wasm, new Float64Array(m.x), new Float64Array(m.z), m.start, m.end, ...m.args);
@@ -82,6 +92,7 @@ export interface RegionPool {
 interface Job {
   kind: 'region' | 'map';
   wasm?: Uint8Array;
+  cwasm?: Uint8Array;
   buffers: Record<string, SharedArrayBuffer>;
   args: readonly number[];
   n1: number;
@@ -127,6 +138,7 @@ export function createRegionPool(size: number = availableParallelism()): RegionP
   // Messages carry their job number, so a late reply from a job that already failed is ignored.
   let jobCounter = 0;
   const wasmBytes = wasmMapModuleBytes(WASM_LANES);
+  const classifyBytes = wasmClassifyModuleBytes();
 
   const runJob = (job: Job): Promise<number> =>
     new Promise<number>((resolve, reject) => {
@@ -149,7 +161,7 @@ export function createRegionPool(size: number = availableParallelism()): RegionP
         if (next >= bands.length) return false;
         const [start, end] = bands[next++]!;
         pending++;
-        w.postMessage({ kind: job.kind, id, job: jobNumber, start, end, args: job.args, wasm: job.wasm, ...job.buffers });
+        w.postMessage({ kind: job.kind, id, job: jobNumber, start, end, args: job.args, wasm: job.wasm, cwasm: job.cwasm, ...job.buffers });
         return true;
       };
       workers.forEach((w, id) => {
@@ -215,6 +227,7 @@ export function createRegionPool(size: number = availableParallelism()): RegionP
           args: plan.kernelArgs,
           n1: plan.grid.n1,
           rows: plan.grid.n2,
+          ...(plan.simd ? { cwasm: classifyBytes } : {}),
         });
         return assembleScalarRegion(plan, x, z, new Uint8Array(bs), new Uint8Array(bl), new Int32Array(bt), total);
       });

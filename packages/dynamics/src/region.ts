@@ -5,6 +5,7 @@ import { type Grid, type Slice, gridAxis, slicePointInto, validateGrid, validate
 import type { Objective } from './objective.js';
 import { scalarVectorMinLoss } from './scalarVector.js';
 import { scalarRegionKernel } from './scalarKernel.js';
+import { createWasmRegionKernel } from './wasmClassify.js';
 import { type StatusCounts, countStatuses } from './status.js';
 import { requireFinite, requireNonNegative, requireStepSize } from './validate.js';
 
@@ -29,6 +30,11 @@ export interface ScalarVectorRegionConfig extends ClassifyOptions {
    * label is that of the conjugate d = 1 problem ({@link reduceScalarVector}).
    */
   readonly label?: 'sign' | 'signAndBalance';
+  /**
+   * Use the WebAssembly SIMD kernel where available (default true). Results are bit-identical to the
+   * scalar JS kernel either way; `false` forces the JS kernel.
+   */
+  readonly simd?: boolean;
 }
 
 /** A convergence-region map (structure of arrays, pixel (i, j) at j·n1 + i). */
@@ -62,6 +68,7 @@ export interface ScalarRegionPlan {
   readonly labelMode: 'sign' | 'signAndBalance';
   readonly slice: Slice | undefined;
   readonly options: ResolvedClassifyOptions;
+  readonly simd: boolean;
   /** Kernel arguments after (start, end): eta, y, lam, maxSteps, gradTol2, lossCut, bound2, rule, labelMode. */
   readonly kernelArgs: readonly [number, number, number, number, number, number, number, number, number];
 }
@@ -100,6 +107,7 @@ export function planScalarVectorRegion(cfg: ScalarVectorRegionConfig, where: str
     labelMode,
     slice,
     options,
+    simd: cfg.simd ?? true,
     kernelArgs: [
       eta,
       y,
@@ -163,8 +171,9 @@ export function fillScalarStarts(plan: ScalarRegionPlan, x: Float64Array, z: Flo
 /**
  * Convergence-region map of scalar–vector factorization (any d, any 2-D slice): for every grid start,
  * which minimizer GD selects, or whether it diverges, saddles or stays undecided within the budget.
- * One fused, allocation-free loop over structure-of-arrays `Float64Array`s; d > 1 runs through the
- * exact planar reduction, so the cost per step is O(1) whatever d. Deterministic bit for bit.
+ * One fused, allocation-free loop over structure-of-arrays `Float64Array`s (WebAssembly SIMD where
+ * available, else scalar JS; identical bits); d > 1 runs through the exact planar reduction, so the
+ * cost per step is O(1) whatever d. Deterministic bit for bit.
  * For every core see {@link createRegionPool}.
  *
  * @example
@@ -183,7 +192,8 @@ export function scalarVectorRegion(cfg: ScalarVectorRegionConfig): ScalarVectorR
   const status = new Uint8Array(n);
   const label = new Uint8Array(n);
   const steps = new Int32Array(n);
-  const total = scalarRegionKernel(x, z, status, label, steps, 0, n, ...plan.kernelArgs);
+  const kernel = (plan.simd ? createWasmRegionKernel() : undefined) ?? scalarRegionKernel;
+  const total = kernel(x, z, status, label, steps, 0, n, ...plan.kernelArgs);
   return assembleScalarRegion(plan, x, z, status, label, steps, total);
 }
 

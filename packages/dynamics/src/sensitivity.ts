@@ -3,6 +3,7 @@ import { olsSlope } from './boxCounting.js';
 import type { ScalarVectorRegion, ScalarVectorRegionConfig } from './region.js';
 import { planScalarVectorRegion } from './region.js';
 import { scalarRegionKernel } from './scalarKernel.js';
+import { createWasmRegionKernel } from './wasmClassify.js';
 import { requireInteger, requirePositive } from './validate.js';
 
 /**
@@ -98,7 +99,8 @@ export function uncertaintyExponent(
   const status = new Uint8Array(M);
   const label = new Uint8Array(M);
   const steps = new Int32Array(M);
-  scalarRegionKernel(x, z, status, label, steps, 0, M, ...plan.kernelArgs);
+  const kernel = (plan.simd ? createWasmRegionKernel() : undefined) ?? scalarRegionKernel;
+  kernel(x, z, status, label, steps, 0, M, ...plan.kernelArgs);
   const cls = (p: number): number => (binary ? (status[p] === 1 ? 1 : 0) : label[p]!);
   const events = new Int32Array(eps.length);
   const fractions = new Float64Array(eps.length);

@@ -203,3 +203,51 @@ describe('matrix factorization regions', () => {
     expect(mf.counts.diverged).toBeGreaterThan(100);
   });
 });
+
+describe('SIMD classification kernel', () => {
+  test('bit-identical to the scalar kernel on random settings (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { createWasmRegionKernel, scalarRegionKernel, planScalarVectorRegion, fillScalarStarts } = await import('@descent/dynamics');
+    const wk = createWasmRegionKernel();
+    expect(wk).toBeDefined();
+    fc.assert(
+      fc.property(
+        fc.double({ min: -2, max: 2, noNaN: true }),
+        fc.double({ min: 0, max: 0.6, noNaN: true }),
+        fc.double({ min: 0.05, max: 2.5, noNaN: true }),
+        fc.integer({ min: 2, max: 37 }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.constantFrom<'gradient' | 'lossThreshold'>('gradient', 'lossThreshold'),
+        fc.constantFrom<'sign' | 'signAndBalance'>('sign', 'signAndBalance'),
+        (y, lambda, c, n, maxSteps, rule, label) => {
+          const plan = planScalarVectorRegion({ y, lambda, eta: c / Math.max(0.1, Math.abs(y)), grid: squareGrid(3, n), maxSteps, rule, label }, 't');
+          const N = n * n;
+          const x0 = new Float64Array(N);
+          const z0 = new Float64Array(N);
+          fillScalarStarts(plan, x0, z0);
+          const run = (k: typeof scalarRegionKernel) => {
+            const o = { x: x0.slice(), z: z0.slice(), st: new Uint8Array(N), lb: new Uint8Array(N), sp: new Int32Array(N), total: 0 };
+            // A sub-range exercises the start/end offsets.
+            o.total = k(o.x, o.z, o.st, o.lb, o.sp, 1, N, ...plan.kernelArgs);
+            return o;
+          };
+          const a = run(scalarRegionKernel);
+          const b = run(wk!);
+          if (a.total !== b.total) return false;
+          for (let i = 0; i < N; i++) {
+            if (!Object.is(a.x[i], b.x[i]) || !Object.is(a.z[i], b.z[i]) || a.st[i] !== b.st[i] || a.lb[i] !== b.lb[i] || a.sp[i] !== b.sp[i]) return false;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 150, seed: 21 },
+    );
+    // And through the public API with simd on and off.
+    const cfg = { y: 1, eta: 0.95, grid: squareGrid(3, 64), maxSteps: 20000, slice: randomSlice(key(4), 6) };
+    const on = scalarVectorRegion(cfg);
+    const off = scalarVectorRegion({ ...cfg, simd: false });
+    expect(Array.from(on.x)).toEqual(Array.from(off.x));
+    expect(Array.from(on.steps)).toEqual(Array.from(off.steps));
+    expect(on.totalSteps).toBe(off.totalSteps);
+  });
+});
