@@ -2,6 +2,7 @@
 export { cloneState, type Method, type MethodState, type ValueAndGrad, type FirstOrderMethod, type Oracle, type OracleResult } from './method.js';
 export { minimize, type MinimizeOptions, type MinimizeResult, type StepInfo, type Start, type Trace } from './minimize.js';
 export { iterate, type IterateOptions } from './iterate.js';
+export { scan, type ScanOptions } from './scan.js';
 export { sgd, type SgdConfig, type SgdState } from './sgd.js';
 export { adam, adamw, type AdamConfig, type AdamState } from './adam.js';
 export { hillAdam, type HillAdamConfig, type HillAdamState } from './hill-adam.js';

@@ -90,3 +90,20 @@ describe('drivers with other kinds of methods', () => {
     expect(() => iterate(hillAdam, (x) => new Float64Array(x.length), { state: s, steps: 1 }).next()).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   });
 });
+
+describe('scan', () => {
+  test('folds a method over a stream of observations, equal to the pure loop, start untouched', async () => {
+    const { scan, adam } = await import('@descent/optimizers');
+    const grads = Array.from({ length: 25 }, (_, k) => new Float64Array([Math.sin(k), Math.cos(k), k / 10]));
+    const s0 = adam.init({ lr: 0.1 }, new Float64Array([1, 2, 3]));
+    const before = cloneState(s0);
+    const seen: number[] = [];
+    const r = scan(adam, grads, { state: s0, each: (s, k) => seen.push(k + 0 * s.t) });
+    let s = s0;
+    for (const g of grads) s = adam.step(s, g);
+    expect(firstDifference(r.state, s)).toBeUndefined();
+    expect(firstDifference(s0, before)).toBeUndefined();
+    expect([r.steps, seen.length]).toEqual([25, 25]);
+    expect(() => scan(adam, 5 as never, { state: s0 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+  });
+});
