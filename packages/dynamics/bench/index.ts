@@ -2,7 +2,7 @@
 // vectorised in NumPy (single-threaded), measured in the same run. Ratios > 1 mean descent is faster.
 import { availableParallelism } from 'node:os';
 import { measure, printTable, runPython, type BenchRow } from '@descent/bench';
-import { createRegionPool, createWasmMap, fillScalarStarts, iterateScalarMap, planScalarVectorRegion, scalarMapKernel, scalarVectorRegion, sharedFloat64, squareGrid } from '../src/index.js';
+import { createRegionPool, createWasmMap, createWasmRegionKernel, fillScalarStarts, iterateScalarMap, planScalarVectorRegion, scalarMapKernel, scalarVectorRegion, sharedFloat64, squareGrid } from '../src/index.js';
 
 const quick = process.argv.includes('--quick');
 const minSeconds = quick ? 0.3 : 1.5;
@@ -104,6 +104,7 @@ const mapOne = measure(
   { minSeconds },
 );
 const mapName = simd ? 'GD map, 100 steps (wasm SIMD)' : 'GD map, 100 steps (JS, no SIMD)';
+const clsName = createWasmRegionKernel() ? 'wasm SIMD' : 'JS';
 push({ operation: mapName, size: `${N}² grid`, seconds: mapOne.seconds, work: mapWork, unit: 'it', reference: `${numpyLabel} (in place, out=)` }, 'map');
 push({ operation: mapName, size: `${N}² grid`, seconds: mapOne.seconds, work: mapWork, unit: 'it', reference: `${numpyLabel} (expressions)` }, 'mapNatural');
 const mapJs = measure(
@@ -121,14 +122,18 @@ const fig3 = { y: 0.5, lambda: 0.2, eta: 1, grid: squareGrid(4, N), maxSteps: 10
 const steps = scalarVectorRegion(fig3).totalSteps;
 if (numpy && numpy.classifySteps !== steps) throw new Error(`step counts differ: ours ${steps}, NumPy ${numpy.classifySteps}`);
 const clsOne = measure(() => scalarVectorRegion(fig3), { minSeconds });
-push({ operation: 'classify region (Fig. 3)', size: `${N}² grid`, seconds: clsOne.seconds, work: steps, unit: 'it', reference: numpyLabel, note: `${(steps / N / N).toFixed(1)} steps/start` }, 'classify');
+push({ operation: `classify region (Fig. 3), ${clsName}`, size: `${N}² grid`, seconds: clsOne.seconds, work: steps, unit: 'it', reference: numpyLabel, note: `${(steps / N / N).toFixed(1)} steps/start` }, 'classify');
+const clsJs = measure(() => scalarVectorRegion({ ...fig3, simd: false }), { minSeconds });
+push({ operation: 'classify region (Fig. 3), JS kernel', size: `${N}² grid`, seconds: clsJs.seconds, work: steps, unit: 'it', reference: numpyLabel }, 'classify');
 
 // --- classification with long orbits: unregularized, η = 0.9 (η* = 1), [-3, 3]², budget 2·10⁴ ---
 const near = { y: 1, eta: 0.9, grid: squareGrid(3, N), maxSteps: 20000 };
 const stepsLong = scalarVectorRegion(near).totalSteps;
 if (numpy && numpy.classifyLongSteps !== stepsLong) throw new Error(`step counts differ: ours ${stepsLong}, NumPy ${numpy.classifyLongSteps}`);
 const longOne = measure(() => scalarVectorRegion(near), { minSeconds });
-push({ operation: 'classify region (λ = 0, η = 0.9)', size: `${N}² grid`, seconds: longOne.seconds, work: stepsLong, unit: 'it', reference: numpyLabel, note: `${(stepsLong / N / N).toFixed(1)} steps/start` }, 'classifyLong');
+push({ operation: `classify region (λ = 0, η = 0.9), ${clsName}`, size: `${N}² grid`, seconds: longOne.seconds, work: stepsLong, unit: 'it', reference: numpyLabel, note: `${(stepsLong / N / N).toFixed(1)} steps/start` }, 'classifyLong');
+const longJs = measure(() => scalarVectorRegion({ ...near, simd: false }), { minSeconds });
+push({ operation: 'classify region (λ = 0, η = 0.9), JS kernel', size: `${N}² grid`, seconds: longJs.seconds, work: stepsLong, unit: 'it', reference: numpyLabel }, 'classifyLong');
 
 // --- worker threads, every core ---
 const cores = availableParallelism();
