@@ -67,4 +67,12 @@ export {
 export { mixedNeighbourFraction, uncertaintyExponent, type UncertaintyExponent } from './sensitivity.js';
 export { paperFigures, type PaperFigure, type PaperFigures } from './experiment.js';
 export { iterateScalarMap, createWasmMap, wasmMapModuleBytes, WASM_LANES, type WasmMap } from './wasmMap.js';
-export { createWasmRegionKernel, wasmRegionKernelFrom, wasmClassifyModuleBytes, WASM_CLASSIFY_SCRATCH, type RegionKernel } from './wasmClassify.js';
+export {
+  createWasmRegionKernel,
+  wasmRegionKernelFrom,
+  wasmClassifyModuleBytes,
+  WASM_CLASSIFY_SCRATCH,
+  type RegionKernel,
+  type WasmApi,
+  type WasmMemory,
+} from './wasmClassify.js';

@@ -333,10 +333,12 @@ export function wasmClassifyModuleBytes(): Uint8Array {
 }
 
 // The compiler's lib (ES2022, no DOM) has no WebAssembly types; this is the little we use.
+/** The part of `WebAssembly.Memory` the kernels use. */
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
+/** The part of the global `WebAssembly` namespace the kernels use. */
 export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
