@@ -76,3 +76,4 @@ export {
   type WasmApi,
   type WasmMemory,
 } from './wasmClassify.js';
+export { sohlConvergenceMeasure, type SohlMeasure } from './sohl.js';

@@ -112,3 +112,25 @@ describe('fractal boundaries of the paper (spec §e.3)', () => {
     expect(rough.dimension).toBeGreaterThan(1.3);
   });
 });
+
+describe("Sohl-Dickstein's convergence measure", () => {
+  test('matches the NumPy reference and feeds the porespy estimator', async () => {
+    const { sohlConvergenceMeasure } = await import('@descent/dynamics');
+    for (const c of fixture.sohl as { y: number; lam: number; eta: number; r: number; n: number; T: number; measure: string; converged: string }[]) {
+      const m = sohlConvergenceMeasure({ y: c.y, lambda: c.lam, eta: c.eta, grid: squareGrid(c.r, c.n), maxSteps: c.T });
+      const want = decode(c.measure, Float64Array);
+      expect(Array.from(m.converged)).toEqual(Array.from(decode(c.converged, Uint8Array)));
+      // Same operations, but sums of up to 300 ratios accumulate in the same order: equal to rounding.
+      for (let p = 0; p < want.length; p++) expect(Math.abs(m.measure[p]! - want[p]!)).toBeLessThanOrEqual(1e-12 * Math.abs(want[p]!));
+      expect(m.measure.every(Number.isFinite)).toBe(true);
+    }
+    const n = 128;
+    const m = sohlConvergenceMeasure({ y: 0.5, lambda: 0.2, eta: 1, grid: squareGrid(4, n), maxSteps: 100 });
+    // Its convergence verdict agrees with the gradient classifier away from the boundary.
+    const r = scalarVectorRegion({ y: 0.5, lambda: 0.2, eta: 1, grid: squareGrid(4, n), maxSteps: 100 });
+    let agree = 0;
+    for (let p = 0; p < n * n; p++) if ((m.converged[p] === 1) === (r.status[p] === 1 || r.status[p] === 3)) agree++;
+    expect(agree / (n * n)).toBeGreaterThan(0.99);
+    expect(sohlBoxCountingDimension(m.measure, n, n).dimension).toBeGreaterThan(1);
+  });
+});
