@@ -17,10 +17,11 @@ const haveRipser = existsSync(RIPSER);
 const dir = mkdtempSync(join(tmpdir(), 'descent-topology-bench-'));
 
 /** Median wall time and peak RSS (MB) of `ripser args file` over `reps` runs, or undefined. */
-function ripser(args: string[], file: string, reps: number): { seconds: number; mb?: number } | undefined {
+function ripser(args: string[], file: string, reps: number): { seconds: number; mb?: number; h1?: Diagram } | undefined {
   if (!haveRipser) return undefined;
   const times: number[] = [];
   let mb: number | undefined;
+  let lastOut = '';
   for (let r = 0; r < reps; r++) {
     const useTime = existsSync(TIME);
     const t0 = performance.now();
@@ -29,10 +30,15 @@ function ripser(args: string[], file: string, reps: number): { seconds: number; 
     if (p.status !== 0) return undefined;
     const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(p.stderr ?? '');
     if (m) mb = Number(m[1]) / 1024;
+    if (r === reps - 1) lastOut = p.stdout;
   }
   times.sort((a, b) => a - b);
-  const out: { seconds: number; mb?: number } = { seconds: times[times.length >> 1]! };
+  const out: { seconds: number; mb?: number; h1?: Diagram } = { seconds: times[times.length >> 1]! };
   if (mb !== undefined) out.mb = mb;
+  // live cross-check: ripser's H1 bars (printed with 6 significant digits)
+  const part = lastOut.split('persistence intervals in dim 1:')[1]?.split('persistence intervals in dim')[0] ?? '';
+  const bars = [...part.matchAll(/\[([^,]+),([^)]*)\)/g)].map((x) => [Number(x[1]), x[2]!.trim() ? Number(x[2]) : Infinity] as const);
+  out.h1 = diagram(bars, 1);
   return out;
 }
 
@@ -46,15 +52,16 @@ for (const n of quick ? [500, 1000] : [500, 1000, 2000]) {
   const file = join(dir, `cube-${n}.txt`);
   writeFileSync(file, Array.from({ length: n }, (_, i) => `${pts[3 * i]},${pts[3 * i + 1]},${pts[3 * i + 2]}`).join('\n') + '\n');
   const input = { kind: 'points' as const, n, d: 3, data: pts };
-  let bars = 0;
-  const m = measure(() => (bars = ripsPersistence(input, { maxDim: 1 }).diagrams[1]!.birth.length), { minSeconds: n >= 2000 ? 0 : 0.5, warmup: 1 });
+  let h1: Diagram = diagram([], 1);
+  const m = measure(() => (h1 = ripsPersistence(input, { maxDim: 1 }).diagrams[1]!), { minSeconds: n >= 2000 ? 0 : 0.5, warmup: 1 });
+  const bars = h1.birth.length;
   const ours = maxRssMb();
   const ref = ripser(['--format', 'point-cloud', '--dim', '1'], file, n >= 2000 ? 2 : 3);
   const row: BenchRow = {
     operation: 'Rips H≤1, uniform cube R³',
     size: `n=${n}`,
     seconds: m.seconds,
-    note: `${bars} H1 bars; peak RSS ours ${ours.toFixed(0)} MB${ref?.mb !== undefined ? `, ripser ${ref.mb.toFixed(0)} MB` : ''}; target ≤ 2× ripser`,
+    note: `${bars} H1 bars${ref?.h1 ? ` (ripser ${ref.h1.birth.length}, d_B ${bottleneck(h1, ref.h1).distance.toExponential(1)})` : ''}; peak RSS ours ${ours.toFixed(0)} MB${ref?.mb !== undefined ? `, ripser ${ref.mb.toFixed(0)} MB` : ''}; target ≤ 2× ripser`,
   };
   if (ref) {
     row.referenceSeconds = ref.seconds;
