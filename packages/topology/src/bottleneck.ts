@@ -2,7 +2,15 @@ import { assertDiagram, type Diagram } from './diagram.js';
 import { hopcroftKarp } from './internal/matching.js';
 import { splitDiagram } from './internal/split-diagram.js';
 
-/** Result of a diagram distance. */
+/**
+ * Result of a diagram distance.
+ *
+ * @example
+ * ```ts
+ * bottleneck(diagram([[0, 2]]), diagram([]), { matching: true }).matching;
+ * // Int32Array [0, -1]
+ * ```
+ */
 export interface DiagramDistance {
   distance: number;
   /**

@@ -71,7 +71,16 @@ export function polychain(ctrl: readonly Float64Array[], t: number, out?: Float6
   return combine(ctrl, polychainWeights(ctrl.length - 1, t, new Float64Array(ctrl.length)), out ?? new Float64Array(d));
 }
 
-/** The step contract (DESIGN.md), declared locally: this package may depend only on @descent/linalg. */
+/**
+ * The step contract (DESIGN.md), declared locally: this package may depend only on @descent/linalg.
+ *
+ * @example
+ * ```ts
+ * const m: StepMethod<CurveCfg, CurveState, { grad: Float64Array }> = curveFit;
+ * m.name;
+ * // 'curveFit'
+ * ```
+ */
 export interface StepMethod<Cfg, State, Obs> {
   readonly name: string;
   readonly observes: 'grad' | 'valueAndGrad';
@@ -80,7 +89,16 @@ export interface StepMethod<Cfg, State, Obs> {
   stepInto?(state: State, obs: Obs, out: State): State;
 }
 
-/** Configuration of {@link curveFit}. */
+/**
+ * Configuration of {@link curveFit}.
+ *
+ * @example
+ * ```ts
+ * const cfg: CurveCfg = { a: new Float64Array([0]), b: new Float64Array([1]), bends: 4, curve: 'polychain' };
+ * curveFit.init(cfg, new Float64Array(0), key(0)).x.length;
+ * // 2
+ * ```
+ */
 export interface CurveCfg {
   /** Fixed end w_0. */
   readonly a: Float64Array;
@@ -93,7 +111,15 @@ export interface CurveCfg {
   readonly optimizer?: { kind: 'adam' | 'sgd'; lr?: number; beta1?: number; beta2?: number; eps?: number; momentum?: number };
 }
 
-/** State of {@link curveFit}: plain data. */
+/**
+ * State of {@link curveFit}: plain data.
+ *
+ * @example
+ * ```ts
+ * curveFit.init({ a: new Float64Array([0]), b: new Float64Array([1]) }, new Float64Array(0), key(0)).t;
+ * // 0
+ * ```
+ */
 export interface CurveState {
   /** Free control points w_1..w_{K−1}, concatenated. */
   readonly x: Float64Array;

@@ -3,6 +3,13 @@ import { DescentError } from '@descent/linalg';
 /**
  * A persistence diagram: bars [birth, death) of homology in dimension `dim`, as parallel arrays.
  * `death` may be `+Infinity` (an essential class, or one still alive at the threshold).
+ *
+ * @example
+ * ```ts
+ * const d: Diagram = { dim: 1, birth: new Float64Array([0.5]), death: new Float64Array([Infinity]) };
+ * d.death[0];
+ * // Infinity
+ * ```
  */
 export interface Diagram {
   readonly dim: number;

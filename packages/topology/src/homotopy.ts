@@ -1,7 +1,16 @@
 import { DescentError, normal, split, uniform, type Key } from '@descent/linalg';
 import { mergeHeight, mergeTree } from './sublevel.js';
 
-/** Options of {@link homotopyTest}. */
+/**
+ * Options of {@link homotopyTest}.
+ *
+ * @example
+ * ```ts
+ * const o: HomotopyOptions = { level: 0.5, points: 41, steps: 21, key: key(0) };
+ * o.steps;
+ * // 21
+ * ```
+ */
 export interface HomotopyOptions {
   /** The sublevel c of S_c = {L ≤ c} (default: max L on P ∪ Q plus `tol`). */
   level?: number;
@@ -23,7 +32,16 @@ export interface HomotopyOptions {
   lipschitz?: number;
 }
 
-/** Result of {@link homotopyTest}. */
+/**
+ * Result of {@link homotopyTest}.
+ *
+ * @example
+ * ```ts
+ * const P = [new Float64Array([0]), new Float64Array([1])];
+ * homotopyTest(P, P, (x) => x[0] * x[0]).homotopic;
+ * // true
+ * ```
+ */
 export interface HomotopyResult {
   /**
    * `'certified'`: the straight-line homotopy stays in S_c on the continuum (needs `lipschitz`);

@@ -10,6 +10,13 @@ import { DescentError } from '@descent/linalg';
  * - `graph`: edges (i[e], j[e]) of weight w[e]; `vertexBirth[v]` (default 0) must be ≤ every weight at v.
  *
  * Distances may be `+Infinity` (an absent edge); NaN is rejected.
+ *
+ * @example
+ * ```ts
+ * const x: MetricInput = { kind: 'lower', n: 3, data: new Float64Array([1, 2, 1]) };
+ * ripsPersistence(x).diagrams[0].birth.length;
+ * // 3
+ * ```
  */
 export type MetricInput =
   | { kind: 'points'; data: Float64Array; n: number; d: number; metric?: 'euclidean' | 'manhattan' | 'chebyshev' | 'cosine' }

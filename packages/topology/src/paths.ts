@@ -1,6 +1,15 @@
 import { DescentError } from '@descent/linalg';
 
-/** A loss along a path: values `loss[i]` at parameters `alpha[i]` ∈ [0, 1] (both ends included). */
+/**
+ * A loss along a path: values `loss[i]` at parameters `alpha[i]` ∈ [0, 1] (both ends included).
+ *
+ * @example
+ * ```ts
+ * const c: PathLoss = { alpha: new Float64Array([0, 1]), loss: new Float64Array([1, 1]) };
+ * barrier(c).height;
+ * // 0
+ * ```
+ */
 export interface PathLoss {
   readonly alpha: Float64Array;
   readonly loss: Float64Array;
@@ -47,7 +56,16 @@ export function linearPathLoss(loss: (x: Float64Array) => number, a: Float64Arra
   return { alpha, loss: out };
 }
 
-/** Barrier conventions (spec §6.1). */
+/**
+ * Barrier conventions (spec §6.1).
+ *
+ * @example
+ * ```ts
+ * const r: BarrierReference = 'mean';
+ * barrier({ alpha: new Float64Array([0, 0.5, 1]), loss: new Float64Array([0, 1, 1]) }, { reference: r }).height;
+ * // 0.5
+ * ```
+ */
 export type BarrierReference = 'linear' | 'mean' | 'max';
 
 /**

@@ -6,13 +6,31 @@ import { PivotMap } from './internal/pivot-map.js';
 import { sortFiltrationOrder } from './internal/sort.js';
 import { enclosingRadiusOfLower, lowerToSparse, prepareDistances, type MetricInput, type PreparedDistances } from './metric-input.js';
 
-/** A representative cocycle: `m` simplices of dimension `dim` (vertex lists, (dim+1)·m) with coefficients. */
+/**
+ * A representative cocycle: `m` simplices of dimension `dim` (vertex lists, (dim+1)·m) with coefficients.
+ *
+ * @example
+ * ```ts
+ * const r = ripsPersistence({ kind: 'points', n: 4, d: 2, data: new Float64Array([0, 0, 1, 0, 1, 1, 0, 1]) }, { cocycles: true });
+ * r.cocycles[1][0].simplices.length % 2;
+ * // 0
+ * ```
+ */
 export interface Cocycle {
   readonly simplices: Int32Array;
   readonly coeffs: Uint16Array;
 }
 
-/** Options of {@link ripsPersistence}. */
+/**
+ * Options of {@link ripsPersistence}.
+ *
+ * @example
+ * ```ts
+ * const o: RipsOptions = { maxDim: 2, threshold: 0.5, modulus: 3 };
+ * o.modulus;
+ * // 3
+ * ```
+ */
 export interface RipsOptions {
   /** Highest homology dimension, 0..2 (default 1). Effective: min(maxDim, n − 2). */
   maxDim?: number;
@@ -38,7 +56,15 @@ export interface RipsOptions {
   onProgress?: (p: { dim: number; column: number; of: number }) => void;
 }
 
-/** Counters of the computation (per dimension ≥ 1 for the column counters). */
+/**
+ * Counters of the computation (per dimension ≥ 1 for the column counters).
+ *
+ * @example
+ * ```ts
+ * ripsPersistence({ kind: 'lower', n: 3, data: new Float64Array([1, 2, 1]) }).stats.enclosingRadius;
+ * // 1
+ * ```
+ */
 export interface RipsStats {
   n: number;
   /** The threshold used (+∞ when none applies). */
@@ -57,7 +83,15 @@ export interface RipsStats {
   additions: number[];
 }
 
-/** The output of {@link ripsPersistence}. Bars are in canonical order (birth, then death, ascending). */
+/**
+ * The output of {@link ripsPersistence}. Bars are in canonical order (birth, then death, ascending).
+ *
+ * @example
+ * ```ts
+ * ripsPersistence({ kind: 'lower', n: 3, data: new Float64Array([1, 2, 1]) }).diagrams.length;
+ * // 2
+ * ```
+ */
 export interface PersistenceResult {
   /** `diagrams[k]` is H_k, k = 0..maxDim. */
   diagrams: Diagram[];

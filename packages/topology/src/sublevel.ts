@@ -7,12 +7,27 @@ import { ripsPersistence, type PersistenceResult } from './rips.js';
  * Where a function is sampled: a 2-D grid (row-major values, `shape = [rows, cols]`) with 4- or
  * 8-neighbour connectivity or the Freudenthal triangulation (neighbours (±1,0), (0,±1), (1,1), (−1,−1)),
  * or an undirected graph with edges (i[e], j[e]).
+ *
+ * @example
+ * ```ts
+ * const dom: Domain = { kind: 'grid', shape: [2, 2], connectivity: 8 };
+ * sublevelPersistence0(new Float64Array([0, 1, 1, 0]), dom).birth.length;
+ * // 1
+ * ```
  */
 export type Domain =
   | { kind: 'grid'; shape: readonly [number, number]; connectivity: 4 | 8 | 'freudenthal' }
   | { kind: 'graph'; n: number; i: Int32Array; j: Int32Array };
 
-/** H0 sublevel diagram with, per bar, the vertex of the minimum and the vertex where it dies (−1: never). */
+/**
+ * H0 sublevel diagram with, per bar, the vertex of the minimum and the vertex where it dies (−1: never).
+ *
+ * @example
+ * ```ts
+ * sublevelPersistence0(new Float64Array([0, 2, 1]), { kind: 'grid', shape: [1, 3], connectivity: 4 }).deathVertex[1];
+ * // 1
+ * ```
+ */
 export interface SublevelDiagram0 extends Diagram {
   readonly birthVertex: Int32Array;
   readonly deathVertex: Int32Array;
@@ -175,6 +190,12 @@ export function sublevelPersistence0(f: Float64Array, dom: Domain, o: { keepZero
 /**
  * The merge tree (Kruskal tree) of the sublevel filtration: leaves 0..n−1 are the vertices (height f(v)),
  * internal nodes n.. are merges at their height. `parent[root] = −1`. Query it with {@link mergeHeight}.
+ *
+ * @example
+ * ```ts
+ * mergeTree(new Float64Array([0, 2, 1]), { kind: 'grid', shape: [1, 3], connectivity: 4 }).parent.length;
+ * // 5
+ * ```
  */
 export interface MergeTree {
   readonly parent: Int32Array;

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { diagram, type Diagram } from '../diagram.js';
 
-/** A point cloud: n points in R^d with coordinates in [−1, 1] (row-major). */
+/**
+ * A point cloud: n points in R^d with coordinates in [−1, 1] (row-major).
+ *
+ * @example
+ * ```ts
+ * const c: Cloud = { n: 2, d: 1, data: new Float64Array([0, 1]) };
+ * c.n;
+ * // 2
+ * ```
+ */
 export interface Cloud {
   n: number;
   d: number;
