@@ -1,9 +1,10 @@
-import { key } from '@descent/linalg';
+import { type Matrix, key, matrix } from '@descent/linalg';
 import { type BoxDimension, boundaryMask, boxCountingDimension } from './boxCounting.js';
 import { scalarVectorCriticalStepSize } from './criticalStepSize.js';
-import { type Grid, randomSlice, squareGrid } from './grid.js';
+import { type Grid, type Slice, randomSlice, squareGrid } from './grid.js';
+import { alignedInit, matrixFactorizationCriticalStepSize, matrixFactorizationObjective } from './matrixFactorization.js';
 import { type RgbImage, encodePng, regionImage, valueImage } from './image.js';
-import { type ScalarVectorRegionConfig, scalarVectorRegion, scalarVectorRegionCoordinate } from './region.js';
+import { type ScalarVectorRegionConfig, regionMap, scalarVectorRegion, scalarVectorRegionCoordinate } from './region.js';
 import { mixedNeighbourFraction } from './sensitivity.js';
 import type { StatusCounts } from './status.js';
 import { requireInteger } from './validate.js';
@@ -17,7 +18,7 @@ export interface PaperFigure {
   readonly y: number;
   readonly lambda: number;
   readonly eta: number;
-  /** The critical step size of {@link scalarVectorCriticalStepSize} for (y, λ). */
+  /** The critical step size of {@link scalarVectorCriticalStepSize} for (y, λ) (matrix panel: {@link matrixFactorizationCriticalStepSize}). */
   readonly criticalStepSize: number;
   readonly grid: Grid;
   readonly maxSteps: number;
@@ -47,6 +48,8 @@ interface Panel {
   expectation: string;
   cfg: ScalarVectorRegionConfig;
   valueCoordinate?: number;
+  /** A general matrix-factorization panel (regionMap on the full loss) instead of the scalar kernel. */
+  matrix?: { Y: Matrix; k: number; slice: Slice };
 }
 
 function panels(n: number): Panel[] {
@@ -77,15 +80,28 @@ function panels(n: number): Panel[] {
       cfg: { y: 1, lambda: 0.3, eta: 1, grid: squareGrid(3, n), slice: randomSlice(key(0), 10), maxSteps: 1000 },
       valueCoordinate: 0,
     },
+    {
+      id: 'matrix-slice',
+      title: '½‖UVᵀ − Y‖² + 0.1(‖U‖² + ‖V‖²), Y = diag(0.5, 0.3), U, V ∈ R^{2×2}, random slice through an aligned start, η = 1, [-3, 3]²',
+      expectation: 'general matrix factorization with ridge (the paper\'s extension): spiky converge/diverge boundary in a generic slice',
+      cfg: { y: 0.5, lambda: 0.2, eta: 1, grid: squareGrid(3, n), maxSteps: 1000 },
+      matrix: (() => {
+        // Mode 1 is the Fig. 3 problem (σ₁ = 0.5, λ = 0.2, η = 1); the slice mixes all parameters.
+        const Y = matrix(2, 2, Float64Array.from([0.5, 0, 0, 0.3]));
+        const center = alignedInit(Y, 2, new Float64Array([0.6, 0.5]), new Float64Array([0.4, 0.6])).theta;
+        return { Y, k: 2, slice: randomSlice(key(2), 8, center) };
+      })(),
+    },
   ];
 }
 
 /**
  * Reproduces the paper's figures at small scale: convergence regions of scalar–vector factorization for
  * step sizes below, near and above criticality, without regularization (y = 1) and with it (the Fig. 3
- * setting y = 0.5, λ = 0.2 [2ND, from the authors' notebook as quoted by a reproduction]), plus a
- * Fig. 1-style random slice of u, v ∈ R⁵; each with its boundary's box dimension and an image. The
- * default n = 256 runs in a few seconds on one core (well under 30 s).
+ * setting y = 0.5, λ = 0.2 [2ND, from the authors' notebook as quoted by a reproduction]), a Fig. 1-style
+ * random slice of u, v ∈ R⁵, and a random slice of general 2×2 matrix factorization with ridge; each with
+ * its boundary's box dimension and an image. The default n = 256 runs in a few seconds on one core
+ * (well under 30 s). `only` selects panels by id.
  *
  * @example
  * ```ts
@@ -100,14 +116,24 @@ export function paperFigures(options: { n?: number; png?: boolean; only?: readon
   const figures: PaperFigure[] = [];
   for (const p of panels(n)) {
     if (options.only && !options.only.includes(p.id)) continue;
-    const region = scalarVectorRegion(p.cfg);
     const g = p.cfg.grid;
     const N = g.n1 * g.n2;
+    let region: { status: Uint8Array; label: Uint8Array; counts: StatusCounts };
+    let image: RgbImage;
+    if (p.matrix !== undefined) {
+      const f = matrixFactorizationObjective({ Y: p.matrix.Y, k: p.matrix.k, lambda: p.cfg.lambda ?? 0 });
+      // Label the selected minimizer by the sign of U[0, 0] (the two sign-symmetric minimizer families).
+      region = regionMap(f, { eta: p.cfg.eta, grid: g, slice: p.matrix.slice, maxSteps: p.cfg.maxSteps ?? 1000, labelOf: (t) => (t[0]! < 0 ? 2 : 1) });
+      image = regionImage(region.status, region.label, g.n1, g.n2);
+    } else {
+      const r = scalarVectorRegion(p.cfg);
+      region = r;
+      image =
+        p.valueCoordinate === undefined
+          ? regionImage(r.status, r.label, g.n1, g.n2)
+          : valueImage(r.status, scalarVectorRegionCoordinate(p.cfg, r, p.valueCoordinate), g.n1, g.n2);
+    }
     const binary = Uint8Array.from(region.status, (s) => (s === 1 ? 1 : 0));
-    const image =
-      p.valueCoordinate === undefined
-        ? regionImage(region.status, region.label, g.n1, g.n2)
-        : valueImage(region.status, scalarVectorRegionCoordinate(p.cfg, region, p.valueCoordinate), g.n1, g.n2);
     figures.push({
       id: p.id,
       title: p.title,
@@ -115,7 +141,7 @@ export function paperFigures(options: { n?: number; png?: boolean; only?: readon
       y: p.cfg.y,
       lambda: p.cfg.lambda ?? 0,
       eta: p.cfg.eta,
-      criticalStepSize: scalarVectorCriticalStepSize(p.cfg.y, { lambda: p.cfg.lambda ?? 0 }),
+      criticalStepSize: p.matrix ? matrixFactorizationCriticalStepSize(p.matrix.Y, p.matrix.k, p.cfg.lambda ?? 0) : scalarVectorCriticalStepSize(p.cfg.y, { lambda: p.cfg.lambda ?? 0 }),
       grid: g,
       maxSteps: p.cfg.maxSteps ?? 1000,
       counts: region.counts,

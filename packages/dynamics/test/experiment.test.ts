@@ -6,7 +6,7 @@ describe('the paper figures at small scale', () => {
     const { figures } = paperFigures({ n: 128 });
     const by = Object.fromEntries(figures.map((f) => [f.id, f]));
     expect(Object.keys(by).sort()).toEqual(
-      ['fig1-slice', 'regularized-above', 'regularized-below', 'regularized-fig3', 'regularized-near', 'unregularized-above', 'unregularized-below', 'unregularized-near'].sort(),
+      ['fig1-slice', 'matrix-slice', 'regularized-above', 'regularized-below', 'regularized-fig3', 'regularized-near', 'unregularized-above', 'unregularized-below', 'unregularized-near'].sort(),
     );
     // Unregularized: convergence shrinks toward η* and (almost) vanishes above it.
     expect(by['unregularized-below']!.convergedFraction).toBeGreaterThan(by['unregularized-near']!.convergedFraction);
@@ -23,6 +23,11 @@ describe('the paper figures at small scale', () => {
     expect(fig3.convergedFraction).toBeLessThan(0.24);
     expect(by['regularized-above']!.counts.converged).toBe(0);
     expect(by['regularized-near']!.boundaryDimension.dimension).toBeGreaterThan(1.1);
+    // General matrix factorization with ridge: both fates occur, two minimizer families.
+    const mf = by['matrix-slice']!;
+    expect(mf.counts.converged).toBeGreaterThan(1000);
+    expect(mf.counts.diverged).toBeGreaterThan(1000);
+    expect(mf.boundaryDimension.dimension).toBeGreaterThan(1);
     // Fig. 1-style random slice of R¹⁰: spiky boundary.
     expect(by['fig1-slice']!.boundaryDimension.dimension).toBeGreaterThan(1.05);
     for (const f of figures) {
