@@ -287,12 +287,21 @@ class Cofacets {
     }
     let d = this.sDiam;
     const verts = this.verts;
-    const lower = e.lower!;
     const nv = this.nv;
-    for (let t = 0; t < nv; t++) {
-      const w = verts[t]!;
-      const x = j > w ? lower[(j * (j - 1)) / 2 + w]! : lower[(w * (w - 1)) / 2 + j]!;
-      if (x > d) d = x;
+    const full = e.full;
+    if (full !== undefined) {
+      const row = j * e.n;
+      for (let t = 0; t < nv; t++) {
+        const x = full[row + verts[t]!]!;
+        if (x > d) d = x;
+      }
+    } else {
+      const lower = e.lower!;
+      for (let t = 0; t < nv; t++) {
+        const w = verts[t]!;
+        const x = j > w ? lower[(j * (j - 1)) / 2 + w]! : lower[(w * (w - 1)) / 2 + j]!;
+        if (x > d) d = x;
+      }
     }
     this.diam = d;
     this.idx = this.idxAbove + binom[(k + 1) * bs + j]! + this.idxBelow;
@@ -307,6 +316,8 @@ class RipsEngine {
   readonly n: number;
   readonly sparse: boolean;
   readonly lower?: Float64Array;
+  /** Dense symmetric n×n copy (n ≤ 4096): branch-free row access in the coboundary loop. */
+  readonly full?: Float64Array;
   readonly nbrStart?: Int32Array;
   readonly nbrIdx?: Int32Array;
   readonly nbrW?: Float64Array;
@@ -349,7 +360,20 @@ class RipsEngine {
   ) {
     this.n = d.n;
     this.sparse = d.lower === undefined;
-    if (d.lower) this.lower = d.lower;
+    if (d.lower) {
+      this.lower = d.lower;
+      const n = d.n;
+      if (n <= 4096) {
+        const full = new Float64Array(n * n);
+        for (let i = 1, k = 0; i < n; i++) {
+          for (let j = 0; j < i; j++, k++) {
+            full[i * n + j] = d.lower[k]!;
+            full[j * n + i] = d.lower[k]!;
+          }
+        }
+        this.full = full;
+      }
+    }
     if (d.nbrStart) {
       this.nbrStart = d.nbrStart;
       this.nbrIdx = d.nbrIdx!;
@@ -396,6 +420,7 @@ class RipsEngine {
   /** D(i, j), +∞ when absent (sparse). */
   dist(i: number, j: number): number {
     if (i === j) return 0;
+    if (this.full !== undefined) return this.full[i * this.n + j]!;
     if (!this.sparse) return i > j ? this.lower![(i * (i - 1)) / 2 + j]! : this.lower![(j * (j - 1)) / 2 + i]!;
     const idx = this.nbrIdx!;
     let lo = this.nbrStart![i]!;
