@@ -1,6 +1,6 @@
 import { key } from '@descent/linalg';
 import { describe, expect, test } from 'vitest';
-import { modularAdditionData, trainModularAddition } from '../src/experiments/egd.js';
+import { epochRatioLowerBound, modularAdditionData, trainModularAddition, type ModAddResult } from '../src/experiments/egd.js';
 
 describe('modular addition data', () => {
   test('every pair appears once, split disjointly, labelled (a + b) mod p', () => {
@@ -54,5 +54,19 @@ describe('modular-addition training', () => {
     expect(at.epochs).toBe(4);
     expect(at.lastBelow).toBe(0);
     expect(at.ran).toBe(4);
+  });
+});
+
+describe('epoch ratio lower bound', () => {
+  const run = (epochs: number | null, lastBelow: number): ModAddResult => ({ epochs, lastBelow, ran: epochs ?? lastBelow, finalTrainAccuracy: 1, finalTestAccuracy: 0, curve: [] });
+
+  test('uses the earliest epoch SGD could have crossed at, or just after its cap', () => {
+    // SGD crossed between evaluations at 300 and 320: at least 301 epochs, against EGD's 30.
+    expect(epochRatioLowerBound(run(30, 29), run(320, 300), 400)).toBeCloseTo(301 / 30, 15);
+    // SGD never crossed within 300 epochs: more than 10×.
+    expect(epochRatioLowerBound(run(30, 29), run(null, 300), 300)).toBeCloseTo(301 / 30, 15);
+    expect(epochRatioLowerBound(run(30, 29), run(null, 300), 300)!).toBeGreaterThan(10);
+    // EGD never reached the target: no ratio.
+    expect(epochRatioLowerBound(run(null, 100), run(null, 300), 300)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { fineTuneDefaults, lossJump, pretrainAndFineTune, type FineTuneConfig } from '../src/experiments/muon-reg.js';
+import { fineTuneDefaults, lossJump, muonRegChecks, pretrainAndFineTune, type FineTuneConfig } from '../src/experiments/muon-reg.js';
 
 const small: FineTuneConfig = { ...fineTuneDefaults, hidden: [24, 24, 24], pretrainSteps: 150, fineTuneSteps: 20, evalSize: 64, batch: 32 };
 
@@ -7,6 +7,17 @@ describe('loss jump', () => {
   test('is the peak rise over the start, negative when the loss only fell', () => {
     expect(lossJump([1, 1.5, 0.8, 1.2])).toBeCloseTo(0.5, 15);
     expect(lossJump([1, 0.9, 0.7])).toBeCloseTo(-0.1, 15);
+  });
+});
+
+describe('checks', () => {
+  test('a jump counts only when the loss rose; forgetting compares directly', () => {
+    const forget = { AdamW: 0.4, Muon: 0.3, REG: 0.5 };
+    // The measured pattern: every loss fell (negative jumps), Muon least; Muon forgets least.
+    expect(muonRegChecks({ AdamW: -0.07, Muon: -0.03, REG: -0.04 }, forget)).toEqual([false, false, false, false]);
+    // A real rise for Muon only, and more forgetting than both.
+    expect(muonRegChecks({ AdamW: -0.07, Muon: 0.2, REG: 0.01 }, { AdamW: 0.1, Muon: 0.6, REG: 0.2 })).toEqual([true, true, true, true]);
+    expect(muonRegChecks({ AdamW: 0.3, Muon: 0.2, REG: 0.01 }, forget)).toEqual([true, false, false, false]);
   });
 });
 

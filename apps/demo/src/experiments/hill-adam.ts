@@ -263,6 +263,20 @@ export function summarize(task: string, runs: readonly (RunBest & { hillFlips: n
   return { task, fStar: fStars[0]!, runs: runs.length, adamMean, hillMean, adamBest, hillBest, adamGlobal, hillGlobal, adamStuck, escapes, worse, meanFlips: flips };
 }
 
+/**
+ * The experiment's checks, per task: "lower or equal" (Hill-ADAM's mean excess no worse than Adam's by
+ * more than τ) and, when Adam stopped above the global minimum on some runs, "escapes" (Hill-ADAM
+ * reached a lower minimum on at least half of those runs).
+ */
+export function hillAdamChecks(summaries: readonly TaskSummary[]): boolean[] {
+  const checks: boolean[] = [];
+  for (const s of summaries) {
+    checks.push(s.hillMean <= s.adamMean + basinTolerance(s.fStar));
+    if (s.adamStuck > 0) checks.push(s.escapes >= s.adamStuck / 2);
+  }
+  return checks;
+}
+
 /** Hill-ADAM vs Adam on multimodal 2-D functions and the colour-correction MLP. */
 export const hillAdamExperiment: Experiment = {
   id: 'hill-adam',
@@ -298,16 +312,8 @@ export const hillAdamExperiment: Experiment = {
       }
     }
     summaries.push(summarize('colour MLP', colourRuns, colourStars));
-    // Per task: "lower or equal" (mean excess no worse than Adam's by τ) and, where Adam got stuck
-    // above the global minimum, "escapes" (Hill-ADAM finds a lower minimum on at least half of those runs).
-    const checks: boolean[] = [];
-    const notes: string[] = [];
-    for (const s of summaries) {
-      const tau = basinTolerance(s.fStar);
-      checks.push(s.hillMean <= s.adamMean + tau);
-      if (s.adamStuck > 0) checks.push(s.escapes >= s.adamStuck / 2);
-      notes.push(`${s.task} ${fmt(s.adamMean)}→${fmt(s.hillMean)} (escaped ${s.escapes}/${s.adamStuck})`);
-    }
+    const checks = hillAdamChecks(summaries);
+    const notes = summaries.map((s) => `${s.task} ${fmt(s.adamMean)}→${fmt(s.hillMean)} (escaped ${s.escapes}/${s.adamStuck})`);
     const bests = summaries.map((s) => `${s.task} ${fmt(s.adamBest)}/${fmt(s.hillBest)}`).join(', ');
     const values = summaries.flatMap((s) => [
       { task: s.task, method: 'Adam', rate: s.adamGlobal / s.runs },

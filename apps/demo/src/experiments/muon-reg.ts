@@ -185,6 +185,17 @@ export function lossJump(curve: readonly number[]): number {
   return peak - curve[0]!;
 }
 
+/**
+ * The four checks of the claim "Muon degrades the pretrained model more than REG and AdamW", from the
+ * mean task-B loss jumps and task-A forgetting: Muon's jump is positive and above REG's; positive and
+ * above AdamW's; Muon's forgetting above REG's; above AdamW's. A jump only counts when the loss
+ * actually rose (> 0): a loss that merely fell more slowly has not degraded the model.
+ */
+export function muonRegChecks(jump: Readonly<Record<FineTuneMethod, number>>, forget: Readonly<Record<FineTuneMethod, number>>): boolean[] {
+  const rose = jump.Muon > 0;
+  return [rose && jump.Muon > jump.REG, rose && jump.Muon > jump.AdamW, forget.Muon > forget.REG, forget.Muon > forget.AdamW];
+}
+
 /** Muon vs REG vs AdamW fine-tuning an AdamW-pretrained MLP: the loss jump in the first steps. */
 export const muonRegExperiment: Experiment = {
   id: 'muon-reg',
@@ -201,10 +212,7 @@ export const muonRegExperiment: Experiment = {
     const jump = Object.fromEntries(methods.map((m) => [m, mean((_r, c) => lossJump(c.lossB), m)])) as Record<FineTuneMethod, number>;
     const forget = Object.fromEntries(methods.map((m) => [m, mean((_r, c) => c.lossA[c.lossA.length - 1]!.loss - c.lossA[0]!.loss, m)])) as Record<FineTuneMethod, number>;
     const finalB = Object.fromEntries(methods.map((m) => [m, mean((_r, c) => c.lossB[c.lossB.length - 1]!, m)])) as Record<FineTuneMethod, number>;
-    // A "jump" only counts when the loss actually rose above the pretrained model's (jump > 0): a method
-    // whose loss merely fell more slowly has not degraded the model.
-    const rose = jump.Muon > 0;
-    const checks = [rose && jump.Muon > jump.REG, rose && jump.Muon > jump.AdamW, forget.Muon > forget.REG, forget.Muon > forget.AdamW];
+    const checks = muonRegChecks(jump, forget);
     const f = (v: number) => (v >= 0 ? '+' : '') + v.toFixed(3);
     const values = runs.flatMap((r, s) =>
       r.curves.flatMap((c) => c.lossB.map((v, t) => ({ seed: s, step: t, method: c.method, loss: v }))),
