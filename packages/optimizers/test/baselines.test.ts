@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { isDescentError } from '@descent/linalg';
 import { adam, adamw, cloneState, sgd, type AdamConfig, type FirstOrderMethod, type SgdConfig } from '@descent/optimizers';
-import { stepIntoMatchesStep, stepNeverMutatesInputs } from '@descent/optimizers/laws';
+import { adamConstantGradientStep, adamStepBound, adamStepBoundFactor, stepIntoMatchesStep, stepNeverMutatesInputs } from '@descent/optimizers/laws';
 import { runs } from './arbitraries.js';
 
 const sgdConfigs: fc.Arbitrary<SgdConfig> = fc
@@ -98,5 +98,23 @@ describe('bad input', () => {
     expect(() => sgd.init({ lr: 0.1, nesterov: true }, new Float64Array(1))).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
     expect(() => adam.init({ betas: [1, 0.9] }, new Float64Array(1))).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
     expect(() => sgd.step(sgd.init({ lr: 1 }, new Float64Array(1)), new Float64Array(1)).x).not.toThrow();
+  });
+});
+
+describe('Adam step-size facts (spec §1(b))', () => {
+  test('constant gradient: every step moves each coordinate by α|g|/(|g|+ε)', () => fc.assert(adamConstantGradientStep(), { numRuns: 100 }));
+  test('tight bound |Δ_t| ≤ α√C_t for every gradient sequence', () => fc.assert(adamStepBound(), { numRuns: 300 }));
+  test('the bound is attained, and the quoted max(1, (1−β1)/√(1−β2)) is exceeded (6.8α > 3.16α)', () => {
+    // Gradients growing by β2/β1 per step make Cauchy–Schwarz an equality: |Δ_t| = α√C_t.
+    let s = adam.init({ lr: 1, eps: 1e-300 }, new Float64Array(1));
+    let last = 0;
+    const T = 2000;
+    for (let t = 1; t <= T; t++) {
+      const x = s.x[0]!;
+      s = adam.step(s, new Float64Array([(0.999 / 0.9) ** t]));
+      last = Math.abs(s.x[0]! - x);
+    }
+    expect(last).toBeCloseTo(adamStepBoundFactor(0.9, 0.999, T), 9);
+    expect(last).toBeGreaterThan(2 * (0.1 / Math.sqrt(0.001)));
   });
 });
