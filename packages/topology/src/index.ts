@@ -1,6 +1,6 @@
 export { diagram, assertDiagram, sortDiagram, filterDiagram, persistence, type Diagram } from './diagram.js';
 export type { MetricInput } from './metric-input.js';
-export { ripsPersistence, enclosingRadius, type RipsOptions, type RipsStats, type PersistenceResult, type Cocycle } from './rips.js';
+export { ripsPersistence, enclosingRadius, estimateRipsSize, type RipsOptions, type RipsStats, type PersistenceResult, type Cocycle } from './rips.js';
 export { bottleneck, type DiagramDistance } from './bottleneck.js';
 export { wasserstein } from './wasserstein.js';
 export { totalPersistence, persistenceEntropy, bettiAt, bettiCurve } from './summaries.js';

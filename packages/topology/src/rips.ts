@@ -952,3 +952,44 @@ class RipsEngine {
     return { cd, cx, sd: nd.toArray(), sx: nx.toArray() };
   }
 }
+
+/**
+ * A cheap up-front size estimate for a Rips computation (users ask for RAM estimates before a long run):
+ * the threshold that would be used, the number of edges ≤ it, whether the sparse engine would run, the
+ * bytes of distance storage, and an estimate of the number of (k+1)-simplices below the threshold,
+ * C(n, k+2)·p^C(k+2, 2) with p the edge density (as if edges were independent; k = maxDim).
+ *
+ * @example
+ * ```ts
+ * estimateRipsSize({ kind: 'lower', n: 3, data: new Float64Array([1, 2, 1]) }).numEdges;
+ * // 2
+ * ```
+ */
+export function estimateRipsSize(
+  x: MetricInput,
+  o: { threshold?: number; maxDim?: number } = {},
+): { threshold: number; numEdges: number; sparse: boolean; distanceBytes: number; topSimplices: number } {
+  const prepared = prepareDistances(x, 'estimateRipsSize');
+  const n = prepared.n;
+  const maxDim = o.maxDim ?? 1;
+  let threshold = o.threshold ?? Infinity;
+  let numEdges = 0;
+  let sparse = true;
+  let distanceBytes: number;
+  if (prepared.lower) {
+    threshold = Math.min(threshold, enclosingRadiusOfLower(prepared.lower, n));
+    for (const v of prepared.lower) if (v <= threshold) numEdges++;
+    sparse = numEdges * 4 < prepared.lower.length;
+    distanceBytes = sparse ? 4 * 8 * numEdges : 8 * prepared.lower.length + (n <= 4096 ? 8 * n * n : 0);
+  } else {
+    for (const v of prepared.nbrW!) if (v <= threshold) numEdges++;
+    numEdges /= 2;
+    distanceBytes = 12 * 2 * numEdges;
+  }
+  const pairs = (n * (n - 1)) / 2;
+  const density = pairs > 0 ? numEdges / pairs : 0;
+  let binom = 1;
+  for (let i = 0; i < maxDim + 2; i++) binom = (binom * (n - i)) / (i + 1);
+  const topSimplices = Math.max(0, binom) * density ** (((maxDim + 2) * (maxDim + 1)) / 2);
+  return { threshold, numEdges, sparse, distanceBytes, topSimplices };
+}

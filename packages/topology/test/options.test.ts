@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { key, uniform } from '@descent/linalg';
-import { diagram, greedySubsample, ripsPersistence, wasserstein } from '@descent/topology';
+import { diagram, estimateRipsSize, greedySubsample, ripsPersistence, wasserstein } from '@descent/topology';
 import { bars } from '../src/laws/arbitraries.js';
 
 const n = 30;
@@ -61,6 +61,22 @@ describe('Rips options', () => {
     const t = greedySubsample({ kind: 'points', n, d: 3, data: pts }, 5, { start: 3 });
     expect(t.indices[0]).toBe(3);
     expect(t.coveringRadius).toBeGreaterThan(0);
+  });
+});
+
+describe('size estimate', () => {
+  test('edge count and engine choice match the computation', () => {
+    for (const t of [0.2, 0.5, Infinity]) {
+      const x = { kind: 'points' as const, n, d: 3, data: pts };
+      const e = estimateRipsSize(x, { threshold: t });
+      const r = ripsPersistence(x, { threshold: t });
+      expect(e.numEdges).toBe(r.stats.numEdges);
+      expect(e.sparse).toBe(r.stats.sparse);
+      expect(e.threshold).toBe(r.stats.threshold);
+    }
+    // complete graph: the estimate is exact, C(n, 3) triangles
+    const all = estimateRipsSize({ kind: 'lower', n: 10, data: new Float64Array(45).fill(1) });
+    expect(all.topSimplices).toBeCloseTo(120, 9);
   });
 });
 
