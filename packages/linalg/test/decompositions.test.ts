@@ -115,6 +115,30 @@ describe('laws', () => {
   });
 });
 
+describe('extreme magnitudes', () => {
+  test('SVD and eigh converge on entries near underflow and overflow (regression: 4×3 at 1e-123…1e-306)', () => {
+    const a = fromRows([[-1.16e-123, -1.05e-306, 0], [-8.2e-141, 0, 0], [0, 0, 0], [0, 0, 0]]);
+    const f = svd(a);
+    expect(f.s[0]).toBeCloseTo(1.16e-123, 130);
+    expect(Math.abs(f.s[0]! / 1.16e-123 - 1)).toBeLessThan(1e-14);
+    expect(orthonormalityError(f.u)).toBeLessThan(1e-14);
+    fc.assert(
+      fc.property(gaussianMatrix({ maxRows: 6, maxCols: 6 }), fc.integer({ min: -1000, max: 1000 }), (g, e) => {
+        const scaled = { ...g, data: g.data.map((v) => v * 2 ** e) };
+        const fs = svd(scaled).s;
+        const f0 = svd(g).s;
+        // Power-of-two scaling is exact, so the singular values scale exactly too (up to subnormal
+        // rounding of the smallest ones at e ≈ −1000).
+        return fs.every((v, i) => Math.abs(v - f0[i]! * 2 ** e) <= 1e-12 * f0[0]! * 2 ** e + 1e-300);
+      }),
+      { numRuns: 100 },
+    );
+    const sym = fromRows([[1e-200, 3e-201], [3e-201, 2e-200]]);
+    const { values } = eigh(sym);
+    expect(Math.abs(values[1]! / 2.0830951894845302e-200 - 1)).toBeLessThan(1e-14);
+  });
+});
+
 describe('bad input', () => {
   test('non-finite, empty, non-square, non-symmetric, non-PSD and singular matrices are rejected', () => {
     expect(thrownCode(() => svd(fromRows([[1, NaN]])))).toBe('NON_FINITE');

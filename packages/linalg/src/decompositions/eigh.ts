@@ -2,6 +2,7 @@ import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
 import { hypot } from './hypot.js';
+import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
 import { symmetricPart } from './symmetric.js';
 
 /** The eigendecomposition A = Q·diag(values)·Qᵀ of a symmetric matrix. */
@@ -32,8 +33,15 @@ export function eigh(a: Matrix, options: { check?: boolean } = {}): Eigh {
   const v = symmetricPart(a, 'eigh');
   const d = new Float64Array(n);
   const e = new Float64Array(n);
+  // Decompose a copy scaled by an exact power of two to max|a| ≈ 1, and scale the eigenvalues back.
+  const ex = pow2Exponent(v);
+  scaleByPow2(v, ex);
   tred2(v, d, e, n);
   tql2(v, d, e, n);
+  if (ex !== 0) {
+    const f = pow2(ex);
+    for (let i = 0; i < n; i++) d[i] = d[i]! * f;
+  }
   const vectors = { rows: n, cols: n, data: new Float64Array(n * n) };
   for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) vectors.data[k * n + j] = v[j * n + k]!;
   return { values: d, vectors };

@@ -2,6 +2,7 @@ import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
 import { hypot } from './hypot.js';
+import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
 
 /** A thin singular value decomposition A = U·diag(s)·Vᵀ. */
 export interface Svd {
@@ -51,7 +52,14 @@ export function svd(a: Matrix, options: SvdOptions = {}): Svd {
   const w = new Float64Array(m * n);
   if (wide) w.set(a.data);
   else for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) w[j * m + i] = a.data[i * cols + j]!;
+  // Run on a copy scaled by an exact power of two to max|a| ≈ 1, and scale s back.
+  const e = pow2Exponent(w);
+  scaleByPow2(w, e);
   const { u, s, v } = svdTall(w, m, n);
+  if (e !== 0) {
+    const f = pow2(e);
+    for (let i = 0; i < s.length; i++) s[i] = s[i]! * f;
+  }
   // u: m×n column-major, v: n×n column-major (tall frame). Convert to row-major thin factors.
   const k = n;
   const uTall = { rows: m, cols: k, data: new Float64Array(m * k) };

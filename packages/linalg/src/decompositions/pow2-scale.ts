@@ -1,0 +1,34 @@
+/**
+ * The exponent e with 2^e ≤ max|xᵢ| < 2^(e+1), or 0 for an all-zero (or empty) array. Dividing by 2^e
+ * is exact, so decompositions can run on entries of order 1 and scale back without rounding: the QR
+ * iterations' negligibility tests (absolute thresholds near 2^-966) misbehave on inputs far from 1.
+ */
+export function pow2Exponent(x: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = Math.abs(x[i]!);
+    if (a > max) max = a;
+  }
+  if (max === 0) return 0;
+  let e = Math.floor(Math.log2(max));
+  // log2 can be off by one near powers of two.
+  if (pow2(e) > max) e--;
+  else if (pow2(e + 1) <= max) e++;
+  return e;
+}
+
+/** 2^e for any integer e in [-1074, 1023], built from two finite factors. */
+export function pow2(e: number): number {
+  if (e < -1000) return 2 ** -1000 * 2 ** (e + 1000);
+  return 2 ** e;
+}
+
+/** x ← x·2^-e in place (exact unless entries underflow far below the largest). */
+export function scaleByPow2(x: Float64Array, e: number): void {
+  if (e === 0) return;
+  // Two factors keep each one finite for e beyond ±1000.
+  const half = Math.trunc(e / 2);
+  const f1 = pow2(-half);
+  const f2 = pow2(-(e - half));
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! * f1 * f2;
+}
