@@ -18,7 +18,6 @@ export {
   alignedInit,
   type MatrixFactorizationConfig,
 } from './matrixFactorization.js';
-export { thinSvd, type ThinSvd } from './svd.js';
 export { gradientDescent, type GdConfig, type GdState } from './gd.js';
 export { classifyStart, classifyInPlace, type Classification, type ClassificationRecord } from './classify.js';
 export { scalarVectorCriticalStepSize, scalarVectorCriticalStepSizeAt, bisectCriticalStepSize, type CriticalStepSearch } from './criticalStepSize.js';

@@ -1,6 +1,5 @@
-import { DescentError, type Matrix, assertMatrix, matrix } from '@descent/linalg';
+import { DescentError, type Matrix, assertMatrix, matrix, svd } from '@descent/linalg';
 import type { Objective } from './objective.js';
-import { thinSvd } from './svd.js';
 import { scalarVectorCriticalStepSize } from './criticalStepSize.js';
 import { requireFiniteVector, requireInteger, requireNonNegative } from './validate.js';
 
@@ -28,7 +27,7 @@ export interface MatrixFactorizationConfig {
 export function matrixFactorizationMinLoss(Y: Matrix, k: number, lambda = 0): number {
   assertMatrix(Y, 'matrixFactorizationMinLoss', 'Y');
   requireNonNegative(lambda, 'matrixFactorizationMinLoss', 'lambda');
-  const s = thinSvd(Y).s;
+  const s = svd(Y).s;
   let total = 0;
   for (let i = 0; i < s.length; i++) {
     const sig = s[i]!;
@@ -168,7 +167,7 @@ export function alignedInit(
   const o = O ?? matrix(k, k, Float64Array.from({ length: k * k }, (_, q) => (q % (k + 1) === 0 ? 1 : 0)));
   assertMatrix(o, where, 'O');
   if (o.rows !== k || o.cols !== k) throw new DescentError('SHAPE_MISMATCH', where, `O is ${o.rows}×${o.cols}, expected ${k}×${k}`);
-  const { u, s, v } = thinSvd(Y);
+  const { u, s, v } = svd(Y);
   const r = s.length;
   const theta = new Float64Array((m + n) * k);
   // U = A diag(α) Oᵀ: U[i, l] = Σ_c A[i, c] α_c O[l, c].
@@ -203,7 +202,7 @@ export function alignedInit(
 export function matrixFactorizationCriticalStepSize(Y: Matrix, k: number, lambda = 0): number {
   assertMatrix(Y, 'matrixFactorizationCriticalStepSize', 'Y');
   requireInteger(k, 1, 'matrixFactorizationCriticalStepSize', 'k');
-  const s = thinSvd(Y).s;
+  const s = svd(Y).s;
   let eta = Infinity;
   for (let i = 0; i < k; i++) eta = Math.min(eta, scalarVectorCriticalStepSize(i < s.length ? s[i]! : 0, { lambda }));
   return eta;

@@ -182,14 +182,15 @@ describe('SIMD map', () => {
 
 describe('matrix factorization regions', () => {
   test('a slice through the first aligned mode of MF (k = 1) reproduces the scalar region with y = σ₁', async () => {
-    const { alignedInit, matrixFactorizationObjective, thinSvd } = await import('@descent/dynamics');
+    const { alignedInit, matrixFactorizationObjective } = await import('@descent/dynamics');
+    const { svd } = await import('@descent/linalg');
     const { matrix } = await import('@descent/linalg');
     const Y = matrix(3, 2, Float64Array.from([1.2, 0.3, -0.4, 0.9, 0.5, 0.1]));
     const f = matrixFactorizationObjective({ Y, k: 1 });
     // e1 moves α (U = α·a₁), e2 moves β (V = β·b₁): θ(α, β) = (α a₁, β b₁).
     const e1 = alignedInit(Y, 1, new Float64Array([1]), new Float64Array([0])).theta;
     const e2 = alignedInit(Y, 1, new Float64Array([0]), new Float64Array([1])).theta;
-    const sigma1 = thinSvd(Y).s[0]!;
+    const sigma1 = svd(Y).s[0]!;
     const grid = squareGrid(2, 32);
     const eta = 0.8 / sigma1;
     const mf = regionMap(f, { eta, grid, slice: { center: new Float64Array(f.dim), e1, e2 }, maxSteps: 5000 });

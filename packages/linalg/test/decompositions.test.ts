@@ -133,6 +133,11 @@ describe('extreme magnitudes', () => {
       }),
       { numRuns: 100 },
     );
+    // Regression: a subnormal next to a normal entry made 1/‖row‖ overflow in the bidiagonalization.
+    const sub = { rows: 4, cols: 3, data: new Float64Array(12) };
+    sub.data[0] = -2.842170943040401e-14;
+    sub.data[2] = 5e-324;
+    expect(Array.from(svd(sub).s)).toEqual([2.842170943040401e-14, 0, 0]);
     const sym = fromRows([[1e-200, 3e-201], [3e-201, 2e-200]]);
     const { values } = eigh(sym);
     expect(Math.abs(values[1]! / 2.0830951894845302e-200 - 1)).toBeLessThan(1e-14);

@@ -118,6 +118,17 @@ describe('matrix function details', () => {
     expect(Math.max(...rowNorms) - Math.min(...rowNorms)).toBeGreaterThan(1e-3);
   });
 
+  test('subnormal inputs: RACS and Newton–Schulz stay finite', () => {
+    const tiny = fromRows([[3e-320, 1e-320], [2e-320, 4e-320]]);
+    const r = racs(tiny);
+    // Balanced like its normal-range twin (entries ×1e300), up to the ~1e-4 relative spacing of
+    // subnormals at 1e-320.
+    expect(maxAbsDiff(r.data, racs(fromRows([[3e-20, 1e-20], [2e-20, 4e-20]])).data)).toBeLessThan(1e-3);
+    expect(racs(tiny, { variant: 'oneshot' }).data.every(Number.isFinite)).toBe(true);
+    expect(newtonSchulz(tiny, { eps: 0 }).data.every(Number.isFinite)).toBe(true);
+    expect(thrownCode(() => racs(zeros(2, 2)))).toBe('DOMAIN');
+  });
+
   test('RACS fixed iterations: 50 iterations balance a Gaussian matrix to 1e-8', () => {
     const g = { rows: 5, cols: 7, data: normal(key(2), 35) };
     const r = racs(g, { iterations: 50 });

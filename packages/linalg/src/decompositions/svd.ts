@@ -97,8 +97,8 @@ function svdTall(A: Float64Array, m: number, n: number): { u: Float64Array; s: F
       for (let i = k; i < m; i++) sk = hypot(sk, A[ck + i]!);
       if (sk !== 0) {
         if (A[ck + k]! < 0) sk = -sk;
-        const inv = 1 / sk;
-        for (let i = k; i < m; i++) A[ck + i] *= inv;
+        // Divide, not multiply by 1/sk: for a subnormal norm the reciprocal overflows to Infinity.
+        for (let i = k; i < m; i++) A[ck + i] /= sk;
         A[ck + k] += 1;
       }
       s[k] = -sk;
@@ -119,8 +119,7 @@ function svdTall(A: Float64Array, m: number, n: number): { u: Float64Array; s: F
       for (let i = k + 1; i < n; i++) ek = hypot(ek, e[i]!);
       if (ek !== 0) {
         if (e[k + 1]! < 0) ek = -ek;
-        const inv = 1 / ek;
-        for (let i = k + 1; i < n; i++) e[i] *= inv;
+        for (let i = k + 1; i < n; i++) e[i] /= ek;
         e[k + 1] += 1;
       }
       ek = -ek;

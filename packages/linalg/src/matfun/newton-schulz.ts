@@ -83,11 +83,11 @@ export function newtonSchulzInto(g: Matrix, out: Matrix, options: NewtonSchulzOp
     out.data.fill(0);
     return out;
   }
-  const inv = 1 / denom;
+  // Divide rather than multiply by 1/denom, which overflows when ‖G‖_F is subnormal and eps = 0.
   if (tall) {
-    for (let i = 0; i < g.rows; i++) for (let j = 0; j < g.cols; j++) X[j * q + i] = g.data[i * g.cols + j]! * inv;
+    for (let i = 0; i < g.rows; i++) for (let j = 0; j < g.cols; j++) X[j * q + i] = g.data[i * g.cols + j]! / denom;
   } else {
-    for (let i = 0; i < size; i++) X[i] = g.data[i]! * inv;
+    for (let i = 0; i < size; i++) X[i] = g.data[i]! / denom;
   }
   const mx = { rows: r, cols: q, data: X };
   const my = { rows: r, cols: q, data: Y };

@@ -43,11 +43,11 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
   // Scale by the largest magnitude first so that squares neither overflow nor underflow.
   let max = 0;
   for (let k = 0; k < d.length; k++) max = Math.max(max, Math.abs(d[k]!));
-  const inv = max > 0 ? 1 / max : 0;
+  if (max === 0) throw new DescentError('DOMAIN', 'racs', `M is zero: row 0 cannot be scaled to norm √${B}`);
   const q = new Float64Array(A * B);
   for (let i = 0; i < A; i++) {
     for (let j = 0; j < B; j++) {
-      const v = d[i * B + j]! * inv;
+      const v = d[i * B + j]! / max;
       const s = v * v;
       q[i * B + j] = s;
       rowSq[i] += s;
@@ -64,7 +64,7 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
     for (let j = 0; j < B; j++) y[j] = 1 / Math.sqrt(colSq[j]!);
     // R = diag(r)^{-1/2} M diag(c)^{-1/2}: x and y hold r^{-1/2}, c^{-1/2} of the scaled M; scale back.
     const out = new Float64Array(A * B);
-    for (let i = 0; i < A; i++) for (let j = 0; j < B; j++) out[i * B + j] = d[i * B + j]! * inv * Math.sqrt(x[i]! * y[j]!);
+    for (let i = 0; i < A; i++) for (let j = 0; j < B; j++) out[i * B + j] = (d[i * B + j]! / max) * Math.sqrt(x[i]! * y[j]!);
     return { rows: A, cols: B, data: out };
   }
   if (variant !== 'sinkhorn') throw new DescentError('INVALID_CONFIG', 'racs', `unknown variant '${String(variant)}'`);
@@ -116,8 +116,9 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
   }
   const out = new Float64Array(A * B);
   for (let i = 0; i < A; i++) {
-    const sx = Math.sqrt(x[i]!) * inv;
-    for (let j = 0; j < B; j++) out[i * B + j] = d[i * B + j]! * sx * Math.sqrt(y[j]!);
+    const sx = Math.sqrt(x[i]!);
+    // Divide by max rather than multiply by 1/max, which overflows for a subnormal max.
+    for (let j = 0; j < B; j++) out[i * B + j] = (d[i * B + j]! / max) * sx * Math.sqrt(y[j]!);
   }
   return { rows: A, cols: B, data: out };
 }
