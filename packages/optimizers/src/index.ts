@@ -15,7 +15,7 @@ export { scaleByAdam, type ScaleByAdamState } from './scale-by-adam.js';
 export { chain, type ChainState } from './chain.js';
 export { route, matrixLabels, type RouteState, type BlockLabels } from './route.js';
 export { egd, egdDirectionInto, scaleByEgd, type EgdOptions, type EgdConfig, type EgdState, type EgdResolvedConfig, type EgdBlockState } from './egd.js';
-export { muon, scaleByMuon, orthogonalizeInto, muonShapeScale, type MuonOptions, type OrthogonalizeOptions, type MuonConfig, type MuonState, type MuonResolvedConfig, type MuonBlockState, type AuxAdamWOptions } from './muon.js';
+export { muon, scaleByMuon, orthogonalizeInto, muonShapeScale, type MuonOptions, type OrthogonalizeOptions, type MuonConfig, type MuonState, type MuonResolvedConfig, type MuonBlockState, type AuxAdamWOptions, type MomentumStyle } from './muon.js';
 export { reg, scaleByReg, racsDirectionInto, type RegOptions, type RacsVariantOptions, type RegConfig, type RegState, type RegResolvedConfig, type RegBlockState } from './reg.js';
 // optimizers-multi (issue 4): natural gradient, Fisher estimators
 export { naturalGradient, naturalDirection, klTrustRegionScale, type NaturalGradientConfig, type NaturalGradientState, type NaturalGradientObservation, type FisherSource } from './natural-gradient.js';

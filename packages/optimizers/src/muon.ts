@@ -8,8 +8,8 @@ import { scaleByLearningRate } from './scale.js';
 import { choice, nonNegative, nonNegativeInteger, param } from './internal/checks.js';
 import { auxAdamW, resolveAux, type AuxAdamWOptions } from './internal/aux-adamw.js';
 
-export type { AuxAdamWOptions };
-import { matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum } from './internal/matrix-momentum.js';
+export type { AuxAdamWOptions, MomentumStyle };
+import { matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum, type MomentumStyle } from './internal/matrix-momentum.js';
 import { resolveMatrixBlocks } from './internal/blocks.js';
 import { normalizeByPowerOfTwo } from './internal/normalize.js';
 
@@ -31,8 +31,12 @@ export interface OrthogonalizeOptions {
 export interface MuonOptions extends OrthogonalizeOptions {
   /** Momentum β. Default 0.95. */
   readonly momentum?: number;
-  /** `'ema'` (default; Keller Jordan): b ← βb + (1−β)g. `'sgd'` (torch.optim.Muon): b ← βb + g. */
-  readonly momentumStyle?: 'ema' | 'sgd';
+  /**
+   * `'ema'` (default; Keller Jordan): b ← βb + (1−β)g. `'sgd'` (torch.optim.Muon): b ← βb + g.
+   * `'ema-debiased'` (optax.contrib.muon): the EMA with bias correction, Nesterov
+   * U = β·b/(1−β^{t+1}) + (1−β)·g/(1−βᵗ) (this changes the mix of b and g in early steps, not only the scale).
+   */
+  readonly momentumStyle?: MomentumStyle;
   /** Nesterov: orthogonalise (1−β)g + βb ('ema') or g + βb ('sgd') instead of b. Default true. */
   readonly nesterov?: boolean;
   /**
@@ -118,6 +122,8 @@ export interface MuonBlockState {
   readonly rows: number;
   readonly cols: number;
   readonly buf: Float64Array;
+  /** Steps taken (for the debiased momentum). */
+  readonly count: number;
 }
 
 /**
@@ -146,17 +152,18 @@ export function scaleByMuon(options: MuonOptions = {}): Transform<MuonBlockState
     init(x0, shape) {
       const [rows, cols] = matrixShape('muon', shape);
       if (x0.length !== rows * cols) throw new DescentError('SHAPE_MISMATCH', where, `block has ${x0.length} entries, shape ${rows}×${cols}`);
-      return { rows, cols, buf: new Float64Array(rows * cols) };
+      return { rows, cols, buf: new Float64Array(rows * cols), count: 0 };
     },
     updateInto(g, state, _x, u, out) {
       const { rows, cols } = state;
       const U = scratchU.get(rows * cols);
-      momentumInto(m, g, state.buf, out.buf, U);
+      momentumInto(m, g, state.buf, out.buf, U, state.count + 1);
       orthogonalizeResolved({ rows, cols, data: U }, { rows, cols, data: u }, o);
       const c = muonShapeScale(scale, rows, cols);
       if (c !== 1) for (let i = 0; i < u.length; i++) u[i] = c * u[i]!;
       (out as { rows: number }).rows = rows;
       (out as { cols: number }).cols = cols;
+      (out as { count: number }).count = state.count + 1;
       return out;
     },
   };

@@ -7,7 +7,7 @@ import { addDecayedWeights } from './weight-decay.js';
 import { scaleByLearningRate } from './scale.js';
 import { auxAdamW, resolveAux, type AuxAdamWOptions } from './internal/aux-adamw.js';
 import { choice, flag, nonNegative, param, positive, positiveInteger, unitInterval } from './internal/checks.js';
-import { matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum } from './internal/matrix-momentum.js';
+import { matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum, type MomentumStyle } from './internal/matrix-momentum.js';
 import { resolveMatrixBlocks } from './internal/blocks.js';
 import { normalizeByPowerOfTwo } from './internal/normalize.js';
 import type { Mutable } from './internal/mutable.js';
@@ -123,8 +123,8 @@ function racsStateless(m0: Matrix, out: Matrix, o: ResolvedRacs): Matrix {
 export interface RegOptions extends RacsVariantOptions {
   /** Momentum β. Default 0.95. */
   readonly momentum?: number;
-  /** `'ema'` (default) or `'sgd'` momentum, as Muon. */
-  readonly momentumStyle?: 'ema' | 'sgd';
+  /** `'ema'` (default), `'sgd'` or `'ema-debiased'` momentum, as Muon. */
+  readonly momentumStyle?: MomentumStyle;
   /** Nesterov, as Muon. Default true. */
   readonly nesterov?: boolean;
   /**
@@ -146,6 +146,8 @@ export interface RegBlockState {
   readonly gongQ: Float64Array;
   readonly gongTheta: number;
   readonly gongT: number;
+  /** Steps taken (for the debiased momentum). */
+  readonly count: number;
 }
 
 /**
@@ -183,12 +185,13 @@ export function scaleByReg(options: RegOptions = {}): Transform<RegBlockState> {
         gongQ: new Float64Array(gong ? cols : 0).fill(1),
         gongTheta: 0,
         gongT: 0,
+        count: 0,
       };
     },
     updateInto(g, state, _x, u, out) {
       const { rows, cols } = state;
       const U = scratchU.get(rows * cols);
-      momentumInto(m, g, state.buf, out.buf, U);
+      momentumInto(m, g, state.buf, out.buf, U, state.count + 1);
       const w = out as Mutable<RegBlockState>;
       if (o.racs === 'gong') {
         const r = racsGong({ rows, cols, s: state.gongS, q: state.gongQ, theta: state.gongTheta, t: state.gongT }, { rows, cols, data: U }, { beta: o.gongBeta, eps: o.gongEps, gamma: o.gongGamma });
@@ -213,6 +216,7 @@ export function scaleByReg(options: RegOptions = {}): Transform<RegBlockState> {
       }
       w.rows = rows;
       w.cols = cols;
+      w.count = state.count + 1;
       return out;
     },
   };

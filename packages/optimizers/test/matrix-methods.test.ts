@@ -46,7 +46,7 @@ const muonOptions: fc.Arbitrary<MuonOptions & { lr: number; weightDecay: number 
   lr: fc.double({ min: 0, max: 0.5, noNaN: true }),
   weightDecay: fc.constantFrom(0, 0.1),
   momentum: fc.constantFrom(0, 0.9, 0.95),
-  momentumStyle: fc.constantFrom('ema' as const, 'sgd' as const),
+  momentumStyle: fc.constantFrom('ema' as const, 'sgd' as const, 'ema-debiased' as const),
   nesterov: fc.boolean(),
   orthogonalizer: fc.constantFrom('newton-schulz' as const, 'svd' as const),
   scale: fc.constantFrom('original' as const, 'optax' as const, 'match-rms-adamw' as const),
@@ -54,7 +54,7 @@ const muonOptions: fc.Arbitrary<MuonOptions & { lr: number; weightDecay: number 
 const regOptions: fc.Arbitrary<RegOptions & { lr: number }> = fc.record({
   lr: fc.double({ min: 0, max: 0.5, noNaN: true }),
   momentum: fc.constantFrom(0, 0.9),
-  momentumStyle: fc.constantFrom('ema' as const, 'sgd' as const),
+  momentumStyle: fc.constantFrom('ema' as const, 'sgd' as const, 'ema-debiased' as const),
   nesterov: fc.boolean(),
   racs: fc.constantFrom('sinkhorn' as const, 'oneshot' as const, 'gong' as const),
   rmsNormalize: fc.boolean(),

@@ -4,26 +4,44 @@ import { choice, flag, param, unitInterval } from './checks.js';
 /** Momentum settings shared by Muon and REG. */
 export interface MatrixMomentum {
   readonly momentum: number;
-  readonly momentumStyle: 'ema' | 'sgd';
+  readonly momentumStyle: MomentumStyle;
   readonly nesterov: boolean;
 }
 
-export function resolveMomentum(where: string, o: { momentum?: number; momentumStyle?: 'ema' | 'sgd'; nesterov?: boolean }): MatrixMomentum {
+/** Momentum conventions of Muon / REG: Keller Jordan's EMA, torch.optim.Muon's SGD, optax's debiased EMA. */
+export type MomentumStyle = 'ema' | 'sgd' | 'ema-debiased';
+
+export function resolveMomentum(where: string, o: { momentum?: number; momentumStyle?: MomentumStyle; nesterov?: boolean }): MatrixMomentum {
   return {
     momentum: param(where, 'momentum', o.momentum, 0.95, unitInterval, 'in [0, 1)'),
-    momentumStyle: choice(where, 'momentumStyle', o.momentumStyle, 'ema', ['ema', 'sgd']),
+    momentumStyle: choice(where, 'momentumStyle', o.momentumStyle, 'ema', ['ema', 'sgd', 'ema-debiased']),
     nesterov: flag(where, 'nesterov', o.nesterov, true),
   };
 }
 
 /**
- * Updates the momentum buffer and forms the matrix to orthogonalise/balance, U:
+ * Updates the momentum buffer and forms the matrix to orthogonalise/balance, U, at step t (1-based):
  *   'ema' (Keller Jordan's muon.py): b ← βb + (1−β)g; U = nesterov ? (1−β)g + βb : b.
  *   'sgd' (torch.optim.Muon):        b ← βb + g;       U = nesterov ? g + βb : b.
+ *   'ema-debiased' (optax.contrib.muon): b ← βb + (1−β)g;
+ *        U = nesterov ? β·b/(1−β^{t+1}) + (1−β)·g/(1−βᵗ) : b/(1−βᵗ).
  * Reads g and buf; writes bufOut and U (which must not alias g or buf).
  */
-export function momentumInto(m: MatrixMomentum, g: Float64Array, buf: Float64Array, bufOut: Float64Array, U: Float64Array): void {
+export function momentumInto(m: MatrixMomentum, g: Float64Array, buf: Float64Array, bufOut: Float64Array, U: Float64Array, t: number): void {
   const beta = m.momentum;
+  if (m.momentumStyle === 'ema-debiased') {
+    const c = 1 - beta;
+    const n = g.length;
+    const bcNext = 1 - beta ** (t + 1);
+    const bc = 1 - beta ** t;
+    for (let i = 0; i < n; i++) {
+      const gi = g[i]!;
+      const b = beta * buf[i]! + c * gi;
+      bufOut[i] = b;
+      U[i] = m.nesterov ? beta * (b / bcNext) + c * (gi / bc) : b / bc;
+    }
+    return;
+  }
   const c = m.momentumStyle === 'ema' ? 1 - beta : 1;
   const n = g.length;
   if (m.nesterov) {
