@@ -127,6 +127,25 @@ describe('matrix function details', () => {
     expect(racs(tiny, { variant: 'oneshot' }).data.every(Number.isFinite)).toBe(true);
     expect(newtonSchulz(tiny, { eps: 0 }).data.every(Number.isFinite)).toBe(true);
     expect(thrownCode(() => racs(zeros(2, 2)))).toBe('DOMAIN');
+    // Regression: 1e-200² underflows; the row is not zero and must balance like any other.
+    for (const variant of ['sinkhorn', 'oneshot'] as const) {
+      expect(racs(fromRows([[1e-200, 3e-200], [2e-200, 1e-200]]), { variant }).data.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    }
+    // [[1, 1e-200], [1, 1]] squared has no total support (1e-400 underflows, and even in exact arithmetic
+    // the balancing scalings diverge like O(1/k)): a fixed iteration count stays finite, iterating to
+    // tolerance reports NOT_CONVERGED, and oneshot is finite.
+    const wide = fromRows([[1, 1e-200], [1, 1]]);
+    expect(racs(wide, { iterations: 50 }).data.every(Number.isFinite)).toBe(true);
+    expect(racs(wide, { variant: 'oneshot' }).data.every(Number.isFinite)).toBe(true);
+    expect(thrownCode(() => racs(wide))).toBe('NOT_CONVERGED');
+    // Reported by optimizers: column 1 of [1, 1e-200] squared underflows and looked like a zero column.
+    expect(Array.from(racs(fromRows([[1, 1e-200]])).data)).toEqual([1, 1]);
+    // oneshot: R = M/√(r_i c_j) with r = 1, c = (1, 1e-200): (1, −1e-200/1e-100).
+    const one = racs(fromRows([[1, -1e-200]]), { variant: 'oneshot' }).data;
+    expect(one[0]).toBe(1);
+    expect(Math.abs(one[1]! / -1e-100 - 1)).toBeLessThan(1e-15);
+    const bal = racs(fromRows([[1, 1e-200], [1e-150, 1]]));
+    expect(Math.abs(norm2(bal.data.subarray(0, 2)) - Math.SQRT2)).toBeLessThan(1e-12);
   });
 
   test('RACS fixed iterations: 50 iterations balance a Gaussian matrix to 1e-8', () => {

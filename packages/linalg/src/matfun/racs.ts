@@ -38,36 +38,59 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
   assertMatrix(m, 'racs', 'M');
   const { rows: A, cols: B } = m;
   const d = m.data;
-  const rowSq = new Float64Array(A);
-  const colSq = new Float64Array(B);
-  // Scale by the largest magnitude first so that squares neither overflow nor underflow.
-  let max = 0;
-  for (let k = 0; k < d.length; k++) max = Math.max(max, Math.abs(d[k]!));
-  if (max === 0) throw new DescentError('DOMAIN', 'racs', `M is zero: row 0 cannot be scaled to norm √${B}`);
+  const variant = options.variant ?? 'sinkhorn';
+  if (variant !== 'sinkhorn' && variant !== 'oneshot') throw new DescentError('INVALID_CONFIG', 'racs', `unknown variant '${String(variant)}'`);
+  const rowMax = new Float64Array(A);
+  const colMax = new Float64Array(B);
+  for (let i = 0; i < A; i++) {
+    for (let j = 0; j < B; j++) {
+      const a = Math.abs(d[i * B + j]!);
+      if (a > rowMax[i]!) rowMax[i] = a;
+      if (a > colMax[j]!) colMax[j] = a;
+    }
+  }
+  for (let i = 0; i < A; i++) if (rowMax[i] === 0) throw new DescentError('DOMAIN', 'racs', `row ${i} of M is zero: it cannot be scaled to norm √${B}`);
+  for (let j = 0; j < B; j++) if (colMax[j] === 0) throw new DescentError('DOMAIN', 'racs', `column ${j} of M is zero: it cannot be scaled to norm √${A}`);
+  if (variant === 'oneshot') {
+    // R = diag(r)^{-1/2}·M·diag(c)^{-1/2} with r, c the row and column norms, each computed relative to
+    // its largest entry so that squares neither overflow nor underflow.
+    const rs = new Float64Array(A);
+    const cs = new Float64Array(B);
+    for (let i = 0; i < A; i++) {
+      for (let j = 0; j < B; j++) {
+        const v = d[i * B + j]!;
+        rs[i] += (v / rowMax[i]!) ** 2;
+        cs[j] += (v / colMax[j]!) ** 2;
+      }
+    }
+    for (let i = 0; i < A; i++) rs[i] = Math.sqrt(rowMax[i]! * Math.sqrt(rs[i]!));
+    for (let j = 0; j < B; j++) cs[j] = Math.sqrt(colMax[j]! * Math.sqrt(cs[j]!));
+    const out = new Float64Array(A * B);
+    for (let i = 0; i < A; i++) for (let j = 0; j < B; j++) out[i * B + j] = d[i * B + j]! / rs[i]! / cs[j]!;
+    return { rows: A, cols: B, data: out };
+  }
+  // RACS(D₁·M·D₂) = RACS(M) for positive diagonals, so balance the equivalent W = M scaled to unit
+  // row maxima and then unit column maxima: every row and column of W has an entry of magnitude 1,
+  // so the squares below cannot underflow to a zero row or column whatever the range of M.
+  const w = new Float64Array(A * B);
+  const wColMax = new Float64Array(B);
+  for (let i = 0; i < A; i++) {
+    for (let j = 0; j < B; j++) {
+      const v = d[i * B + j]! / rowMax[i]!;
+      w[i * B + j] = v;
+      if (Math.abs(v) > wColMax[j]!) wColMax[j] = Math.abs(v);
+    }
+  }
   const q = new Float64Array(A * B);
   for (let i = 0; i < A; i++) {
     for (let j = 0; j < B; j++) {
-      const v = d[i * B + j]! / max;
-      const s = v * v;
-      q[i * B + j] = s;
-      rowSq[i] += s;
-      colSq[j] += s;
+      const v = w[i * B + j]! / wColMax[j]!;
+      w[i * B + j] = v;
+      q[i * B + j] = v * v;
     }
   }
-  for (let i = 0; i < A; i++) if (rowSq[i] === 0) throw new DescentError('DOMAIN', 'racs', `row ${i} of M is zero: it cannot be scaled to norm √${B}`);
-  for (let j = 0; j < B; j++) if (colSq[j] === 0) throw new DescentError('DOMAIN', 'racs', `column ${j} of M is zero: it cannot be scaled to norm √${A}`);
   const x = new Float64Array(A);
   const y = new Float64Array(B);
-  const variant = options.variant ?? 'sinkhorn';
-  if (variant === 'oneshot') {
-    for (let i = 0; i < A; i++) x[i] = 1 / Math.sqrt(rowSq[i]!);
-    for (let j = 0; j < B; j++) y[j] = 1 / Math.sqrt(colSq[j]!);
-    // R = diag(r)^{-1/2} M diag(c)^{-1/2}: x and y hold r^{-1/2}, c^{-1/2} of the scaled M; scale back.
-    const out = new Float64Array(A * B);
-    for (let i = 0; i < A; i++) for (let j = 0; j < B; j++) out[i * B + j] = (d[i * B + j]! / max) * Math.sqrt(x[i]! * y[j]!);
-    return { rows: A, cols: B, data: out };
-  }
-  if (variant !== 'sinkhorn') throw new DescentError('INVALID_CONFIG', 'racs', `unknown variant '${String(variant)}'`);
   const eps = options.eps ?? 0;
   const fixed = options.iterations;
   if (fixed !== undefined && (!Number.isInteger(fixed) || fixed < 1)) {
@@ -117,8 +140,7 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
   const out = new Float64Array(A * B);
   for (let i = 0; i < A; i++) {
     const sx = Math.sqrt(x[i]!);
-    // Divide by max rather than multiply by 1/max, which overflows for a subnormal max.
-    for (let j = 0; j < B; j++) out[i * B + j] = (d[i * B + j]! / max) * sx * Math.sqrt(y[j]!);
+    for (let j = 0; j < B; j++) out[i * B + j] = w[i * B + j]! * sx * Math.sqrt(y[j]!);
   }
   return { rows: A, cols: B, data: out };
 }
