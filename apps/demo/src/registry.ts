@@ -6,20 +6,22 @@ import { mFisherExperiment } from './experiments/mfisher.js';
 import { anemoneExperiment } from './experiments/anemone.js';
 import { riskExperiment } from './experiments/risk.js';
 import { dynamicsExperiment } from './experiments/dynamics.js';
+import { topologyExperiment } from './experiments/topology.js';
 import { egdExperiment } from './experiments/egd.js';
 import { hillAdamExperiment } from './experiments/hill-adam.js';
 import { muonRegExperiment } from './experiments/muon-reg.js';
 
-/** Every experiment `npm run demo` knows, in report order. */
+/** Every experiment `npm run demo` knows, in report order (the order of ../shared/papers.md). */
 export const experiments: readonly Experiment[] = [
   leastSquaresExperiment,
-  samArsamExperiment,
-  o2ncOdogExperiment,
   mFisherExperiment,
+  hillAdamExperiment,
+  egdExperiment,
+  samArsamExperiment,
   anemoneExperiment,
   riskExperiment,
-  dynamicsExperiment,
-  egdExperiment,
-  hillAdamExperiment,
+  topologyExperiment,
   muonRegExperiment,
+  o2ncOdogExperiment,
+  dynamicsExperiment,
 ];
