@@ -11,21 +11,45 @@ export interface Outcome {
   error?: string;
 }
 
-function cell(s: string, w: number): string {
-  return s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w);
+/** Splits text into lines of at most `w` characters, breaking at spaces where possible. */
+function wrap(text: string, w: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let rest = word;
+    while (rest.length > w) {
+      if (line) {
+        lines.push(line);
+        line = '';
+      }
+      lines.push(rest.slice(0, w));
+      rest = rest.slice(w);
+    }
+    if (!line) line = rest;
+    else if (line.length + 1 + rest.length <= w) line += ` ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.length > 0 ? lines : [''];
 }
 
-/** The terminal table: paper, claim, measured, our figure, verdict. */
+/** The terminal table: paper, claim, measured, our figure, verdict; long cells wrap within their column. */
 export function formatTable(outcomes: readonly Outcome[]): string {
-  const widths = [26, 40, 40, 44, 20];
+  const widths = [22, 30, 32, 48, 12];
   const header = ['paper', 'claim', 'measured', 'our figure', 'verdict'];
-  const lines = [header.map((h, i) => cell(h, widths[i]!)).join(' | '), widths.map((w) => '-'.repeat(w)).join('-+-')];
+  const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
+  const out = [header.map((h, i) => h.padEnd(widths[i]!)).join(' | ').trimEnd(), rule];
   for (const o of outcomes) {
     const r = o.result;
-    const row = [o.experiment.paper, o.experiment.claim, r?.measured ?? 'error', r?.figure ?? o.error ?? '', r?.verdict ?? 'failed to run'];
-    lines.push(row.map((c, i) => cell(c, widths[i]!)).join(' | '));
+    const cells = [o.experiment.paper, o.experiment.claim, r?.measured ?? 'error', r?.figure ?? o.error ?? '', r?.verdict ?? 'failed to run'].map((c, i) => wrap(c, widths[i]!));
+    const height = Math.max(...cells.map((c) => c.length));
+    for (let k = 0; k < height; k++) out.push(cells.map((c, i) => (c[k] ?? '').padEnd(widths[i]!)).join(' | ').trimEnd());
+    out.push(rule);
   }
-  return lines.join('\n');
+  return out.join('\n');
 }
 
 function escapeHtml(s: string): string {

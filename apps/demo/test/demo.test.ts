@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { experiments } from '../src/registry.js';
-import { writeReport } from '../src/report.js';
+import { formatTable, writeReport } from '../src/report.js';
 import { runExperiments } from '../src/run.js';
 import { leastSquares } from '../src/experiments/least-squares.js';
 
@@ -35,3 +35,16 @@ test('--quick runs every experiment to a figure and a verdict, and the HTML refe
   expect(json.experiments).toHaveLength(experiments.length);
   expect(existsSync(join(dir, 'index.html'))).toBe(true);
 }, 120_000);
+
+test('the terminal table wraps long cells without losing words', () => {
+  const figure = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega-supercalifragilisticexpialidocious-long-token';
+  const table = formatTable([
+    { experiment: { id: 'x', paper: 'a paper', claim: 'a claim', run: () => { throw new Error('unused'); } }, seconds: 0, result: { measured: 'm', figure, verdict: 'reproduced', criterion: 'c', plot: {}, data: {} } },
+  ]);
+  const lines = table.split('\n');
+  expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(22 + 30 + 32 + 48 + 12 + 4 * 3);
+  // The figure column starts after three columns and their ' | ' separators.
+  const start = 22 + 3 + 30 + 3 + 32 + 3;
+  const col = lines.slice(2, -1).map((l) => l.slice(start, start + 48).trim()).join('');
+  expect(col.replace(/\s+/g, '')).toBe(figure.replace(/\s+/g, ''));
+});
