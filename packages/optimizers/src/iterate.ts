@@ -37,7 +37,7 @@ export function* iterate<Cfg, State extends MethodState, Obs>(
   const stepInto = method.stepInto;
   const a = stepInto !== undefined && steps > 0 ? cloneState(state) : undefined;
   const b = stepInto !== undefined && steps > 0 ? cloneState(state) : undefined;
-  const o: Observed = { value: NaN, grad: new Float64Array(0) };
+  const o: Observed = { value: NaN, grad: new Float64Array(0), raw: new Float64Array(0) };
   const vg = { value: 0, grad: o.grad };
   for (let k = 0; k < steps; k++) {
     callOracle(where, oracle, state.query, o);

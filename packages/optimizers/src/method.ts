@@ -24,8 +24,12 @@ import type { Key } from '@descent/linalg';
 export interface Method<Cfg, State extends MethodState, Obs> {
   /** A short identifier, e.g. `'adamw'`. */
   readonly name: string;
-  /** What `step` needs: the gradient alone, or the loss value with it. */
-  readonly observes: 'grad' | 'valueAndGrad';
+  /**
+   * What `step` needs: the gradient alone (`'grad'`), the loss value with it (`'valueAndGrad'`), or
+   * the oracle's answer exactly as the caller's oracle returns it (`'oracle'`: a gradient with extra
+   * information such as a Fisher matrix or per-sample gradients; drivers pass it through untouched).
+   */
+  readonly observes: 'grad' | 'valueAndGrad' | 'oracle';
   init(cfg: Cfg, x0: Float64Array, key?: Key): State;
   step(state: State, obs: Obs): State;
   stepInto?(state: State, obs: Obs, out: State): State;
@@ -65,7 +69,10 @@ export interface ValueAndGrad {
  */
 export type FirstOrderMethod<Cfg, State extends MethodState> = Method<Cfg, State, Float64Array>;
 
-/** What an oracle returns at a point: the gradient, or the loss value with it. */
+/**
+ * What an oracle returns at a point: the gradient, or the loss value with it (and, for methods that
+ * observe `'oracle'`, any further fields they read, e.g. `fisher` or `perSample`).
+ */
 export type OracleResult = Float64Array | { readonly value?: number; readonly grad: Float64Array };
 
 /**

@@ -104,7 +104,7 @@ export function minimize<Cfg, State extends MethodState, Obs>(
     a = cloneState(state);
     b = cloneState(state);
   }
-  const o: Observed = { value: NaN, grad: new Float64Array(0) };
+  const o: Observed = { value: NaN, grad: new Float64Array(0), raw: new Float64Array(0) };
   const vg = { value: 0, grad: o.grad };
   const info: StepInfo = { t: state.t, value: NaN, gradNorm: NaN, stepNorm: NaN };
   let reason: MinimizeResult<State>['reason'] = 'maxSteps';

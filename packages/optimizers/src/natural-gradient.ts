@@ -185,7 +185,9 @@ function normalise(obs: Float64Array | NaturalGradientObservation): NaturalGradi
  * exact loss and damping were not retrievable [RECON where it claims to be M-FISHER's rule].
  *
  * Observation: a gradient (`Float64Array`, enough for `'diagonal'`) or
- * `{ grad, fisher }` (`'dense'`) or `{ grad?, perSample }` (`'empirical'`), taken at `state.query`.
+ * `{ grad, fisher }` (`'dense'`) or `{ grad?, perSample }` (`'empirical'`), taken at `state.query`. It
+ * observes `'oracle'`: the drivers pass the oracle's answer through unchanged, so an oracle returning
+ * `{ value, grad, fisher }` drives the dense form in `minimize` and `iterate`.
  *
  * @example
  * ```ts
@@ -198,7 +200,7 @@ function normalise(obs: Float64Array | NaturalGradientObservation): NaturalGradi
  */
 export const naturalGradient: Method<NaturalGradientConfig, NaturalGradientState, Float64Array | NaturalGradientObservation> = {
   name: NAME,
-  observes: 'grad',
+  observes: 'oracle',
   init(cfg: NaturalGradientConfig, x0: Float64Array): NaturalGradientState {
     if (!(x0 instanceof Float64Array)) throw new DescentError('INVALID_CONFIG', NAME, 'x0 must be a Float64Array');
     if (x0.length === 0) throw new DescentError('SHAPE_MISMATCH', NAME, 'x0 is empty');

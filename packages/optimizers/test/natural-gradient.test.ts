@@ -11,6 +11,7 @@ import {
   logitFisher,
   naturalDirection,
   naturalGradient,
+  minimize,
   pullbackMetric,
   sampleLabels,
   softmax,
@@ -298,5 +299,29 @@ describe('naturalGradient method', () => {
     expect(code(() => softmaxFisherPinvCrossEntropy(new Float64Array([0.5, 0.6]), 0))).toBe('DOMAIN');
     expect(code(() => softmaxFisherPinvCrossEntropy(new Float64Array([0.5, 0.5]), 2))).toBe('DOMAIN');
     expect(code(() => woodburyFisherSolve(fromRows([[1, 0]]), new Float64Array(2), 0))).toBe('INVALID_CONFIG');
+  });
+});
+
+describe('natural gradient in the drivers (observes: oracle)', () => {
+  test('minimize passes { grad, fisher } through: Newton on a quadratic converges in one step', () => {
+    // f(x) = ½ xᵀAx − bᵀx with Fisher = A: the undamped natural step with lr 1 is Newton's step.
+    const A = fromRows([[3, 1], [1, 2]]);
+    const b = new Float64Array([1, -1]);
+    const oracle = (x: Float64Array) => {
+      const g = new Float64Array([3 * x[0]! + x[1]! - b[0]!, x[0]! + 2 * x[1]! - b[1]!]);
+      return { value: 0.5 * (3 * x[0]! ** 2 + 2 * x[0]! * x[1]! + 2 * x[1]! ** 2) - (b[0]! * x[0]! + b[1]! * x[1]!), grad: g, fisher: A };
+    };
+    const r = minimize(naturalGradient, oracle, { config: { fisher: 'dense', lr: 1, damping: 0 }, x0: new Float64Array([5, -7]), maxSteps: 3, gradTol: 1e-12 });
+    // x* = A⁻¹b = (3/5, −4/5).
+    expect(Math.abs(r.state.x[0]! - 0.6)).toBeLessThan(1e-14);
+    expect(Math.abs(r.state.x[1]! + 0.8)).toBeLessThan(1e-14);
+    expect(r.steps).toBe(1);
+  });
+
+  test('the diagonal form still runs on a bare gradient oracle', () => {
+    const r = minimize(naturalGradient, (x: Float64Array) => Float64Array.from(x, (v) => 2 * v), {
+      config: { fisher: 'diagonal', lr: 0.1, damping: 1e-3 }, x0: new Float64Array([1, -2]), maxSteps: 200,
+    });
+    expect(Math.max(Math.abs(r.state.x[0]!), Math.abs(r.state.x[1]!))).toBeLessThan(1e-2);
   });
 });

@@ -5,11 +5,14 @@ import type { Method, MethodState, Oracle, OracleResult, ValueAndGrad } from '..
 export interface Observed {
   value: number;
   grad: Float64Array;
+  /** The oracle's answer as it came, for methods that observe `'oracle'`. */
+  raw: OracleResult;
 }
 
 /** Calls the oracle at `x` and normalises its answer into `into` (reused: no allocation). */
 export function callOracle(where: string, oracle: Oracle, x: Float64Array, into: Observed): Observed {
   const r: OracleResult = oracle(x);
+  into.raw = r;
   if (r instanceof Float64Array) {
     into.grad = r;
     into.value = NaN;
@@ -22,9 +25,14 @@ export function callOracle(where: string, oracle: Oracle, x: Float64Array, into:
   return into;
 }
 
-/** What to hand to `method.step`: the gradient, or `{ value, grad }` for loss-aware methods. */
-export function observation<S extends MethodState>(where: string, method: Method<unknown, S, unknown>, o: Observed, vg: { value: number; grad: Float64Array }): Float64Array | ValueAndGrad {
+/**
+ * What to hand to `method.step`: the gradient, `{ value, grad }` for loss-aware methods, or the oracle's
+ * answer unchanged for methods that observe `'oracle'` (a gradient with its Fisher, per-sample
+ * gradients, ...).
+ */
+export function observation<S extends MethodState>(where: string, method: Method<unknown, S, unknown>, o: Observed, vg: { value: number; grad: Float64Array }): OracleResult {
   if (method.observes === 'grad') return o.grad;
+  if (method.observes === 'oracle') return o.raw;
   if (Number.isNaN(o.value)) {
     throw new DescentError('INVALID_CONFIG', where, `method '${method.name}' needs the loss value: the oracle must return { value, grad }`);
   }
