@@ -9,7 +9,8 @@ export type DescentErrorCode = 'SHAPE_MISMATCH' | 'NON_FINITE' | 'INVALID_CONFIG
  * @example
  * ```ts
  * import { DescentError, dot } from '@descent/linalg';
- * try { dot(new Float64Array(2), new Float64Array(3)); } catch (e) { (e as DescentError).code; }
+ * const err = (() => { try { dot(new Float64Array(2), new Float64Array(3)); } catch (e) { return e as DescentError; } })();
+ * err?.code;
  * // 'SHAPE_MISMATCH'
  * ```
  */

@@ -100,7 +100,8 @@ export function toRows(a: Matrix): number[][] {
  *
  * @example
  * ```ts
- * const a = identity(2); cloneMatrix(a).data !== a.data;
+ * const a = identity(2);
+ * cloneMatrix(a).data !== a.data;
  * // true
  * ```
  */

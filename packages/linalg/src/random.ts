@@ -42,7 +42,8 @@ const FOLD = 0x7f4a7c15;
  *
  * @example
  * ```ts
- * const k = key(42); uniform(k, 2).length;
+ * const k = key(42);
+ * uniform(k, 2).length;
  * // 2
  * ```
  */
@@ -62,7 +63,8 @@ export function key(seed: number): Key {
  *
  * @example
  * ```ts
- * const [a, b] = split(key(0)); a[0] !== b[0];
+ * const [a, b] = split(key(0));
+ * a[0] !== b[0];
  * // true
  * ```
  */
@@ -120,7 +122,8 @@ export function randomBitsInto(k: Key, out: Uint32Array): Uint32Array {
  *
  * @example
  * ```ts
- * const u = uniformInto(key(3), new Float64Array(3)); u.every((v) => v >= 0 && v < 1);
+ * const u = uniformInto(key(3), new Float64Array(3));
+ * u.every((v) => v >= 0 && v < 1);
  * // true
  * ```
  */

@@ -7,8 +7,9 @@ import type { Matrix } from './matrix.js';
  *
  * @example
  * ```ts
- * assertFinite(new Float64Array([1, 2]), 'f', 'x');
- * // (returns; throws DescentError NON_FINITE on NaN)
+ * const err = (() => { try { assertFinite(new Float64Array([1, NaN]), 'f', 'x'); } catch (e) { return e as DescentError; } })();
+ * [err?.code, err?.message];
+ * // ['NON_FINITE', 'f: x[1] is NaN']
  * ```
  */
 export function assertFinite(x: ArrayLike<number>, where: string, what: string): void {
@@ -27,8 +28,8 @@ export function assertFinite(x: ArrayLike<number>, where: string, what: string):
  *
  * @example
  * ```ts
- * assertMatrix(identity(2), 'f', 'A');
- * // (returns)
+ * assertMatrix(identity(2), 'f', 'A'); // returns; a NaN entry would throw NON_FINITE naming A[i, j]
+ * // undefined
  * ```
  */
 export function assertMatrix(a: Matrix, where: string, what: string, options: { nonEmpty?: boolean; finite?: boolean } = {}): void {
@@ -57,8 +58,8 @@ export function assertMatrix(a: Matrix, where: string, what: string, options: { 
  *
  * @example
  * ```ts
- * assertLength(new Float64Array(3), 3, 'f', 'x');
- * // (returns)
+ * assertLength(new Float64Array(3), 3, 'f', 'x'); // returns; length 2 would throw SHAPE_MISMATCH
+ * // undefined
  * ```
  */
 export function assertLength(x: ArrayLike<number>, n: number, where: string, what: string): void {
@@ -72,8 +73,8 @@ export function assertLength(x: ArrayLike<number>, n: number, where: string, wha
  *
  * @example
  * ```ts
- * assertShape(zeros(2, 3), 2, 3, 'f', 'out');
- * // (returns)
+ * assertShape(zeros(2, 3), 2, 3, 'f', 'out'); // returns; a 3×2 would throw SHAPE_MISMATCH
+ * // undefined
  * ```
  */
 export function assertShape(a: Matrix, rows: number, cols: number, where: string, what: string): void {
@@ -87,8 +88,8 @@ export function assertShape(a: Matrix, rows: number, cols: number, where: string
  *
  * @example
  * ```ts
- * assertParam(0.1, (v) => v > 0, 'adam', 'lr', 'a positive number');
- * // (returns)
+ * assertParam(0.1, (v) => v > 0, 'adam', 'lr', 'a positive number'); // returns; -1 would throw INVALID_CONFIG
+ * // undefined
  * ```
  */
 export function assertParam(value: number, ok: (v: number) => boolean, where: string, name: string, expected: string): void {

@@ -22,7 +22,7 @@ const EPS = 2 ** -52;
  *
  * @example
  * ```ts
- * Array.from(eigh(fromRows([[2, 1], [1, 2]])).values);
+ * Array.from(eigh(fromRows([[2, 1], [1, 2]])).values, (v) => +v.toFixed(12));
  * // [1, 3]
  * ```
  */

@@ -51,8 +51,8 @@ export interface LeastSquares<B> {
  *
  * @example
  * ```ts
- * lstsq(fromRows([[1], [1]]), new Float64Array([1, 3])).x;
- * // Float64Array [2]
+ * +lstsq(fromRows([[1], [1]]), new Float64Array([1, 3])).x[0].toFixed(12);
+ * // 2
  * ```
  */
 export function lstsq<B extends Float64Array | Matrix>(a: Matrix, b: B, options: { rcond?: number } = {}): LeastSquares<B> {

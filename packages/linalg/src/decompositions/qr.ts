@@ -18,7 +18,7 @@ export interface Qr {
  * @example
  * ```ts
  * const { q, r } = qr(fromRows([[3], [4]]));
- * [Array.from(q.data), Array.from(r.data)];
+ * [Array.from(q.data, (v) => +v.toFixed(12)), Array.from(r.data)];
  * // [[0.6, 0.8], [5]]
  * ```
  */

@@ -68,7 +68,7 @@ export function rankDeficientMatrix(shape: MatrixShape = {}): fc.Arbitrary<Matri
  *
  * @example
  * ```ts
- * fc.sample(matrixWithSpectrum({ minSigma: 1, maxSigma: 1 }), 1)[0].rows >= 1;
+ * fc.sample(matrixWithSpectrum({ minSigma: 1, maxSigma: 1 }), 1)[0].matrix.rows >= 1;
  * // true
  * ```
  */

@@ -14,8 +14,8 @@ const EPS = 2 ** -52;
  *
  * @example
  * ```ts
- * fc.assert(svdReconstructs(), { numRuns: 50 });
- * // (passes)
+ * fc.check(svdReconstructs(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function svdReconstructs(arb: fc.Arbitrary<Matrix> = gaussianMatrix()): fc.IPropertyWithHooks<[Matrix]> {

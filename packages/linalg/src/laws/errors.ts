@@ -26,8 +26,8 @@ export function thrownCode(fn: () => unknown): DescentErrorCode | 'none' | 'othe
  *
  * @example
  * ```ts
- * fc.assert(rejectsWith((x: number) => key(x + 0.5), fc.integer().map((n) => [n] as [number]), 'INVALID_CONFIG'));
- * // (passes)
+ * fc.check(rejectsWith((x: number) => key(x + 0.5), fc.integer().map((n) => [n] as [number]), 'INVALID_CONFIG')).failed;
+ * // false
  * ```
  */
 export function rejectsWith<Args extends unknown[]>(fn: (...args: Args) => unknown, args: fc.Arbitrary<Args>, code: DescentErrorCode): fc.IPropertyWithHooks<[Args]> {

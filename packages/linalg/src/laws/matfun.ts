@@ -21,8 +21,8 @@ const EPS = 2 ** -52;
  *
  * @example
  * ```ts
- * fc.assert(polarIsPartialIsometry(), { numRuns: 30 });
- * // (passes)
+ * fc.check(polarIsPartialIsometry(), { numRuns: 30 }).failed;
+ * // false
  * ```
  */
 export function polarIsPartialIsometry(arb: fc.Arbitrary<Matrix> = fc.oneof(gaussianMatrix(), rankDeficientMatrix())): fc.IPropertyWithHooks<[Matrix]> {
@@ -57,8 +57,8 @@ function quinticIterate(x: number, steps: number, coefficients: readonly [number
  *
  * @example
  * ```ts
- * fc.assert(newtonSchulzIsSpectral(), { numRuns: 30 });
- * // (passes)
+ * fc.check(newtonSchulzIsSpectral(), { numRuns: 30 }).failed;
+ * // false
  * ```
  */
 export function newtonSchulzIsSpectral(arb: fc.Arbitrary<Matrix> = gaussianMatrix({ maxRows: 10, maxCols: 10 })): fc.IPropertyWithHooks<[Matrix]> {
@@ -80,8 +80,8 @@ export function newtonSchulzIsSpectral(arb: fc.Arbitrary<Matrix> = gaussianMatri
  *
  * @example
  * ```ts
- * fc.assert(newtonSchulzBand(), { numRuns: 30 });
- * // (passes)
+ * fc.check(newtonSchulzBand(), { numRuns: 30 }).failed;
+ * // false
  * ```
  */
 export function newtonSchulzBand(): fc.IPropertyWithHooks<[{ matrix: Matrix; sigma: Float64Array }]> {
@@ -100,8 +100,8 @@ export function newtonSchulzBand(): fc.IPropertyWithHooks<[{ matrix: Matrix; sig
  *
  * @example
  * ```ts
- * fc.assert(racsBalances(), { numRuns: 30 });
- * // (passes)
+ * fc.check(racsBalances(), { numRuns: 30 }).failed;
+ * // false
  * ```
  */
 export function racsBalances(): fc.IPropertyWithHooks<[Matrix, number]> {
@@ -132,8 +132,8 @@ export function racsBalances(): fc.IPropertyWithHooks<[Matrix, number]> {
  *
  * @example
  * ```ts
- * fc.assert(woodburyMatchesDense(), { numRuns: 30 });
- * // (passes)
+ * fc.check(woodburyMatchesDense(), { numRuns: 30 }).failed;
+ * // false
  * ```
  */
 export function woodburyMatchesDense(): fc.IPropertyWithHooks<[Matrix, number, number]> {

@@ -20,8 +20,8 @@ function snapshot(v: unknown): unknown {
  *
  * @example
  * ```ts
- * fc.assert(doesNotMutate((a: Matrix) => transpose(a), gaussianMatrix().map((a) => [a] as [Matrix])), { numRuns: 20 });
- * // (passes)
+ * fc.check(doesNotMutate((a: Matrix) => transpose(a), gaussianMatrix().map((a) => [a] as [Matrix])), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function doesNotMutate<Args extends unknown[]>(fn: (...args: Args) => unknown, args: fc.Arbitrary<Args>): fc.IPropertyWithHooks<[Args]> {

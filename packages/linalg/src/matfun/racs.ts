@@ -30,8 +30,8 @@ export interface RacsOptions {
  *
  * @example
  * ```ts
- * racs(fromRows([[1, 2], [3, 4]])).data.map((v) => Math.round(v * 1e6) / 1e6);
- * // (rows and columns of the result all have norm √2)
+ * Array.from(racs(fromRows([[1, 2], [3, 4]])).data, (v) => +v.toFixed(6)); // every row and column has norm √2
+ * // [0.894427, 1.095445, 1.095445, 0.894427]
  * ```
  */
 export function racs(m: Matrix, options: RacsOptions = {}): Matrix {

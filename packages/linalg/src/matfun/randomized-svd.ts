@@ -21,8 +21,8 @@ export interface RandomizedSvdOptions {
  *
  * @example
  * ```ts
- * randomizedSvd(fromRows([[3, 0], [0, 1]]), 1, key(0)).s[0];
- * // 3
+ * Array.from(randomizedSvd(fromRows([[3, 0], [0, 1]]), 2, key(0)).s, (v) => +v.toFixed(12));
+ * // [3, 1]
  * ```
  */
 export function randomizedSvd(a: Matrix, k: number, rngKey: Key, options: RandomizedSvdOptions = {}): Svd {
