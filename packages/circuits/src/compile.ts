@@ -376,7 +376,9 @@ export const SIMPLEX_TOLERANCE = 1e-9;
  * @example
  * ```ts
  * const c = compile({ numVars: 1, nodes: [bernoulliNode(0, 0.5)] });
- * try { checkParams(c, new Float64Array([1.5]), 'f'); } catch (e) { (e as DescentError).code; }
+ * let code = '';
+ * try { checkParams(c, new Float64Array([1.5]), 'f'); } catch (e) { code = (e as DescentError).code; }
+ * code;
  * // 'DOMAIN'
  * ```
  */

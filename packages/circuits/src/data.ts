@@ -9,7 +9,9 @@ import type { CompiledCircuit } from './compile.js';
  * @example
  * ```ts
  * const c = compile({ numVars: 1, nodes: [bernoulliNode(0, 0.5)] });
- * try { checkData(c, fromRows([[2]]), undefined, 'f'); } catch (e) { (e as DescentError).code; }
+ * let code = '';
+ * try { checkData(c, fromRows([[2]]), undefined, 'f'); } catch (e) { code = (e as DescentError).code; }
+ * code;
  * // 'DOMAIN'
  * ```
  */

@@ -15,8 +15,8 @@ import { assertClose, assertThat, jointTable } from './check.js';
  *
  * @example
  * ```ts
- * fc.assert(lawFlowIdentities(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawFlowIdentities(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawFlowIdentities(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCase()): fc.IPropertyWithHooks<[CircuitCase]> {

@@ -41,7 +41,7 @@ function logPrior(cc: CompiledCircuit, params: Float64Array, alpha: number): num
  * ```ts
  * const c = compile(mixtureOfBernoullis(2, 2));
  * assertOnSimplex(c, c.params, 'init');
- * // (returns)
+ * // undefined
  * ```
  */
 export function assertOnSimplex(cc: CompiledCircuit, params: Float64Array, what: string): void {
@@ -117,8 +117,8 @@ function slice(data: Matrix, a: number, b: number): Matrix {
  *
  * @example
  * ```ts
- * fc.assert(lawSimplexAfterUpdate(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawSimplexAfterUpdate(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawSimplexAfterUpdate(
@@ -162,8 +162,8 @@ export function lawSimplexAfterUpdate(
  *
  * @example
  * ```ts
- * fc.assert(lawFullBatchEmMonotone(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawFullBatchEmMonotone(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawFullBatchEmMonotone(
@@ -192,8 +192,8 @@ export function lawFullBatchEmMonotone(
  *
  * @example
  * ```ts
- * fc.assert(lawBatchMonotone(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawBatchMonotone(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawBatchMonotone(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCase()): fc.IPropertyWithHooks<[CircuitCase, number]> {
@@ -222,8 +222,8 @@ export function lawBatchMonotone(arb: fc.Arbitrary<CircuitCase> = arbitraryCircu
  *
  * @example
  * ```ts
- * fc.assert(lawAnemoneEtaOneIsEm(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawAnemoneEtaOneIsEm(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawAnemoneEtaOneIsEm(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCase()): fc.IPropertyWithHooks<[CircuitCase]> {
@@ -241,8 +241,8 @@ export function lawAnemoneEtaOneIsEm(arb: fc.Arbitrary<CircuitCase> = arbitraryC
  *
  * @example
  * ```ts
- * fc.assert(lawRootRate(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawRootRate(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawRootRate(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCase()): fc.IPropertyWithHooks<[CircuitCase, number]> {
@@ -266,8 +266,8 @@ export function lawRootRate(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCas
  *
  * @example
  * ```ts
- * fc.assert(lawUnvisitedUnchanged(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawUnvisitedUnchanged(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawUnvisitedUnchanged(
@@ -306,8 +306,8 @@ export function lawUnvisitedUnchanged(
  *
  * @example
  * ```ts
- * fc.assert(lawMomentumFirstStep(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawMomentumFirstStep(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawMomentumFirstStep(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCase()): fc.IPropertyWithHooks<[CircuitCase, number, number]> {

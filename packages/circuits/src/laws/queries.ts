@@ -13,8 +13,8 @@ import { assertClose, assertThat, bruteMarginal, jointTable, randomMask } from '
  *
  * @example
  * ```ts
- * fc.assert(lawNormalization(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawNormalization(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawNormalization(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCase()): fc.IPropertyWithHooks<[CircuitCase]> {
@@ -34,8 +34,8 @@ export function lawNormalization(arb: fc.Arbitrary<CircuitCase> = arbitraryCircu
  *
  * @example
  * ```ts
- * fc.assert(lawMarginals(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawMarginals(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawMarginals(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCase()): fc.IPropertyWithHooks<[CircuitCase]> {
@@ -55,8 +55,8 @@ export function lawMarginals(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCa
  *
  * @example
  * ```ts
- * fc.assert(lawConditionals(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawConditionals(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawConditionals(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCase()): fc.IPropertyWithHooks<[CircuitCase]> {
@@ -107,8 +107,8 @@ export function lawConditionals(arb: fc.Arbitrary<CircuitCase> = arbitraryCircui
  *
  * @example
  * ```ts
- * fc.assert(lawMapBounds(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawMapBounds(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawMapBounds(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCase()): fc.IPropertyWithHooks<[CircuitCase]> {
@@ -142,8 +142,8 @@ export function lawMapBounds(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCa
  *
  * @example
  * ```ts
- * fc.assert(lawConditionalSamplesKeepEvidence(), { numRuns: 10 });
- * // (passes)
+ * fc.check(lawConditionalSamplesKeepEvidence(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function lawConditionalSamplesKeepEvidence(arb: fc.Arbitrary<CircuitCase> = arbitraryCircuitCase()): fc.IPropertyWithHooks<[CircuitCase]> {
