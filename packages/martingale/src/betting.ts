@@ -81,7 +81,7 @@ export function usesPValues(b: Betting): boolean {
  * @example
  * ```ts
  * normalizeBetting({ kind: 'jumper' });
- * // { kind: 'jumper', J: 0.01 }
+ * // {"kind": "jumper", "J": 0.01}
  * ```
  */
 export function normalizeBetting(b: Betting, where = 'betting'): Betting {
@@ -168,8 +168,8 @@ export function bettingStateSize(b: Betting): number {
  *
  * @example
  * ```ts
- * resetBettingState({ kind: 'jumper', J: 0.01 }, new Float64Array(3));
- * // Float64Array [0.333…, 0.333…, 0.333…]
+ * resetBettingState({ kind: 'jumper', J: 0.01 }, new Float64Array(3)).every((v) => v === 1 / 3);
+ * // true
  * ```
  */
 export function resetBettingState(b: Betting, out: Float64Array): Float64Array {

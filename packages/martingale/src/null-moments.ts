@@ -10,7 +10,7 @@ import { villeThreshold } from './thresholds.js';
  * @example
  * ```ts
  * nullMoments([1, 2, 3]);
- * // { mu0: 2, sigma0: 1 }
+ * // {"mu0": 2, "sigma0": 1}
  * ```
  */
 export function nullMoments(calibration: ArrayLike<number>): { mu0: number; sigma0: number } {

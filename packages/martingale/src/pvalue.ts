@@ -145,7 +145,9 @@ export function onlinePValues(scores: ArrayLike<number>, u: ArrayLike<number>, o
  *
  * @example
  * ```ts
- * const a = new Float64Array([1, 3, 0]); insertSorted(a, 2, 2); a;
+ * const a = new Float64Array([1, 3, 0]);
+ * insertSorted(a, 2, 2); // returns 3, the new length
+ * a;
  * // Float64Array [1, 2, 3]
  * ```
  */

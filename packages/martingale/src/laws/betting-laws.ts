@@ -12,8 +12,8 @@ import { pValueBettingArb } from './arbitraries.js';
  *
  * @example
  * ```ts
- * fc.assert(bettingIntegratesToOne(), { numRuns: 20 });
- * // (passes)
+ * fc.check(bettingIntegratesToOne(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function bettingIntegratesToOne(tol = 1e-8) {

@@ -29,8 +29,8 @@ const policyArb = fc.constantFrom<AlarmPolicy>('latch', 'reset', 'continue');
  *
  * @example
  * ```ts
- * fc.assert(statisticsNonnegativeFinite(), { numRuns: 50 });
- * // (passes)
+ * fc.check(statisticsNonnegativeFinite(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function statisticsNonnegativeFinite() {
@@ -54,8 +54,8 @@ export function statisticsNonnegativeFinite() {
  *
  * @example
  * ```ts
- * fc.assert(stepIsPureAndDeterministic(), { numRuns: 30 });
- * // (passes)
+ * fc.check(stepIsPureAndDeterministic(), { numRuns: 30 }).failed;
+ * // false
  * ```
  */
 export function stepIsPureAndDeterministic() {
@@ -118,8 +118,8 @@ function snapshot(s: DetectorState): string {
  *
  * @example
  * ```ts
- * fc.assert(pValueDependsOnU(), { numRuns: 100 });
- * // (passes)
+ * fc.check(pValueDependsOnU(), { numRuns: 100 }).failed;
+ * // false
  * ```
  */
 export function pValueDependsOnU() {
@@ -150,8 +150,8 @@ export function pValueDependsOnU() {
  *
  * @example
  * ```ts
- * fc.assert(momentExpMatchesGaussExp(), { numRuns: 50 });
- * // (passes)
+ * fc.check(momentExpMatchesGaussExp(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function momentExpMatchesGaussExp(tol = 1e-7) {

@@ -61,8 +61,8 @@ function quad(F: Matrix, v: Float64Array): number {
  *
  * @example
  * ```ts
- * fc.assert(klIsHalfFisherQuadratic(), { numRuns: 50 });
- * // (passes)
+ * fc.check(klIsHalfFisherQuadratic(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function klIsHalfFisherQuadratic() {
@@ -87,8 +87,8 @@ export function klIsHalfFisherQuadratic() {
  *
  * @example
  * ```ts
- * fc.assert(fisherIsSymmetricPsd(), { numRuns: 50 });
- * // (passes)
+ * fc.check(fisherIsSymmetricPsd(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function fisherIsSymmetricPsd() {
@@ -132,8 +132,8 @@ export function fisherIsSymmetricPsd() {
  *
  * @example
  * ```ts
- * fc.assert(naturalStepIsReparameterisationInvariant(), { numRuns: 50 });
- * // (passes)
+ * fc.check(naturalStepIsReparameterisationInvariant(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function naturalStepIsReparameterisationInvariant() {
@@ -180,8 +180,8 @@ export function naturalStepIsReparameterisationInvariant() {
  *
  * @example
  * ```ts
- * fc.assert(naturalStepIsSteepestInFisherMetric(), { numRuns: 50 });
- * // (passes)
+ * fc.check(naturalStepIsSteepestInFisherMetric(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function naturalStepIsSteepestInFisherMetric() {
@@ -211,8 +211,8 @@ export function naturalStepIsSteepestInFisherMetric() {
  *
  * @example
  * ```ts
- * fc.assert(lossDecreasesForSmallNaturalStep(), { numRuns: 50 });
- * // (passes)
+ * fc.check(lossDecreasesForSmallNaturalStep(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function lossDecreasesForSmallNaturalStep() {
@@ -240,8 +240,8 @@ export function lossDecreasesForSmallNaturalStep() {
  *
  * @example
  * ```ts
- * fc.assert(biasEntropyClosedForm(), { numRuns: 50 });
- * // (passes)
+ * fc.check(biasEntropyClosedForm(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function biasEntropyClosedForm() {

@@ -31,8 +31,8 @@ export function runsForMeanCheck(secondMoment: number, horizon: number, tol: num
  *
  * @example
  * ```ts
- * fc.assert(expectedWealthIsOne({ betting: { kind: 'power', eps: 0.8 }, horizon: 5, secondMoment: 0.64 / 0.6, tol: 0.05 }), { numRuns: 1 });
- * // (passes)
+ * fc.check(expectedWealthIsOne({ betting: { kind: 'power', eps: 0.8 }, horizon: 5, secondMoment: 0.64 / 0.6, tol: 0.05 }), { numRuns: 1 }).failed;
+ * // false
  * ```
  */
 export function expectedWealthIsOne(o: { betting: Betting; horizon: number; secondMoment: number; tol: number }) {
@@ -60,9 +60,9 @@ export function expectedWealthIsOne(o: { betting: Betting; horizon: number; seco
  *
  * @example
  * ```ts
- * fc.assert(villeCrossingBound({ config: { p: { mode: 'given' }, betting: { kind: 'power', eps: 0.5 }, threshold: 20,
- *   alarmOn: 'product', onAlarm: 'latch' }, runs: 200, horizon: 200 }), { numRuns: 1 });
- * // (passes)
+ * const config = { p: { mode: 'given' }, betting: { kind: 'power', eps: 0.5 }, threshold: 20, alarmOn: 'product', onAlarm: 'latch' } as const;
+ * fc.check(villeCrossingBound({ config, runs: 200, horizon: 200 }), { numRuns: 1 }).failed;
+ * // false
  * ```
  */
 export function villeCrossingBound(o: { config: DetectorConfig; runs: number; horizon: number; statistics?: AlarmStatistic[] }) {
@@ -111,8 +111,8 @@ export function ksCritical(alpha: number): number {
  *
  * @example
  * ```ts
- * fc.assert(onlinePValuesUniform({ n: 2000, decimals: 1 }), { numRuns: 1 });
- * // (passes)
+ * fc.check(onlinePValuesUniform({ n: 2000, decimals: 1 }), { numRuns: 1 }).failed;
+ * // false
  * ```
  */
 export function onlinePValuesUniform(o: { n: number; decimals?: number }) {
@@ -198,8 +198,8 @@ export function delayRegression(o: { lambda: number; Delta: number; runs: number
  *
  * @example
  * ```ts
- * fc.assert(delaySlopeMatchesGamma({ lambda: 1, Delta: 1, runs: 1000 }), { numRuns: 1 });
- * // (passes)
+ * fc.check(delaySlopeMatchesGamma({ lambda: 1, Delta: 1, runs: 1000 }), { numRuns: 1 }).failed;
+ * // false
  * ```
  */
 export function delaySlopeMatchesGamma(o: { lambda: number; Delta: number; runs: number; relTol?: number }) {
@@ -218,8 +218,8 @@ export function delaySlopeMatchesGamma(o: { lambda: number; Delta: number; runs:
  *
  * @example
  * ```ts
- * fc.assert(arlAtLeastThreshold({ statistic: 'sr', threshold: 20, betting: { kind: 'gaussExp', lambda: 1 }, runs: 100 }), { numRuns: 1 });
- * // (passes)
+ * fc.check(arlAtLeastThreshold({ statistic: 'sr', threshold: 20, betting: { kind: 'gaussExp', lambda: 1 }, runs: 100 }), { numRuns: 1 }).failed;
+ * // false
  * ```
  */
 export function arlAtLeastThreshold(o: { statistic: 'sr' | 'cusum'; threshold: number; betting: Betting; runs: number; maxSteps?: number }) {
