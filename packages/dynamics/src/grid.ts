@@ -104,7 +104,8 @@ export function coordinateSlice(dim: number, i: number, j: number, center?: Floa
  *
  * @example
  * ```ts
- * const s = randomSlice(key(0), 10); Math.abs(s.e1.reduce((a, v, i) => a + v * s.e2[i]!, 0)) < 1e-12;
+ * const s = randomSlice(key(0), 10);
+ * Math.abs(s.e1.reduce((a, v, i) => a + v * s.e2[i]!, 0)) < 1e-12;
  * // true
  * ```
  */

@@ -49,7 +49,7 @@ export function crc32(bytes: Uint8Array): number {
  * @example
  * ```ts
  * encodePng({ width: 1, height: 1, rgb: new Uint8Array([255, 0, 0]) }).subarray(1, 4);
- * // Uint8Array [80, 78, 71]   ('PNG')
+ * // Uint8Array [80, 78, 71]
  * ```
  */
 export function encodePng(img: RgbImage): Uint8Array {

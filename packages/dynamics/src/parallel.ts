@@ -122,7 +122,8 @@ export function sharedFloat64(n: number): Float64Array {
  * ```ts
  * const pool = createRegionPool(2);
  * const r = await pool.scalarVectorRegion({ y: 0.5, lambda: 0.2, eta: 1, grid: squareGrid(4, 64) });
- * await pool.close(); r.counts.converged > 0;
+ * await pool.close();
+ * r.counts.converged > 0;
  * // true
  * ```
  */

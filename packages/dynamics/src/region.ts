@@ -129,7 +129,8 @@ export function planScalarVectorRegion(cfg: ScalarVectorRegionConfig, where: str
  * @example
  * ```ts
  * const x = new Float64Array(4), z = new Float64Array(4);
- * fillScalarStarts(planScalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 2) }, 'ex'), x, z); [x[3], z[3]];
+ * fillScalarStarts(planScalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 2) }, 'ex'), x, z);
+ * [x[3], z[3]];
  * // [1, 1]
  * ```
  */

@@ -178,7 +178,8 @@ export function scalarRegionKernel(
  * @example
  * ```ts
  * const x = new Float64Array([1]), z = new Float64Array([0]);
- * scalarMapKernel(x, z, 0, 1, 0.5, 1, 0, 1); [x[0], z[0]];
+ * scalarMapKernel(x, z, 0, 1, 0.5, 1, 0, 1);
+ * [x[0], z[0]];
  * // [1, 0.5]
  * ```
  */

@@ -50,8 +50,8 @@ function power(hvp: Hvp, v: Float64Array, shift: number, tol: number, maxIter: n
  *
  * @example
  * ```ts
- * const diag = new Float64Array([3, -5, 1]);
- * sharpness((v, o) => { for (let i = 0; i < 3; i++) o[i] = diag[i]! * v[i]!; return o; }, 3).value.toFixed(6);
+ * const h = new Float64Array([3, -5, 1]);
+ * sharpness((v, o) => { for (let i = 0; i < 3; i++) o[i] = h[i]! * v[i]!; return o; }, 3).value.toFixed(6);
  * // '3.000000'
  * ```
  */

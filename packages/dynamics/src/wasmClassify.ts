@@ -412,7 +412,8 @@ let cachedKernel: RegionKernel | undefined | null = null;
  * ```ts
  * const k = createWasmRegionKernel()!;
  * const x = new Float64Array([0.3]), z = new Float64Array([0.2]), st = new Uint8Array(1);
- * k(x, z, st, new Uint8Array(1), new Int32Array(1), 0, 1, 0.5, 1, 0, 1000, 1e-18, 1e-6, 1e16, 0, 1); st[0];
+ * k(x, z, st, new Uint8Array(1), new Int32Array(1), 0, 1, 0.5, 1, 0, 1000, 1e-18, 1e-6, 1e16, 0, 1);
+ * st[0];
  * // 1
  * ```
  */

@@ -159,7 +159,8 @@ export interface WasmMap {
  * @example
  * ```ts
  * const x = new Float64Array([1, 1, 1, 1, 1, 1, 1, 1, 1]), z = new Float64Array(9);
- * createWasmMap()?.run(x, z, 0, 9, 0.5, 1, 0, 1); z[8];
+ * createWasmMap()?.run(x, z, 0, 9, 0.5, 1, 0, 1);
+ * z[8];
  * // 0.5
  * ```
  */
@@ -200,7 +201,8 @@ let cached: WasmMap | undefined | null = null;
  * @example
  * ```ts
  * const x = new Float64Array([1]), z = new Float64Array([0]);
- * iterateScalarMap(x, z, { eta: 0.5, y: 1, steps: 1 }); [x[0], z[0]];
+ * iterateScalarMap(x, z, { eta: 0.5, y: 1, steps: 1 });
+ * [x[0], z[0]];
  * // [1, 0.5]
  * ```
  */

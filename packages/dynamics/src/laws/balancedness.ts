@@ -13,8 +13,8 @@ const coord = fc.double({ min: -2, max: 2, noNaN: true });
  *
  * @example
  * ```ts
- * fc.assert(balancednessStepIdentityLaw());
- * // (passes)
+ * fc.check(balancednessStepIdentityLaw()).failed;
+ * // false
  * ```
  */
 export function balancednessStepIdentityLaw(): fc.IProperty<[number, number, number, number, number[]]> {
@@ -43,8 +43,8 @@ export function balancednessStepIdentityLaw(): fc.IProperty<[number, number, num
  *
  * @example
  * ```ts
- * fc.assert(matrixBalancednessIdentityLaw());
- * // (passes)
+ * fc.check(matrixBalancednessIdentityLaw()).failed;
+ * // false
  * ```
  */
 export function matrixBalancednessIdentityLaw(): fc.IProperty<[number[], number[], number, number]> {
@@ -76,8 +76,8 @@ export function matrixBalancednessIdentityLaw(): fc.IProperty<[number[], number[
  *
  * @example
  * ```ts
- * fc.assert(balancednessFlowLaw(), { numRuns: 20 });
- * // (passes)
+ * fc.check(balancednessFlowLaw(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function balancednessFlowLaw(): fc.IProperty<[number, number[], number]> {

@@ -8,8 +8,8 @@ import { boundaryMask, boxCountingDimension } from '../boxCounting.js';
  *
  * @example
  * ```ts
- * fc.assert(sierpinskiDimensionLaw(), { numRuns: 5 });
- * // (passes)
+ * fc.check(sierpinskiDimensionLaw(), { numRuns: 5 }).failed;
+ * // false
  * ```
  */
 export function sierpinskiDimensionLaw(): fc.IProperty<[number, number]> {
@@ -32,8 +32,8 @@ export function sierpinskiDimensionLaw(): fc.IProperty<[number, number]> {
  *
  * @example
  * ```ts
- * fc.assert(smoothCurveDimensionLaw(), { numRuns: 5 });
- * // (passes)
+ * fc.check(smoothCurveDimensionLaw(), { numRuns: 5 }).failed;
+ * // false
  * ```
  */
 export function smoothCurveDimensionLaw(): fc.IProperty<[boolean, number, number, number, number]> {

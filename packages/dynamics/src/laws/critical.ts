@@ -33,8 +33,8 @@ function startInEllipse(d: number, y: number, eta: number, rho: number, phi: num
  *
  * @example
  * ```ts
- * fc.assert(convergesBelowCriticalLaw(), { numRuns: 20 });
- * // (passes)
+ * fc.check(convergesBelowCriticalLaw(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function convergesBelowCriticalLaw(): fc.IProperty<[number, number, number, number, number, number, number]> {
@@ -66,8 +66,8 @@ export function convergesBelowCriticalLaw(): fc.IProperty<[number, number, numbe
  *
  * @example
  * ```ts
- * fc.assert(noConvergenceAboveCriticalLaw(), { numRuns: 10 });
- * // (passes)
+ * fc.check(noConvergenceAboveCriticalLaw(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function noConvergenceAboveCriticalLaw(): fc.IProperty<[number, number, number, number]> {
@@ -104,8 +104,8 @@ export function noConvergenceAboveCriticalLaw(): fc.IProperty<[number, number, n
  *
  * @example
  * ```ts
- * fc.assert(criticalStepAtStartLaw(), { numRuns: 20 });
- * // (passes)
+ * fc.check(criticalStepAtStartLaw(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function criticalStepAtStartLaw(): fc.IProperty<[number, number, number, number]> {

@@ -17,8 +17,8 @@ const coord = fc.double({ min: -1.5, max: 1.5, noNaN: true });
  *
  * @example
  * ```ts
- * fc.assert(planarReductionLaw(), { numRuns: 20 });
- * // (passes)
+ * fc.check(planarReductionLaw(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function planarReductionLaw(): fc.IProperty<[number, number, number, number, number[]]> {
@@ -62,8 +62,8 @@ export function planarReductionLaw(): fc.IProperty<[number, number, number, numb
  *
  * @example
  * ```ts
- * fc.assert(alignedDecouplingLaw(), { numRuns: 10 });
- * // (passes)
+ * fc.check(alignedDecouplingLaw(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function alignedDecouplingLaw(): fc.IProperty<[number[], number[], number[], number, number]> {
@@ -111,8 +111,8 @@ export function alignedDecouplingLaw(): fc.IProperty<[number[], number[], number
  *
  * @example
  * ```ts
- * fc.assert(ellipseInvarianceLaw());
- * // (passes)
+ * fc.check(ellipseInvarianceLaw()).failed;
+ * // false
  * ```
  */
 export function ellipseInvarianceLaw(): fc.IProperty<[number, number, number]> {

@@ -11,8 +11,8 @@ import { scalarVectorRegion } from '../region.js';
  *
  * @example
  * ```ts
- * fc.assert(regionSymmetryLaw(), { numRuns: 10 });
- * // (passes)
+ * fc.check(regionSymmetryLaw(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function regionSymmetryLaw(): fc.IProperty<[number, number, number, number, number]> {
