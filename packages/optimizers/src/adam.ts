@@ -216,8 +216,8 @@ export const adam: FirstOrderMethod<AdamConfig, AdamState> = makeMethod('adam', 
  * ```ts
  * import { adamw } from '@descent/optimizers';
  * const s0 = adamw.init({ lr: 0.1, weightDecay: 0.5 }, new Float64Array([1]));
- * +adamw.step(s0, new Float64Array([0])).x[0].toFixed(6);
- * // 0.95 (decay 1 − 0.1·0.5; a zero gradient gives a zero Adam step)
+ * +adamw.step(s0, new Float64Array([0])).x[0].toFixed(6); // decay 1 − 0.1·0.5; a zero gradient gives a zero Adam step
+ * // 0.95
  * ```
  */
 export const adamw: FirstOrderMethod<AdamConfig, AdamState> = makeMethod('adamw', true);

@@ -153,8 +153,8 @@ function relativeChange(ring: Float64Array): number {
  * let s = m.init({ base: { lr: 0.1 }, window: 10, warmup: 10 }, new Float64Array([1, -2]), key(0));
  * const grad = (x: Float64Array) => Float64Array.from(x, (v) => 2 * v);
  * while (s.t < 40) s = m.step(s, grad(s.query));
- * s.gradEvals < 80;
- * // true (fewer than SAM's two evaluations per step)
+ * s.gradEvals < 80; // fewer than SAM's two evaluations per step
+ * // true
  * ```
  */
 export function arsam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<BaseCfg, BaseState, Obs>): Method<ArsamConfig<BaseCfg>, ArsamState<BaseState>, Obs> {

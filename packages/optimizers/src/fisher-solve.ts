@@ -194,7 +194,8 @@ export function empiricalFisherSolve(gamma: Matrix, g: Float64Array, damping: nu
  *
  * @example
  * ```ts
- * empiricalFisherData(new Float64Array([1, 2]), 1, 2);
+ * // internal: seen through the public wrapper, empiricalFisher(Γ).data = empiricalFisherData(Γ.data, N, d)
+ * empiricalFisher({ rows: 1, cols: 2, data: new Float64Array([1, 2]) }).data;
  * // Float64Array [1, 2, 2, 4]
  * ```
  */

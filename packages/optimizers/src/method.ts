@@ -17,8 +17,8 @@ import type { Key } from '@descent/linalg';
  * ```ts
  * import { adam } from '@descent/optimizers';
  * const s0 = adam.init({ lr: 0.1 }, new Float64Array([1]));
- * adam.step(s0, new Float64Array([2])).x[0];
- * // 0.9 (Adam's first step moves every coordinate by lr)
+ * +adam.step(s0, new Float64Array([2])).x[0].toFixed(6); // Adam's first step moves every coordinate by lr (up to ε)
+ * // 0.9
  * ```
  */
 export interface Method<Cfg, State extends MethodState, Obs> {

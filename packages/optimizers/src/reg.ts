@@ -67,9 +67,8 @@ function resolveRacs(where: string, o: RacsVariantOptions): ResolvedRacs {
  * @example
  * ```ts
  * import { racsDirectionInto } from '@descent/optimizers';
- * const m = { rows: 2, cols: 2, data: new Float64Array([2, 3, 5, 7]) };
- * Array.from(racsDirectionInto({ rows: 2, cols: 2, data: new Float64Array([6, 2, 3, 4]) }, { rows: 2, cols: 2, data: new Float64Array(4) }, { racs: 'sinkhorn' }).data, (v) => +(v * v).toFixed(6)).reduce((a, b) => a + b);
- * // 4 (‖R‖_F² = rows·cols)
+ * Array.from(racsDirectionInto({ rows: 2, cols: 2, data: new Float64Array([6, 2, 3, 4]) }, { rows: 2, cols: 2, data: new Float64Array(4) }, { racs: 'sinkhorn' }).data, (v) => +(v * v).toFixed(6)).reduce((a, b) => a + b); // ‖R‖_F² = rows·cols
+ * // 4
  * ```
  */
 export function racsDirectionInto(m: Matrix, out: Matrix, options: RacsVariantOptions = {}): Matrix {

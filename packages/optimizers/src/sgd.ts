@@ -142,8 +142,8 @@ function into(s: SgdState, g: Float64Array, out: Mutable<SgdState>): SgdState {
  * import { sgd } from '@descent/optimizers';
  * const s0 = sgd.init({ lr: 0.1, momentum: 0.9 }, new Float64Array([1]));
  * const s1 = sgd.step(s0, new Float64Array([1]));
- * sgd.step(s1, new Float64Array([1])).x[0];
- * // 0.71 (1 − 0.1·1 − 0.1·(0.9 + 1))
+ * sgd.step(s1, new Float64Array([1])).x[0]; // 1 − 0.1·1 − 0.1·(0.9 + 1)
+ * // 0.71
  * ```
  */
 export const sgd: FirstOrderMethod<SgdConfig, SgdState> = {

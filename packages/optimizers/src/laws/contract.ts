@@ -25,8 +25,8 @@ function fail(what: string): never {
  * import { sgd } from '@descent/optimizers';
  * import { stepNeverMutatesInputs } from '@descent/optimizers/laws';
  * const runs = fc.constant({ config: { lr: 0.1 }, x0: new Float64Array([1]), obs: [new Float64Array([1])] });
- * fc.assert(stepNeverMutatesInputs(sgd, runs));
- * // (passes)
+ * fc.check(stepNeverMutatesInputs(sgd, runs)).failed;
+ * // false
  * ```
  */
 export function stepNeverMutatesInputs<Cfg, State extends MethodState, Obs>(
@@ -61,8 +61,8 @@ export function stepNeverMutatesInputs<Cfg, State extends MethodState, Obs>(
  * import { adam } from '@descent/optimizers';
  * import { stepIntoMatchesStep } from '@descent/optimizers/laws';
  * const runs = fc.constant({ config: {}, x0: new Float64Array([1, 2]), obs: [new Float64Array([1, -1])] });
- * fc.assert(stepIntoMatchesStep(adam, runs));
- * // (passes)
+ * fc.check(stepIntoMatchesStep(adam, runs)).failed;
+ * // false
  * ```
  */
 export function stepIntoMatchesStep<Cfg, State extends MethodState, Obs>(

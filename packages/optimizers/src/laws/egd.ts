@@ -14,8 +14,8 @@ const egdOf = (g: Matrix, o: EgdOptions = {}, k?: ReturnType<typeof key>) => egd
  * ```ts
  * import fc from 'fast-check';
  * import { egdUnitSpectrum } from '@descent/optimizers/laws';
- * fc.assert(egdUnitSpectrum(), { numRuns: 20 });
- * // (passes)
+ * fc.check(egdUnitSpectrum(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function egdUnitSpectrum() {
@@ -37,8 +37,8 @@ export function egdUnitSpectrum() {
  * ```ts
  * import fc from 'fast-check';
  * import { egdPolarFactor } from '@descent/optimizers/laws';
- * fc.assert(egdPolarFactor(), { numRuns: 20 });
- * // (passes)
+ * fc.check(egdPolarFactor(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function egdPolarFactor() {
@@ -61,8 +61,8 @@ export function egdPolarFactor() {
  * ```ts
  * import fc from 'fast-check';
  * import { egdSameSingularVectors } from '@descent/optimizers/laws';
- * fc.assert(egdSameSingularVectors(), { numRuns: 20 });
- * // (passes)
+ * fc.check(egdSameSingularVectors(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function egdSameSingularVectors() {
@@ -90,8 +90,8 @@ export function egdSameSingularVectors() {
  * ```ts
  * import fc from 'fast-check';
  * import { egdInvariances } from '@descent/optimizers/laws';
- * fc.assert(egdInvariances(), { numRuns: 20 });
- * // (passes)
+ * fc.check(egdInvariances(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function egdInvariances() {
@@ -119,8 +119,8 @@ export function egdInvariances() {
  * ```ts
  * import fc from 'fast-check';
  * import { egdClampSemantics } from '@descent/optimizers/laws';
- * fc.assert(egdClampSemantics(), { numRuns: 20 });
- * // (passes)
+ * fc.check(egdClampSemantics(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function egdClampSemantics() {
@@ -146,8 +146,8 @@ export function egdClampSemantics() {
  * ```ts
  * import fc from 'fast-check';
  * import { egdRandomizedSvd } from '@descent/optimizers/laws';
- * fc.assert(egdRandomizedSvd(), { numRuns: 20 });
- * // (passes)
+ * fc.check(egdRandomizedSvd(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function egdRandomizedSvd() {
@@ -177,8 +177,8 @@ export function egdRandomizedSvd() {
  * ```ts
  * import fc from 'fast-check';
  * import { egdNullDirections } from '@descent/optimizers/laws';
- * fc.assert(egdNullDirections(), { numRuns: 20 });
- * // (passes)
+ * fc.check(egdNullDirections(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function egdNullDirections() {

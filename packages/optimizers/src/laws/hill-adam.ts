@@ -38,8 +38,8 @@ function quietValues(moves: readonly (readonly [number, boolean])[]): number[] {
  * ```ts
  * import fc from 'fast-check';
  * import { hillAdamPrefixIsAdam } from '@descent/optimizers/laws';
- * fc.assert(hillAdamPrefixIsAdam(), { numRuns: 20 });
- * // (passes)
+ * fc.check(hillAdamPrefixIsAdam(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function hillAdamPrefixIsAdam() {
@@ -73,8 +73,8 @@ function historyAtZero(h: { lr: number; beta1: number; beta2: number }, x0: Floa
  * ```ts
  * import fc from 'fast-check';
  * import { hillAdamResetStep } from '@descent/optimizers/laws';
- * fc.assert(hillAdamResetStep(), { numRuns: 20 });
- * // (passes)
+ * fc.check(hillAdamResetStep(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function hillAdamResetStep() {
@@ -104,8 +104,8 @@ export function hillAdamResetStep() {
  * ```ts
  * import fc from 'fast-check';
  * import { hillAdamSignSymmetry } from '@descent/optimizers/laws';
- * fc.assert(hillAdamSignSymmetry(), { numRuns: 20 });
- * // (passes)
+ * fc.check(hillAdamSignSymmetry(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function hillAdamSignSymmetry() {
@@ -131,8 +131,8 @@ export function hillAdamSignSymmetry() {
  * ```ts
  * import fc from 'fast-check';
  * import { hillAdamBestTracking } from '@descent/optimizers/laws';
- * fc.assert(hillAdamBestTracking(), { numRuns: 20 });
- * // (passes)
+ * fc.check(hillAdamBestTracking(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function hillAdamBestTracking() {
@@ -171,8 +171,8 @@ export function hillAdamBestTracking() {
  * ```ts
  * import fc from 'fast-check';
  * import { hillAdamDeterminism } from '@descent/optimizers/laws';
- * fc.assert(hillAdamDeterminism(), { numRuns: 20 });
- * // (passes)
+ * fc.check(hillAdamDeterminism(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function hillAdamDeterminism() {
@@ -199,8 +199,8 @@ export function hillAdamDeterminism() {
  * ```ts
  * import fc from 'fast-check';
  * import { hillAdamPlateauStall } from '@descent/optimizers/laws';
- * fc.assert(hillAdamPlateauStall(1000), { numRuns: 3 });
- * // (passes)
+ * fc.check(hillAdamPlateauStall(1000), { numRuns: 3 }).failed;
+ * // false
  * ```
  */
 export function hillAdamPlateauStall(steps = 5000) {

@@ -78,8 +78,8 @@ const setting = fc.record({
  * @example
  * ```ts
  * import fc from 'fast-check';
- * fc.assert(lawConversionBudgetAndBall('odog'), { numRuns: 50 });
- * // (passes)
+ * fc.check(lawConversionBudgetAndBall('odog'), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function lawConversionBudgetAndBall(which: ConversionMethod) {
@@ -106,8 +106,8 @@ export function lawConversionBudgetAndBall(which: ConversionMethod) {
  * @example
  * ```ts
  * import fc from 'fast-check';
- * fc.assert(lawMidpointIdentity('o2nc'), { numRuns: 50 });
- * // (passes)
+ * fc.check(lawMidpointIdentity('o2nc'), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function lawMidpointIdentity(which: ConversionMethod) {
@@ -137,8 +137,8 @@ export function lawMidpointIdentity(which: ConversionMethod) {
  * @example
  * ```ts
  * import fc from 'fast-check';
- * fc.assert(lawLinearLossSaturation('o2nc'), { numRuns: 50 });
- * // (passes)
+ * fc.check(lawLinearLossSaturation('o2nc'), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function lawLinearLossSaturation(which: ConversionMethod) {
@@ -181,8 +181,8 @@ export function lawLinearLossSaturation(which: ConversionMethod) {
  * @example
  * ```ts
  * import fc from 'fast-check';
- * fc.assert(lawZeroStepNoMotion('odog'), { numRuns: 50 });
- * // (passes)
+ * fc.check(lawZeroStepNoMotion('odog'), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function lawZeroStepNoMotion(which: ConversionMethod) {
@@ -208,8 +208,8 @@ export function lawZeroStepNoMotion(which: ConversionMethod) {
  * @example
  * ```ts
  * import fc from 'fast-check';
- * fc.assert(lawWindowAverage('o2nc'), { numRuns: 50 });
- * // (passes)
+ * fc.check(lawWindowAverage('o2nc'), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function lawWindowAverage(which: ConversionMethod) {
@@ -255,8 +255,8 @@ export function lawWindowAverage(which: ConversionMethod) {
  * @example
  * ```ts
  * import fc from 'fast-check';
- * fc.assert(lawConversionDeterminism('o2nc'), { numRuns: 20 });
- * // (passes)
+ * fc.check(lawConversionDeterminism('o2nc'), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function lawConversionDeterminism(which: ConversionMethod) {

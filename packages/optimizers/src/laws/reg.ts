@@ -43,8 +43,8 @@ function rowColNorms(r: Matrix): { rows: number[]; cols: number[] } {
  * ```ts
  * import fc from 'fast-check';
  * import { racsBalanced } from '@descent/optimizers/laws';
- * fc.assert(racsBalanced(), { numRuns: 20 });
- * // (passes)
+ * fc.check(racsBalanced(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function racsBalanced() {
@@ -65,8 +65,8 @@ export function racsBalanced() {
  * ```ts
  * import fc from 'fast-check';
  * import { racsSignPattern } from '@descent/optimizers/laws';
- * fc.assert(racsSignPattern(), { numRuns: 20 });
- * // (passes)
+ * fc.check(racsSignPattern(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function racsSignPattern() {
@@ -92,8 +92,8 @@ export function racsSignPattern() {
  * ```ts
  * import fc from 'fast-check';
  * import { racsDiagonalInvariance } from '@descent/optimizers/laws';
- * fc.assert(racsDiagonalInvariance(), { numRuns: 20 });
- * // (passes)
+ * fc.check(racsDiagonalInvariance(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function racsDiagonalInvariance() {
@@ -122,8 +122,8 @@ export function racsDiagonalInvariance() {
  * ```ts
  * import fc from 'fast-check';
  * import { racsEquivariance } from '@descent/optimizers/laws';
- * fc.assert(racsEquivariance(), { numRuns: 20 });
- * // (passes)
+ * fc.check(racsEquivariance(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function racsEquivariance() {
@@ -158,8 +158,8 @@ export function racsEquivariance() {
  * ```ts
  * import fc from 'fast-check';
  * import { racsRankOne } from '@descent/optimizers/laws';
- * fc.assert(racsRankOne(), { numRuns: 20 });
- * // (passes)
+ * fc.check(racsRankOne(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function racsRankOne() {
@@ -190,8 +190,8 @@ export function racsRankOne() {
  * ```ts
  * import fc from 'fast-check';
  * import { regGongNormGrowth } from '@descent/optimizers/laws';
- * fc.assert(regGongNormGrowth(), { numRuns: 20 });
- * // (passes)
+ * fc.check(regGongNormGrowth(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function regGongNormGrowth() {

@@ -81,8 +81,8 @@ function run<S extends MethodState>(m: Method<unknown, S, Float64Array>, s0: S, 
  * ```ts
  * import fc from 'fast-check';
  * import { sgd } from '@descent/optimizers';
- * fc.assert(lawSamRhoZeroIsBase(sgd, fc.constant({ lr: 0.1, momentum: 0.9 })), { numRuns: 20 });
- * // (passes)
+ * fc.check(lawSamRhoZeroIsBase(sgd, fc.constant({ lr: 0.1, momentum: 0.9 })), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function lawSamRhoZeroIsBase<Cfg, S extends MethodState>(base: Method<Cfg, S, Float64Array>, configs: fc.Arbitrary<Cfg>) {
@@ -105,8 +105,8 @@ export function lawSamRhoZeroIsBase<Cfg, S extends MethodState>(base: Method<Cfg
  * @example
  * ```ts
  * import fc from 'fast-check';
- * fc.assert(lawSamPerturbation(), { numRuns: 100 });
- * // (passes)
+ * fc.check(lawSamPerturbation(), { numRuns: 100 }).failed;
+ * // false
  * ```
  */
 export function lawSamPerturbation() {
@@ -165,8 +165,8 @@ export function lawSamPerturbation() {
  * ```ts
  * import fc from 'fast-check';
  * import { sgd } from '@descent/optimizers';
- * fc.assert(lawSamLinearLossIsBase(sgd, fc.constant({ lr: 0.1 })), { numRuns: 20 });
- * // (passes)
+ * fc.check(lawSamLinearLossIsBase(sgd, fc.constant({ lr: 0.1 })), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function lawSamLinearLossIsBase<Cfg, S extends MethodState>(base: Method<Cfg, S, Float64Array>, configs: fc.Arbitrary<Cfg>) {
@@ -190,8 +190,8 @@ export function lawSamLinearLossIsBase<Cfg, S extends MethodState>(base: Method<
  * @example
  * ```ts
  * import fc from 'fast-check';
- * fc.assert(lawSamQuadraticPsf(), { numRuns: 100 });
- * // (passes)
+ * fc.check(lawSamQuadraticPsf(), { numRuns: 100 }).failed;
+ * // false
  * ```
  */
 export function lawSamQuadraticPsf() {
@@ -233,8 +233,8 @@ export function lawSamQuadraticPsf() {
  * ```ts
  * import fc from 'fast-check';
  * import { sgd } from '@descent/optimizers';
- * fc.assert(lawSamTwoObservationsPerStep(sgd, fc.constant({ lr: 0.05, momentum: 0.9 })), { numRuns: 20 });
- * // (passes)
+ * fc.check(lawSamTwoObservationsPerStep(sgd, fc.constant({ lr: 0.05, momentum: 0.9 })), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function lawSamTwoObservationsPerStep<Cfg, S extends MethodState>(base: Method<Cfg, S, Float64Array>, configs: fc.Arbitrary<Cfg>) {
@@ -278,8 +278,8 @@ export function lawSamTwoObservationsPerStep<Cfg, S extends MethodState>(base: M
  * ```ts
  * import fc from 'fast-check';
  * import { sgd } from '@descent/optimizers';
- * fc.assert(lawSamPermutationEquivariance(sgd, fc.constant({ lr: 0.1 })), { numRuns: 20 });
- * // (passes)
+ * fc.check(lawSamPermutationEquivariance(sgd, fc.constant({ lr: 0.1 })), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function lawSamPermutationEquivariance<Cfg, S extends MethodState>(base: Method<Cfg, S, Float64Array>, configs: fc.Arbitrary<Cfg>) {
@@ -311,8 +311,8 @@ export function lawSamPermutationEquivariance<Cfg, S extends MethodState>(base: 
  * ```ts
  * import fc from 'fast-check';
  * import { sgd } from '@descent/optimizers';
- * fc.assert(lawArsamAlwaysIsSam(sgd, fc.constant({ lr: 0.1, momentum: 0.9 })), { numRuns: 20 });
- * // (passes)
+ * fc.check(lawArsamAlwaysIsSam(sgd, fc.constant({ lr: 0.1, momentum: 0.9 })), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function lawArsamAlwaysIsSam<Cfg, S extends MethodState>(base: Method<Cfg, S, Float64Array>, configs: fc.Arbitrary<Cfg>) {
@@ -338,8 +338,8 @@ export function lawArsamAlwaysIsSam<Cfg, S extends MethodState>(base: Method<Cfg
  * ```ts
  * import fc from 'fast-check';
  * import { sgd } from '@descent/optimizers';
- * fc.assert(lawArsamNeverIsBase(sgd, fc.constant({ lr: 0.1 })), { numRuns: 20 });
- * // (passes)
+ * fc.check(lawArsamNeverIsBase(sgd, fc.constant({ lr: 0.1 })), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function lawArsamNeverIsBase<Cfg, S extends MethodState>(base: Method<Cfg, S, Float64Array>, configs: fc.Arbitrary<Cfg>) {
@@ -390,8 +390,8 @@ const recorder: Method<{ lr: number }, RecorderState, Float64Array> & { stepInto
  * @example
  * ```ts
  * import fc from 'fast-check';
- * fc.assert(lawArsamQuadraticReuse(), { numRuns: 50 });
- * // (passes)
+ * fc.check(lawArsamQuadraticReuse(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function lawArsamQuadraticReuse() {
@@ -454,8 +454,8 @@ export function lawArsamQuadraticReuse() {
  * @example
  * ```ts
  * import fc from 'fast-check';
- * fc.assert(lawArsamWindowQuota(), { numRuns: 30 });
- * // (passes)
+ * fc.check(lawArsamWindowQuota(), { numRuns: 30 }).failed;
+ * // false
  * ```
  */
 export function lawArsamWindowQuota() {
