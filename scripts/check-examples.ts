@@ -1,7 +1,7 @@
 // Runs every TSDoc `@example` of a package and compares the value of its last expression with the
 // `// result` comment that ends the example. Usage: npx tsx scripts/check-examples.ts <package-dir>
 // Examples see every export of the package's entry points (and of @descent/linalg, fast-check,
-// ndarray and ml-matrix) as globals; `import` lines inside examples are skipped.
+// ndarray and ml-matrix) as globals; `import` lines inside examples are skipped; examples may `await`.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,8 +64,11 @@ export async function checkExamples(dir: string): Promise<ExampleOutcome[]> {
       const last = (body.pop() ?? '').replace(/\s*\/\/.*$/, '').replace(/;\s*$/, '');
       let got: string;
       try {
-        const js = transformSync(`${body.join('\n')}\n__result = (${last});`, { loader: 'ts' }).code;
-        const value = await new Function(...Object.keys(scope), `let __result;\n${js}\nreturn __result;`)(...Object.values(scope));
+        // A block scope lets an example declare a name that is also a global (e.g. `diag`); an async
+        // function lets it use `await`.
+        const js = transformSync(`{\n${body.join('\n')}\n__result = await (${last});\n}`, { loader: 'ts' }).code;
+        const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
+        const value = await new AsyncFunction(...Object.keys(scope), `let __result;\n${js}\nreturn __result;`)(...Object.values(scope));
         got = show(value);
       } catch (e) {
         got = `throws ${(e as Error).message}`;
