@@ -7,8 +7,8 @@ import { DescentError } from '@descent/linalg';
  * @example
  * ```ts
  * const d: Diagram = { dim: 1, birth: new Float64Array([0.5]), death: new Float64Array([Infinity]) };
- * d.death[0];
- * // Infinity
+ * d.death;
+ * // Float64Array [Infinity]
  * ```
  */
 export interface Diagram {
@@ -22,8 +22,8 @@ export interface Diagram {
  *
  * @example
  * ```ts
- * diagram([[0, 1], [0.5, Infinity]]).death[1];
- * // Infinity
+ * diagram([[0, 1], [0.5, Infinity]]).death;
+ * // Float64Array [1, Infinity]
  * ```
  */
 export function diagram(pairs: ReadonlyArray<readonly [number, number]>, dim = 0): Diagram {
@@ -45,7 +45,7 @@ export function diagram(pairs: ReadonlyArray<readonly [number, number]>, dim = 0
  * @example
  * ```ts
  * assertDiagram(diagram([[0, 1]]), 'f', 'a');
- * // (returns)
+ * // undefined
  * ```
  */
 export function assertDiagram(d: Diagram, where: string, what: string): void {

@@ -115,8 +115,8 @@ function sortedVertices(f: Float64Array): Uint32Array {
  * @example
  * ```ts
  * const d = sublevelPersistence0(new Float64Array([0, 3, 1, 4, 2]), { kind: 'grid', shape: [1, 5], connectivity: 4 });
- * [Array.from(d.birth), Array.from(d.death)];
- * // [[0, 1, 2], [Infinity, 3, 4]]
+ * [String(d.birth), String(d.death)];
+ * // ['0,1,2', 'Infinity,3,4']
  * ```
  */
 export function sublevelPersistence0(f: Float64Array, dom: Domain, o: { keepZero?: boolean } = {}): SublevelDiagram0 {

@@ -14,8 +14,8 @@ const EMPTY: Diagram = { dim: 0, birth: new Float64Array(0), death: new Float64A
  *
  * @example
  * ```ts
- * fc.assert(bottleneckIsMetric(), { numRuns: 50 });
- * // (passes)
+ * fc.check(bottleneckIsMetric(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function bottleneckIsMetric(diagrams: fc.Arbitrary<Diagram> = finiteDiagram(6, 1)) {
@@ -35,8 +35,8 @@ export function bottleneckIsMetric(diagrams: fc.Arbitrary<Diagram> = finiteDiagr
  *
  * @example
  * ```ts
- * fc.assert(wassersteinLaws(), { numRuns: 50 });
- * // (passes)
+ * fc.check(wassersteinLaws(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function wassersteinLaws(diagrams: fc.Arbitrary<Diagram> = finiteDiagram(5)) {
@@ -62,8 +62,8 @@ export function wassersteinLaws(diagrams: fc.Arbitrary<Diagram> = finiteDiagram(
  *
  * @example
  * ```ts
- * fc.assert(entropyLaws(), { numRuns: 50 });
- * // (passes)
+ * fc.check(entropyLaws(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function entropyLaws(diagrams: fc.Arbitrary<Diagram> = finiteDiagram(8)) {

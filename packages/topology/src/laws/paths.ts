@@ -24,8 +24,8 @@ const bumps = fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength:
  *
  * @example
  * ```ts
- * fc.assert(barrierLaws(), { numRuns: 50 });
- * // (passes)
+ * fc.check(barrierLaws(), { numRuns: 50 }).failed;
+ * // false
  * ```
  */
 export function barrierLaws() {
@@ -58,8 +58,8 @@ export function barrierLaws() {
  *
  * @example
  * ```ts
- * fc.assert(homotopyLaws(), { numRuns: 10 });
- * // (passes)
+ * fc.check(homotopyLaws(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function homotopyLaws() {

@@ -14,8 +14,8 @@ const same = (a: Diagram, b: Diagram) => JSON.stringify(bars(a)) === JSON.string
  *
  * @example
  * ```ts
- * fc.assert(h0EqualsMst(), { numRuns: 20 });
- * // (passes)
+ * fc.check(h0EqualsMst(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function h0EqualsMst(cloud: fc.Arbitrary<Cloud> = pointCloud(2, 25, 3)) {
@@ -50,8 +50,8 @@ export function h0EqualsMst(cloud: fc.Arbitrary<Cloud> = pointCloud(2, 25, 3)) {
  *
  * @example
  * ```ts
- * fc.assert(permutationInvariance(), { numRuns: 20 });
- * // (passes)
+ * fc.check(permutationInvariance(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function permutationInvariance(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 14, 2), maxDim = 2) {
@@ -73,8 +73,8 @@ export function permutationInvariance(cloud: fc.Arbitrary<Cloud> = pointCloud(3,
  *
  * @example
  * ```ts
- * fc.assert(isometryInvariance(), { numRuns: 20 });
- * // (passes)
+ * fc.check(isometryInvariance(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function isometryInvariance(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 16, 3)) {
@@ -103,8 +103,8 @@ export function isometryInvariance(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 16
  *
  * @example
  * ```ts
- * fc.assert(scalingCovariance(), { numRuns: 20 });
- * // (passes)
+ * fc.check(scalingCovariance(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function scalingCovariance(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 14, 2)) {
@@ -125,8 +125,8 @@ export function scalingCovariance(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 14,
  *
  * @example
  * ```ts
- * fc.assert(stabilityDistances(), { numRuns: 20 });
- * // (passes)
+ * fc.check(stabilityDistances(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function stabilityDistances(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 14, 3)) {
@@ -148,8 +148,8 @@ export function stabilityDistances(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 14
  *
  * @example
  * ```ts
- * fc.assert(stabilityPoints(), { numRuns: 20 });
- * // (passes)
+ * fc.check(stabilityPoints(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function stabilityPoints(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 16, 2)) {
@@ -177,8 +177,8 @@ export function stabilityPoints(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 16, 2
  *
  * @example
  * ```ts
- * fc.assert(subsampleBound(), { numRuns: 20 });
- * // (passes)
+ * fc.check(subsampleBound(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function subsampleBound(cloud: fc.Arbitrary<Cloud> = pointCloud(4, 24, 2)) {
@@ -200,8 +200,8 @@ export function subsampleBound(cloud: fc.Arbitrary<Cloud> = pointCloud(4, 24, 2)
  *
  * @example
  * ```ts
- * fc.assert(thresholdTruncation(), { numRuns: 20 });
- * // (passes)
+ * fc.check(thresholdTruncation(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function thresholdTruncation(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 18, 2)) {
@@ -225,8 +225,8 @@ export function thresholdTruncation(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 1
  *
  * @example
  * ```ts
- * fc.assert(dimensionIndependence(), { numRuns: 20 });
- * // (passes)
+ * fc.check(dimensionIndependence(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function dimensionIndependence(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 14, 3)) {
@@ -242,8 +242,8 @@ export function dimensionIndependence(cloud: fc.Arbitrary<Cloud> = pointCloud(3,
  *
  * @example
  * ```ts
- * fc.assert(enclosingRadiusLaw(), { numRuns: 20 });
- * // (passes)
+ * fc.check(enclosingRadiusLaw(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function enclosingRadiusLaw(cloud: fc.Arbitrary<Cloud> = pointCloud(2, 16, 3)) {
@@ -266,8 +266,8 @@ export function enclosingRadiusLaw(cloud: fc.Arbitrary<Cloud> = pointCloud(2, 16
  *
  * @example
  * ```ts
- * fc.assert(eulerCharacteristic(), { numRuns: 20 });
- * // (passes)
+ * fc.check(eulerCharacteristic(), { numRuns: 20 }).failed;
+ * // false
  * ```
  */
 export function eulerCharacteristic(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 7, 2)) {
@@ -308,8 +308,8 @@ export function eulerCharacteristic(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 7
  *
  * @example
  * ```ts
- * fc.assert(knownShapes(), { numRuns: 10 });
- * // (passes)
+ * fc.check(knownShapes(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function knownShapes() {
@@ -371,8 +371,8 @@ function rp2Barycentric(): { n: number; lower: Float64Array } {
  *
  * @example
  * ```ts
- * fc.assert(coefficientField(), { numRuns: 10 });
- * // (passes)
+ * fc.check(coefficientField(), { numRuns: 10 }).failed;
+ * // false
  * ```
  */
 export function coefficientField() {

@@ -34,8 +34,8 @@ export function gridValues(maxSide = 9, dyadic = false): fc.Arbitrary<{ rows: nu
  *
  * @example
  * ```ts
- * fc.assert(sublevelStability(), { numRuns: 30 });
- * // (passes)
+ * fc.check(sublevelStability(), { numRuns: 30 }).failed;
+ * // false
  * ```
  */
 export function sublevelStability() {
@@ -60,8 +60,8 @@ export function sublevelStability() {
  *
  * @example
  * ```ts
- * fc.assert(sublevelShiftScale(), { numRuns: 30 });
- * // (passes)
+ * fc.check(sublevelShiftScale(), { numRuns: 30 }).failed;
+ * // false
  * ```
  */
 export function sublevelShiftScale() {
@@ -85,8 +85,8 @@ export function sublevelShiftScale() {
  *
  * @example
  * ```ts
- * fc.assert(mergeHeightUltrametric(), { numRuns: 30 });
- * // (passes)
+ * fc.check(mergeHeightUltrametric(), { numRuns: 30 }).failed;
+ * // false
  * ```
  */
 export function mergeHeightUltrametric() {
