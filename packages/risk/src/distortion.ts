@@ -92,7 +92,7 @@ function param(ok: boolean, where: string, what: string, value: number): void {
  * @example
  * ```ts
  * valueAtRisk(0.95).jumps;
- * // [{ u: 0.95, mass: 1 }]
+ * // [{"u": 0.95, "mass": 1}]
  * ```
  */
 export function valueAtRisk(alpha: number): Distortion {
@@ -115,8 +115,8 @@ export function valueAtRisk(alpha: number): Distortion {
  *
  * @example
  * ```ts
- * expectedShortfall(0.9).gTilde(0.95);
- * // 0.5 (to 1e-15)
+ * +expectedShortfall(0.9).gTilde(0.95).toFixed(12);
+ * // 0.5
  * ```
  */
 export function expectedShortfall(alpha: number): Distortion {
@@ -173,8 +173,8 @@ export function rangeValueAtRisk(alpha: number, beta: number): Distortion {
  *
  * @example
  * ```ts
- * wangTransform(0.5).g(0.5);
- * // 0.6914624612740131
+ * +wangTransform(0.5).g(0.5).toFixed(12); // Φ(0.5)
+ * // 0.691462461274
  * ```
  */
 export function wangTransform(lambda: number): Distortion {
@@ -290,8 +290,8 @@ export function lookback(delta: number): Distortion {
  *
  * @example
  * ```ts
- * sShape(5).g(1);
- * // 1 (to 1e-15)
+ * +sShape(5).g(1).toFixed(12);
+ * // 1
  * ```
  */
 export function sShape(a: number): Distortion {
@@ -360,7 +360,7 @@ export function expectation(): Distortion {
  * @example
  * ```ts
  * mixture([expectedShortfall(0.9), valueAtRisk(0.9)], [0.5, 0.5]).jumps;
- * // [{ u: 0.9, mass: 0.5 }]
+ * // [{"u": 0.9, "mass": 0.5}]
  * ```
  */
 export function mixture(parts: readonly Distortion[], weights: readonly number[]): Distortion {

@@ -147,7 +147,7 @@ export function portfolioRateExperiment(options: RateExperimentOptions = {}): Ra
  * @example
  * ```ts
  * logLogSlope([10, 100, 1000], [1, 0.1, 0.01]);
- * // -1 (to 1e-12)
+ * // -1
  * ```
  */
 export function logLogSlope(x: readonly number[], y: readonly number[], from = 0): number {
@@ -227,8 +227,8 @@ export interface RobustExperimentRow {
  * @example
  * ```ts
  * const r = robustPortfolioExperiment({ runs: [{ setting: 'cvar', form: 'qf' }], iterations: 500, replications: 1 });
- * r[0].optimum;
- * // 1.5275252316519468 (to 1e-9)
+ * +r[0].optimum.toFixed(9); // √(0.7/0.3)
+ * // 1.527525232
  * ```
  */
 export function robustPortfolioExperiment(options: RobustExperimentOptions = {}): RobustExperimentRow[] {

@@ -34,8 +34,8 @@ export function atomIndex(n: number, u: number): number {
  *
  * @example
  * ```ts
- * Array.from(drmWeights(5, expectedShortfall(0.6)));
- * // [0, 0, 0, 0.5, 0.5] (to 1e-15)
+ * Array.from(drmWeights(5, expectedShortfall(0.6)), (v) => +v.toFixed(12));
+ * // [0, 0, 0, 0.5, 0.5]
  * ```
  */
 export function drmWeights(n: number, d: Distortion): Float64Array {
@@ -66,8 +66,8 @@ function checkSamples(x: ArrayLike<number>, where: string, check: boolean): void
  *
  * @example
  * ```ts
- * drmSorted(new Float64Array([-1, 0, 2, 3, 5]), dualPower(2));
- * // 3 (to 1e-15)
+ * +drmSorted(new Float64Array([-1, 0, 2, 3, 5]), dualPower(2)).toFixed(12);
+ * // 3
  * ```
  */
 export function drmSorted(sorted: ArrayLike<number>, d: Distortion, options: DrmOptions = {}): number {

@@ -24,8 +24,8 @@ export function normalPdf(x: number): number {
  *
  * @example
  * ```ts
- * normalCdf(1.6448536269514722);
- * // 0.95 (to 1e-15)
+ * +normalCdf(1.6448536269514722).toFixed(12);
+ * // 0.95
  * ```
  */
 export function normalCdf(x: number): number {
@@ -48,8 +48,8 @@ export function normalCdf(x: number): number {
  *
  * @example
  * ```ts
- * normalSf(10);
- * // 7.61985302416047e-24 (to 1e-13 relative)
+ * +normalSf(10).toPrecision(13);
+ * // 7.619853024161e-24
  * ```
  */
 export function normalSf(x: number): number {
@@ -88,8 +88,8 @@ const D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.7544
  *
  * @example
  * ```ts
- * normalPpf(0.975);
- * // 1.959963984540054 (to 1e-14)
+ * +normalPpf(0.975).toFixed(12);
+ * // 1.95996398454
  * ```
  */
 export function normalPpf(u: number): number {

@@ -11,8 +11,8 @@ import { projectInto, simplexSet, type Projection } from './projection.js';
  *
  * @example
  * ```ts
- * gaussianPortfolioProblem(expectedShortfall(0.9)).optimum.value;
- * // 0.6251875701792... (to 1e-9)
+ * +gaussianPortfolioProblem(expectedShortfall(0.9)).optimum.value.toFixed(9);
+ * // 0.62518757
  * ```
  */
 export function gaussianPortfolioProblem(d: Distortion, returns: GaussianReturns = defaultMarket()): {
@@ -49,7 +49,7 @@ function defaultMarket(): GaussianReturns {
  * @example
  * ```ts
  * gaussianPortfolioOptimum({ mean: new Float64Array([1, 1]), cov: new Float64Array([1, 0, 0, 1]) }, wangTransform(1), simplexSet()).x[0];
- * // 0.5 (to 1e-9)
+ * // 0.5
  * ```
  */
 export function gaussianPortfolioOptimum(returns: GaussianReturns, d: Distortion, projection: Projection, x0?: Float64Array): { x: Float64Array; value: number } {

@@ -99,7 +99,7 @@ function checkOne(s: StepSchedule, name: string, lo: number, loOpen: boolean): v
  * @example
  * ```ts
  * validateSchedules(codeSchedules(), 'dm');
- * // (returns)
+ * // undefined
  * ```
  */
 export function validateSchedules(s: Schedules, form: 'qf' | 'dm' | 'hybrid' | 'batching'): void {

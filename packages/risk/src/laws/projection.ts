@@ -24,8 +24,8 @@ function inSet(set: Projection, w: Float64Array, tol: number): boolean {
  *
  * @example
  * ```ts
- * fc.assert(projectionLaw(simplexSet(), 4));
- * // (passes)
+ * fc.check(projectionLaw(simplexSet(), 4)).failed;
+ * // false
  * ```
  */
 export function projectionLaw(set: Projection, p: number) {

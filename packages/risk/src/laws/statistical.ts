@@ -12,8 +12,8 @@ import { quantileTracker } from '../tracker.js';
  *
  * @example
  * ```ts
- * fc.assert(lstatConvergenceLaw(expectedShortfall(0.9), 1.7549833193248691, 0.0203, 1e5), { numRuns: 3 });
- * // (passes)
+ * fc.check(lstatConvergenceLaw(expectedShortfall(0.9), 1.7549833193248691, 0.0203, 1e5), { numRuns: 3 }).failed;
+ * // false
  * ```
  */
 export function lstatConvergenceLaw(d: Distortion, c: number, sd1: number, n: number) {
@@ -32,8 +32,8 @@ export function lstatConvergenceLaw(d: Distortion, c: number, sd1: number, n: nu
  *
  * @example
  * ```ts
- * fc.assert(quantileTrackingLaw('uniform', 20000, 0.1), { numRuns: 2 });
- * // (passes)
+ * fc.check(quantileTrackingLaw('uniform', 20000, 0.1), { numRuns: 2 }).failed;
+ * // false
  * ```
  */
 export function quantileTrackingLaw(law: 'normal' | 'uniform', K: number, tol: number) {
