@@ -55,6 +55,11 @@ export async function checkExamples(dir: string): Promise<ExampleOutcome[]> {
   };
   walk(join(root, 'src'));
   const outcomes: ExampleOutcome[] = [];
+  // Law examples call fc.check: pin the seed so a run is reproducible (restored afterwards).
+  const fc = scope.fc as typeof import('fast-check').default;
+  const previous = fc.readConfigureGlobal();
+  fc.configureGlobal({ ...previous, seed: 20261124 });
+  try {
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
     for (const m of text.matchAll(/@example\n\s*\* ```ts\n((?:\s*\*.*\n)+?)\s*\* ```/g)) {
@@ -75,6 +80,9 @@ export async function checkExamples(dir: string): Promise<ExampleOutcome[]> {
       }
       outcomes.push({ file: f.slice(root.length + 1), expected, got, ok: normalise(got) === normalise(expected) });
     }
+  }
+  } finally {
+    fc.configureGlobal(previous);
   }
   return outcomes;
 }
