@@ -48,13 +48,10 @@ export function normalLogMixture(s: number, v: number, options: NormalMixtureOpt
 
 /**
  * The log normal mixture with an explicit mixing precision ρ (no validation): the kernel behind
- * {@link normalLogMixture} and the `gaussMixture` bettor.
+ * {@link normalLogMixture} and the `gaussMixture` bettor. Not part of the package's API
+ * (`logMixture(0, 0, ρ, oneSided)` is 0 for any ρ).
  *
- * @example
- * ```ts
- * logMixture(0, 0, 5, true);
- * // 0
- * ```
+ * @internal
  */
 export function logMixture(s: number, v: number, rho: number, oneSided: boolean): number {
   if (oneSided) return 0.5 * Math.log((4 * rho) / (v + rho)) + (s * s) / (2 * (v + rho)) + logNormalCdf(s / Math.sqrt(v + rho));
