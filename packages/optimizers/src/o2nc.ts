@@ -1,6 +1,7 @@
 import { DescentError, assertFinite, foldIn, key as makeKey, uniform, type Key } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import { booleanParam, checkGradient, gradOf, norm2, numberParam, type Writable } from './sam-internal.js';
+import { advanceConversionWindow } from './internal/conversion-window.js';
 
 /** Where O2NC evaluates the gradient on the segment [x_{n−1}, x_n]. */
 export type O2ncPoint =
@@ -154,29 +155,10 @@ function advance(s: O2ncState, obs: Float64Array, out: Writable<O2ncState>): O2n
   checkGradient('o2nc', g, n, s.check);
   const round = s.t + 1;
   const delta = s.delta;
-  const w = s.query;
   let inner = 0;
   for (let i = 0; i < n; i++) inner += g[i]! * delta[i]!;
-  // Anchor and window.
+  const { windowCount: count, windows } = advanceConversionWindow(s, delta, out);
   const anchor = out.anchor;
-  const ws = out.windowSum;
-  for (let i = 0; i < n; i++) {
-    anchor[i] = s.anchor[i]! + delta[i]!;
-    ws[i] = s.windowSum[i]! + w[i]!;
-  }
-  let count = s.windowCount + 1;
-  let windows = s.windows;
-  if (count === s.window) {
-    const inv = 1 / s.window;
-    for (let i = 0; i < n; i++) {
-      out.x[i] = ws[i]! * inv;
-      ws[i] = 0;
-    }
-    count = 0;
-    windows += 1;
-  } else {
-    out.x.set(s.x);
-  }
   // Learner: Δ_{n+1} = Π_D(Δ_n − ηg_n).
   const nd = out.delta;
   for (let i = 0; i < n; i++) nd[i] = delta[i]! - s.lr * g[i]!;

@@ -2,6 +2,7 @@ import { DescentError, assertFinite } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import { projectBallInto } from './o2nc.js';
 import { booleanParam, checkGradient, gradOf, numberParam, type Writable } from './sam-internal.js';
+import { advanceConversionWindow } from './internal/conversion-window.js';
 
 /** Config of {@link odog}. All of D, η, T are theory-driven in the paper (values not retrieved). */
 export interface OdogConfig {
@@ -200,7 +201,6 @@ function advance(s: OdogState, obs: Float64Array, out: Writable<OdogState>): Odo
   }
   // g is g_n = ∇F(w_n).
   const delta = s.delta;
-  const w = s.query;
   let inner = 0;
   let err = 0;
   for (let i = 0; i < n; i++) {
@@ -208,25 +208,8 @@ function advance(s: OdogState, obs: Float64Array, out: Writable<OdogState>): Odo
     const e = g[i]! - s.hint[i]!;
     err += e * e;
   }
+  const { windowCount: count, windows } = advanceConversionWindow(s, delta, out);
   const anchor = out.anchor;
-  const ws = out.windowSum;
-  for (let i = 0; i < n; i++) {
-    anchor[i] = s.anchor[i]! + delta[i]!;
-    ws[i] = s.windowSum[i]! + w[i]!;
-  }
-  let count = s.windowCount + 1;
-  let windows = s.windows;
-  if (count === s.window) {
-    const inv = 1 / s.window;
-    for (let i = 0; i < n; i++) {
-      out.x[i] = ws[i]! * inv;
-      ws[i] = 0;
-    }
-    count = 0;
-    windows += 1;
-  } else {
-    out.x.set(s.x);
-  }
   const dh = out.deltaHat;
   for (let i = 0; i < n; i++) dh[i] = s.deltaHat[i]! - s.eta * g[i]!;
   projectBallInto(dh, s.radius, dh);
