@@ -5,6 +5,7 @@ import { F64Vec, U16Vec } from './internal/growable.js';
 import { PivotMap } from './internal/pivot-map.js';
 import { sortFiltrationOrder } from './internal/sort.js';
 import { enclosingRadiusOfLower, lowerToSparse, prepareDistances, type MetricInput, type PreparedDistances } from './metric-input.js';
+import { findRoot } from './internal/union-find.js';
 
 /**
  * A representative cocycle: `m` simplices of dimension `dim` (vertex lists, (dim+1)·m) with coefficients.
@@ -615,16 +616,7 @@ class RipsEngine {
       ufBirth[v] = this.vertexBirth ? this.vertexBirth[v]! : 0;
       ufVertex[v] = v;
     }
-    const find = (v: number): number => {
-      let r = v;
-      while (parent[r] !== r) r = parent[r]!;
-      while (parent[v] !== r) {
-        const nx = parent[v]!;
-        parent[v] = r;
-        v = nx;
-      }
-      return r;
-    };
+    const find = (v: number): number => findRoot(parent, v);
     const keepZero = this.o.keepZero === true;
     const wantGens = this.o.generators === true;
     const ev = new Int32Array(2);

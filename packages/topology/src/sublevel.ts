@@ -2,6 +2,7 @@ import { DescentError } from '@descent/linalg';
 import type { Diagram } from './diagram.js';
 import { canonicalOrder, permute } from './diagram.js';
 import { ripsPersistence, type PersistenceResult } from './rips.js';
+import { findRoot } from './internal/union-find.js';
 
 /**
  * Where a function is sampled: a 2-D grid (row-major values, `shape = [rows, cols]`) with 4- or
@@ -126,16 +127,7 @@ export function sublevelPersistence0(f: Float64Array, dom: Domain, o: { keepZero
   const parent = new Int32Array(n);
   const present = new Uint8Array(n);
   const rootMin = new Int32Array(n); // vertex of the component's minimum (its birth)
-  const find = (v: number): number => {
-    let r = v;
-    while (parent[r] !== r) r = parent[r]!;
-    while (parent[v] !== r) {
-      const nx = parent[v]!;
-      parent[v] = r;
-      v = nx;
-    }
-    return r;
-  };
+  const find = (v: number): number => findRoot(parent, v);
   const rank = new Int32Array(n); // position in the sorted order: elder = smaller rank
   const order = sortedVertices(f);
   for (let k = 0; k < n; k++) rank[order[k]!] = k;
@@ -221,16 +213,7 @@ export function mergeTree(f: Float64Array, dom: Domain): MergeTree {
   const uf = new Int32Array(n);
   const node = new Int32Array(n); // tree node of each union-find root
   const present = new Uint8Array(n);
-  const find = (v: number): number => {
-    let r = v;
-    while (uf[r] !== r) r = uf[r]!;
-    while (uf[v] !== r) {
-      const nx = uf[v]!;
-      uf[v] = r;
-      v = nx;
-    }
-    return r;
-  };
+  const find = (v: number): number => findRoot(uf, v);
   const order = sortedVertices(f);
   let next = n;
   for (let k = 0; k < n; k++) {
