@@ -1,4 +1,5 @@
 import { scalarRegionKernel } from './scalarKernel.js';
+import { f64bytes, section, sleb, uleb, wasmName as name } from './wasmEncoding.js';
 
 // A hand-assembled WebAssembly module (128-bit SIMD) for the classification kernel of the d = 1
 // scalar–vector map: four pixels ("lanes") in two f64x2 vectors advance together while no lane needs
@@ -9,29 +10,6 @@ import { scalarRegionKernel } from './scalarKernel.js';
 
 type Code = number[];
 
-const uleb = (v: number): Code => {
-  const out: Code = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-};
-const sleb = (v: number): Code => {
-  const out: Code = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-};
-const f64bytes = (x: number): Code => Array.from(new Uint8Array(new Float64Array([x]).buffer));
 
 const I = {
   block: [0x02, 0x40],
@@ -294,8 +272,6 @@ function classifyFn(): { params: number[]; locals: [number, number][]; body: Cod
   };
 }
 
-const section = (id: number, body: Code): Code => [id, ...uleb(body.length), ...body];
-const name = (s: string): Code => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
 
 /**
  * The bytes of the SIMD classification module (exports `classify` and the memory `mem`).

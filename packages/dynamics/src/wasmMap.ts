@@ -1,5 +1,6 @@
 import { DescentError } from '@descent/linalg';
 import { scalarMapKernel } from './scalarKernel.js';
+import { section, sleb, uleb, wasmName as name } from './wasmEncoding.js';
 import { requireFinite, requireFiniteVector, requireInteger, requireNonNegative, requireStepSize } from './validate.js';
 
 // A hand-assembled WebAssembly module with 128-bit SIMD (f64x2) for the bare d = 1 map: `lanes` vectors
@@ -29,35 +30,6 @@ const OP = {
   mul: [0xfd, 0xf2, 0x01],
 };
 
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-const name = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
 
 /**
  * The bytes of the SIMD map module: export `map(ptrX, ptrZ, n, steps, eta, y, lam)` iterates n pixels
