@@ -72,7 +72,6 @@ export {
   wasmClassifyModuleBytes,
   WASM_CLASSIFY_SCRATCH,
   type RegionKernel,
-  type WasmApi,
-  type WasmMemory,
 } from './wasmClassify.js';
+export type { WasmApi, WasmMemory } from '@descent/linalg/wasm';
 export { sohlConvergenceMeasure, type SohlMeasure } from './sohl.js';

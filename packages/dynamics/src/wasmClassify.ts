@@ -1,5 +1,5 @@
 import { scalarRegionKernel } from './scalarKernel.js';
-import { f64bytes, section, sleb, uleb, wasmName as name } from './wasmEncoding.js';
+import { f64bytes, section, sleb, uleb, wasmApi, wasmName as name, type WasmApi, type WasmMemory } from '@descent/linalg/wasm';
 
 // A hand-assembled WebAssembly module (128-bit SIMD) for the classification kernel of the d = 1
 // scalar–vector map: four pixels ("lanes") in two f64x2 vectors advance together while no lane needs
@@ -308,19 +308,6 @@ export function wasmClassifyModuleBytes(): Uint8Array {
   ]);
 }
 
-// The compiler's lib (ES2022, no DOM) has no WebAssembly types; this is the little we use.
-/** The part of `WebAssembly.Memory` the kernels use. */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-/** The part of the global `WebAssembly` namespace the kernels use. */
-export interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 /** A compiled SIMD classification kernel with the signature of {@link scalarRegionKernel}. */
 export type RegionKernel = typeof scalarRegionKernel;

@@ -1,6 +1,6 @@
 import { DescentError } from '@descent/linalg';
 import { scalarMapKernel } from './scalarKernel.js';
-import { section, sleb, uleb, wasmName as name } from './wasmEncoding.js';
+import { section, sleb, uleb, wasmApi, wasmName as name, type WasmMemory } from '@descent/linalg/wasm';
 import { requireFinite, requireFiniteVector, requireInteger, requireNonNegative, requireStepSize } from './validate.js';
 
 // A hand-assembled WebAssembly module with 128-bit SIMD (f64x2) for the bare d = 1 map: `lanes` vectors
@@ -95,17 +95,6 @@ export function wasmMapModuleBytes(lanes: number): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
-// The compiler's lib (ES2022, no DOM) has no WebAssembly types; this is the little we use.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 /**
  * Vectors of two pixels advanced together by the SIMD module (4: 8 pixels per pass).

@@ -1,7 +1,8 @@
 import { DescentError } from '@descent/linalg';
-import type { FirstOrderMethod, MethodState } from './method.js';
+import { cloneState, type FirstOrderMethod, type MethodState } from './method.js';
 import { checkGrad, checkOut, checkX0, flag, nonNegative, param, positive, unitInterval } from './internal/checks.js';
 import type { Mutable } from './internal/mutable.js';
+import { ARENA_MIN_LENGTH, adamArenaPair, adamArenaStep, sharedArena, type AdamKernelVariant } from './internal/adam-wasm.js';
 
 /** Config of {@link adam} and {@link adamw}. Defaults are PyTorch's. */
 export interface AdamConfig {
@@ -92,6 +93,18 @@ export function adamRange(
   const c2 = 1 - beta2;
   const ns = -stepSize * dir;
   let bad = -1;
+  // Whole-state steps between two states laid out in one WebAssembly arena (the drivers' ping-pong
+  // buffers) run the SIMD kernel on the even prefix, bit-identical to the loops below, which then
+  // finish the odd element if any.
+  const arena = lo === 0 && hi >= ARENA_MIN_LENGTH ? sharedArena(x, m, v, vMax, xo, mo, vo, vMaxo) : undefined;
+  if (arena !== undefined) {
+    const variant: AdamKernelVariant = amsgrad ? 'amsgrad' : l2 !== 0 || gradSign !== 1 ? 'general' : decay === 1 ? 'plain' : 'decay';
+    const even = hi - (hi % 2);
+    const finite = adamArenaStep(arena, variant, even, x, g, m, v, vMax, xo, mo, vo, vMaxo, gradSign, l2, beta1, c1, beta2, c2, decay, ns, bc2Sqrt, eps);
+    if (!finite) bad = firstNonFinite(mo, 0, even);
+    if (even === hi) return bad;
+    lo = even;
+  }
   // Specialised loops: V8 runs the plain Adam loop about twice as fast without the (no-op) decay,
   // L2 and sign multiplications. Each computes exactly what the general loop computes for its case.
   if (!amsgrad && l2 === 0 && gradSign === 1) {
@@ -147,6 +160,12 @@ export function adamRange(
   return bad;
 }
 
+/** The first index in [lo, hi) whose entry is not finite, or −1. */
+function firstNonFinite(a: Float64Array, lo: number, hi: number): number {
+  for (let i = lo; i < hi; i++) if (a[i]! - a[i]! !== 0) return i;
+  return -1;
+}
+
 function into(where: string, s: AdamState, g: Float64Array, out: Mutable<AdamState>): AdamState {
   const n = s.x.length;
   // Length here; finiteness is checked inside the fused pass (no extra pass over g). A rejected
@@ -182,6 +201,9 @@ function makeMethod(name: 'adam' | 'adamw', decoupled: boolean): FirstOrderMetho
       const x = new Float64Array(n);
       const out = { ...s, x, query: x, m: new Float64Array(n), v: new Float64Array(n), vMax: new Float64Array(s.vMax.length) };
       return into(`${name}.step`, s, g, out);
+    },
+    pingPongStates(s) {
+      return adamArenaPair(s) ?? [cloneState(s), cloneState(s)];
     },
     stepInto(s, g, out) {
       checkOut(`${name}.stepInto`, s, out);

@@ -1,5 +1,6 @@
 import { DescentError } from '@descent/linalg';
-import { cloneState, type Method, type MethodState, type Oracle } from './method.js';
+import type { Method, MethodState, Oracle } from './method.js';
+import { pingPongStates } from './internal/ping-pong.js';
 import { callOracle, observation, type Observed } from './internal/observe.js';
 import { startState, type Start } from './minimize.js';
 
@@ -35,8 +36,7 @@ export function* iterate<Cfg, State extends MethodState, Obs>(
   }
   let state = startState(where, method, options);
   const stepInto = method.stepInto;
-  const a = stepInto !== undefined && steps > 0 ? cloneState(state) : undefined;
-  const b = stepInto !== undefined && steps > 0 ? cloneState(state) : undefined;
+  const [a, b] = stepInto !== undefined && steps > 0 ? pingPongStates(method as Method<unknown, State, unknown>, state) : [undefined, undefined];
   const o: Observed = { value: NaN, grad: new Float64Array(0), raw: new Float64Array(0) };
   const vg = { value: 0, grad: o.grad };
   for (let k = 0; k < steps; k++) {

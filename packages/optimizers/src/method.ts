@@ -1,4 +1,5 @@
 import type { Key } from '@descent/linalg';
+import { isArenaBuffer } from './internal/adam-wasm.js';
 
 /**
  * The step contract every iterative method in descent follows (DESIGN.md, "The step contract").
@@ -33,6 +34,12 @@ export interface Method<Cfg, State extends MethodState, Obs> {
   init(cfg: Cfg, x0: Float64Array, key?: Key): State;
   step(state: State, obs: Obs): State;
   stepInto?(state: State, obs: Obs, out: State): State;
+  /**
+   * Optional: two states equal to `state`, laid out where `stepInto` runs fastest between them. Drivers
+   * ping-pong these instead of two {@link cloneState} copies. Adam and AdamW put them in one WebAssembly
+   * memory so their step runs as 128-bit SIMD (bit-identical to the JavaScript kernel).
+   */
+  pingPongStates?(state: State): readonly [State, State];
 }
 
 /** What every method state has: plain data that can be cloned, compared and checkpointed. */
@@ -93,7 +100,8 @@ export type Oracle = (x: Float64Array) => OracleResult;
 /**
  * A deep copy of a plain-data state: typed arrays are copied, and arrays that are shared inside the
  * state (`query` that is `x`) stay shared in the copy. Use it to keep a state a driver will reuse,
- * or to make the `out` argument of `stepInto`.
+ * or to make the `out` argument of `stepInto`. Arrays that live in a driver's WebAssembly arena are
+ * copied element by element (the copy holds ordinary arrays, not the arena).
  *
  * @example
  * ```ts
@@ -105,5 +113,27 @@ export type Oracle = (x: Float64Array) => OracleResult;
  * ```
  */
 export function cloneState<S>(state: S): S {
-  return structuredClone(state);
+  // structuredClone copies a view's whole buffer: right for ordinary state arrays, but an arena view
+  // would drag the entire WebAssembly memory (both ping-pong states) along.
+  return holdsArenaView(state) ? (copyOutOfArena(state, new Map()) as S) : structuredClone(state);
+}
+
+function holdsArenaView(v: unknown): boolean {
+  if (ArrayBuffer.isView(v)) return isArenaBuffer(v.buffer);
+  if (Array.isArray(v)) return v.some(holdsArenaView);
+  if (v !== null && typeof v === 'object') return Object.values(v).some(holdsArenaView);
+  return false;
+}
+
+function copyOutOfArena(v: unknown, seen: Map<unknown, unknown>): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const done = seen.get(v);
+  if (done !== undefined) return done;
+  let copy: unknown;
+  if (v instanceof Float64Array && isArenaBuffer(v.buffer)) copy = v.slice();
+  else if (ArrayBuffer.isView(v)) copy = structuredClone(v);
+  else if (Array.isArray(v)) copy = v.map((e) => copyOutOfArena(e, seen));
+  else copy = Object.fromEntries(Object.entries(v).map(([k, e]) => [k, copyOutOfArena(e, seen)]));
+  seen.set(v, copy);
+  return copy;
 }

@@ -1,5 +1,6 @@
 import { DescentError, type Key } from '@descent/linalg';
-import { cloneState, type Method, type MethodState, type Oracle } from './method.js';
+import type { Method, MethodState, Oracle } from './method.js';
+import { detachState, pingPongStates } from './internal/ping-pong.js';
 import { callOracle, distance, norm, observation, type Observed } from './internal/observe.js';
 
 /** Where a driver starts: an existing state, or a config and a starting point for `method.init`. */
@@ -100,10 +101,7 @@ export function minimize<Cfg, State extends MethodState, Obs>(
   // Ping-pong buffers: never write the caller's state; allocate both copies once.
   let a: State | undefined;
   let b: State | undefined;
-  if (stepInto !== undefined && maxSteps > 0) {
-    a = cloneState(state);
-    b = cloneState(state);
-  }
+  if (stepInto !== undefined && maxSteps > 0) [a, b] = pingPongStates(method as Method<unknown, State, unknown>, state);
   const o: Observed = { value: NaN, grad: new Float64Array(0), raw: new Float64Array(0) };
   const vg = { value: 0, grad: o.grad };
   const info: StepInfo = { t: state.t, value: NaN, gradNorm: NaN, stepNorm: NaN };
@@ -142,7 +140,7 @@ export function minimize<Cfg, State extends MethodState, Obs>(
     }
   }
   const result: MinimizeResult<State> = {
-    state,
+    state: detachState(state),
     steps,
     reason,
     ...(trace !== undefined

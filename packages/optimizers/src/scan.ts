@@ -1,5 +1,6 @@
 import { DescentError } from '@descent/linalg';
-import { cloneState, type Method, type MethodState } from './method.js';
+import type { Method, MethodState } from './method.js';
+import { detachState, pingPongStates } from './internal/ping-pong.js';
 import { startState, type Start } from './minimize.js';
 
 /** Options of {@link scan}. */
@@ -33,11 +34,11 @@ export function scan<Cfg, State extends MethodState, Obs>(
   }
   let state = startState(where, method, options);
   const stepInto = method.stepInto;
-  let bufs: [State, State] | undefined;
+  let bufs: readonly [State, State] | undefined;
   let k = 0;
   for (const obs of observations) {
     if (stepInto !== undefined) {
-      bufs ??= [cloneState(state), cloneState(state)];
+      bufs ??= pingPongStates(method as Method<unknown, State, unknown>, state);
       state = stepInto.call(method, state, obs, bufs[k % 2]!);
     } else {
       state = method.step(state, obs);
@@ -45,5 +46,5 @@ export function scan<Cfg, State extends MethodState, Obs>(
     options.each?.(state, k);
     k++;
   }
-  return { state, steps: k };
+  return { state: detachState(state), steps: k };
 }

@@ -87,3 +87,48 @@ export function stepIntoMatchesStep<Cfg, State extends MethodState, Obs>(
     }
   });
 }
+
+/**
+ * Law: a method's own ping-pong layout gives `step`'s results. For methods with `pingPongStates`
+ * (Adam and AdamW lay the pair out in WebAssembly memory for their SIMD kernel): the pair it returns
+ * equals the state it was given, and stepping through `run.obs` by `stepInto` between the two states
+ * of the pair (stale copies of a later state, as in {@link stepIntoMatchesStep}) gives states
+ * bit-identical to `step`'s after every step. Exact. Holds vacuously for methods without the hook.
+ *
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * import { adam } from '@descent/optimizers';
+ * import { pingPongMatchesStep } from '@descent/optimizers/laws';
+ * const g = Float64Array.from({ length: 4099 }, (_, i) => Math.sin(i));
+ * const runs = fc.constant({ config: { amsgrad: true }, x0: new Float64Array(4099), obs: [g, g, g] });
+ * fc.check(pingPongMatchesStep(adam, runs), { numRuns: 1 }).failed;
+ * // false
+ * ```
+ */
+export function pingPongMatchesStep<Cfg, State extends MethodState, Obs>(
+  method: Method<Cfg, State, Obs>,
+  runs: fc.Arbitrary<MethodRun<Cfg, Obs>>,
+): fc.IPropertyWithHooks<[MethodRun<Cfg, Obs>]> {
+  return fc.property(runs, (run) => {
+    const stepInto = method.stepInto;
+    const pair = method.pingPongStates;
+    if (stepInto === undefined || pair === undefined) return;
+    let pure = method.init(run.config, run.x0, run.key);
+    const stale = run.obs.length > 0 ? method.step(pure, run.obs[0]!) : pure;
+    const bufs = pair.call(method, stale);
+    for (const b of bufs) {
+      const d = firstDifference(b, stale);
+      if (d !== undefined) fail(`${method.name}.pingPongStates: a buffer differs from the state given at ${d}`);
+    }
+    // The first step writes from an ordinary state into the pair; the rest stay within it.
+    let fast: State = cloneState(pure);
+    for (let k = 0; k < run.obs.length; k++) {
+      const o = run.obs[k]!;
+      pure = method.step(pure, o);
+      fast = stepInto.call(method, fast, o, bufs[k % 2]!);
+      const d = firstDifference(fast, pure);
+      if (d !== undefined) fail(`${method.name}: stepInto between pingPongStates differs from step after step ${k + 1} at ${d}`);
+    }
+  });
+}

@@ -1,6 +1,6 @@
 // optimizers-core (issue 3)
 export { firstDifference } from './same.js';
-export { stepNeverMutatesInputs, stepIntoMatchesStep, type MethodRun } from './contract.js';
+export { stepNeverMutatesInputs, stepIntoMatchesStep, pingPongMatchesStep, type MethodRun } from './contract.js';
 export { adamConstantGradientStep, adamStepBound, adamStepBoundFactor } from './adam.js';
 export { hillAdamPrefixIsAdam, hillAdamResetStep, hillAdamSignSymmetry, hillAdamBestTracking, hillAdamDeterminism, hillAdamPlateauStall } from './hill-adam.js';
 export { egdUnitSpectrum, egdPolarFactor, egdSameSingularVectors, egdInvariances, egdClampSemantics, egdRandomizedSvd, egdNullDirections } from './egd.js';
