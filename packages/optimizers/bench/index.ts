@@ -4,6 +4,7 @@ import { measure, printTable, runPython, type BenchRow } from '@descent/bench';
 import { key, normal } from '@descent/linalg';
 import { adam, cloneState, iterate, muon, reg, type AdamState, type FirstOrderMethod } from '../src/index.js';
 import { benchSamArsam } from './sam-arsam.js';
+import { terminateAdamWorkers } from '../src/internal/adam-threads.js';
 
 const quick = process.argv.includes('--quick');
 const minSeconds = quick ? 0.3 : 1;
@@ -99,6 +100,9 @@ function adamRows(ref: Record<string, number> | undefined): BenchRow[] {
     // memory (SIMD kernel); the oracle returns a fixed gradient so that only the optimizer step is timed.
     const driver = iterate(adam, () => g, { state: s0 });
     const ours = measure(() => driver.next(), { minSeconds, warmup: 3 });
+    // The same driver with `threads: 2`: the calling thread and one worker step halves of a shared arena.
+    const threaded = iterate(adam, () => g, { state: adam.init({ lr: 1e-3, threads: 2 }, x0) });
+    const ours2 = measure(() => threaded.next(), { minSeconds, warmup: 20 });
     // stepInto between two ordinary copies: the JavaScript kernel (what a hand-written loop gets).
     const plain = [cloneState(s0), cloneState(s0)] as const;
     let sj = s0;
@@ -114,6 +118,9 @@ function adamRows(ref: Record<string, number> | undefined): BenchRow[] {
     if (npNaive !== undefined) rows.push({ operation: op, size, seconds: ours.seconds, work: n, unit: 'elem', referenceSeconds: npNaive, reference: 'NumPy expressions' });
     if (th !== undefined) rows.push({ operation: op, size, seconds: ours.seconds, work: n, unit: 'elem', referenceSeconds: th, reference: 'torch Adam 1-thread' });
     if (thf !== undefined) rows.push({ operation: op, size, seconds: ours.seconds, work: n, unit: 'elem', referenceSeconds: thf, reference: 'torch Adam foreach 1-thread' });
+    const op2 = 'adam step, driver (wasm SIMD, threads: 2)';
+    rows.push({ operation: op2, size, seconds: ours2.seconds, work: n, unit: 'elem', ...(np !== undefined ? { referenceSeconds: np, reference: 'NumPy in-place' } : { reference: 'NumPy missing' }) });
+    if (th !== undefined) rows.push({ operation: op2, size, seconds: ours2.seconds, work: n, unit: 'elem', referenceSeconds: Math.min(th, thf ?? th), reference: 'torch Adam 1-thread, faster path' });
     const opJs = 'adam stepInto, plain arrays (JS)';
     rows.push({ operation: opJs, size, seconds: js.seconds, work: n, unit: 'elem', ...(np !== undefined ? { referenceSeconds: np, reference: 'NumPy in-place' } : { reference: 'NumPy missing' }) });
     if (thf !== undefined) rows.push({ operation: opJs, size, seconds: js.seconds, work: n, unit: 'elem', referenceSeconds: thf, reference: 'torch Adam foreach 1-thread' });
@@ -157,3 +164,4 @@ printTable('optimizers: Adam step (float64; NumPy and PyTorch single-threaded, s
 const muonRef = runPython<Record<string, number>>(MUON_REF, { timeoutSeconds: 300 });
 printTable('optimizers: Muon and REG step on one 512×512 block', matrixRows(muonRef));
 benchSamArsam();
+await terminateAdamWorkers();

@@ -20,6 +20,11 @@ export interface AdamConfig {
   readonly maximize?: boolean;
   /** Check every gradient for finiteness (O(n)). Default true; length is always checked. */
   readonly check?: boolean;
+  /**
+   * Threads for the drivers' WebAssembly step from 131072 parameters (Node worker threads over shared
+   * memory; one thread where those are missing). Results are bit-identical for every count. Default 1.
+   */
+  readonly threads?: number;
 }
 
 /** State of {@link adam} / {@link adamw}: parameters, moments, AMSGrad maximum (empty when off), hyperparameters. */
@@ -37,6 +42,7 @@ export interface AdamState extends MethodState {
   readonly amsgrad: boolean;
   readonly maximize: boolean;
   readonly check: boolean;
+  readonly threads: number;
 }
 
 function makeInit(where: string, decoupled: boolean) {
@@ -63,6 +69,7 @@ function makeInit(where: string, decoupled: boolean) {
       amsgrad,
       maximize: flag(where, 'maximize', cfg.maximize, false),
       check: flag(where, 'check', cfg.check, true),
+      threads: param(where, 'threads', cfg.threads, 1, (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'an integer in [1, 64]'),
     };
   };
 }
@@ -188,6 +195,7 @@ function into(where: string, s: AdamState, g: Float64Array, out: Mutable<AdamSta
   out.amsgrad = s.amsgrad;
   out.maximize = s.maximize;
   out.check = s.check;
+  out.threads = s.threads;
   return out;
 }
 
@@ -203,7 +211,7 @@ function makeMethod(name: 'adam' | 'adamw', decoupled: boolean): FirstOrderMetho
       return into(`${name}.step`, s, g, out);
     },
     pingPongStates(s) {
-      return adamArenaPair(s) ?? [cloneState(s), cloneState(s)];
+      return adamArenaPair(s, s.threads) ?? [cloneState(s), cloneState(s)];
     },
     stepInto(s, g, out) {
       checkOut(`${name}.stepInto`, s, out);

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { key, normal } from '@descent/linalg';
 import { wasmApi } from '@descent/linalg/wasm';
 import { adam, adamw, cloneState, iterate, minimize, type AdamConfig, type AdamState } from '@descent/optimizers';
 import { firstDifference, pingPongMatchesStep } from '@descent/optimizers/laws';
 import { adamRange } from '../src/adam.js';
-import { ARENA_MIN_LENGTH, adamModuleBytes, type AdamKernelVariant } from '../src/internal/adam-wasm.js';
+import { ARENA_MIN_LENGTH, PARALLEL_MIN_LENGTH, adamModuleBytes, type AdamKernelVariant } from '../src/internal/adam-wasm.js';
+import { terminateAdamWorkers } from '../src/internal/adam-threads.js';
 
 // The drivers' Adam/AdamW ping-pong states live in one WebAssembly memory and step by a SIMD kernel
 // that must give the JavaScript kernel's bits: for every variant, odd lengths (the last element goes
@@ -137,5 +138,40 @@ describe('Adam in a WebAssembly arena', () => {
     let last: AdamState | undefined;
     for (const s of iterate(adamw, oracle, { state: s0, steps: 30 })) last = s;
     expect(firstDifference(last, pure)).toBeUndefined();
+  });
+});
+
+describe('Adam in a shared arena stepped by worker threads', () => {
+  afterAll(terminateAdamWorkers);
+  // Slices are split at even offsets over the calling thread and threads − 1 workers; lengths just
+  // above the threshold give uneven last slices and an odd tail.
+  const threadedRuns = fc
+    .tuple(configs, fc.constantFrom(2, 3), fc.constantFrom(PARALLEL_MIN_LENGTH, PARALLEL_MIN_LENGTH + 1, PARALLEL_MIN_LENGTH + 7), fc.integer({ min: 1, max: 3 }))
+    .chain(([config, threads, n, steps]) =>
+      fc.record({ config: fc.constant({ ...config, threads }), x0: gradient(n), obs: fc.array(gradient(n), { minLength: steps, maxLength: steps }) }),
+    );
+  test('stepInto between pingPongStates with 2 and 3 threads is bit-identical to step', () => {
+    fc.assert(pingPongMatchesStep(adam, threadedRuns), { numRuns: 6 });
+    fc.assert(pingPongMatchesStep(adamw, threadedRuns), { numRuns: 6 });
+  });
+  test('threads > 1 lays the pair out in shared memory; below the threshold it stays private', () => {
+    const [a] = adam.pingPongStates!(adam.init({ threads: 2 }, new Float64Array(PARALLEL_MIN_LENGTH)));
+    expect(Object.prototype.toString.call(a.x.buffer)).toBe('[object SharedArrayBuffer]');
+    const [b] = adam.pingPongStates!(adam.init({ threads: 2 }, new Float64Array(PARALLEL_MIN_LENGTH - 1)));
+    expect(Object.prototype.toString.call(b.x.buffer)).toBe('[object ArrayBuffer]');
+  });
+  test('a non-finite gradient in a worker\'s slice is reported at its index; the state is untouched', () => {
+    const n = PARALLEL_MIN_LENGTH + 1;
+    const [a, b] = adam.pingPongStates!(adam.init({ threads: 2 }, normal(key(4), n)));
+    const before = cloneState(a);
+    const g = normal(key(5), n);
+    g[n - 10] = -Infinity; // in the worker's slice
+    expect(() => adam.stepInto!(a, g, b)).toThrow(expect.objectContaining({ code: 'NON_FINITE', message: expect.stringContaining(`gradient[${n - 10}] is -Infinity`) }));
+    expect(firstDifference(a, before)).toBeUndefined();
+  });
+  test('threads must be an integer in [1, 64]', () => {
+    for (const threads of [0, 1.5, 65, NaN]) {
+      expect(() => adam.init({ threads }, new Float64Array(1))).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    }
   });
 });

@@ -2,6 +2,7 @@
 
 /** The part of `WebAssembly.Memory` the kernels use. */
 export interface WasmMemory {
+  /** An `ArrayBuffer`, or a `SharedArrayBuffer` for a shared memory. */
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -11,7 +12,7 @@ export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { section, sleb, uleb, wasmApi, wasmName, type WasmMemory } from '@descent/linalg/wasm';
+import { threadPool, type ArenaLanes } from './adam-threads.js';
 
 // Adam's step as a hand-assembled WebAssembly module with 128-bit SIMD (f64x2), for the drivers' hot
 // loop. At 1e6 parameters the step is bound by one square root and two divisions per element (PyTorch's
@@ -81,15 +82,18 @@ function functionBody(variant: AdamKernelVariant): number[] {
 }
 
 /**
- * The bytes of the Adam kernel module: it imports its memory as `env.mem` and exports one function
+ * The bytes of the Adam kernel module: it imports its memory as `env.mem` (declared shared when
+ * `shared`, for worker threads) and exports one function
  * per {@link AdamKernelVariant}, `(px, pg, pm, pv, pw, pxo, pmo, pvo, pwo, nbytes, sgn, l2, β1, 1−β1, β2,
  * 1−β2, decay, ns, √(1−β2ᵗ), ε) → f64`, which updates the nbytes/8 (even) elements at those byte
  * offsets and returns Σ(m − m) over the new first moments (NaN when one is not finite).
  */
-export function adamModuleBytes(): Uint8Array {
+export function adamModuleBytes(shared = false): Uint8Array {
   const params = [...new Array<number>(FIRST_SCALAR).fill(I32), ...SCALARS.map(() => F64)];
   const type = [0x01, 0x60, ...uleb(params.length), ...params, 0x01, F64];
-  const imports = [0x01, ...wasmName('env'), ...wasmName('mem'), 0x02, 0x00, 0x00];
+  // A shared memory (for worker threads) must be imported as shared, with a maximum.
+  const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
+  const imports = [0x01, ...wasmName('env'), ...wasmName('mem'), 0x02, ...limits];
   const funcs = [VARIANTS.length, ...VARIANTS.map(() => 0x00)];
   const exports = [VARIANTS.length, ...VARIANTS.flatMap((v, k) => [...wasmName(v), 0x00, k])];
   const code = [VARIANTS.length, ...VARIANTS.flatMap(functionBody)];
@@ -104,15 +108,16 @@ type Kernel = (
   sgn: number, l2: number, b1: number, c1: number, b2: number, c2: number, decay: number, ns: number, bc2s: number, eps: number,
 ) => number;
 
-let compiled: object | null | undefined;
+const compiled: (object | null | undefined)[] = [undefined, undefined];
 
-/** The compiled module, or null where WebAssembly SIMD is unavailable (the JavaScript path then runs). */
-function adamModule(): object | null {
-  if (compiled === undefined) {
-    const bytes = adamModuleBytes();
-    compiled = wasmApi !== undefined && wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
+/** The compiled module, or null where WebAssembly SIMD (or shared memory) is unavailable. */
+function adamModule(shared: boolean): object | null {
+  const k = shared ? 1 : 0;
+  if (compiled[k] === undefined) {
+    const bytes = adamModuleBytes(shared);
+    compiled[k] = wasmApi !== undefined && wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
   }
-  return compiled;
+  return compiled[k]!;
 }
 
 /** One arena: a memory holding a gradient slot and two Adam states, with the kernel bound to it. */
@@ -120,6 +125,9 @@ export interface AdamArena {
   readonly kernels: Readonly<Record<AdamKernelVariant, Kernel>>;
   /** The gradient slot: gradients that live elsewhere are copied here before the kernel runs. */
   readonly g: Float64Array;
+  /** Worker threads sharing this arena (`threads > 1`), and the scratch for their arguments. */
+  readonly lanes?: ArenaLanes;
+  readonly args: Float64Array;
 }
 
 const arenas = new WeakMap<ArrayBufferLike, AdamArena>();
@@ -132,6 +140,9 @@ export function isArenaBuffer(buffer: ArrayBufferLike): boolean {
 /** Below this many parameters the JavaScript kernel is as fast, and an arena is not worth its memory. */
 export const ARENA_MIN_LENGTH = 2048;
 
+/** Below this many parameters one thread is as fast as several (a hand-off costs some 10–50 µs). */
+export const PARALLEL_MIN_LENGTH = 1 << 17;
+
 /** The arrays of an Adam state that the kernel reads or writes. */
 export interface AdamArrays {
   readonly x: Float64Array;
@@ -142,27 +153,36 @@ export interface AdamArrays {
 
 /**
  * Lays out a gradient slot and two copies of `state`'s arrays in one fresh WebAssembly memory, and
- * returns the two copies (other fields as in `state`). Undefined when the state is small, WebAssembly
- * SIMD is missing, or the memory cannot be had: callers then use ordinary copies.
+ * returns the two copies (other fields as in `state`). With `threads > 1` (and from
+ * {@link PARALLEL_MIN_LENGTH} parameters) the memory is shared with `threads − 1` worker threads that
+ * step slices of it. Undefined when the state is small, WebAssembly SIMD is missing, or the memory
+ * cannot be had: callers then use ordinary copies.
  */
-export function adamArenaPair<S extends AdamArrays & { readonly query: Float64Array }>(state: S): [S, S] | undefined {
+export function adamArenaPair<S extends AdamArrays & { readonly query: Float64Array }>(state: S, threads = 1): [S, S] | undefined {
   const n = state.x.length;
   const w = state.vMax.length;
-  if (n < ARENA_MIN_LENGTH) return undefined;
-  const module = adamModule();
-  if (module === null || wasmApi === undefined) return undefined;
-  const doubles = n + 2 * (3 * n + w);
-  const pages = Math.ceil((8 * doubles) / 65536);
+  if (n < ARENA_MIN_LENGTH || wasmApi === undefined) return undefined;
+  const pages = Math.ceil((8 * (n + 2 * (3 * n + w))) / 65536);
   if (pages > 65536) return undefined;
+  const parallel = threads > 1 && n >= PARALLEL_MIN_LENGTH;
+  return (parallel ? layOut(state, pages, true, threads) : undefined) ?? layOut(state, pages, false, 1);
+}
+
+function layOut<S extends AdamArrays & { readonly query: Float64Array }>(state: S, pages: number, shared: boolean, threads: number): [S, S] | undefined {
+  const api = wasmApi!;
+  const module = adamModule(shared);
+  if (module === null) return undefined;
   let memory: WasmMemory;
   let instance: { exports: Record<string, unknown> };
   try {
-    memory = new wasmApi.Memory({ initial: pages, maximum: pages });
-    instance = new wasmApi.Instance(module, { env: { mem: memory } });
+    memory = new api.Memory({ initial: pages, maximum: pages, ...(shared ? { shared: true } : {}) });
+    instance = new api.Instance(module, { env: { mem: memory } });
   } catch {
     return undefined;
   }
   const buffer = memory.buffer;
+  const n = state.x.length;
+  const w = state.vMax.length;
   let offset = 0;
   const take = (len: number, from?: Float64Array): Float64Array => {
     const view = new Float64Array(buffer, offset, len);
@@ -177,7 +197,16 @@ export function adamArenaPair<S extends AdamArrays & { readonly query: Float64Ar
   };
   const pair: [S, S] = [copy(), copy()];
   const e = instance.exports as unknown as Record<AdamKernelVariant, Kernel>;
-  arenas.set(buffer, { kernels: { plain: e.plain, decay: e.decay, general: e.general, amsgrad: e.amsgrad }, g });
+  const kernels = { plain: e.plain, decay: e.decay, general: e.general, amsgrad: e.amsgrad };
+  const arena: { -readonly [K in keyof AdamArena]: AdamArena[K] } = { kernels, g, args: new Float64Array(20) };
+  if (shared) {
+    // The arena object lives as long as its buffer (the WeakMap below): when it is collected the
+    // workers are told to drop their instance of it.
+    const lanes = threadPool(threads, module, memory, arena);
+    if (lanes === undefined) return undefined;
+    arena.lanes = lanes;
+  }
+  arenas.set(buffer, arena);
   return pair;
 }
 
@@ -203,14 +232,37 @@ export function adamArenaStep(
   xo: Float64Array, mo: Float64Array, vo: Float64Array, vMaxo: Float64Array,
   sgn: number, l2: number, beta1: number, c1: number, beta2: number, c2: number, decay: number, ns: number, bc2Sqrt: number, eps: number,
 ): boolean {
-  let pg = g.byteOffset;
-  if (g.buffer !== xo.buffer) {
-    arena.g.set(even === g.length ? g : g.subarray(0, even));
-    pg = arena.g.byteOffset;
+  const inArena = g.buffer === xo.buffer;
+  const a = arena.args;
+  a[0] = x.byteOffset; a[1] = inArena ? g.byteOffset : arena.g.byteOffset; a[2] = m.byteOffset; a[3] = v.byteOffset;
+  a[4] = vMax.byteOffset; a[5] = xo.byteOffset; a[6] = mo.byteOffset; a[7] = vo.byteOffset; a[8] = vMaxo.byteOffset;
+  a[10] = sgn; a[11] = l2; a[12] = beta1; a[13] = c1; a[14] = beta2; a[15] = c2; a[16] = decay; a[17] = ns; a[18] = bc2Sqrt; a[19] = eps;
+  const kernel = arena.kernels[variant];
+  const lanes = arena.lanes;
+  const parts = lanes !== undefined && even >= PARALLEL_MIN_LENGTH ? lanes.size + 1 : 1;
+  // Slices of even length: slice 0 is the calling thread's, the others go to the workers (their part
+  // of the gradient is copied first, so they start while this thread copies its own).
+  const chunk = 2 * Math.ceil(even / (2 * parts));
+  for (let k = 1; k < parts; k++) {
+    const lo = Math.min(even, k * chunk);
+    const hi = Math.min(even, lo + chunk);
+    if (!inArena) arena.g.set(g.subarray(lo, hi), lo);
+    lanes!.post(k - 1, variant, a, lo, hi);
   }
-  const acc = arena.kernels[variant](
-    x.byteOffset, pg, m.byteOffset, v.byteOffset, vMax.byteOffset, xo.byteOffset, mo.byteOffset, vo.byteOffset, vMaxo.byteOffset, 8 * even,
-    sgn, l2, beta1, c1, beta2, c2, decay, ns, bc2Sqrt, eps,
-  );
+  const hi0 = Math.min(even, chunk);
+  if (!inArena) arena.g.set(hi0 === g.length ? g : g.subarray(0, hi0));
+  let acc = call(kernel, a, 0, hi0);
+  for (let k = 1; k < parts; k++) {
+    const lo = Math.min(even, k * chunk);
+    // A worker that could not run its slice (only when the pool broke) leaves it to this thread.
+    acc += lanes!.wait(k - 1) ?? call(kernel, a, lo, Math.min(even, lo + chunk));
+  }
   return acc === 0;
+}
+
+/** Calls the kernel on elements [lo, hi) of the arrays whose byte offsets (and scalars) `a` holds. */
+function call(k: Kernel, a: Float64Array, lo: number, hi: number): number {
+  const o = 8 * lo;
+  return k(a[0]! + o, a[1]! + o, a[2]! + o, a[3]! + o, a[4]! + o, a[5]! + o, a[6]! + o, a[7]! + o, a[8]! + o, 8 * (hi - lo),
+    a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!, a[17]!, a[18]!, a[19]!);
 }
