@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { key, normal } from '@descent/linalg';
 import { wasmApi } from '@descent/linalg/wasm';
-import { adam, adamw, cloneState, iterate, minimize, type AdamConfig, type AdamState } from '@descent/optimizers';
+import { adam, adamw, cloneState, iterate, minimize, type AdamState } from '@descent/optimizers';
 import { firstDifference, pingPongMatchesStep } from '@descent/optimizers/laws';
 import { adamRange } from '../src/adam.js';
+import { adamConfigs } from './arbitraries.js';
 import { ARENA_MIN_LENGTH, PARALLEL_MIN_LENGTH, adamModuleBytes, type AdamKernelVariant } from '../src/internal/adam-wasm.js';
 import { terminateAdamWorkers } from '../src/internal/adam-threads.js';
 
@@ -12,14 +13,6 @@ import { terminateAdamWorkers } from '../src/internal/adam-threads.js';
 // that must give the JavaScript kernel's bits: for every variant, odd lengths (the last element goes
 // through JavaScript), and gradients with zeros of both signs, huge and tiny entries.
 
-const configs: fc.Arbitrary<AdamConfig> = fc.record({
-  lr: fc.double({ min: 0, max: 1, noNaN: true }),
-  betas: fc.tuple(fc.constantFrom(0, 0.5, 0.9), fc.constantFrom(0, 0.9, 0.999)),
-  eps: fc.constantFrom(1e-8, 1e-3),
-  weightDecay: fc.constantFrom(0, 0.01, 0.3),
-  amsgrad: fc.boolean(),
-  maximize: fc.boolean(),
-});
 const SPECIAL = [0, -0, 1e150, -1e-300, 5e-324, 1e-8]; // 1e150: squares stay finite
 
 /** A gradient of length n: seeded normals times a scale, with special values at chosen places. */
@@ -32,7 +25,7 @@ const gradient = (n: number) =>
       return g;
     });
 const arenaRuns = fc
-  .tuple(configs, fc.constantFrom(ARENA_MIN_LENGTH, ARENA_MIN_LENGTH + 1, 4099), fc.integer({ min: 1, max: 4 }))
+  .tuple(adamConfigs, fc.constantFrom(ARENA_MIN_LENGTH, ARENA_MIN_LENGTH + 1, 4099), fc.integer({ min: 1, max: 4 }))
   .chain(([config, n, steps]) => fc.record({ config: fc.constant(config), x0: gradient(n), obs: fc.array(gradient(n), { minLength: steps, maxLength: steps }) }));
 
 describe('Adam in a WebAssembly arena', () => {
@@ -146,7 +139,7 @@ describe('Adam in a shared arena stepped by worker threads', () => {
   // Slices are split at even offsets over the calling thread and threads − 1 workers; lengths just
   // above the threshold give uneven last slices and an odd tail.
   const threadedRuns = fc
-    .tuple(configs, fc.constantFrom(2, 3), fc.constantFrom(PARALLEL_MIN_LENGTH, PARALLEL_MIN_LENGTH + 1, PARALLEL_MIN_LENGTH + 7), fc.integer({ min: 1, max: 3 }))
+    .tuple(adamConfigs, fc.constantFrom(2, 3), fc.constantFrom(PARALLEL_MIN_LENGTH, PARALLEL_MIN_LENGTH + 1, PARALLEL_MIN_LENGTH + 7), fc.integer({ min: 1, max: 3 }))
     .chain(([config, threads, n, steps]) =>
       fc.record({ config: fc.constant({ ...config, threads }), x0: gradient(n), obs: fc.array(gradient(n), { minLength: steps, maxLength: steps }) }),
     );

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { AdamConfig } from '@descent/optimizers';
 
 /** A Float64Array of length n with entries in [−s, s] (no NaN, no infinities). */
 export function vec(n: number, s = 10): fc.Arbitrary<Float64Array> {
@@ -13,3 +14,13 @@ export function runs<C>(configs: fc.Arbitrary<C>, opts: { minN?: number; maxN?: 
     .tuple(configs, fc.integer({ min: opts.minN ?? 1, max: opts.maxN ?? 6 }), fc.integer({ min: 1, max: opts.steps ?? 6 }))
     .chain(([config, n, steps]) => fc.record({ config: fc.constant(config), x0: vec(n), obs: fc.array(vec(n), { minLength: steps, maxLength: steps }) }));
 }
+
+/** Adam/AdamW configs over the options' interesting values (every branch of the fused kernel). */
+export const adamConfigs: fc.Arbitrary<AdamConfig> = fc.record({
+  lr: fc.double({ min: 0, max: 1, noNaN: true }),
+  betas: fc.tuple(fc.constantFrom(0, 0.5, 0.9), fc.constantFrom(0, 0.9, 0.999)),
+  eps: fc.constantFrom(1e-8, 1e-3),
+  weightDecay: fc.constantFrom(0, 0.01, 0.3),
+  amsgrad: fc.boolean(),
+  maximize: fc.boolean(),
+});

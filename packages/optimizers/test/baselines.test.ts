@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { isDescentError } from '@descent/linalg';
-import { adam, adamw, cloneState, sgd, type AdamConfig, type FirstOrderMethod, type SgdConfig } from '@descent/optimizers';
+import { adam, adamw, cloneState, sgd, type FirstOrderMethod, type SgdConfig } from '@descent/optimizers';
 import { adamConstantGradientStep, adamStepBound, adamStepBoundFactor, stepIntoMatchesStep, stepNeverMutatesInputs } from '@descent/optimizers/laws';
-import { runs } from './arbitraries.js';
+import { adamConfigs, runs } from './arbitraries.js';
 
 const sgdConfigs: fc.Arbitrary<SgdConfig> = fc
   .record({
@@ -15,15 +15,6 @@ const sgdConfigs: fc.Arbitrary<SgdConfig> = fc
     maximize: fc.boolean(),
   })
   .map((c) => (c.momentum === 0 ? { ...c, nesterov: false } : c));
-
-const adamConfigs: fc.Arbitrary<AdamConfig> = fc.record({
-  lr: fc.double({ min: 0, max: 1, noNaN: true }),
-  betas: fc.tuple(fc.constantFrom(0, 0.5, 0.9), fc.constantFrom(0, 0.9, 0.999)),
-  eps: fc.constantFrom(1e-8, 1e-3),
-  weightDecay: fc.constantFrom(0, 0.01, 0.3),
-  amsgrad: fc.boolean(),
-  maximize: fc.boolean(),
-});
 
 describe('contract laws', () => {
   test('sgd: step never mutates inputs', () => fc.assert(stepNeverMutatesInputs(sgd, runs(sgdConfigs)), { numRuns: 100 }));
