@@ -2,7 +2,7 @@ import { DescentError, type Matrix } from '@descent/linalg';
 import type { CompiledCircuit } from './compile.js';
 
 /**
- * Throws unless `data` is a `rows × numVars` matrix whose entries fit the variables' domains
+ * Throws unless `data` is a non-empty `rows × numVars` matrix whose entries fit the variables' domains
  * (discrete: an integer in `0..cardinality-1`; real: finite), skipping entries marked in `missing`
  * (a `rows × numVars` byte mask, 1 = marginalized). The error names the row and column.
  *
@@ -19,6 +19,7 @@ export function checkData(cc: CompiledCircuit, data: Matrix, missing: Uint8Array
   if (data === null || typeof data !== 'object' || !(data.data instanceof Float64Array) || data.data.length !== data.rows * data.cols) {
     throw new DescentError('SHAPE_MISMATCH', where, 'data must be a Matrix { rows, cols, data: Float64Array }');
   }
+  checkNotEmpty(data, where);
   if (data.cols !== cc.numVars) throw new DescentError('SHAPE_MISMATCH', where, `data has ${data.cols} columns but the circuit has ${cc.numVars} variables`);
   if (missing !== undefined && (!(missing instanceof Uint8Array) || missing.length !== data.data.length)) {
     throw new DescentError('SHAPE_MISMATCH', where, `missing must be a Uint8Array of length rows × cols = ${data.data.length}`);
@@ -38,4 +39,13 @@ export function checkData(cc: CompiledCircuit, data: Matrix, missing: Uint8Array
       }
     }
   }
+}
+
+/**
+ * @internal Throws SHAPE_MISMATCH when `data` has no rows: every query and learner reduces over rows
+ * (a mean, a flow count), and an empty batch has no meaningful value. O(1), so it runs even with
+ * `check: false`.
+ */
+export function checkNotEmpty(data: Matrix, where: string): void {
+  if (!(data.rows >= 1)) throw new DescentError('SHAPE_MISMATCH', where, `data is empty (${data.rows}×${data.cols})`);
 }

@@ -1,7 +1,7 @@
 import type { Matrix } from '@descent/linalg';
 import { CHUNK, cachedWorkspace } from './cache.js';
 import { KIND, checkParams, type CompiledCircuit } from './compile.js';
-import { checkData } from './data.js';
+import { checkData, checkNotEmpty } from './data.js';
 import { forward, loadBatch } from './engine.js';
 
 /** Result of {@link mapQuery}. */
@@ -29,7 +29,7 @@ export function mapQuery(cc: CompiledCircuit, params: Float64Array, data: Matrix
   if (options.check ?? true) {
     checkParams(cc, params, 'mapQuery');
     checkData(cc, data, options.missing, 'mapQuery');
-  }
+  } else checkNotEmpty(data, 'mapQuery');
   const n = cc.numVars;
   const N = cc.numNodes;
   const x = Float64Array.from(data.data);

@@ -1,7 +1,7 @@
 import { DescentError, type Matrix } from '@descent/linalg';
 import { CHUNK, cachedWorkspace } from './cache.js';
 import { KIND, checkParams, type CompiledCircuit } from './compile.js';
-import { checkData } from './data.js';
+import { checkData, checkNotEmpty } from './data.js';
 import { backward, forward, loadBatch, topDownInto } from './engine.js';
 
 /** Options shared by the queries. */
@@ -24,10 +24,15 @@ export interface QueryOptions {
  * ```
  */
 export function logLikelihood(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: QueryOptions = {}): Float64Array {
+  return logLikelihoodAt(cc, params, data, options, 'logLikelihood');
+}
+
+// The forward pass behind every likelihood query; `where` names the public function in errors.
+function logLikelihoodAt(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: QueryOptions, where: string): Float64Array {
   if (options.check ?? true) {
-    checkParams(cc, params, 'logLikelihood');
-    checkData(cc, data, options.missing, 'logLikelihood');
-  }
+    checkParams(cc, params, where);
+    checkData(cc, data, options.missing, where);
+  } else checkNotEmpty(data, where);
   const out = new Float64Array(data.rows);
   const ws = cachedWorkspace(cc, data.rows);
   const ro = cc.numNodes - 1;
@@ -51,10 +56,10 @@ export function logLikelihood(cc: CompiledCircuit, params: Float64Array, data: M
  * ```
  */
 export function meanLogLikelihood(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: QueryOptions = {}): number {
-  const ll = logLikelihood(cc, params, data, options);
+  const ll = logLikelihoodAt(cc, params, data, options, 'meanLogLikelihood');
   let s = 0;
   for (let i = 0; i < ll.length; i++) s += ll[i]!;
-  return s / Math.max(1, ll.length);
+  return s / ll.length;
 }
 
 /**
@@ -70,7 +75,7 @@ export function meanLogLikelihood(cc: CompiledCircuit, params: Float64Array, dat
  */
 export function logConditional(cc: CompiledCircuit, params: Float64Array, data: Matrix, query: Uint8Array, options: QueryOptions = {}): Float64Array {
   if (!(query instanceof Uint8Array) || query.length !== cc.numVars) throw new DescentError('SHAPE_MISMATCH', 'logConditional', `query must be a Uint8Array of length ${cc.numVars}`);
-  const joint = logLikelihood(cc, params, data, options);
+  const joint = logLikelihoodAt(cc, params, data, options, 'logConditional');
   const missE = new Uint8Array(data.rows * cc.numVars);
   for (let r = 0; r < data.rows; r++) {
     for (let v = 0; v < cc.numVars; v++) {
@@ -78,7 +83,7 @@ export function logConditional(cc: CompiledCircuit, params: Float64Array, data: 
       missE[i] = query[v] || (options.missing !== undefined && options.missing[i]) ? 1 : 0;
     }
   }
-  const ev = logLikelihood(cc, params, data, { missing: missE, check: false });
+  const ev = logLikelihoodAt(cc, params, data, { missing: missE, check: false }, 'logConditional');
   for (let r = 0; r < data.rows; r++) joint[r] = joint[r]! - ev[r]!;
   return joint;
 }
@@ -110,7 +115,7 @@ export function posteriors(cc: CompiledCircuit, params: Float64Array, data: Matr
   if (options.check ?? true) {
     checkParams(cc, params, 'posteriors');
     checkData(cc, data, options.missing, 'posteriors');
-  }
+  } else checkNotEmpty(data, 'posteriors');
   const n = cc.numVars;
   const offsets = new Int32Array(n + 1);
   for (let v = 0; v < n; v++) offsets[v + 1] = offsets[v]! + cc.cardinality[v]!;
@@ -174,7 +179,7 @@ export function nodeFlows(cc: CompiledCircuit, params: Float64Array, data: Matri
   if (options.check ?? true) {
     checkParams(cc, params, 'nodeFlows');
     checkData(cc, data, options.missing, 'nodeFlows');
-  }
+  } else checkNotEmpty(data, 'nodeFlows');
   const out = new Float64Array(cc.numNodes * data.rows);
   const ws = cachedWorkspace(cc, data.rows);
   for (let start = 0; start < data.rows; start += CHUNK) {

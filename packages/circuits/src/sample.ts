@@ -1,7 +1,7 @@
 import { DescentError, foldIn, uniformInto, type Key, type Matrix } from '@descent/linalg';
 import { CHUNK, cachedWorkspace } from './cache.js';
 import { KIND, checkParams, type CompiledCircuit } from './compile.js';
-import { checkData } from './data.js';
+import { checkData, checkNotEmpty } from './data.js';
 import { forward, loadBatch } from './engine.js';
 
 /** A lazily refilled stream of uniforms for one row: chunk c comes from foldIn(rowKey, c). */
@@ -37,7 +37,7 @@ export function sampleConditional(cc: CompiledCircuit, params: Float64Array, k: 
     checkParams(cc, params, 'sampleConditional');
     checkData(cc, evidence, missing, 'sampleConditional');
     if (!(missing instanceof Uint8Array)) throw new DescentError('SHAPE_MISMATCH', 'sampleConditional', 'missing must be a Uint8Array');
-  }
+  } else checkNotEmpty(evidence, 'sampleConditional');
   const n = cc.numVars;
   const N = cc.numNodes;
   const x = Float64Array.from(evidence.data);

@@ -1,7 +1,7 @@
 import { DescentError, type Matrix } from '@descent/linalg';
 import { CHUNK, cachedWorkspace } from './cache.js';
 import { checkParams, type CompiledCircuit } from './compile.js';
-import { checkData } from './data.js';
+import { checkData, checkNotEmpty } from './data.js';
 import { backward, forward, loadBatch } from './engine.js';
 
 /**
@@ -69,6 +69,8 @@ export function batchStatisticsInto(
   const where = 'batchStatistics';
   const rows = options.rows;
   const nRows = rows !== undefined ? rows.length : data.rows;
+  // An empty batch has no flows to learn from: reject it here, not later as a count of 0.
+  if (rows !== undefined && rows.length === 0) throw new DescentError('SHAPE_MISMATCH', where, 'rows is empty');
   if (options.check ?? true) {
     checkParams(cc, params, where);
     checkData(cc, data, options.missing, where);
@@ -77,7 +79,7 @@ export function batchStatisticsInto(
       for (let i = 0; i < nRows; i++) if (!(options.weights[i]! >= 0) || !Number.isFinite(options.weights[i]!)) throw new DescentError('DOMAIN', where, `weights[${i}] = ${options.weights[i]} is not a finite nonnegative number`);
     }
     if (rows !== undefined) for (let i = 0; i < rows.length; i++) if (!(rows[i]! >= 0 && rows[i]! < data.rows)) throw new DescentError('INVALID_CONFIG', where, `rows[${i}] = ${rows[i]} is not a row of data`);
-  }
+  } else checkNotEmpty(data, where);
   if (out.edgeFlows.length !== cc.numSumParams || out.leafStats.length !== cc.numStats) throw new DescentError('SHAPE_MISMATCH', where, 'out does not match the circuit');
   out.edgeFlows.fill(0);
   out.leafStats.fill(0);

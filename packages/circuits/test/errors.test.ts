@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { fromRows, isDescentError } from '@descent/linalg';
+import { fromRows, isDescentError, key } from '@descent/linalg';
 import {
   anemone, batchStatistics, bernoulliNode, categoricalNode, compile, emptyStatistics, fullBatchEm, gaussianNode, hclt,
-  indicatorNode, logLikelihood, miniBatchEm, mutualInformation, parseDebd, productNode, sumNode, train,
+  indicatorNode, logConditional, logLikelihood, mapQuery, meanLogLikelihood, miniBatchEm, mutualInformation, nodeFlows,
+  parseDebd, posteriors, productNode, sampleConditional, sumNode, train,
 } from '@descent/circuits';
 
 function thrown(f: () => unknown): { code: string; message: string } {
@@ -102,5 +103,57 @@ describe('bad learner input', () => {
     expect(thrown(() => anemone.step(s, { ...st, leafStats: new Float64Array([NaN, 1]) })).code).toBe('NON_FINITE');
     expect(Array.from(s.x)).toEqual(Array.from(before));
     expect(thrown(() => batchStatistics(c, c.params, fromRows([[1]]), { weights: new Float64Array([-1]) })).code).toBe('DOMAIN');
+  });
+});
+
+describe('empty data is rejected by every query and learner', () => {
+  const c = compile({ numVars: 1, nodes: [bernoulliNode(0, 0.2), bernoulliNode(0, 0.9), sumNode([0, 1], [0.5, 0.5])] });
+  const empty = { rows: 0, cols: 1, data: new Float64Array(0) };
+  const one = fromRows([[1]]);
+  const calls: [string, (check: boolean) => unknown][] = [
+    ['logLikelihood', (check) => logLikelihood(c, c.params, empty, { check })],
+    ['meanLogLikelihood', (check) => meanLogLikelihood(c, c.params, empty, { check })],
+    ['logConditional', (check) => logConditional(c, c.params, empty, new Uint8Array([1]), { check })],
+    ['posteriors', (check) => posteriors(c, c.params, empty, { check })],
+    ['nodeFlows', (check) => nodeFlows(c, c.params, empty, { check })],
+    ['mapQuery', (check) => mapQuery(c, c.params, empty, { check })],
+    ['sampleConditional', (check) => sampleConditional(c, c.params, key(0), empty, new Uint8Array(0), { check })],
+    ['batchStatistics', (check) => batchStatistics(c, c.params, empty, { check })],
+    ['batchStatistics', (check) => batchStatistics(c, c.params, one, { rows: new Int32Array(0), check })],
+  ];
+  test.each(calls.flatMap(([name, f]) => [[name, f, true], [name, f, false]] as const))('%s (check %s)', (name, f, check) => {
+    const e = thrown(() => f(check));
+    expect(e.code).toBe('SHAPE_MISMATCH');
+    expect(e.message).toMatch(new RegExp(`^${name}.*empty`));
+  });
+  test('train rejects empty training, validation and test sets, and windows that never update', () => {
+    const opt = { optimizer: { kind: 'anemone' } as const, epochs: 1 };
+    expect(thrown(() => train(c, c.params, empty, opt)).message).toMatch(/^train.*empty/);
+    expect(thrown(() => train(c, c.params, one, { ...opt, valid: empty })).message).toMatch(/^train: valid.*empty/);
+    expect(thrown(() => train(c, c.params, one, { ...opt, test: empty })).message).toMatch(/^train: test.*empty/);
+    const e = thrown(() => train(c, c.params, fromRows([[1], [0], [1]]), { ...opt, batchSize: 2, itersPerUpdate: 3 }));
+    expect(e.code).toBe('INVALID_CONFIG');
+    expect(e.message).toMatch(/^train.*itersPerUpdate = 3 exceeds the 2 mini-batches/);
+    expect(thrown(() => train(c, c.params, one, { ...opt, batchSize: 0 })).message).toMatch(/^train.*batchSize/);
+  });
+  test('the learners reject statistics of an empty batch, naming themselves', () => {
+    const steps: [string, () => unknown][] = [
+      ['anemone', () => anemone.step(anemone.init({ circuit: c }, c.params), emptyStatistics(c))],
+      ['fullBatchEm', () => fullBatchEm.step(fullBatchEm.init({ circuit: c }, c.params), emptyStatistics(c))],
+      ['miniBatchEm', () => miniBatchEm.step(miniBatchEm.init({ circuit: c, stepSize: 0.5 }, c.params), emptyStatistics(c))],
+    ];
+    for (const [name, f] of steps) {
+      const e = thrown(f);
+      expect(e.code).toBe('DOMAIN');
+      expect(e.message).toMatch(new RegExp(`^${name}.*empty`));
+    }
+  });
+});
+
+describe('errors name the function that was called', () => {
+  test('logConditional and meanLogLikelihood report themselves, not logLikelihood', () => {
+    expect(thrown(() => logConditional(mix, mix.params, fromRows([[0, 5]]), new Uint8Array([1, 0]))).message).toMatch(/^logConditional: row 0, column 1/);
+    expect(thrown(() => meanLogLikelihood(mix, mix.params, fromRows([[0, 5]]))).message).toMatch(/^meanLogLikelihood: row 0, column 1/);
+    expect(thrown(() => meanLogLikelihood(mix, new Float64Array(1), fromRows([[0, 1]]))).message).toMatch(/^meanLogLikelihood/);
   });
 });

@@ -78,8 +78,14 @@ export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, 
   const epochs = options.epochs;
   if (!Number.isInteger(epochs) || epochs < 0) throw new DescentError('INVALID_CONFIG', where, `epochs = ${epochs} must be a non-negative integer`);
   const batchSize = options.batchSize ?? 512;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new DescentError('INVALID_CONFIG', where, `batchSize = ${batchSize} must be a positive integer`);
   const per = options.itersPerUpdate ?? 1;
   if (!Number.isInteger(per) || per < 1) throw new DescentError('INVALID_CONFIG', where, `itersPerUpdate = ${per} must be a positive integer`);
+  // A trailing incomplete window is dropped, so a window longer than an epoch would never update.
+  const batchesPerEpoch = Math.ceil(data.rows / batchSize);
+  if (options.optimizer?.kind !== 'fullBatchEm' && per > batchesPerEpoch) {
+    throw new DescentError('INVALID_CONFIG', where, `itersPerUpdate = ${per} exceeds the ${batchesPerEpoch} mini-batches of an epoch: no update would ever happen`);
+  }
   const k = options.key ?? makeKey(0);
   const spec = options.optimizer;
   let learner: CircuitLearner<never, CircuitLearnerState>;
