@@ -38,7 +38,7 @@ export interface HomotopyOptions {
  * @example
  * ```ts
  * const P = [new Float64Array([0]), new Float64Array([1])];
- * homotopyTest(P, P, (x) => x[0] * x[0]).homotopic;
+ * homotopyTest(P, P, (x) => x[0] * x[0], { points: 9, steps: 5 }).homotopic;
  * // true
  * ```
  */
@@ -119,8 +119,8 @@ function dist2(a: Float64Array, b: Float64Array): number {
  * @example
  * ```ts
  * // the annulus L = (‖x‖ − 1)²: upper and lower unit semicircles are not homotopic at c = 0.5
- * const arc = (sign: number) => Array.from({ length: 41 }, (_, i) => new Float64Array([Math.cos(Math.PI * i / 40), sign * Math.sin(Math.PI * i / 40)]));
- * homotopyTest(arc(1), arc(-1), (x) => (Math.hypot(x[0], x[1]) - 1) ** 2, { level: 0.5, key: key(0) }).verdict;
+ * const arc = (sign: number) => Array.from({ length: 21 }, (_, i) => new Float64Array([Math.cos(Math.PI * i / 20), sign * Math.sin(Math.PI * i / 20)]));
+ * homotopyTest(arc(1), arc(-1), (x) => (Math.hypot(x[0], x[1]) - 1) ** 2, { level: 0.5, points: 21, steps: 11, key: key(0) }).verdict;
  * // 'obstructed'
  * ```
  */

@@ -703,7 +703,8 @@ class RipsEngine {
       const d = this.deaths[k]!.toArray();
       const perm = canonicalOrder(b, d);
       diagrams.push({ dim: k, birth: permute(b, perm), death: permute(d, perm) });
-      if (this.o.cocycles) cocycles.push(Array.from(perm, (i) => this.cocycleList[k]![i]!));
+      // H0 has no cocycles: its entry is empty (not one hole per bar).
+      if (this.o.cocycles) cocycles.push(k === 0 ? [] : Array.from(perm, (i) => this.cocycleList[k]![i]!));
       if (wantGens) {
         const w = k === 0 ? 3 : 4;
         const src = this.gens[k]!;

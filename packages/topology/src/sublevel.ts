@@ -40,11 +40,15 @@ export function domainAdjacency(dom: Domain, nValues: number, where: string): { 
   let ej: number[] = [];
   let n: number;
   if (dom.kind === 'grid') {
-    const [rows, cols] = dom.shape;
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-      throw new DescentError('INVALID_CONFIG', where, `grid shape must be two positive integers, got [${rows}, ${cols}]`);
+    const shape = dom.shape as readonly unknown[];
+    if (!Array.isArray(shape) || shape.length !== 2) throw new DescentError('INVALID_CONFIG', where, `grid shape must be [rows, cols], got ${String(shape)}`);
+    const [rows, cols] = shape as [number, number];
+    if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 1 || cols < 1) {
+      throw new DescentError('INVALID_CONFIG', where, `grid shape must be two positive integers, got [${String(rows)}, ${String(cols)}]`);
     }
     n = rows * cols;
+    // Before any loop over the grid: a shape that does not describe f (e.g. [1e9, 1e9]) must not run.
+    if (n !== nValues) throw new DescentError('SHAPE_MISMATCH', where, `grid shape [${rows}, ${cols}] has ${n} vertices but f has ${nValues} values`);
     const c = dom.connectivity;
     if (c !== 4 && c !== 8 && c !== 'freudenthal') throw new DescentError('INVALID_CONFIG', where, `connectivity must be 4, 8 or 'freudenthal', got ${String(c)}`);
     const offsets: [number, number][] = [[0, 1], [1, 0]];

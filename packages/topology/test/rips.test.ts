@@ -162,6 +162,12 @@ describe('sparse distance input (ripser --format sparse, GUDHI SimplexTree)', ()
 });
 
 describe('cocycles and generators', () => {
+  test('cocycles[0] is empty (H0 has no representative cocycles)', () => {
+    const r = ripsPersistence({ kind: 'points', n: 4, d: 2, data: new Float64Array([0, 0, 1, 0, 1, 1, 0, 1]) }, { cocycles: true });
+    expect(r.diagrams[0]!.birth.length).toBe(4);
+    expect(r.cocycles![0]).toEqual([]);
+    expect(r.cocycles![1]!.every((c) => c !== undefined && c.simplices.length === 2 * c.coeffs.length)).toBe(true);
+  });
   test('each H1 cocycle is a cocycle of the Rips complex on [birth, death)', () => {
     const c = fixture<RipsCase[]>('topology_rips.json').find((e) => e.name === 'noisy-circle-100')!;
     for (const modulus of [2, 5]) {

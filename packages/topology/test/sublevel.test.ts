@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { isDescentError } from '@descent/linalg';
-import { lowerStarPersistence, mergeHeight, mergeTree, sublevelPersistence0 } from '@descent/topology';
+import { lowerStarPersistence, mergeHeight, mergeTree, sublevelPersistence0, type Domain } from '@descent/topology';
 import { compare, fixture } from './helpers.js';
 
 type Bars = Array<[number, number | null]>;
@@ -104,5 +104,28 @@ describe('sublevel persistence', () => {
     } catch (e) {
       expect(isDescentError(e, 'SHAPE_MISMATCH')).toBe(true);
     }
+  });
+
+  test('a grid shape that does not describe f is SHAPE_MISMATCH, checked before any loop', () => {
+    const f = new Float64Array([0, 3, 1, 4, 2, 5]);
+    const code = (shape: readonly [number, number], g: (f: Float64Array, d: Domain) => unknown = sublevelPersistence0) => {
+      try {
+        g(f, { kind: 'grid', shape, connectivity: 8 });
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+      return 'no error';
+    };
+    expect(code([2, 2])).toBe('SHAPE_MISMATCH');
+    expect(code([4, 2])).toBe('SHAPE_MISMATCH');
+    expect(code([2, 3])).toBe('no error');
+    // a huge grid would allocate or loop for minutes if it were built before the check
+    expect(code([1e9, 1e9])).toBe('SHAPE_MISMATCH');
+    expect(code([2 ** 40, 2 ** 40], mergeTree)).toBe('SHAPE_MISMATCH');
+    expect(code([1e9, 1e9], lowerStarPersistence)).toBe('SHAPE_MISMATCH');
+    expect(code([1.5, 4])).toBe('INVALID_CONFIG');
+    expect(code([2 ** 60, 1])).toBe('INVALID_CONFIG');
+    expect(code([NaN, 2])).toBe('INVALID_CONFIG');
+    expect(code([2, 3, 1] as unknown as [number, number])).toBe('INVALID_CONFIG');
   });
 });

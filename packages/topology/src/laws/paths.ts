@@ -24,7 +24,7 @@ const bumps = fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength:
  *
  * @example
  * ```ts
- * fc.check(barrierLaws(), { numRuns: 50 }).failed;
+ * fc.check(barrierLaws(), { numRuns: 10 }).failed;
  * // false
  * ```
  */
@@ -58,7 +58,7 @@ export function barrierLaws() {
  *
  * @example
  * ```ts
- * fc.check(homotopyLaws(), { numRuns: 10 }).failed;
+ * fc.check(homotopyLaws(), { numRuns: 3 }).failed;
  * // false
  * ```
  */

@@ -308,7 +308,7 @@ export function eulerCharacteristic(cloud: fc.Arbitrary<Cloud> = pointCloud(3, 7
  *
  * @example
  * ```ts
- * fc.check(knownShapes(), { numRuns: 10 }).failed;
+ * fc.check(knownShapes(), { numRuns: 3 }).failed;
  * // false
  * ```
  */
@@ -371,7 +371,7 @@ function rp2Barycentric(): { n: number; lower: Float64Array } {
  *
  * @example
  * ```ts
- * fc.check(coefficientField(), { numRuns: 10 }).failed;
+ * fc.check(coefficientField(), { numRuns: 3 }).failed;
  * // false
  * ```
  */
