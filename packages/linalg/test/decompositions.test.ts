@@ -144,6 +144,34 @@ describe('extreme magnitudes', () => {
   });
 });
 
+describe('lstsq on extreme magnitudes', () => {
+  test('subnormal A and b give the unscaled solution (regression: [Infinity, NaN] from 1/σ overflowing)', () => {
+    const a = fromRows([[1e-309, 0], [0, 2e-309], [1e-309, 1e-309]]);
+    const b = new Float64Array([1e-309, 2e-309, 3e-309]);
+    const { x, rank, singularValues } = lstsq(a, b);
+    // NumPy: [1.4444444444444444, 1.1111111111111112]; subnormal inputs carry ~1e-5 relative error.
+    expect(rank).toBe(2);
+    expect(Math.abs(x[0]! - 13 / 9)).toBeLessThan(1e-4);
+    expect(Math.abs(x[1]! - 10 / 9)).toBeLessThan(1e-4);
+    expect(singularValues[0]! / 2.302775637731995e-309).toBeCloseTo(1, 4);
+  });
+  test('scaling A and b by powers of two scales x exactly', () => {
+    fc.assert(
+      fc.property(gaussianMatrix({ minRows: 3, maxRows: 7, maxCols: 3 }), fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 1e9 }), (g, ea, eb, seed) => {
+        fc.pre(g.rows >= g.cols && Math.abs(eb - ea) < 900);
+        const b = normal(key(seed), g.rows);
+        const ref = lstsq(g, b);
+        const scaled = lstsq({ ...g, data: g.data.map((v) => v * 2 ** ea) }, b.map((v) => v * 2 ** eb));
+        // lstsq works on the inputs rescaled to max|·| ≈ 1, which undoes an exact power-of-two
+        // scaling, so x scales by exactly 2^(eb−ea) (the scaled entries stay normal for |e| ≤ 1000).
+        const f = 2 ** (eb - ea);
+        return scaled.rank === ref.rank && ref.x.every((v, i) => scaled.x[i] === v * f);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
 describe('bad input', () => {
   test('non-finite, empty, non-square, non-symmetric, non-PSD and singular matrices are rejected', () => {
     expect(thrownCode(() => svd(fromRows([[1, NaN]])))).toBe('NON_FINITE');

@@ -1,6 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
+import { mulPow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
 import { svd } from './svd.js';
 
 const EPS = 2 ** -52;
@@ -22,9 +23,10 @@ export function pinv(a: Matrix, options: { rcond?: number } = {}): Matrix {
   const out = new Float64Array(n * m);
   // A⁺[i, j] = Σ_r v[i, r] u[j, r] / s[r] over the kept singular values.
   for (let r = 0; r < f.rank; r++) {
-    const inv = 1 / f.s[r]!;
+    // Divide rather than multiply by 1/σ, which overflows for a subnormal σ.
+    const sr = f.s[r]!;
     for (let i = 0; i < n; i++) {
-      const vir = f.v.data[i * k + r]! * inv;
+      const vir = f.v.data[i * k + r]! / sr;
       if (vir === 0) continue;
       const row = i * m;
       for (let j = 0; j < m; j++) out[row + j] += vir * f.u.data[j * k + r]!;
@@ -63,18 +65,26 @@ export function lstsq<B extends Float64Array | Matrix>(a: Matrix, b: B, options:
   if (bm.rows !== m) throw new DescentError('SHAPE_MISMATCH', 'lstsq', `b has ${bm.rows} rows, A has ${m}`);
   assertMatrix(bm, 'lstsq', 'b', { nonEmpty: false });
   const rhs = bm.cols;
-  const f = svd(a, { rcond: options.rcond ?? Math.max(m, n) * EPS, check: false });
+  // Solve A'x' = b' with A' = A·2^-ea and b' = b·2^-eb (both of order 1, exact), then x = x'·2^(eb-ea):
+  // on subnormal or huge input the unscaled Uᵀb / σ overflows or loses every digit.
+  const ea = pow2Exponent(a.data);
+  const eb = pow2Exponent(bm.data);
+  const as = Float64Array.from(a.data);
+  scaleByPow2(as, ea);
+  const bs = Float64Array.from(bm.data);
+  scaleByPow2(bs, eb);
+  const f = svd({ rows: m, cols: n, data: as }, { rcond: options.rcond ?? Math.max(m, n) * EPS, check: false });
   const k = f.s.length;
-  // x = V_r S_r⁻¹ U_rᵀ b.
+  // x' = V_r S_r⁻¹ U_rᵀ b'.
   const c = new Float64Array(f.rank * rhs);
   for (let r = 0; r < f.rank; r++) {
     for (let j = 0; j < m; j++) {
       const u = f.u.data[j * k + r]!;
       if (u === 0) continue;
-      for (let q = 0; q < rhs; q++) c[r * rhs + q] += u * bm.data[j * rhs + q]!;
+      for (let q = 0; q < rhs; q++) c[r * rhs + q] += u * bs[j * rhs + q]!;
     }
-    const inv = 1 / f.s[r]!;
-    for (let q = 0; q < rhs; q++) c[r * rhs + q] *= inv;
+    const sr = f.s[r]!;
+    for (let q = 0; q < rhs; q++) c[r * rhs + q] /= sr;
   }
   const x = new Float64Array(n * rhs);
   for (let i = 0; i < n; i++) {
@@ -88,11 +98,16 @@ export function lstsq<B extends Float64Array | Matrix>(a: Matrix, b: B, options:
     residuals = new Float64Array(rhs);
     for (let j = 0; j < m; j++) {
       for (let q = 0; q < rhs; q++) {
-        let t = -bm.data[j * rhs + q]!;
-        for (let i = 0; i < n; i++) t += a.data[j * n + i]! * x[i * rhs + q]!;
+        let t = -bs[j * rhs + q]!;
+        for (let i = 0; i < n; i++) t += as[j * n + i]! * x[i * rhs + q]!;
         residuals[q] += t * t;
       }
     }
+    // ‖Ax − b‖² = 2^(2eb)·‖A'x' − b'‖².
+    mulPow2(residuals, 2 * eb);
   }
-  return { x: (isVec ? x : { rows: n, cols: rhs, data: x }) as B, rank: f.rank, singularValues: f.s, residuals };
+  mulPow2(x, eb - ea);
+  const singularValues = f.s;
+  mulPow2(singularValues, ea);
+  return { x: (isVec ? x : { rows: n, cols: rhs, data: x }) as B, rank: f.rank, singularValues, residuals };
 }

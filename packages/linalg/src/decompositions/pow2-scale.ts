@@ -32,3 +32,16 @@ export function scaleByPow2(x: Float64Array, e: number): void {
   const f2 = pow2(-(e - half));
   for (let i = 0; i < x.length; i++) x[i] = x[i]! * f1 * f2;
 }
+
+/**
+ * x ← x·2^p in place for any integer p (steps of at most 2^±1000 keep every factor finite, so results
+ * that overflow or underflow do so as the true product would, and 0 stays 0).
+ */
+export function mulPow2(x: Float64Array, p: number): void {
+  while (p !== 0) {
+    const step = Math.max(-1000, Math.min(1000, p));
+    const f = 2 ** step;
+    for (let i = 0; i < x.length; i++) x[i] = x[i]! * f;
+    p -= step;
+  }
+}
