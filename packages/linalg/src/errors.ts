@@ -1,5 +1,9 @@
-/** The kinds of failure every descent package reports. */
-export type DescentErrorCode = 'SHAPE_MISMATCH' | 'NON_FINITE' | 'INVALID_CONFIG' | 'NOT_CONVERGED' | 'DOMAIN';
+/**
+ * The kinds of failure every descent package reports. `INVALID_STATE` is a saved state that cannot be
+ * restored (foreign, corrupted, another version, or fields that do not fit the method): a different
+ * failure from a wrong config, so a caller can fall back to a fresh start on it alone.
+ */
+export type DescentErrorCode = 'SHAPE_MISMATCH' | 'NON_FINITE' | 'INVALID_CONFIG' | 'NOT_CONVERGED' | 'DOMAIN' | 'INVALID_STATE';
 
 /**
  * The one error type of descent: thrown at an API boundary when the input is wrong (shape, non-finite
