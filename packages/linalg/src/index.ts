@@ -29,8 +29,16 @@ export { qr, type Qr } from './decompositions/qr.js';
 export { cholesky, choleskySolve } from './decompositions/cholesky.js';
 export { lu, luSolve, solve, det, type Lu } from './decompositions/lu.js';
 export { pinv, lstsq, type LeastSquares } from './decompositions/least-squares.js';
-export { polar } from './matfun/polar.js';
-export { newtonSchulz, newtonSchulzInto, MUON_COEFFICIENTS, type NewtonSchulzOptions } from './matfun/newton-schulz.js';
+export { polar, polarInto, polarWorkspace, type PolarOptions, type PolarWorkspace } from './matfun/polar.js';
+export {
+  newtonSchulz,
+  newtonSchulzInto,
+  newtonSchulzWorkspace,
+  MUON_COEFFICIENTS,
+  type NewtonSchulzOptions,
+  type NewtonSchulzIntoOptions,
+  type NewtonSchulzWorkspace,
+} from './matfun/newton-schulz.js';
 export { invSqrtPsd, type InvSqrtPsdOptions } from './matfun/inv-sqrt-psd.js';
 export { racs, racsGong, racsGongInit, type RacsOptions, type RacsGongState } from './matfun/racs.js';
 export { woodburySolve } from './matfun/woodbury.js';

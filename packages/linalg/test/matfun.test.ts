@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
-  fromRows, gemm, identity, invSqrtPsd, key, newtonSchulz, newtonSchulzInto, normal, norm2, polar, racs, racsGong,
+  fromRows, gemm, identity, invSqrtPsd, key, newtonSchulz, newtonSchulzInto, newtonSchulzWorkspace, normal, norm2, polar, polarInto,
+  polarWorkspace, racs, racsGong,
   racsGongInit, randomizedSvd, svd, woodburySolve, zeros, type Matrix,
 } from '@descent/linalg';
 import {
@@ -209,6 +210,90 @@ describe('matrix function details', () => {
     for (let i = 0; i < 4; i++) damped.data[i * 4 + i] += 0.5;
     const prod = gemm(gemm(r, r), damped);
     expect(maxAbsDiff(prod.data, identity(4).data)).toBeLessThan(1e-12);
+  });
+});
+
+/** Runs `fn` with the global Float64Array constructor wrapped to count `new Float64Array(...)` calls. */
+function countAllocations(fn: () => void): number {
+  const original = globalThis.Float64Array;
+  let count = 0;
+  globalThis.Float64Array = new Proxy(original, {
+    construct(target, args, newTarget) {
+      count++;
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+  try {
+    fn();
+  } finally {
+    globalThis.Float64Array = original;
+  }
+  return count;
+}
+
+describe('Into variants with workspaces', () => {
+  test('newtonSchulzInto and polarInto with a reused workspace equal the allocating versions exactly', () => {
+    fc.assert(
+      fc.property(gaussianMatrix({ maxRows: 9, maxCols: 9 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 1e9 }), (g, steps, seed) => {
+        const nsWs = newtonSchulzWorkspace(g.rows, g.cols);
+        const pWs = polarWorkspace(g.rows, g.cols);
+        const out = zeros(g.rows, g.cols);
+        // Two different matrices through the same workspace: nothing from the first leaks into the second.
+        const g2 = { ...g, data: normal(key(seed), g.data.length) };
+        for (const x of [g, g2, g]) {
+          newtonSchulzInto(x, out, { steps, workspace: nsWs });
+          if (maxAbsDiff(out.data, newtonSchulz(x, { steps }).data) !== 0) return false;
+          polarInto(x, out, { workspace: pWs });
+          if (maxAbsDiff(out.data, polar(x).data) !== 0) return false;
+        }
+        return true;
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('rank-deficient input through a polar workspace keeps only the rank-many directions', () => {
+    fc.assert(
+      fc.property(rankDeficientMatrix(), (g) => {
+        const out = zeros(g.rows, g.cols);
+        polarInto(g, out, { workspace: polarWorkspace(g.rows, g.cols) });
+        return maxAbsDiff(out.data, polar(g).data) === 0;
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  test('a loop over newtonSchulzInto and polarInto with workspaces allocates no Float64Array', () => {
+    for (const [m, n] of [[12, 5], [5, 12], [7, 7]] as const) {
+      const g = { rows: m, cols: n, data: normal(key(m * n), m * n) };
+      const out = zeros(m, n);
+      const nsWs = newtonSchulzWorkspace(m, n);
+      const pWs = polarWorkspace(m, n);
+      // One warm-up call: gemm grows its module-level packing buffers to the largest size seen.
+      newtonSchulzInto(g, out, { workspace: nsWs });
+      polarInto(g, out, { workspace: pWs });
+      const count = countAllocations(() => {
+        for (let i = 0; i < 5; i++) {
+          newtonSchulzInto(g, out, { workspace: nsWs });
+          polarInto(g, out, { workspace: pWs });
+        }
+      });
+      expect(count).toBe(0);
+      // The counter itself works: the allocating versions are seen.
+      expect(countAllocations(() => newtonSchulz(g))).toBeGreaterThan(0);
+      expect(countAllocations(() => polar(g))).toBeGreaterThan(0);
+    }
+  });
+
+  test('a workspace of another shape or an aliased out is a SHAPE_MISMATCH', () => {
+    const g = fromRows([[1, 2, 3], [4, 5, 6]]);
+    expect(thrownCode(() => newtonSchulzInto(g, zeros(2, 3), { workspace: newtonSchulzWorkspace(3, 2) }))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => polarInto(g, zeros(2, 3), { workspace: polarWorkspace(3, 2) }))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => newtonSchulzInto(g, g))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => polarInto(g, g))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => polarInto(g, zeros(3, 2)))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => polarWorkspace(0, 2))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => newtonSchulzWorkspace(1.5, 2))).toBe('INVALID_CONFIG');
   });
 });
 

@@ -44,22 +44,11 @@ const MAX_SWEEPS_PER_VALUE = 75;
 export function svd(a: Matrix, options: SvdOptions = {}): Svd {
   assertMatrix(a, 'svd', 'A', { finite: options.check ?? true });
   const { rows, cols } = a;
-  const wide = rows < cols;
-  const m = wide ? cols : rows;
-  const n = wide ? rows : cols;
-  // Column-major copy of the tall matrix: col j of the tall matrix at w[j*m .. j*m+m).
-  // For tall A that is Aᵀ row-major; for wide A it is A itself row-major.
-  const w = new Float64Array(m * n);
-  if (wide) w.set(a.data);
-  else for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) w[j * m + i] = a.data[i * cols + j]!;
-  // Run on a copy scaled by an exact power of two to max|a| ≈ 1, and scale s back.
-  const e = pow2Exponent(w);
-  scaleByPow2(w, e);
-  const { u, s, v } = svdTall(w, m, n);
-  if (e !== 0) {
-    const f = pow2(e);
-    for (let i = 0; i < s.length; i++) s[i] = s[i]! * f;
-  }
+  const rcond = options.rcond ?? Math.max(rows, cols) * EPS;
+  if (!(rcond >= 0)) throw new DescentError('INVALID_CONFIG', 'svd', `rcond must be >= 0, got ${rcond}`);
+  const ws = svdBuffers(rows, cols);
+  const rank = svdCore(a, ws, rcond);
+  const { m, n, u, s, v, wide } = ws;
   // u: m×n column-major, v: n×n column-major (tall frame). Convert to row-major thin factors.
   const k = n;
   const uTall = { rows: m, cols: k, data: new Float64Array(m * k) };
@@ -68,25 +57,74 @@ export function svd(a: Matrix, options: SvdOptions = {}): Svd {
     for (let i = 0; i < m; i++) uTall.data[i * k + j] = u[j * m + i]!;
     for (let i = 0; i < n; i++) vTall.data[i * k + j] = v[j * n + i]!;
   }
-  const rcond = options.rcond ?? Math.max(rows, cols) * EPS;
-  if (!(rcond >= 0)) throw new DescentError('INVALID_CONFIG', 'svd', `rcond must be >= 0, got ${rcond}`);
-  let rank = 0;
-  const cutoff = rcond * (s[0] ?? 0);
-  for (let i = 0; i < k; i++) if (s[i]! > cutoff) rank++;
   return wide ? { u: vTall, s, v: uTall, rank } : { u: uTall, s, v: vTall, rank };
 }
 
 /**
- * The SVD of a tall m×n (m ≥ n) matrix given column-major in `A` (destroyed). Returns U (m×n) and
+ * Scratch of the SVD of a rows×cols matrix in its tall frame (m ≥ n): the column-major working copy
+ * `w` (m×n), the factors `u` (m×n) and `v` (n×n) column-major, the singular values `s` and the
+ * bidiagonal's super-diagonal `e` (n each), and a length-m work vector.
+ */
+export interface SvdBuffers {
+  readonly rows: number;
+  readonly cols: number;
+  readonly wide: boolean;
+  readonly m: number;
+  readonly n: number;
+  readonly w: Float64Array;
+  readonly u: Float64Array;
+  readonly v: Float64Array;
+  readonly s: Float64Array;
+  readonly e: Float64Array;
+  readonly work: Float64Array;
+}
+
+/** Fresh {@link SvdBuffers} for a rows×cols matrix. */
+export function svdBuffers(rows: number, cols: number): SvdBuffers {
+  const wide = rows < cols;
+  const m = wide ? cols : rows;
+  const n = wide ? rows : cols;
+  return {
+    rows, cols, wide, m, n,
+    w: new Float64Array(m * n), u: new Float64Array(m * n), v: new Float64Array(n * n),
+    s: new Float64Array(n), e: new Float64Array(n), work: new Float64Array(m),
+  };
+}
+
+/**
+ * The SVD of A (validated, shape matching `ws`) into `ws`: on return `ws.s` holds the singular
+ * values (descending, at A's scale) and `ws.u`, `ws.v` the tall frame's factors column-major (for wide
+ * A the tall frame is Aᵀ = U S Vᵀ). Returns the rank at relative tolerance `rcond`. Allocates nothing.
+ */
+export function svdCore(a: Matrix, ws: SvdBuffers, rcond: number): number {
+  const { m, n, w, s } = ws;
+  // Column-major copy of the tall matrix: col j of the tall matrix at w[j*m .. j*m+m).
+  // For tall A that is Aᵀ row-major; for wide A it is A itself row-major.
+  if (ws.wide) w.set(a.data);
+  else for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) w[j * m + i] = a.data[i * a.cols + j]!;
+  // Run on a copy scaled by an exact power of two to max|a| ≈ 1, and scale s back.
+  const e = pow2Exponent(w);
+  scaleByPow2(w, e);
+  svdTall(w, m, n, ws);
+  if (e !== 0) {
+    const f = pow2(e);
+    for (let i = 0; i < n; i++) s[i] = s[i]! * f;
+  }
+  let rank = 0;
+  const cutoff = rcond * (s[0] ?? 0);
+  for (let i = 0; i < n; i++) if (s[i]! > cutoff) rank++;
+  return rank;
+}
+
+/**
+ * The SVD of a tall m×n (m ≥ n) matrix given column-major in `A` (destroyed), into `out`: U (m×n) and
  * V (n×n) column-major and s (n).
  */
-function svdTall(A: Float64Array, m: number, n: number): { u: Float64Array; s: Float64Array; v: Float64Array } {
+function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers): void {
   const nu = n;
-  const s = new Float64Array(Math.min(m + 1, n));
-  const U = new Float64Array(m * nu);
-  const V = new Float64Array(n * n);
-  const e = new Float64Array(n);
-  const work = new Float64Array(m);
+  const { s, u: U, v: V, e, work } = out;
+  e.fill(0);
+  work.fill(0);
   const nct = Math.min(m - 1, n);
   const nrt = Math.max(0, Math.min(n - 2, m));
   // Reduce A to bidiagonal form, storing the diagonal in s and the super-diagonal in e.
@@ -352,5 +390,4 @@ function svdTall(A: Float64Array, m: number, n: number): { u: Float64Array; s: F
     }
   }
   void iter;
-  return { u: U, s: s.length === n ? s : s.slice(0, n), v: V };
 }

@@ -2,6 +2,8 @@ import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix, assertShape } from '../validate.js';
 import { gemmInto } from '../kernels/gemm.js';
+import { gramInto } from '../kernels/gram.js';
+import { overlaps } from '../kernels/transpose.js';
 import { norm2 } from '../kernels/vector.js';
 
 /** Muon's quintic coefficients (a, b, c) of p(x) = a·x + b·x³ + c·x⁵ (Keller Jordan's `muon.py`). */
@@ -33,18 +35,70 @@ export interface NewtonSchulzOptions {
  * // '1.108'
  * ```
  */
-export function newtonSchulz(g: Matrix, options: NewtonSchulzOptions = {}): Matrix {
+export function newtonSchulz(g: Matrix, options: NewtonSchulzIntoOptions = {}): Matrix {
   return newtonSchulzInto(g, { rows: g.rows, cols: g.cols, data: new Float64Array(g.rows * g.cols) }, options);
 }
 
-let workX = new Float64Array(0);
-let workS = new Float64Array(0);
-let workT = new Float64Array(0);
-let workY = new Float64Array(0);
+/** Options of {@link newtonSchulzInto}: those of {@link newtonSchulz} plus a reusable workspace. */
+export interface NewtonSchulzIntoOptions extends NewtonSchulzOptions {
+  /** Scratch from {@link newtonSchulzWorkspace}(rows, cols) of G's shape; without it a shared module-level one is used. */
+  workspace?: NewtonSchulzWorkspace;
+}
+
+/** Scratch space of {@link newtonSchulzInto} for one shape (opaque: create with {@link newtonSchulzWorkspace}). */
+export interface NewtonSchulzWorkspace {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+interface NsBuffers extends NewtonSchulzWorkspace {
+  /** The iterate's other ping-pong buffer (rows×cols; `out` is the first). */
+  x: Float64Array;
+  /** S = XXᵀ or XᵀX and T = bS + cS², each r×r with r = min(rows, cols). */
+  s: Float64Array;
+  t: Float64Array;
+}
 
 /**
- * {@link newtonSchulz} written into `out` (same shape as G, must not alias it); scratch space is
- * reused across calls, so a training loop allocates nothing.
+ * Scratch for {@link newtonSchulzInto} on rows×cols matrices: one rows×cols buffer and two r×r ones
+ * (r = min(rows, cols)). Hold one per matrix shape so a training loop allocates nothing.
+ *
+ * @example
+ * ```ts
+ * const ws = newtonSchulzWorkspace(3, 2);
+ * const out = zeros(3, 2);
+ * newtonSchulzInto(fromRows([[1, 0], [0, 1], [0, 0]]), out, { workspace: ws });
+ * +out.data[0].toFixed(3);
+ * // 1.108
+ * ```
+ */
+export function newtonSchulzWorkspace(rows: number, cols: number): NewtonSchulzWorkspace {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+    throw new DescentError('INVALID_CONFIG', 'newtonSchulzWorkspace', `rows and cols must be non-negative integers, got ${rows}×${cols}`);
+  }
+  const r = Math.min(rows, cols);
+  const ws: NsBuffers = { rows, cols, x: new Float64Array(rows * cols), s: new Float64Array(r * r), t: new Float64Array(r * r) };
+  return ws;
+}
+
+const shared: NsBuffers = { rows: 0, cols: 0, x: new Float64Array(0), s: new Float64Array(0), t: new Float64Array(0) };
+
+function sharedBuffers(rows: number, cols: number): NsBuffers {
+  const r = Math.min(rows, cols);
+  if (shared.x.length < rows * cols) shared.x = new Float64Array(rows * cols);
+  if (shared.s.length < r * r) {
+    shared.s = new Float64Array(r * r);
+    shared.t = new Float64Array(r * r);
+  }
+  return shared;
+}
+
+/**
+ * {@link newtonSchulz} written into `out` (same shape as G, must not alias it). `out` is one of the
+ * two ping-pong buffers of the iteration; the rest of the scratch comes from `options.workspace` (or a
+ * shared module-level one), so a training loop allocates nothing. Tall G iterates X ← aX + X(bS + cS²)
+ * with S = XᵀX, wide G with S = XXᵀ: the Gram matrix is always the min(m, n)-sided one, formed by
+ * `gramInto` (S and S² are symmetric).
  *
  * @example
  * ```ts
@@ -53,64 +107,59 @@ let workY = new Float64Array(0);
  * // 2
  * ```
  */
-export function newtonSchulzInto(g: Matrix, out: Matrix, options: NewtonSchulzOptions = {}): Matrix {
+export function newtonSchulzInto(g: Matrix, out: Matrix, options: NewtonSchulzIntoOptions = {}): Matrix {
   assertMatrix(g, 'newtonSchulz', 'G', { finite: options.check ?? true });
   assertShape(out, g.rows, g.cols, 'newtonSchulz', 'out');
+  if (overlaps(out.data, g.data)) throw new DescentError('SHAPE_MISMATCH', 'newtonSchulz', 'out must not alias G');
   const steps = options.steps ?? 5;
   if (!Number.isInteger(steps) || steps < 0) throw new DescentError('INVALID_CONFIG', 'newtonSchulz', `steps must be a non-negative integer, got ${steps}`);
   const [a, b, c] = options.coefficients ?? MUON_COEFFICIENTS;
   if (![a, b, c].every(Number.isFinite)) throw new DescentError('INVALID_CONFIG', 'newtonSchulz', 'coefficients must be finite');
   const eps = options.eps ?? 1e-7;
   if (!(eps >= 0)) throw new DescentError('INVALID_CONFIG', 'newtonSchulz', `eps must be >= 0, got ${eps}`);
-  const tall = g.rows > g.cols;
-  const r = tall ? g.cols : g.rows; // X is r×q with r ≤ q
-  const q = tall ? g.rows : g.cols;
-  const size = r * q;
-  if (workX.length < size) {
-    workX = new Float64Array(size);
-    workY = new Float64Array(size);
+  const { rows: m, cols: n } = g;
+  let ws: NsBuffers;
+  if (options.workspace !== undefined) {
+    ws = options.workspace as NsBuffers;
+    if (ws.rows !== m || ws.cols !== n || !(ws.x instanceof Float64Array)) {
+      throw new DescentError('SHAPE_MISMATCH', 'newtonSchulz', `workspace is for ${ws.rows}×${ws.cols}, G is ${m}×${n}`);
+    }
+  } else {
+    ws = sharedBuffers(m, n);
   }
-  if (workS.length < r * r) {
-    workS = new Float64Array(r * r);
-    workT = new Float64Array(r * r);
-  }
-  let X = workX.subarray(0, size);
-  let Y = workY.subarray(0, size);
-  const S = workS.subarray(0, r * r);
-  const T = workT.subarray(0, r * r);
+  const tall = m > n;
+  const r = tall ? n : m;
+  const size = m * n;
   const denom = norm2(g.data) + eps;
   if (denom === 0) {
     out.data.fill(0);
     return out;
   }
+  // Start in whichever buffer makes the last step land in `out`.
+  let X = steps % 2 === 0 ? out.data : ws.x.subarray(0, size);
+  let Y = steps % 2 === 0 ? ws.x.subarray(0, size) : out.data;
   // Divide rather than multiply by 1/denom, which overflows when ‖G‖_F is subnormal and eps = 0.
-  if (tall) {
-    for (let i = 0; i < g.rows; i++) for (let j = 0; j < g.cols; j++) X[j * q + i] = g.data[i * g.cols + j]! / denom;
-  } else {
-    for (let i = 0; i < size; i++) X[i] = g.data[i]! / denom;
-  }
-  const mx = { rows: r, cols: q, data: X };
-  const my = { rows: r, cols: q, data: Y };
-  const ms = { rows: r, cols: r, data: S };
-  const mt = { rows: r, cols: r, data: T };
-  for (let s = 0; s < steps; s++) {
-    (mx as { data: Float64Array }).data = X;
-    (my as { data: Float64Array }).data = Y;
-    gemmInto(mx, mx, ms, { transB: true }); // S = X Xᵀ
-    // T = b·S + c·S·S
-    gemmInto(ms, ms, mt, { alpha: c });
-    for (let i = 0; i < r * r; i++) T[i] += b * S[i]!;
-    // Y = a·X + T·X
+  for (let i = 0; i < size; i++) X[i] = g.data[i]! / denom;
+  const mx = { rows: m, cols: n, data: X };
+  const my = { rows: m, cols: n, data: Y };
+  const ms = { rows: r, cols: r, data: ws.s.subarray(0, r * r) };
+  const mt = { rows: r, cols: r, data: ws.t.subarray(0, r * r) };
+  const S = ms.data;
+  const T = mt.data;
+  for (let k = 0; k < steps; k++) {
+    mx.data = X;
+    my.data = Y;
+    gramInto(mx, ms, tall ? 'left' : 'right'); // S = XᵀX (tall) or XXᵀ (wide)
+    gramInto(ms, mt, 'left'); // S² = SᵀS
+    // T = b·S + c·S²
+    for (let i = 0; i < r * r; i++) T[i] = c * T[i]! + b * S[i]!;
+    // Y = a·X + T·X (wide) or a·X + X·T (tall)
     Y.set(X);
-    gemmInto(mt, mx, my, { beta: a });
+    if (tall) gemmInto(mx, mt, my, { beta: a });
+    else gemmInto(mt, mx, my, { beta: a });
     const t = X;
     X = Y;
     Y = t;
-  }
-  if (tall) {
-    for (let i = 0; i < g.rows; i++) for (let j = 0; j < g.cols; j++) out.data[i * g.cols + j] = X[j * q + i]!;
-  } else {
-    out.data.set(X);
   }
   return out;
 }

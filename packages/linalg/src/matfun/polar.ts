@@ -1,5 +1,47 @@
+import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { svd } from '../decompositions/svd.js';
+import { assertMatrix, assertShape } from '../validate.js';
+import { gemmInto } from '../kernels/gemm.js';
+import { overlaps } from '../kernels/transpose.js';
+import { svdBuffers, svdCore, type SvdBuffers } from '../decompositions/svd.js';
+
+const EPS = 2 ** -52;
+
+/** Options of {@link polar} and {@link polarInto}. */
+export interface PolarOptions {
+  /** Relative rank tolerance: directions with σ ≤ rcond·σ₀ map to 0. Default max(m, n)·ε. */
+  rcond?: number;
+  /** Scan the input for non-finite values. Default true. */
+  check?: boolean;
+  /** Scratch from {@link polarWorkspace}(rows, cols) of G's shape ({@link polarInto}); without it one is allocated per call. */
+  workspace?: PolarWorkspace;
+}
+
+/** Scratch space of {@link polarInto} for one shape (opaque: create with {@link polarWorkspace}). */
+export interface PolarWorkspace {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/**
+ * Scratch for {@link polarInto} on rows×cols matrices (the SVD's working copy and factors, about
+ * 2·rows·cols + min(rows, cols)² numbers). Hold one per matrix shape so a loop allocates nothing.
+ *
+ * @example
+ * ```ts
+ * const ws = polarWorkspace(2, 2);
+ * const out = zeros(2, 2);
+ * polarInto(fromRows([[0, 3], [2, 0]]), out, { workspace: ws });
+ * Array.from(out.data);
+ * // [0, 1, 1, 0]
+ * ```
+ */
+export function polarWorkspace(rows: number, cols: number): PolarWorkspace {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+    throw new DescentError('INVALID_CONFIG', 'polarWorkspace', `rows and cols must be positive integers, got ${rows}×${cols}`);
+  }
+  return svdBuffers(rows, cols);
+}
 
 /**
  * The polar factor (orthogonal part) of G: U_r·V_rᵀ from the thin SVD, keeping only the rank-many
@@ -13,18 +55,44 @@ import { svd } from '../decompositions/svd.js';
  * // Float64Array [1, 0, 0, 1]
  * ```
  */
-export function polar(g: Matrix, options: { rcond?: number; check?: boolean } = {}): Matrix {
-  const f = svd(g, options);
-  const { rows: m, cols: n } = g;
-  const k = f.s.length;
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    const row = i * n;
-    for (let r = 0; r < f.rank; r++) {
-      const u = f.u.data[i * k + r]!;
-      if (u === 0) continue;
-      for (let j = 0; j < n; j++) out[row + j] += u * f.v.data[j * k + r]!;
+export function polar(g: Matrix, options: PolarOptions = {}): Matrix {
+  return polarInto(g, { rows: g.rows, cols: g.cols, data: new Float64Array(g.rows * g.cols) }, options);
+}
+
+/**
+ * {@link polar} written into `out` (same shape as G, must not alias it). With `options.workspace`
+ * (from {@link polarWorkspace}) nothing is allocated: the SVD runs in the workspace and U_r·V_rᵀ is one
+ * `gemmInto`.
+ *
+ * @example
+ * ```ts
+ * const out = zeros(1, 2);
+ * polarInto(fromRows([[3, 4]]), out).data;
+ * // Float64Array [0.6, 0.8]
+ * ```
+ */
+export function polarInto(g: Matrix, out: Matrix, options: PolarOptions = {}): Matrix {
+  assertMatrix(g, 'polar', 'G', { finite: options.check ?? true });
+  assertShape(out, g.rows, g.cols, 'polar', 'out');
+  if (overlaps(out.data, g.data)) throw new DescentError('SHAPE_MISMATCH', 'polar', 'out must not alias G');
+  const rcond = options.rcond ?? Math.max(g.rows, g.cols) * EPS;
+  if (!(rcond >= 0)) throw new DescentError('INVALID_CONFIG', 'polar', `rcond must be >= 0, got ${rcond}`);
+  let ws: SvdBuffers;
+  if (options.workspace !== undefined) {
+    ws = options.workspace as SvdBuffers;
+    if (ws.rows !== g.rows || ws.cols !== g.cols || !(ws.u instanceof Float64Array)) {
+      throw new DescentError('SHAPE_MISMATCH', 'polar', `workspace is for ${ws.rows}×${ws.cols}, G is ${g.rows}×${g.cols}`);
     }
+  } else {
+    ws = svdBuffers(g.rows, g.cols);
   }
-  return { rows: m, cols: n, data: out };
+  const r = svdCore(g, ws, rcond);
+  const { m, n, u, v } = ws;
+  // Column-major U (m×n) and V (n×n) are row-major Uᵀ and Vᵀ: their first r rows are U_rᵀ and V_rᵀ.
+  const ut = { rows: r, cols: m, data: u.subarray(0, r * m) };
+  const vt = { rows: r, cols: n, data: v.subarray(0, r * n) };
+  // Tall: G = U S Vᵀ, polar = U_r V_rᵀ. Wide: Gᵀ = U S Vᵀ, polar = V_r U_rᵀ.
+  if (ws.wide) gemmInto(vt, ut, out, { transA: true });
+  else gemmInto(ut, vt, out, { transA: true });
+  return out;
 }
