@@ -67,8 +67,9 @@ export function polar(g: Matrix, options: PolarOptions = {}): Matrix {
  * @example
  * ```ts
  * const out = zeros(1, 2);
- * polarInto(fromRows([[3, 4]]), out).data;
- * // Float64Array [0.6, 0.8]
+ * polarInto(fromRows([[3, 4]]), out);
+ * Array.from(out.data, (v) => +v.toFixed(12));
+ * // [0.6, 0.8]
  * ```
  */
 export function polarInto(g: Matrix, out: Matrix, options: PolarOptions = {}): Matrix {
