@@ -1,6 +1,10 @@
 // The compiled forward and backward passes over a batch (spec (a), (c), (g)). Internal: the public
-// queries and statistics call these with validated input.
-import type { Matrix } from '@descent/linalg';
+// queries and statistics call these with validated input. Each sum group (sum nodes sharing their
+// children) is a dense G × k block evaluated as log(W · exp(L_children − max)) + max, the product
+// W · E through linalg's gemm; the flow pass runs the same blocks through gemm (Wᵀ R and R Eᵀ).
+// Products and inputs stay fused loops. The straightforward loops it replaced live on in
+// engine-reference.ts, which the tests compare against.
+import { gemmInto, type Matrix } from '@descent/linalg';
 import { KIND, type CompiledCircuit } from './compile.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -24,12 +28,41 @@ export interface Workspace {
   readonly X: Float64Array;
   readonly miss: Uint8Array;
   readonly logw: Float64Array;
+  /** Backward scratch: Wᵀ R (k × B) and R Eᵀ (G × k) of one group. */
+  readonly T: Float64Array;
+  readonly EF: Float64Array;
+  /** Matrix views of the per-group blocks for the current B (rebuilt when B changes). */
+  views: GroupViews | undefined;
+  /** Weight views per parameter array (a learner ping-pongs two arrays, so two entries suffice). */
+  readonly weightViews: [Float64Array | undefined, Matrix[], Float64Array | undefined, Matrix[]];
+}
+
+/** @internal Views of one group's blocks with stride B. */
+interface GroupViews {
+  readonly B: number;
+  /** exp(L_children − max): k × B. */
+  readonly E: Matrix[];
+  /** Linear-domain sums of the members: G × B. */
+  readonly S: Matrix[];
+  /** F / S of the members: G × B (in ws.R). */
+  readonly R: Matrix[];
+  /** k × B and G × k scratch in ws.T and ws.EF. */
+  readonly T: Matrix[];
+  readonly EF: Matrix[];
 }
 
 /** @internal */
 export function workspace(cc: CompiledCircuit, capacity: number): Workspace {
   let maxG = 1;
-  for (let g = 0; g < cc.numGroups; g++) if (cc.groupSize[g]! > maxG) maxG = cc.groupSize[g]!;
+  let maxK = 1;
+  let maxGK = 1;
+  for (let g = 0; g < cc.numGroups; g++) {
+    const G = cc.groupSize[g]!;
+    const k = cc.groupChildPtr[g + 1]! - cc.groupChildPtr[g]!;
+    if (G > maxG) maxG = G;
+    if (k > maxK) maxK = k;
+    if (G * k > maxGK) maxGK = G * k;
+  }
   const cap = Math.max(1, capacity);
   return {
     capacity: cap,
@@ -43,7 +76,53 @@ export function workspace(cc: CompiledCircuit, capacity: number): Workspace {
     X: new Float64Array(cc.numVars * cap),
     miss: new Uint8Array(cc.numVars * cap),
     logw: new Float64Array(cc.numSumParams),
+    T: new Float64Array(maxK * cap),
+    EF: new Float64Array(maxGK),
+    views: undefined,
+    weightViews: [undefined, [], undefined, []],
   };
+}
+
+function groupViews(cc: CompiledCircuit, ws: Workspace): GroupViews {
+  const B = ws.B;
+  if (ws.views !== undefined && ws.views.B === B) return ws.views;
+  const E: Matrix[] = [];
+  const S: Matrix[] = [];
+  const R: Matrix[] = [];
+  const T: Matrix[] = [];
+  const EF: Matrix[] = [];
+  for (let g = 0; g < cc.numGroups; g++) {
+    const G = cc.groupSize[g]!;
+    const g0 = cc.groupChildPtr[g]!;
+    const k = cc.groupChildPtr[g + 1]! - g0;
+    const first = cc.groupFirst[g]!;
+    E.push({ rows: k, cols: B, data: ws.E.subarray(g0 * B, (g0 + k) * B) });
+    S.push({ rows: G, cols: B, data: ws.S.subarray(first * B, (first + G) * B) });
+    R.push({ rows: G, cols: B, data: ws.R.subarray(0, G * B) });
+    T.push({ rows: k, cols: B, data: ws.T.subarray(0, k * B) });
+    EF.push({ rows: G, cols: k, data: ws.EF.subarray(0, G * k) });
+  }
+  ws.views = { B, E, S, R, T, EF };
+  return ws.views;
+}
+
+function weightViews(cc: CompiledCircuit, ws: Workspace, params: Float64Array): Matrix[] {
+  const wv = ws.weightViews;
+  if (wv[0] === params) return wv[1];
+  if (wv[2] === params) return wv[3];
+  const views: Matrix[] = [];
+  for (let g = 0; g < cc.numGroups; g++) {
+    const G = cc.groupSize[g]!;
+    const k = cc.groupChildPtr[g + 1]! - cc.groupChildPtr[g]!;
+    const w0 = cc.paramPtr[cc.groupFirst[g]!]!;
+    views.push({ rows: G, cols: k, data: params.subarray(w0, w0 + G * k) });
+  }
+  // Keep the most recent two arrays: the ping-pong pair of a training loop.
+  wv[2] = wv[0];
+  wv[3] = wv[1];
+  wv[0] = params;
+  wv[1] = views;
+  return views;
 }
 
 /** @internal Copies rows [start, start + B) of data (and mask) transposed into the workspace. */
@@ -70,10 +149,170 @@ export function loadBatch(ws: Workspace, data: Matrix, start: number, B: number,
 export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace, mode: 'sum' | 'max' = 'sum'): void {
   const B = ws.B;
   const L = ws.L;
+  const maxMode = mode === 'max';
+  inputLayer(cc, params, ws, maxMode);
+  const logw = ws.logw;
+  if (maxMode) for (let e = 0; e < cc.numSumParams; e++) logw[e] = Math.log(params[e]!);
+  const views = maxMode ? undefined : groupViews(cc, ws);
+  const W = maxMode ? undefined : weightViews(cc, ws, params);
+  // Inner nodes, in compiled (topological) order.
+  const N = cc.numNodes;
+  const E = ws.E;
+  const M = ws.M;
+  const S = ws.S;
+  for (let i = cc.numLeaves; i < N; ) {
+    if (cc.kind[i] === KIND.product) {
+      const lo = i * B;
+      const e0 = cc.childPtr[i]!;
+      const e1 = cc.childPtr[i + 1]!;
+      const c0 = cc.child[e0]! * B;
+      for (let b = 0; b < B; b++) L[lo + b] = L[c0 + b]!;
+      for (let e = e0 + 1; e < e1; e++) {
+        const co = cc.child[e]! * B;
+        for (let b = 0; b < B; b++) L[lo + b] += L[co + b]!;
+      }
+      i++;
+      continue;
+    }
+    // A sum group: members i..i+G-1 share children.
+    const g = cc.groupOf[i]!;
+    const G = cc.groupSize[g]!;
+    const g0 = cc.groupChildPtr[g]!;
+    const k = cc.groupChildPtr[g + 1]! - g0;
+    if (maxMode) {
+      const w0 = cc.paramPtr[i]!;
+      for (let s = 0; s < G; s++) {
+        const lo = (i + s) * B;
+        for (let b = 0; b < B; b++) L[lo + b] = -Infinity;
+        for (let j = 0; j < k; j++) {
+          const lw = logw[w0 + s * k + j]!;
+          if (lw === -Infinity) continue;
+          const co = cc.groupChild[g0 + j]! * B;
+          for (let b = 0; b < B; b++) {
+            const a = lw + L[co + b]!;
+            if (a > L[lo + b]!) L[lo + b] = a;
+          }
+        }
+      }
+      i += G;
+      continue;
+    }
+    const mo = g * B;
+    for (let b = 0; b < B; b++) M[mo + b] = -Infinity;
+    for (let j = 0; j < k; j++) {
+      const co = cc.groupChild[g0 + j]! * B;
+      for (let b = 0; b < B; b++) {
+        const a = L[co + b]!;
+        const m = M[mo + b]!;
+        M[mo + b] = a > m ? a : m;
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      const co = cc.groupChild[g0 + j]! * B;
+      const eo = (g0 + j) * B;
+      for (let b = 0; b < B; b++) {
+        const m = M[mo + b]!;
+        // Guard: never compute -Inf - -Inf.
+        E[eo + b] = m === -Infinity ? 0 : Math.exp(L[co + b]! - m);
+      }
+    }
+    // S = W · E: the G × k weights times the k × B shifted exponentials.
+    gemmInto(W![g]!, views!.E[g]!, views!.S[g]!);
+    for (let s = 0; s < G; s++) {
+      const lo = (i + s) * B;
+      for (let b = 0; b < B; b++) {
+        const m = M[mo + b]!;
+        L[lo + b] = m === -Infinity ? -Infinity : Math.log(S[lo + b]!) + m;
+      }
+    }
+    i += G;
+  }
+}
+
+/**
+ * @internal Backward (flow) pass after a 'sum' forward pass. F[root, b] = weight_b (1 by default; 0
+ * for rows of zero likelihood). Adds summed edge flows into `edgeFlows` and input-node sufficient
+ * statistics into `leafStats` when given. Returns the summed root flow.
+ */
+export function backward(
+  cc: CompiledCircuit,
+  params: Float64Array,
+  ws: Workspace,
+  edgeFlows?: Float64Array,
+  leafStats?: Float64Array,
+  weights?: Float64Array,
+  weightOffset = 0,
+): number {
+  const B = ws.B;
+  const N = cc.numNodes;
+  const L = ws.L;
+  const F = ws.F;
+  const E = ws.E;
+  const R = ws.R;
+  const S = ws.S;
+  const T = ws.T;
+  const EF = ws.EF;
+  const views = groupViews(cc, ws);
+  const W = weightViews(cc, ws, params);
+  F.fill(0, 0, N * B);
+  const ro = (N - 1) * B;
+  let total = 0;
+  for (let b = 0; b < B; b++) {
+    const w = weights !== undefined ? weights[weightOffset + b]! : 1;
+    const f = L[ro + b] === -Infinity ? 0 : w;
+    F[ro + b] = f;
+    total += f;
+  }
+  for (let top = N - 1; top >= cc.numLeaves; ) {
+    if (cc.kind[top] === KIND.product) {
+      const fo = top * B;
+      for (let e = cc.childPtr[top]!; e < cc.childPtr[top + 1]!; e++) {
+        const co = cc.child[e]! * B;
+        for (let b = 0; b < B; b++) F[co + b] += F[fo + b]!;
+      }
+      top--;
+      continue;
+    }
+    const g = cc.groupOf[top]!;
+    const G = cc.groupSize[g]!;
+    const first = cc.groupFirst[g]!;
+    const g0 = cc.groupChildPtr[g]!;
+    const k = cc.groupChildPtr[g + 1]! - g0;
+    // R[s, b] = F[s, b] / S[s, b] (= F exp(M - L)), 0 where there is no flow.
+    for (let s = 0; s < G; s++) {
+      const fo = (first + s) * B;
+      const rs = s * B;
+      for (let b = 0; b < B; b++) {
+        const f = F[fo + b]!;
+        R[rs + b] = f > 0 ? f / S[fo + b]! : 0;
+      }
+    }
+    // Child j receives F[c_j] += E_j ∘ (Wᵀ R)_j.
+    gemmInto(W[g]!, views.R[g]!, views.T[g]!, { transA: true });
+    for (let j = 0; j < k; j++) {
+      const co = cc.groupChild[g0 + j]! * B;
+      const eo = (g0 + j) * B;
+      const to = j * B;
+      for (let b = 0; b < B; b++) F[co + b] += E[eo + b]! * T[to + b]!;
+    }
+    // Edge flows EF[s, j] += w_sj (R Eᵀ)[s, j].
+    if (edgeFlows !== undefined) {
+      gemmInto(views.R[g]!, views.E[g]!, views.EF[g]!, { transB: true });
+      const w0 = cc.paramPtr[first]!;
+      for (let e = 0; e < G * k; e++) edgeFlows[w0 + e] += params[w0 + e]! * EF[e]!;
+    }
+    top = first - 1;
+  }
+  if (leafStats !== undefined) accumulateLeafStats(cc, params, ws, leafStats);
+  return total;
+}
+
+/** @internal The input layer of a forward pass (shared with the reference engine). */
+export function inputLayer(cc: CompiledCircuit, params: Float64Array, ws: Workspace, maxMode: boolean): void {
+  const B = ws.B;
+  const L = ws.L;
   const X = ws.X;
   const miss = ws.miss;
-  const maxMode = mode === 'max';
-  // Inputs.
   for (let k = 0; k < cc.numLeaves; k++) {
     const kd = cc.kind[k]!;
     const v = cc.variable[k]!;
@@ -116,215 +355,10 @@ export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace
       for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] || X[xo + b] === val ? 0 : -Infinity;
     }
   }
-  const logw = ws.logw;
-  if (maxMode) for (let e = 0; e < cc.numSumParams; e++) logw[e] = Math.log(params[e]!);
-  // Inner nodes, in compiled (topological) order.
-  const N = cc.numNodes;
-  const E = ws.E;
-  const M = ws.M;
-  for (let i = cc.numLeaves; i < N; ) {
-    if (cc.kind[i] === KIND.product) {
-      const lo = i * B;
-      const e0 = cc.childPtr[i]!;
-      const e1 = cc.childPtr[i + 1]!;
-      const c0 = cc.child[e0]! * B;
-      for (let b = 0; b < B; b++) L[lo + b] = L[c0 + b]!;
-      for (let e = e0 + 1; e < e1; e++) {
-        const co = cc.child[e]! * B;
-        for (let b = 0; b < B; b++) L[lo + b] += L[co + b]!;
-      }
-      i++;
-      continue;
-    }
-    // A sum group: members i..i+G-1 share children.
-    const g = cc.groupOf[i]!;
-    const G = cc.groupSize[g]!;
-    const g0 = cc.groupChildPtr[g]!;
-    const k = cc.groupChildPtr[g + 1]! - g0;
-    const w0 = cc.paramPtr[i]!;
-    if (maxMode) {
-      for (let s = 0; s < G; s++) {
-        const lo = (i + s) * B;
-        for (let b = 0; b < B; b++) L[lo + b] = -Infinity;
-        for (let j = 0; j < k; j++) {
-          const lw = logw[w0 + s * k + j]!;
-          if (lw === -Infinity) continue;
-          const co = cc.groupChild[g0 + j]! * B;
-          for (let b = 0; b < B; b++) {
-            const a = lw + L[co + b]!;
-            if (a > L[lo + b]!) L[lo + b] = a;
-          }
-        }
-      }
-      i += G;
-      continue;
-    }
-    const mo = g * B;
-    for (let b = 0; b < B; b++) M[mo + b] = -Infinity;
-    for (let j = 0; j < k; j++) {
-      const co = cc.groupChild[g0 + j]! * B;
-      for (let b = 0; b < B; b++) {
-        const a = L[co + b]!;
-        const m = M[mo + b]!;
-        M[mo + b] = a > m ? a : m;
-      }
-    }
-    for (let j = 0; j < k; j++) {
-      const co = cc.groupChild[g0 + j]! * B;
-      const eo = (g0 + j) * B;
-      for (let b = 0; b < B; b++) {
-        const m = M[mo + b]!;
-        // Guard: never compute -Inf - -Inf.
-        E[eo + b] = m === -Infinity ? 0 : Math.exp(L[co + b]! - m);
-      }
-    }
-    const S = ws.S;
-    for (let s = 0; s < G; s++) {
-      const lo = (i + s) * B;
-      const wr = w0 + s * k;
-      for (let b = 0; b < B; b++) S[lo + b] = 0;
-      // Four children per sweep: one load and store of the accumulator per 8 flops.
-      let j = 0;
-      for (; j + 3 < k; j += 4) {
-        const wa = params[wr + j]!;
-        const wb = params[wr + j + 1]!;
-        const wc = params[wr + j + 2]!;
-        const wd = params[wr + j + 3]!;
-        const ea = (g0 + j) * B;
-        const eb = ea + B;
-        const ec = eb + B;
-        const ed = ec + B;
-        for (let b = 0; b < B; b++) S[lo + b] += wa * E[ea + b]! + wb * E[eb + b]! + wc * E[ec + b]! + wd * E[ed + b]!;
-      }
-      for (; j < k; j++) {
-        const w = params[wr + j]!;
-        const eo = (g0 + j) * B;
-        for (let b = 0; b < B; b++) S[lo + b] += w * E[eo + b]!;
-      }
-      for (let b = 0; b < B; b++) {
-        const m = M[mo + b]!;
-        L[lo + b] = m === -Infinity ? -Infinity : Math.log(S[lo + b]!) + m;
-      }
-    }
-    i += G;
-  }
 }
 
-/**
- * @internal Backward (flow) pass after a 'sum' forward pass. F[root, b] = weight_b (1 by default; 0
- * for rows of zero likelihood). Adds summed edge flows into `edgeFlows` and input-node sufficient
- * statistics into `leafStats` when given. Returns the summed root flow.
- */
-export function backward(
-  cc: CompiledCircuit,
-  params: Float64Array,
-  ws: Workspace,
-  edgeFlows?: Float64Array,
-  leafStats?: Float64Array,
-  weights?: Float64Array,
-  weightOffset = 0,
-): number {
-  const B = ws.B;
-  const N = cc.numNodes;
-  const L = ws.L;
-  const F = ws.F;
-  const E = ws.E;
-  const M = ws.M;
-  const R = ws.R;
-  F.fill(0, 0, N * B);
-  const ro = (N - 1) * B;
-  let total = 0;
-  for (let b = 0; b < B; b++) {
-    const w = weights !== undefined ? weights[weightOffset + b]! : 1;
-    const f = L[ro + b] === -Infinity ? 0 : w;
-    F[ro + b] = f;
-    total += f;
-  }
-  for (let top = N - 1; top >= cc.numLeaves; ) {
-    if (cc.kind[top] === KIND.product) {
-      const fo = top * B;
-      for (let e = cc.childPtr[top]!; e < cc.childPtr[top + 1]!; e++) {
-        const co = cc.child[e]! * B;
-        for (let b = 0; b < B; b++) F[co + b] += F[fo + b]!;
-      }
-      top--;
-      continue;
-    }
-    const g = cc.groupOf[top]!;
-    const G = cc.groupSize[g]!;
-    const first = cc.groupFirst[g]!;
-    const g0 = cc.groupChildPtr[g]!;
-    const k = cc.groupChildPtr[g + 1]! - g0;
-    const w0 = cc.paramPtr[first]!;
-    const mo = g * B;
-    // R[s, b] = F[s, b] / S[s, b] (= F exp(M - L)), 0 where there is no flow.
-    const S = ws.S;
-    for (let s = 0; s < G; s++) {
-      const fo = (first + s) * B;
-      const rs = s * B;
-      for (let b = 0; b < B; b++) {
-        const f = F[fo + b]!;
-        R[rs + b] = f > 0 ? f / S[fo + b]! : 0;
-      }
-    }
-    // For child j: F[c] += E_j ∘ Σ_s w_sj R_s and EF[s, j] += w_sj (R_s · E_j), four parents per sweep.
-    for (let j = 0; j < k; j++) {
-      const co = cc.groupChild[g0 + j]! * B;
-      const eo = (g0 + j) * B;
-      let s = 0;
-      for (; s + 3 < G; s += 4) {
-        const ia = w0 + s * k + j;
-        const wa = params[ia]!;
-        const wb = params[ia + k]!;
-        const wc = params[ia + 2 * k]!;
-        const wd = params[ia + 3 * k]!;
-        const ra = s * B;
-        const rb = ra + B;
-        const rc = rb + B;
-        const rd = rc + B;
-        let da = 0;
-        let db = 0;
-        let dc = 0;
-        let dd = 0;
-        for (let b = 0; b < B; b++) {
-          const e = E[eo + b]!;
-          const xa = R[ra + b]!;
-          const xb = R[rb + b]!;
-          const xc = R[rc + b]!;
-          const xd = R[rd + b]!;
-          da += xa * e;
-          db += xb * e;
-          dc += xc * e;
-          dd += xd * e;
-          F[co + b] += e * (wa * xa + wb * xb + wc * xc + wd * xd);
-        }
-        if (edgeFlows !== undefined) {
-          edgeFlows[ia] += wa * da;
-          edgeFlows[ia + k] += wb * db;
-          edgeFlows[ia + 2 * k] += wc * dc;
-          edgeFlows[ia + 3 * k] += wd * dd;
-        }
-      }
-      for (; s < G; s++) {
-        const wi = w0 + s * k + j;
-        const w = params[wi]!;
-        const rs = s * B;
-        let dot = 0;
-        for (let b = 0; b < B; b++) {
-          const t = R[rs + b]! * E[eo + b]!;
-          dot += t;
-          F[co + b] += w * t;
-        }
-        if (edgeFlows !== undefined) edgeFlows[wi] += w * dot;
-      }
-    }
-    top = first - 1;
-  }
-  if (leafStats !== undefined) accumulateLeafStats(cc, params, ws, leafStats);
-  return total;
-}
-
-function accumulateLeafStats(cc: CompiledCircuit, params: Float64Array, ws: Workspace, stats: Float64Array): void {
+/** @internal Flow-weighted sufficient statistics of the input nodes, added into `stats`. */
+export function accumulateLeafStats(cc: CompiledCircuit, params: Float64Array, ws: Workspace, stats: Float64Array): void {
   const B = ws.B;
   const F = ws.F;
   const X = ws.X;

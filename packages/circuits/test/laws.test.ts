@@ -20,4 +20,5 @@ describe('laws of @descent/circuits', () => {
   test('root rate', () => fc.assert(L.lawRootRate(), runs));
   test('unvisited nodes unchanged', () => fc.assert(L.lawUnvisitedUnchanged(), runs));
   test("momentum's first step", () => fc.assert(L.lawMomentumFirstStep(), runs));
+  test('dense-block engine equals the reference engine', () => fc.assert(L.lawEngineMatchesReference(), runs));
 });

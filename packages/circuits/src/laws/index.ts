@@ -5,3 +5,4 @@ export {
   lawSimplexAfterUpdate, lawFullBatchEmMonotone, lawBatchMonotone, lawAnemoneEtaOneIsEm, lawRootRate,
   lawUnvisitedUnchanged, lawMomentumFirstStep, assertOnSimplex, arbitraryLearner, type LearnerChoice,
 } from './learning.js';
+export { lawEngineMatchesReference, arbitraryWideCircuitCase } from './engine.js';
