@@ -25,7 +25,8 @@ interface General {
 }
 interface Square { name: string; a: Matrix; b: Matrix; x: Matrix; det: number; cond: number }
 interface Symmetric { name: string; a: Matrix; eigenvalues: number[]; cholesky?: Matrix; inv_sqrt?: Matrix; ['inv_sqrt_damped_0.1']?: Matrix }
-const fx = loadFixture<{ general: General[]; square: Square[]; symmetric: Symmetric[] }>('decompositions.json');
+interface Large { name: string; a: Matrix; svd_s: number[]; rank: number; cond: number | null; qr_rdiag_abs: number[]; lstsq_b: number[]; lstsq_x: number[] }
+const fx = loadFixture<{ general: General[]; square: Square[]; symmetric: Symmetric[]; large: Large[] }>('decompositions.json');
 
 
 describe('cross-check against NumPy/LAPACK fixtures', () => {
@@ -90,6 +91,77 @@ describe('cross-check against NumPy/LAPACK fixtures', () => {
       const x = choleskySolve(l, b);
       expect(maxAbsDiff(x, solve(c.a, b))).toBeLessThan(1e-9 * maxAbs(x));
     }
+  });
+});
+
+describe('larger matrices across block boundaries (NumPy/LAPACK fixtures)', () => {
+  test.each(fx.large.map((c) => [c.name, c] as const))('SVD, lstsq and QR: %s', (_name, c) => {
+    const { a } = c;
+    const m = a.rows;
+    const n = a.cols;
+    const scale = maxAbs(a.data);
+    const smax = c.svd_s[0]!;
+    // Backward-stable SVD: each σ moves by ≲ ε·‖A‖₂ (Weyl), the factors reconstruct A to the same.
+    const sTol = 32 * Math.max(m, n) * EPS * smax;
+    const f = svd(a);
+    expect(maxAbsDiff(f.s, c.svd_s)).toBeLessThanOrEqual(sTol);
+    expect(f.rank).toBe(c.rank);
+    expect(maxAbsDiff(usv(f.u, f.s, f.v).data, a.data)).toBeLessThanOrEqual(sTol);
+    expect(orthonormalityError(f.u)).toBeLessThan(32 * Math.max(m, n) * EPS);
+    expect(orthonormalityError(f.v)).toBeLessThan(32 * Math.max(m, n) * EPS);
+    // Minimum-norm solution: forward error ≲ ε·κ_r·‖x‖ plus the residual's κ_r² term.
+    const sr = c.svd_s[c.rank - 1]!;
+    const ls = lstsq(a, Float64Array.from(c.lstsq_b));
+    const kr = smax / sr;
+    expect(maxAbsDiff(ls.x, c.lstsq_x)).toBeLessThanOrEqual(64 * Math.max(m, n) * EPS * kr * kr * norm2(Float64Array.from(c.lstsq_b)) / sr);
+    const { q, r } = qr(a);
+    const k = Math.min(m, n);
+    expect(orthonormalityError(q)).toBeLessThan(64 * Math.max(m, n) * EPS);
+    expect(maxAbsDiff(gemm(q, r).data, a.data)).toBeLessThanOrEqual(64 * Math.max(m, n) * EPS * scale);
+    for (let i = 0; i < k; i++) {
+      expect(r.data[i * n + i]).toBeGreaterThanOrEqual(0);
+      for (let j = 0; j < i; j++) expect(r.data[i * n + j]).toBe(0);
+    }
+    // |diag R| is unique for full column rank; it moves by ≲ κ·ε·‖A‖ (it is |det| of leading blocks' ratios).
+    if (c.rank === n && m >= n) {
+      const diag = Array.from({ length: k }, (_, i) => r.data[i * n + i]!);
+      expect(maxAbsDiff(diag, c.qr_rdiag_abs)).toBeLessThanOrEqual(64 * Math.max(m, n) * EPS * (c.cond ?? 1) * smax);
+    }
+  });
+});
+
+describe('blocked QR on shapes that cross the panel width', () => {
+  const qrHolds = (g: Matrix) => {
+    const { rows: m, cols: n } = g;
+    const k = Math.min(m, n);
+    const { q, r } = qr(g);
+    if (q.rows !== m || q.cols !== k || r.rows !== k || r.cols !== n) return false;
+    if (orthonormalityError(q) > 64 * Math.max(m, n) * EPS) return false;
+    if (maxAbsDiff(gemm(q, r).data, g.data) > 64 * Math.max(m, n) * EPS * maxAbs(g.data)) return false;
+    for (let i = 0; i < k; i++) {
+      if (!(r.data[i * n + i]! >= 0)) return false;
+      for (let j = 0; j < i; j++) if (r.data[i * n + j] !== 0) return false;
+    }
+    return true;
+  };
+  test('Q orthonormal, QR = A, R upper triangular with diag ≥ 0 (random shapes 1…90)', () => {
+    fc.assert(fc.property(gaussianMatrix({ maxRows: 90, maxCols: 90 }), qrHolds), { numRuns: 40 });
+  });
+  test('the same for rank-deficient and power-of-two-scaled matrices', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 25, max: 80 }), fc.integer({ min: 25, max: 80 }), fc.integer({ min: -900, max: 900 }), fc.integer({ min: 0, max: 1e9 }), (rk, m, n, e, seed) => {
+        const left = { rows: m, cols: rk, data: normal(key(seed), m * rk) };
+        const right = { rows: rk, cols: n, data: normal(key(seed + 1), rk * n) };
+        const g = gemm(left, right);
+        const scaled = { ...g, data: g.data.map((v) => v * 2 ** e) };
+        // Scaling by 2^e is exact (entries stay far from the subnormal range for |e| ≤ 900) and QR works at
+        // unit scale: R scales exactly, Q does not change.
+        const f0 = qr(g);
+        const f1 = qr(scaled);
+        return qrHolds(g) && maxAbsDiff(f1.q.data, f0.q.data) === 0 && f1.r.data.every((v, i) => v === f0.r.data[i]! * 2 ** e);
+      }),
+      { numRuns: 30 },
+    );
   });
 });
 

@@ -1,0 +1,99 @@
+import { gemmInto } from '../kernels/gemm.js';
+
+/**
+ * Compact-WY support for blocked Householder algorithms on column-major storage. A reflector is kept
+ * as in LINPACK/JAMA: a vector v (with v[j] ∈ [1, 2] at its pivot row j and zeros above) and
+ * H = I − τ v vᵀ with τ = 1/v[j] (τ = 0 and H = I for a zero column). A block H₁⋯H_b equals
+ * I − V T Vᵀ with T upper triangular (Schreiber & Van Loan), so applying it to a matrix is three
+ * matrix products: most of a blocked factorization's flops then run in gemm.
+ */
+
+/** Scratch buffers of {@link applyBlockReflector}, grown on demand and reused. */
+export interface ReflectorScratch {
+  v: Float64Array;
+  t: Float64Array;
+  c: Float64Array;
+  w1: Float64Array;
+  w2: Float64Array;
+}
+
+/** Empty scratch (grows on first use). */
+export function reflectorScratch(): ReflectorScratch {
+  return { v: new Float64Array(0), t: new Float64Array(0), c: new Float64Array(0), w1: new Float64Array(0), w2: new Float64Array(0) };
+}
+
+function grow(s: ReflectorScratch, key: keyof ReflectorScratch, size: number): Float64Array {
+  if (s[key].length < size) s[key] = new Float64Array(size);
+  return s[key].subarray(0, size);
+}
+
+/**
+ * Loads the b reflectors stored in columns c0..c0+b of `w` (column-major, leading dimension ld; the
+ * reflector of column c0+j has its pivot at row r0+j) into `s.v` as a b×(r1−r0) row-major block over
+ * rows r0..r1 (explicit zeros above each pivot), and forms T (b×b, row-major) with
+ * H_{c0}⋯H_{c0+b−1} = I − V T Vᵀ. `tau[j]` is τ of reflector j.
+ */
+export function formBlockReflector(w: Float64Array, ld: number, c0: number, r0: number, r1: number, b: number, tau: Float64Array, s: ReflectorScratch): void {
+  const len = r1 - r0;
+  const V = grow(s, 'v', b * len);
+  const T = grow(s, 't', b * b);
+  for (let j = 0; j < b; j++) {
+    const col = (c0 + j) * ld;
+    const row = j * len;
+    for (let i = 0; i < j; i++) V[row + i] = 0;
+    for (let i = j; i < len; i++) V[row + i] = w[col + r0 + i]!;
+  }
+  // T(0:j, j) = −τ_j · T(0:j, 0:j) · (V(:, 0:j)ᵀ v_j), T(j, j) = τ_j.
+  T.fill(0);
+  for (let j = 0; j < b; j++) {
+    const tj = tau[j]!;
+    T[j * b + j] = tj;
+    if (tj === 0 || j === 0) continue;
+    const vj = j * len;
+    // y_i = v_iᵀ v_j for i < j (v_j is zero above row j).
+    for (let i = 0; i < j; i++) {
+      const vi = i * len;
+      let d = 0;
+      for (let r = j; r < len; r++) d += V[vi + r]! * V[vj + r]!;
+      T[i * b + j] = d;
+    }
+    // Upper-triangular product in place, top to bottom (row i only reads entries below it).
+    for (let i = 0; i < j; i++) {
+      let d = 0;
+      for (let k = i; k < j; k++) d += T[i * b + k]! * T[k * b + j]!;
+      T[i * b + j] = -tj * d;
+    }
+  }
+}
+
+/**
+ * C ← (I − V T Vᵀ)ᵀ·C (`transpose`, i.e. H_b⋯H₁·C, as in a factorization) or (I − V T Vᵀ)·C, where C is
+ * rows r0..r1 of columns c0..c1 of the column-major `w` (leading dimension ld) and V, T were formed
+ * by {@link formBlockReflector} over the same rows. C is copied into contiguous scratch so the three
+ * products are plain gemm calls.
+ */
+export function applyBlockReflector(w: Float64Array, ld: number, r0: number, r1: number, c0: number, c1: number, b: number, transpose: boolean, s: ReflectorScratch): void {
+  const len = r1 - r0;
+  const nc = c1 - c0;
+  if (nc <= 0 || len <= 0 || b <= 0) return;
+  const C = grow(s, 'c', nc * len);
+  for (let j = 0; j < nc; j++) {
+    const col = (c0 + j) * ld + r0;
+    const row = j * len;
+    for (let i = 0; i < len; i++) C[row + i] = w[col + i]!;
+  }
+  const vm = { rows: b, cols: len, data: s.v.subarray(0, b * len) };
+  const tm = { rows: b, cols: b, data: s.t.subarray(0, b * b) };
+  const cm = { rows: nc, cols: len, data: C };
+  const w1 = { rows: b, cols: nc, data: grow(s, 'w1', b * nc) };
+  const w2 = { rows: b, cols: nc, data: grow(s, 'w2', b * nc) };
+  // Cᵀ is stored (nc×len): W1 = Vᵀ C = V_rows · Cᵀᵀ, W2 = op(T)·W1, Cᵀ −= W2ᵀ · V_rows.
+  gemmInto(vm, cm, w1, { transB: true });
+  gemmInto(tm, w1, w2, { transA: transpose });
+  gemmInto(w2, vm, cm, { transA: true, alpha: -1, beta: 1 });
+  for (let j = 0; j < nc; j++) {
+    const col = (c0 + j) * ld + r0;
+    const row = j * len;
+    for (let i = 0; i < len; i++) w[col + i] = C[row + i]!;
+  }
+}
