@@ -21,6 +21,7 @@ export { mutualInformation, chowLiuTree, chowLiuCircuit, type VariableTree } fro
 export { hclt, hcltFromTree, type HcltOptions } from './structures/hclt.js';
 export { ratSpn, type RatSpnOptions } from './structures/ratSpn.js';
 export { mixtureOfBernoullis } from './structures/mixture.js';
+export { saveCircuit, loadCircuit, CIRCUIT_FILE_VERSION, type LoadedCircuit } from './save.js';
 export { parseDebd, loadDebd, epochBatches, gatherRows, type DebdName, type DebdSplit } from './debd.js';
 export {
   hcltVersusChowLiu, compareLearners, CHOW_LIU_REPORTED,
