@@ -149,6 +149,36 @@ describe('matrix function details', () => {
     expect(Math.abs(norm2(bal.data.subarray(0, 2)) - Math.SQRT2)).toBeLessThan(1e-12);
   });
 
+  test('RACS-sinkhorn converges on nearly decomposable matrices (slow for plain Sinkhorn)', () => {
+    // Plain Sinkhorn's linear rate tends to 1 as these approach a triangular or block-diagonal pattern:
+    // each needed more than the default 1000 iterations (the first, found by fast-check, ~3000).
+    const cases = [
+      [[1.069907994524242, -0.004655603294996805], [-1.3014332200131515, 1.7066711188494987]],
+      [[1, 1e-3], [-1.2, 1.7]],
+      [[1, 1e-3, 1e-3], [0.7, 1.3, -1e-3], [-0.4, 0.9, 1.1]],
+      [[1, 2, 1e-2, -1e-2], [0.5, -1, 1e-2, 1e-2], [1e-2, 1e-2, 1, 0.3], [-1e-2, 1e-2, 0.4, -1]],
+      [[1, 2, 1e-8, -1e-8], [0.5, -1, 1e-8, 1e-8], [1e-8, 1e-8, 1, 0.3], [-1e-8, 1e-8, 0.4, -1]],
+      [[1, 1e-150], [-1.2, 1.7]],
+    ].map(fromRows);
+    for (const m of cases) {
+      const r = racs(m);
+      const { rows: A, cols: B } = m;
+      for (let i = 0; i < A; i++) expect(Math.abs(norm2(r.data.subarray(i * B, (i + 1) * B)) / Math.sqrt(B) - 1)).toBeLessThan(1e-12);
+      for (let j = 0; j < B; j++) {
+        let s = 0;
+        for (let i = 0; i < A; i++) s += r.data[i * B + j]! ** 2;
+        expect(Math.abs(Math.sqrt(s / A) - 1)).toBeLessThan(1e-12);
+      }
+      // R = D₁·M·D₂ (positive diagonals): log(R/M) has rank one. With the balancing this pins R down,
+      // since a matrix with total support has exactly one balanced diagonal equivalent.
+      const l = (i: number, j: number) => Math.log(r.data[i * B + j]! / m.data[i * B + j]!);
+      for (let i = 1; i < A; i++) for (let j = 1; j < B; j++) expect(Math.abs(l(i, j) - l(i, 0) - l(0, j) + l(0, 0))).toBeLessThan(1e-12);
+    }
+    // Where plain Sinkhorn does converge in reach, both agree.
+    const slow = cases[3]!;
+    expect(maxAbsDiff(racs(slow).data, racs(slow, { iterations: 100_000 }).data)).toBeLessThan(1e-12);
+  });
+
   test('RACS fixed iterations: 50 iterations balance a Gaussian matrix to 1e-8', () => {
     const g = { rows: 5, cols: 7, data: normal(key(2), 35) };
     const r = racs(g, { iterations: 50 });

@@ -15,7 +15,10 @@ export interface RacsOptions {
   iterations?: number;
   /** Sinkhorn: stop when every row norm² is within `tol` (relative) of `cols`. Default 1e-13. */
   tol?: number;
-  /** Sinkhorn: iteration cap when iterating to `tol`; `NOT_CONVERGED` past it. Default 1000. */
+  /**
+   * Sinkhorn: iteration cap when iterating to `tol`; `NOT_CONVERGED` past it. Default 1000. In the Newton
+   * phase (see {@link racs}) every pass over M, a residual or a Hessian product, counts as one iteration.
+   */
   maxIterations?: number;
   /** Sinkhorn: added to Q·y and Qᵀ·x (a guard for matrices without full support). Default 0. */
   eps?: number;
@@ -27,6 +30,10 @@ export interface RacsOptions {
  * scalings (x ← cols/(Q·y), y ← rows/(Qᵀ·x), Q = M⊙M), returning diag(√x)·M·diag(√y): every row norm is
  * √cols, every column norm √rows (so ‖R‖_F = √(rows·cols)), signs and zeros of M are kept, and the
  * result is invariant under positive diagonal scalings of M. Throws `DOMAIN` on a zero row or column.
+ * Iterating to `tol` with `eps` = 0 and no zero in Q, 20 Sinkhorn sweeps are followed by Newton's method
+ * on the same balancing equations (quadratic convergence where Sinkhorn's linear rate tends to 1, as for
+ * nearly triangular or block-diagonal M); matrices with zeros keep plain Sinkhorn, whose stalling is what
+ * reports `NOT_CONVERGED` for a pattern without total support. `iterations` is always plain Sinkhorn.
  *
  * @example
  * ```ts
@@ -99,10 +106,26 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
   const tol = options.tol ?? 1e-13;
   const maxIterations = fixed ?? options.maxIterations ?? 1000;
   y.fill(1);
-  const qy = new Float64Array(A);
   const qx = new Float64Array(B);
   let converged = false;
-  for (let it = 0; it < maxIterations; it++) {
+  // Sinkhorn first: it is cheap per sweep and reaches tol within a few dozen sweeps on well-spread
+  // matrices. When Q is nearly decomposable (e.g. nearly triangular) its linear rate approaches 1 and
+  // thousands of sweeps are needed; after SINKHORN_SWEEPS sweeps a strictly positive Q switches to
+  // Newton's method, which converges quadratically whatever the rate.
+  const newtonAt = fixed === undefined && eps === 0 && A > 1 && B > 1 && q.every((v) => v > 0) ? Math.min(SINKHORN_SWEEPS, maxIterations) : -1;
+  let it = 0;
+  for (; it < maxIterations; it++) {
+    if (it === newtonAt) {
+      const nt = newtonBalance(q, A, B, x, y, tol, maxIterations - it);
+      it += nt.used;
+      if (nt.converged) {
+        converged = true;
+        break;
+      }
+      // The line search stalled (rounding): the remaining budget goes to plain Sinkhorn sweeps from the
+      // best x found, which are always well defined.
+      if (it >= maxIterations) break;
+    }
     // x ← B / (Q y)
     for (let i = 0; i < A; i++) {
       let s = 0;
@@ -125,7 +148,6 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
         let s = 0;
         const row = i * B;
         for (let j = 0; j < B; j++) s += q[row + j]! * y[j]!;
-        qy[i] = s;
         dev = Math.max(dev, Math.abs((x[i]! * s) / B - 1));
       }
       if (dev <= tol) {
@@ -143,6 +165,168 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
     for (let j = 0; j < B; j++) out[i * B + j] = w[i * B + j]! * sx * Math.sqrt(y[j]!);
   }
   return { rows: A, cols: B, data: out };
+}
+
+/** Sinkhorn sweeps before a strictly positive Q switches to Newton's method (see {@link racs}). */
+const SINKHORN_SWEEPS = 20;
+
+/**
+ * Row residuals of the scaling x with the column scaling that makes every column sum of
+ * P = diag(x)·Q·diag(y) exactly A: writes y and g (g_i = r_i/B − 1, r = row sums of P) and returns
+ * ‖g‖². `s` (B) is scratch. One sweep over Q and one over Qᵀ, as a Sinkhorn iteration.
+ */
+function rowResiduals(q: Float64Array, A: number, B: number, x: Float64Array, y: Float64Array, g: Float64Array, s: Float64Array): number {
+  s.fill(0);
+  for (let i = 0; i < A; i++) {
+    const xi = x[i]!;
+    const row = i * B;
+    for (let j = 0; j < B; j++) s[j] += q[row + j]! * xi;
+  }
+  for (let j = 0; j < B; j++) y[j] = A / s[j]!;
+  let n2 = 0;
+  for (let i = 0; i < A; i++) {
+    let t = 0;
+    const row = i * B;
+    for (let j = 0; j < B; j++) t += q[row + j]! * y[j]!;
+    const gi = (x[i]! * t) / B - 1;
+    g[i] = gi;
+    n2 += gi * gi;
+  }
+  return n2;
+}
+
+/**
+ * Newton's method for the row scalings of a strictly positive Q (the Sinkhorn–Newton method of Brauer,
+ * Clason, Lorenz & Wirth 2017, in the reduced form where the column scaling is eliminated; cf. Knight &
+ * Ruiz 2013). With u = log x and y(u) making the column sums exactly A, the row residual
+ * g(u) = r(u)/B − 1 is the gradient of the convex F(u) = (A·Σⱼ log(Qᵀx)ⱼ − B·Σᵢ uᵢ)/B, whose Hessian
+ * H = (diag(r) − P·Pᵀ/A)/B is positive semidefinite with null space span(1) (a common factor of x is
+ * absorbed by y). Each step solves H·d = −g by Jacobi-preconditioned conjugate gradients (inexact,
+ * relative residual ≤ min(1/2, √‖g‖)) and backtracks on ‖g‖² (d is a descent direction for it since
+ * gᵀH·d = −‖g‖² + gᵀ(residual)). Stops when max|gᵢ| ≤ tol. `budget` counts passes as Sinkhorn
+ * iterations do: one per residual evaluation and one per Hessian product. x (in/out) starts from the
+ * Sinkhorn iterate; on return y is the column scaling of the returned x.
+ */
+function newtonBalance(
+  q: Float64Array,
+  A: number,
+  B: number,
+  x: Float64Array,
+  y: Float64Array,
+  tol: number,
+  budget: number,
+): { converged: boolean; used: number } {
+  const g = new Float64Array(A);
+  const gTrial = new Float64Array(A);
+  const xTrial = new Float64Array(A);
+  const yTrial = new Float64Array(B);
+  const s = new Float64Array(B);
+  const w = new Float64Array(B);
+  const h = new Float64Array(A);
+  const d = new Float64Array(A);
+  const res = new Float64Array(A);
+  const z = new Float64Array(A);
+  const p = new Float64Array(A);
+  const hp = new Float64Array(A);
+  let used = 1;
+  let n2 = rowResiduals(q, A, B, x, y, g, s);
+  const maxAbs = (v: Float64Array): number => {
+    let m = 0;
+    for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]!));
+    return m;
+  };
+  while (used < budget) {
+    if (maxAbs(g) <= tol) return { converged: true, used };
+    // H·v = (r∘v − P·(Pᵀv)/A)/B with P = diag(x)·Q·diag(y) and r = B(1 + g).
+    const hessian = (v: Float64Array, out: Float64Array): void => {
+      w.fill(0);
+      for (let i = 0; i < A; i++) {
+        const xv = x[i]! * v[i]!;
+        const row = i * B;
+        for (let j = 0; j < B; j++) w[j] += q[row + j]! * xv;
+      }
+      for (let j = 0; j < B; j++) w[j] *= (y[j]! * y[j]!) / A;
+      for (let i = 0; i < A; i++) {
+        let t = 0;
+        const row = i * B;
+        for (let j = 0; j < B; j++) t += q[row + j]! * w[j]!;
+        out[i] = (1 + g[i]!) * v[i]! - (x[i]! * t) / B;
+      }
+    };
+    // Jacobi preconditioner: Hᵢᵢ = (rᵢ − Σⱼ Pᵢⱼ²/A)/B, positive because every Pᵢⱼ < A when Q > 0, A > 1.
+    for (let i = 0; i < A; i++) {
+      let t = 0;
+      const row = i * B;
+      const xi = x[i]!;
+      for (let j = 0; j < B; j++) {
+        const pij = q[row + j]! * xi * y[j]!;
+        t += pij * pij;
+      }
+      h[i] = Math.max(1 + g[i]! - t / (A * B), Number.MIN_VALUE);
+    }
+    // The right-hand side −g, projected onto 1⊥ (the range of H) so the singular system is consistent.
+    let mean = 0;
+    for (let i = 0; i < A; i++) mean += g[i]!;
+    mean /= A;
+    let rr = 0;
+    for (let i = 0; i < A; i++) {
+      res[i] = -(g[i]! - mean);
+      rr += res[i]! * res[i]!;
+    }
+    const stop = Math.min(0.5, Math.sqrt(Math.sqrt(n2))) ** 2 * rr;
+    d.fill(0);
+    let rz = 0;
+    for (let i = 0; i < A; i++) {
+      z[i] = res[i]! / h[i]!;
+      p[i] = z[i]!;
+      rz += res[i]! * z[i]!;
+    }
+    for (let k = 0; k < 2 * A && rr > stop && used < budget; k++) {
+      hessian(p, hp);
+      used++;
+      let php = 0;
+      for (let i = 0; i < A; i++) php += p[i]! * hp[i]!;
+      if (!(php > 0)) break; // p in the null space up to rounding: nothing left to solve for
+      const alpha = rz / php;
+      rr = 0;
+      let rzNew = 0;
+      for (let i = 0; i < A; i++) {
+        d[i] += alpha * p[i]!;
+        res[i] -= alpha * hp[i]!;
+        z[i] = res[i]! / h[i]!;
+        rr += res[i]! * res[i]!;
+        rzNew += res[i]! * z[i]!;
+      }
+      const beta = rzNew / rz;
+      rz = rzNew;
+      for (let i = 0; i < A; i++) p[i] = z[i]! + beta * p[i]!;
+    }
+    // Backtracking on ‖g‖² (Armijo with c = 1e-4).
+    let step = 1;
+    let accepted = false;
+    while (used < budget && step > 1e-10) {
+      let top = -Infinity;
+      for (let i = 0; i < A; i++) {
+        xTrial[i] = Math.log(x[i]!) + step * d[i]!;
+        top = Math.max(top, xTrial[i]!);
+      }
+      // x is only defined up to a common factor: keep max x = 1 so no step can overflow it.
+      for (let i = 0; i < A; i++) xTrial[i] = Math.exp(Math.max(xTrial[i]! - top, -700));
+      const trial = rowResiduals(q, A, B, xTrial, yTrial, gTrial, s);
+      used++;
+      if (trial <= (1 - 1e-4 * step) * n2) {
+        x.set(xTrial);
+        y.set(yTrial);
+        g.set(gTrial);
+        n2 = trial;
+        accepted = true;
+        break;
+      }
+      step /= 2;
+    }
+    if (!accepted) break;
+  }
+  return { converged: maxAbs(g) <= tol, used };
 }
 
 /** State of {@link racsGong}: EMAs of the row and column mean squares, and the last update norm. */
