@@ -1,11 +1,16 @@
 // npm run bench: Rips persistence against the ripser CLI (Debian 1.2.1) on the same points in the same
 // run, plus diagram distances and sublevel persistence. Ratios > 1 mean descent is faster.
-// Memory: our peak RSS (process.resourceUsage().maxRSS, cumulative over the run, so it is reported after
-// each size in increasing order) and ripser's maximum resident set size from /usr/bin/time -v.
+// Rips rows come in two kinds:
+// - in-process: ripsPersistence on the points, median of repeated calls in this process;
+// - whole process: our CLI (dist/cli.js, `descent-ripser`, the same flags and byte-identical output) and
+//   `ripser --format point-cloud`, each spawned `reps` times, interleaved so load hits both alike; median
+//   wall time and the peak RSS of each process (/usr/bin/time -v). The CLI's stdout must equal ripser's.
+// `--quick` skips n = 2000 and H2 at n = 400.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { measure, printTable, type BenchRow } from '@descent/bench';
 import { key, uniform } from '@descent/linalg';
 import { bottleneck, diagram, ripsPersistence, sublevelPersistence0, wasserstein, type Diagram } from '../src/index.js';
@@ -13,86 +18,95 @@ import { bottleneck, diagram, ripsPersistence, sublevelPersistence0, wasserstein
 const quick = process.argv.includes('--quick');
 const RIPSER = '/usr/bin/ripser';
 const TIME = '/usr/bin/time';
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const haveRipser = existsSync(RIPSER);
+const haveTime = existsSync(TIME);
 const dir = mkdtempSync(join(tmpdir(), 'descent-topology-bench-'));
 
-/** Median wall time and peak RSS (MB) of `ripser args file` over `reps` runs, or undefined. */
-function ripser(args: string[], file: string, reps: number): { seconds: number; mb?: number; h1?: Diagram } | undefined {
-  if (!haveRipser) return undefined;
-  const times: number[] = [];
-  let mb: number | undefined;
-  let lastOut = '';
-  for (let r = 0; r < reps; r++) {
-    const useTime = existsSync(TIME);
-    const t0 = performance.now();
-    const p = useTime ? spawnSync(TIME, ['-v', RIPSER, ...args, file], { encoding: 'utf8' }) : spawnSync(RIPSER, [...args, file], { encoding: 'utf8' });
-    times.push((performance.now() - t0) / 1000);
-    if (p.status !== 0) return undefined;
-    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(p.stderr ?? '');
-    if (m) mb = Number(m[1]) / 1024;
-    if (r === reps - 1) lastOut = p.stdout;
-  }
-  times.sort((a, b) => a - b);
-  const out: { seconds: number; mb?: number; h1?: Diagram } = { seconds: times[times.length >> 1]! };
-  if (mb !== undefined) out.mb = mb;
-  // live cross-check: ripser's H1 bars (printed with 6 significant digits)
-  const part = lastOut.split('persistence intervals in dim 1:')[1]?.split('persistence intervals in dim')[0] ?? '';
-  const bars = [...part.matchAll(/\[([^,]+),([^)]*)\)/g)].map((x) => [Number(x[1]), x[2]!.trim() ? Number(x[2]) : Infinity] as const);
-  out.h1 = diagram(bars, 1);
-  return out;
+interface ProcessRun {
+  seconds: number;
+  mb?: number;
+  stdout: string;
 }
 
-const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
-const rows: BenchRow[] = [];
+/** One spawn of `cmd args`, timed; peak RSS from /usr/bin/time -v when available. */
+function spawnTimed(cmd: string, args: string[]): ProcessRun | undefined {
+  const t0 = performance.now();
+  const p = haveTime ? spawnSync(TIME, ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }) : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (p.status !== 0) return undefined;
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(p.stderr ?? '');
+  const run: ProcessRun = { seconds, stdout: p.stdout };
+  if (m) run.mb = Number(m[1]) / 1024;
+  return run;
+}
 
-// ---- Rips H1 on uniform points in [0,1]³ ----
-for (const n of quick ? [500, 1000] : [500, 1000, 2000]) {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/** Spawns ours and ripser alternately `reps` times: median seconds, max peak RSS, and whether stdout matched. */
+function processes(args: string[], reps: number): { ours: { seconds: number; mb?: number }; ref?: { seconds: number; mb?: number }; identical?: boolean } {
+  const ot: number[] = [];
+  const rt: number[] = [];
+  let om: number | undefined;
+  let rm: number | undefined;
+  let identical: boolean | undefined;
+  for (let r = 0; r < reps; r++) {
+    const o = spawnTimed(process.execPath, [CLI, ...args]);
+    if (!o) throw new Error(`descent-ripser ${args.join(' ')} failed (build first: npm run build)`);
+    ot.push(o.seconds);
+    if (o.mb !== undefined) om = Math.max(om ?? 0, o.mb);
+    if (haveRipser) {
+      const x = spawnTimed(RIPSER, args);
+      if (x) {
+        rt.push(x.seconds);
+        if (x.mb !== undefined) rm = Math.max(rm ?? 0, x.mb);
+        identical = (identical ?? true) && x.stdout === o.stdout;
+      }
+    }
+  }
+  const ours: { seconds: number; mb?: number } = { seconds: median(ot) };
+  if (om !== undefined) ours.mb = om;
+  if (rt.length === 0) return { ours };
+  const ref: { seconds: number; mb?: number } = { seconds: median(rt) };
+  if (rm !== undefined) ref.mb = rm;
+  return identical === undefined ? { ours, ref } : { ours, ref, identical };
+}
+
+const rows: BenchRow[] = [];
+const REF = 'ripser 1.2.1 process';
+
+// ---- Rips on uniform points in [0,1]³: H1 at n = 500, 1000, 2000; H2 at n = 200, 400 ----
+const ripsCases: Array<{ dim: number; n: number }> = [
+  { dim: 1, n: 500 },
+  { dim: 1, n: 1000 },
+  ...(quick ? [] : [{ dim: 1, n: 2000 }]),
+  { dim: 2, n: 200 },
+  ...(quick ? [] : [{ dim: 2, n: 400 }]),
+];
+for (const { dim, n } of ripsCases) {
   // float32-exact coordinates, so ripser (float32) and we see the same points
-  const pts = uniform(key(n), 3 * n).map(Math.fround);
+  const pts = uniform(key(n + dim), 3 * n).map(Math.fround);
   const file = join(dir, `cube-${n}.txt`);
   writeFileSync(file, Array.from({ length: n }, (_, i) => `${pts[3 * i]},${pts[3 * i + 1]},${pts[3 * i + 2]}`).join('\n') + '\n');
+  const args = ['--format', 'point-cloud', '--dim', String(dim), file];
+  const big = n >= 2000 || (dim === 2 && n >= 400);
+  const reps = big ? 3 : 5;
+  const proc = processes(args, reps);
   const input = { kind: 'points' as const, n, d: 3, data: pts };
-  let h1: Diagram = diagram([], 1);
-  const m = measure(() => (h1 = ripsPersistence(input, { maxDim: 1 }).diagrams[1]!), { minSeconds: n >= 2000 ? 0 : 0.5, warmup: 1 });
-  const bars = h1.birth.length;
-  const ours = maxRssMb();
-  const ref = ripser(['--format', 'point-cloud', '--dim', '1'], file, n >= 2000 ? 2 : 3);
-  const row: BenchRow = {
-    operation: 'Rips H≤1, uniform cube R³',
-    size: `n=${n}`,
-    seconds: m.seconds,
-    note: `${bars} H1 bars${ref?.h1 ? ` (ripser ${ref.h1.birth.length}, d_B ${bottleneck(h1, ref.h1).distance.toExponential(1)})` : ''}; peak RSS ours ${ours.toFixed(0)} MB${ref?.mb !== undefined ? `, ripser ${ref.mb.toFixed(0)} MB` : ''}; target ≤ 2× ripser`,
-  };
-  if (ref) {
-    row.referenceSeconds = ref.seconds;
-    row.reference = 'ripser 1.2.1 (process incl.)';
+  let h: Diagram = diagram([], dim);
+  const m = measure(() => (h = ripsPersistence(input, { maxDim: dim }).diagrams[dim]!), { minSeconds: big ? 0 : 0.5, warmup: 1 });
+  const op = `Rips H≤${dim}, uniform cube R³`;
+  const mem = `peak RSS ours ${proc.ours.mb?.toFixed(0) ?? '?'} MB${proc.ref?.mb !== undefined ? `, ripser ${proc.ref.mb.toFixed(0)} MB (${(proc.ours.mb! / proc.ref.mb).toFixed(2)}×)` : ''}`;
+  const same = proc.identical === undefined ? '' : proc.identical ? '; stdout identical to ripser' : '; STDOUT DIFFERS FROM RIPSER';
+  const whole: BenchRow = { operation: `${op}, whole process`, size: `n=${n}`, seconds: proc.ours.seconds, note: `descent-ripser; ${mem}${same}` };
+  const inproc: BenchRow = { operation: `${op}, in-process`, size: `n=${n}`, seconds: m.seconds, note: `${h.birth.length} H${dim} bars; reference is ripser's whole process` };
+  if (proc.ref) {
+    whole.referenceSeconds = proc.ref.seconds;
+    whole.reference = REF;
+    inproc.referenceSeconds = proc.ref.seconds;
+    inproc.reference = REF;
   }
-  rows.push(row);
-}
-
-// ---- Rips H≤2 on a 2-sphere sample of 192 points (like sphere_3_192) ----
-{
-  const n = 192;
-  const g = uniform(key(7), 2 * n);
-  const pts = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    const z = 2 * g[2 * i]! - 1;
-    const phi = 2 * Math.PI * g[2 * i + 1]!;
-    const r = Math.sqrt(1 - z * z);
-    pts[3 * i] = Math.fround(r * Math.cos(phi));
-    pts[3 * i + 1] = Math.fround(r * Math.sin(phi));
-    pts[3 * i + 2] = Math.fround(z);
-  }
-  const file = join(dir, 'sphere.txt');
-  writeFileSync(file, Array.from({ length: n }, (_, i) => `${pts[3 * i]},${pts[3 * i + 1]},${pts[3 * i + 2]}`).join('\n') + '\n');
-  const m = measure(() => ripsPersistence({ kind: 'points', n, d: 3, data: pts }, { maxDim: 2 }), { minSeconds: 0, warmup: 1 });
-  const ref = ripser(['--format', 'point-cloud', '--dim', '2'], file, 2);
-  const row: BenchRow = { operation: 'Rips H≤2, sphere sample', size: `n=${n}`, seconds: m.seconds, note: `peak RSS ours ${maxRssMb().toFixed(0)} MB${ref?.mb !== undefined ? `, ripser ${ref.mb.toFixed(0)} MB` : ''}` };
-  if (ref) {
-    row.referenceSeconds = ref.seconds;
-    row.reference = 'ripser 1.2.1 (process incl.)';
-  }
-  rows.push(row);
+  rows.push(whole, inproc);
 }
 
 // ---- diagram distances ----

@@ -11,3 +11,4 @@ export { filterNormalizedDirection, lossSlice } from './landscape.js';
 export { homotopyTest, type HomotopyOptions, type HomotopyResult } from './homotopy.js';
 export { paperReproduction, type PaperReproductionConfig, type PaperReproductionReport, type RunSummary, type Figure } from './experiment.js';
 export { greedySubsample } from './subsample.js';
+export { parseRipserInput, parseRipserArgs, ripserOutput, type RipserFormat, type RipserOptions } from './ripser-io.js';

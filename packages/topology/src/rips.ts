@@ -128,22 +128,7 @@ function isPrime(p: number): boolean {
   return true;
 }
 
-/**
- * Vietoris–Rips persistent homology in dimensions 0..2 with the Ripser algorithm (Bauer 2021):
- * cohomology with implicit coboundaries, clearing, apparent and emergent pairs, combinatorial-number-
- * system indexing, over Z/p. Filtration value = diameter; intervals are [birth, death).
- *
- * @example
- * ```ts
- * // four points on a square of side 1: one H1 bar [1, √2)
- * const x = new Float64Array([0, 0, 1, 0, 1, 1, 0, 1]);
- * const r = ripsPersistence({ kind: 'points', data: x, n: 4, d: 2 }, { maxDim: 1 });
- * [r.diagrams[1].birth[0], r.diagrams[1].death[0]];
- * // [1, 1.4142135623730951]
- * ```
- */
-export function ripsPersistence(x: MetricInput, o: RipsOptions = {}): PersistenceResult {
-  const where = 'ripsPersistence';
+function makeEngine(x: MetricInput, o: RipsOptions, where: string): RipsEngine {
   const maxDim = o.maxDim ?? 1;
   if (!Number.isInteger(maxDim) || maxDim < 0 || maxDim > 2) {
     throw new DescentError('INVALID_CONFIG', where, `maxDim must be an integer in 0..2, got ${String(maxDim)}`);
@@ -180,7 +165,44 @@ export function ripsPersistence(x: MetricInput, o: RipsOptions = {}): Persistenc
   const engine = new RipsEngine(dist, dimMax, threshold, modulus, ratio, o, where);
   engine.numEdges = numEdges;
   engine.enclosing = renc;
-  return engine.run(maxDim);
+  engine.maxDimAsked = maxDim;
+  return engine;
+}
+
+/**
+ * Vietoris–Rips persistent homology in dimensions 0..2 with the Ripser algorithm (Bauer 2021):
+ * cohomology with implicit coboundaries, clearing, apparent and emergent pairs, combinatorial-number-
+ * system indexing, over Z/p. Filtration value = diameter; intervals are [birth, death).
+ *
+ * @example
+ * ```ts
+ * // four points on a square of side 1: one H1 bar [1, √2)
+ * const x = new Float64Array([0, 0, 1, 0, 1, 1, 0, 1]);
+ * const r = ripsPersistence({ kind: 'points', data: x, n: 4, d: 2 }, { maxDim: 1 });
+ * [r.diagrams[1].birth[0], r.diagrams[1].death[0]];
+ * // [1, 1.4142135623730951]
+ * ```
+ */
+export function ripsPersistence(x: MetricInput, o: RipsOptions = {}): PersistenceResult {
+  const engine = makeEngine(x, o, 'ripsPersistence');
+  return engine.run(engine.maxDimAsked);
+}
+
+/**
+ * The bars of dimensions 0..min(maxDim, n − 2) in the order the reduction finds them (H0: finite bars by
+ * death, then one essential bar per component in vertex order; H_k: by column, i.e. decreasing birth
+ * simplex), as Ripser prints them. @internal
+ */
+export function ripsPairsInOrder(x: MetricInput, o: RipsOptions, where: string): { birth: Float64Array[]; death: Float64Array[] } {
+  const engine = makeEngine(x, o, where);
+  engine.reduce(engine.dimMax);
+  const birth: Float64Array[] = [];
+  const death: Float64Array[] = [];
+  for (let k = 0; k <= engine.dimMax; k++) {
+    birth.push(engine.births[k]!.toArray());
+    death.push(engine.deaths[k]!.toArray());
+  }
+  return { birth, death };
 }
 
 const NONE = -1;
@@ -330,6 +352,7 @@ class RipsEngine {
   readonly t: number; // internal threshold (finite)
   numEdges = 0;
   enclosing = Infinity;
+  maxDimAsked = 0;
   private readonly shortcuts: boolean;
   private readonly A: Cofacets;
   private readonly B: Cofacets;
@@ -340,8 +363,8 @@ class RipsEngine {
   private readonly buf = { d: new F64Vec(), x: new F64Vec(), c: new U16Vec() };
   private readonly V = { d: new F64Vec(), x: new F64Vec(), c: new U16Vec() };
   // results
-  private readonly births: F64Vec[] = [];
-  private readonly deaths: F64Vec[] = [];
+  readonly births: F64Vec[] = [];
+  readonly deaths: F64Vec[] = [];
   private readonly cocycleList: Cocycle[][] = [];
   private readonly gens: number[][] = [];
   private readonly stats: RipsStats;
@@ -597,7 +620,8 @@ class RipsEngine {
     return { diam, idx, count };
   }
 
-  run(maxDim: number): PersistenceResult {
+  /** Runs the reduction; births/deaths (and cocycles, generators) in the order found. */
+  reduce(maxDim: number): void {
     const n = this.n;
     for (let k = 0; k <= maxDim; k++) {
       this.births.push(new F64Vec());
@@ -694,6 +718,11 @@ class RipsEngine {
       this.stats.emergent[k] = 0;
       this.stats.additions[k] = 0;
     }
+  }
+
+  run(maxDim: number): PersistenceResult {
+    this.reduce(maxDim);
+    const wantGens = this.o.generators === true;
     // canonical order
     const diagrams: Diagram[] = [];
     const cocycles: Cocycle[][] = [];

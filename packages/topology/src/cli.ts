@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// descent-ripser: ripser's command line (Ripser 1.2.1 flags and output) on this package's engine.
+// Node-only; the package's main entry does not import it, so it still bundles for the browser. It
+// imports only the ripser-format module (not the package index), to keep start-up short.
+import { readFileSync } from 'node:fs';
+import { parseRipserArgs, ripserOutput } from './ripser-io.js';
+
+const USAGE = `Usage: descent-ripser [options] [filename]
+
+Options:
+
+  --help           print this screen
+  --format         use the specified file format for the input. Options are:
+                     lower-distance (lower triangular distance matrix)
+                     upper-distance (upper triangular distance matrix)
+                     distance       (full distance matrix; default)
+                     point-cloud    (point cloud in Euclidean space)
+                     sparse         (sparse distance matrix in sparse triplet format)
+  --dim <k>        compute persistent homology up to dimension k
+  --threshold <t>  compute Rips complexes up to diameter t
+  --modulus <p>    compute homology with coefficients in the prime field Z/pZ
+  --ratio <r>      only show persistence pairs with death/birth ratio > r
+`;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(message);
+  process.exit(code);
+}
+
+let parsed: ReturnType<typeof parseRipserArgs>;
+try {
+  parsed = parseRipserArgs(process.argv.slice(2));
+} catch (e) {
+  fail(`${(e as Error).message}\n${USAGE}`, 255);
+}
+if (parsed.help) {
+  process.stderr.write(USAGE);
+  process.exit(0);
+}
+let text: string;
+try {
+  text = readFileSync(parsed.file ?? 0, 'utf8');
+} catch {
+  fail(`couldn't open file ${parsed.file ?? 'stdin'}\n`, 255);
+}
+try {
+  process.stdout.write(ripserOutput(text, parsed.options));
+} catch (e) {
+  fail(`descent-ripser: ${(e as Error).message}\n`, 1);
+}

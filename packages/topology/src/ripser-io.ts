@@ -1,0 +1,312 @@
+import { DescentError } from '@descent/linalg';
+import { formatG } from './internal/format-g.js';
+import type { MetricInput } from './metric-input.js';
+import { ripsPairsInOrder } from './rips.js';
+
+/**
+ * The text formats of the `ripser` command-line tool (`--format`):
+ *
+ * - `point-cloud`: one point per line, coordinates separated by a comma or whitespace;
+ * - `lower-distance`: the lower triangle row by row, D(1,0), D(2,0), D(2,1), … (any separators);
+ * - `upper-distance`: the upper triangle row by row, D(0,1), D(0,2), …, D(1,2), …;
+ * - `distance`: the full matrix, one row per line (only the part below the diagonal is read);
+ * - `sparse`: one edge `i j d` per line (0-based vertices; lines with i = j are ignored).
+ *
+ * @example
+ * ```ts
+ * const f: RipserFormat = 'lower-distance';
+ * parseRipserInput('1\n2 1\n', f).n;
+ * // 3
+ * ```
+ */
+export type RipserFormat = 'point-cloud' | 'lower-distance' | 'upper-distance' | 'distance' | 'sparse';
+
+const FORMATS: readonly RipserFormat[] = ['point-cloud', 'lower-distance', 'upper-distance', 'distance', 'sparse'];
+const NUMBER = /[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
+const SPACE = /\s*/y;
+
+/**
+ * Reads numbers the way ripser's `while (s >> value) s.ignore();` does: skip whitespace, read a number,
+ * skip one character; stop at the first thing that is not a number.
+ */
+function scan(text: string, out: number[], max = Infinity): void {
+  let pos = 0;
+  let count = 0;
+  while (count < max) {
+    if (pos >= text.length) return;
+    SPACE.lastIndex = pos;
+    if (SPACE.exec(text) === null) return;
+    NUMBER.lastIndex = SPACE.lastIndex;
+    const m = NUMBER.exec(text);
+    if (!m) return;
+    out.push(Number(m[0]));
+    count++;
+    pos = NUMBER.lastIndex + 1;
+  }
+}
+
+function triangleSide(m: number, where: string, what: string): number {
+  const n = Math.round((1 + Math.sqrt(1 + 8 * m)) / 2);
+  if ((n * (n - 1)) / 2 !== m) throw new DescentError('SHAPE_MISMATCH', where, `${what} has ${m} entries, not n(n−1)/2 for any n`);
+  return n;
+}
+
+/**
+ * Parses ripser's input formats (see {@link RipserFormat}) into a {@link MetricInput}: `points` for a
+ * point cloud, `lower` for the three matrix formats, `graph` for sparse triplets. Values are kept as
+ * written (doubles); `ripsPersistence(x, { float32: true })` rounds them like the ripser CLI.
+ *
+ * @example
+ * ```ts
+ * const x = parseRipserInput('0,0\n1,0\n0,1\n', 'point-cloud');
+ * [x.kind, x.n];
+ * // ['points', 3]
+ * ```
+ */
+export function parseRipserInput(text: string, format: RipserFormat): MetricInput {
+  const where = 'parseRipserInput';
+  if (typeof text !== 'string') throw new DescentError('INVALID_CONFIG', where, 'text must be a string');
+  switch (format) {
+    case 'point-cloud': {
+      const rows: number[][] = [];
+      for (const line of text.split('\n')) {
+        const p: number[] = [];
+        scan(line, p);
+        if (p.length > 0) rows.push(p);
+      }
+      const n = rows.length;
+      const d = n > 0 ? rows[0]!.length : 1;
+      const data = new Float64Array(n * d);
+      rows.forEach((p, i) => {
+        if (p.length !== d) throw new DescentError('SHAPE_MISMATCH', where, `point ${i} has ${p.length} coordinates, point 0 has ${d}`);
+        data.set(p, i * d);
+      });
+      return { kind: 'points', n, d, data };
+    }
+    case 'lower-distance': {
+      const v: number[] = [];
+      scan(text, v);
+      const n = triangleSide(v.length, where, 'the lower triangle');
+      return { kind: 'lower', n, data: Float64Array.from(v) };
+    }
+    case 'upper-distance': {
+      const v: number[] = [];
+      scan(text, v);
+      const n = triangleSide(v.length, where, 'the upper triangle');
+      const data = new Float64Array(v.length);
+      // upper row i holds D(i, i+1..n−1) from offset i·n − i(i+1)/2 − i − 1 + j
+      for (let i = 1, k = 0; i < n; i++) for (let j = 0; j < i; j++, k++) data[k] = v[j * n - (j * (j + 1)) / 2 + (i - j - 1)]!;
+      return { kind: 'lower', n, data };
+    }
+    case 'distance': {
+      const v: number[] = [];
+      const lines = text.split('\n');
+      for (let i = 0; i < lines.length; i++) scan(lines[i]!, v, i);
+      const n = triangleSide(v.length, where, 'the part below the diagonal');
+      return { kind: 'lower', n, data: Float64Array.from(v) };
+    }
+    case 'sparse': {
+      const ei: number[] = [];
+      const ej: number[] = [];
+      const w: number[] = [];
+      let n = 0;
+      for (const line of text.split('\n')) {
+        const t = line.trim().split(/\s+/);
+        if (t.length < 3 || t[0] === '') continue;
+        const i = Number(t[0]);
+        const j = Number(t[1]);
+        const d = Number(t[2]);
+        if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j < 0 || Number.isNaN(d)) {
+          throw new DescentError('INVALID_CONFIG', where, `sparse line "${line}" is not "i j d" with vertices ≥ 0`);
+        }
+        if (i === j) continue;
+        n = Math.max(n, i + 1, j + 1);
+        ei.push(i);
+        ej.push(j);
+        w.push(d);
+      }
+      return { kind: 'graph', n, i: Int32Array.from(ei), j: Int32Array.from(ej), w: Float64Array.from(w) };
+    }
+    default:
+      throw new DescentError('INVALID_CONFIG', where, `format must be one of ${FORMATS.join(', ')}, got ${String(format)}`);
+  }
+}
+
+/**
+ * Options of {@link ripserOutput}: the ripser CLI's flags.
+ *
+ * @example
+ * ```ts
+ * const o: RipserOptions = { format: 'point-cloud', dim: 2, threshold: 1.5 };
+ * o.dim;
+ * // 2
+ * ```
+ */
+export interface RipserOptions {
+  /** Input format (default `'distance'`, ripser's actual default). */
+  format?: RipserFormat;
+  /** `--dim`: highest homology dimension (default 1). */
+  dim?: number;
+  /** `--threshold`: largest diameter (default: the enclosing radius for dense input). */
+  threshold?: number;
+  /** `--ratio`: print only pairs with death > ratio · birth in dimensions ≥ 1 (default 1). */
+  ratio?: number;
+  /** `--modulus`: prime coefficient field Z/p (default 2). */
+  modulus?: number;
+}
+
+const FLT_MAX = 3.4028234663852886e38;
+
+/** Distances of a point cloud in float32 arithmetic, as ripser computes them. */
+function float32PointDistances(data: Float64Array, n: number, d: number): Float64Array {
+  const f = Math.fround;
+  const x = Float64Array.from(data, f);
+  const lower = new Float64Array((n * (n - 1)) / 2);
+  for (let i = 1, k = 0; i < n; i++) {
+    for (let j = 0; j < i; j++, k++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) {
+        const t = f(x[i * d + c]! - x[j * d + c]!);
+        s = f(s + f(t * t));
+      }
+      lower[k] = f(Math.sqrt(s));
+    }
+  }
+  return lower;
+}
+
+/**
+ * What the `ripser` command-line tool (Ripser 1.2.1) prints for an input file, byte for byte: the
+ * header lines, then `persistence intervals in dim k:` and one ` [birth,death)` line per bar in ripser's
+ * order, numbers in C's `%g` format. Computes in float32 like ripser (coordinates, distances, threshold
+ * and ratio are rounded to float, point-cloud distances use float arithmetic). `descent-ripser`, this
+ * package's command-line tool, prints it.
+ *
+ * @example
+ * ```ts
+ * ripserOutput('0,0\n1,0\n1,1\n0,1\n', { format: 'point-cloud' }).split('\n').slice(-3);
+ * // ['persistence intervals in dim 1:', ' [1,1.41421)', '']
+ * ```
+ */
+export function ripserOutput(text: string, o: RipserOptions = {}): string {
+  const where = 'ripserOutput';
+  const format = o.format ?? 'distance';
+  const dim = o.dim ?? 1;
+  if (!Number.isInteger(dim) || dim < 0) throw new DescentError('INVALID_CONFIG', where, `dim must be a non-negative integer, got ${String(dim)}`);
+  const ratio = Math.fround(o.ratio ?? 1);
+  const t = o.threshold === undefined ? FLT_MAX : Math.fround(o.threshold);
+  if (Number.isNaN(t)) throw new DescentError('INVALID_CONFIG', where, 'threshold is NaN');
+  const hasThreshold = t < FLT_MAX;
+  const x = parseRipserInput(text, format);
+  const out: string[] = [];
+  let input: MetricInput;
+  let threshold = t;
+  if (x.kind === 'graph') {
+    const w = Float64Array.from(x.w, Math.fround);
+    input = { ...x, w };
+    out.push(`sparse distance matrix with ${x.n} points and ${w.length}/${(x.n * (x.n - 1)) / 2} entries`);
+  } else {
+    let lower: Float64Array;
+    if (x.kind === 'points') {
+      out.push(`point cloud with ${x.n} points in dimension ${x.n > 0 ? x.d : 0}`);
+      lower = float32PointDistances(x.data, x.n, x.d);
+    } else lower = Float64Array.from((x as { data: Float64Array }).data, Math.fround);
+    const n = x.n;
+    input = { kind: 'lower', n, data: lower };
+    if (!(x.kind === 'points' && hasThreshold)) {
+      let min = Infinity;
+      let maxFinite = -Infinity;
+      let edges = 0;
+      for (const d of lower) {
+        if (d < min) min = d;
+        if (d !== Infinity && d > maxFinite) maxFinite = d;
+        if (d <= t) edges++;
+      }
+      out.push(`value range: [${formatG(min)},${formatG(maxFinite)}]`);
+      if (!hasThreshold) {
+        let r = Infinity;
+        const rowMax = new Float64Array(n).fill(n > 0 ? 0 : -Infinity);
+        for (let i = 1, k = 0; i < n; i++) {
+          for (let j = 0; j < i; j++, k++) {
+            if (lower[k]! > rowMax[i]!) rowMax[i] = lower[k]!;
+            if (lower[k]! > rowMax[j]!) rowMax[j] = lower[k]!;
+          }
+        }
+        for (let i = 0; i < n; i++) if (rowMax[i]! < r) r = rowMax[i]!;
+        threshold = r;
+        out.push(`distance matrix with ${n} points, using threshold at enclosing radius ${formatG(r)}`);
+      } else {
+        // ripser prints (n·n − 1)/2 here (integer division), not n(n − 1)/2
+        out.push(`sparse distance matrix with ${n} points and ${edges}/${Math.floor((n * n - 1) / 2)} entries`);
+      }
+    }
+  }
+  const n = x.n;
+  const top = Math.min(dim, n - 2);
+  const opts = { maxDim: Math.max(0, top), threshold: threshold >= FLT_MAX ? Infinity : threshold, check: true, ...(o.modulus !== undefined ? { modulus: o.modulus } : {}) };
+  const { birth, death } = ripsPairsInOrder(input, opts, where);
+  out.push('persistence intervals in dim 0:');
+  const b0 = birth[0]!;
+  const d0 = death[0]!;
+  for (let q = 0; q < b0.length; q++) out.push(d0[q] === Infinity ? ' [0, )' : ` [0,${formatG(d0[q]!)})`);
+  for (let k = 1; k <= top; k++) {
+    out.push(`persistence intervals in dim ${k}:`);
+    const b = birth[k]!;
+    const d = death[k]!;
+    for (let q = 0; q < b.length; q++) {
+      if (d[q] === Infinity) out.push(` [${formatG(b[q]!)}, )`);
+      else if (d[q]! > Math.fround(b[q]! * ratio)) out.push(` [${formatG(b[q]!)},${formatG(d[q]!)})`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/** ripser's `--format` names, matched by prefix like ripser (`lower…`, `upper…`, `dist…`, `point…`). */
+function formatOf(s: string | undefined, where: string): RipserFormat {
+  if (s === undefined) throw new DescentError('INVALID_CONFIG', where, '--format needs a value');
+  if (s.startsWith('lower')) return 'lower-distance';
+  if (s.startsWith('upper')) return 'upper-distance';
+  if (s.startsWith('dist')) return 'distance';
+  if (s.startsWith('point')) return 'point-cloud';
+  if (s === 'sparse') return 'sparse';
+  throw new DescentError('INVALID_CONFIG', where, `unknown --format ${s}`);
+}
+
+function numberArg(flag: string, s: string | undefined, integer: boolean, where: string): number {
+  if (s === undefined || !/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
+    throw new DescentError('INVALID_CONFIG', where, `${flag} needs a number, got ${String(s)}`);
+  }
+  const v = Number(s);
+  if (integer && !Number.isInteger(v)) throw new DescentError('INVALID_CONFIG', where, `${flag} needs an integer, got ${s}`);
+  return v;
+}
+
+/**
+ * Parses ripser's command-line arguments (`--format`, `--dim`, `--threshold`, `--ratio`, `--modulus`,
+ * `--help`, one optional file name) into {@link RipserOptions}; `INVALID_CONFIG` on anything else.
+ *
+ * @example
+ * ```ts
+ * parseRipserArgs(['--format', 'point', '--dim', '2', 'cloud.txt']);
+ * // { options: { format: 'point-cloud', dim: 2 }, file: 'cloud.txt', help: false }
+ * ```
+ */
+export function parseRipserArgs(args: readonly string[]): { options: RipserOptions; file?: string; help: boolean } {
+  const where = 'parseRipserArgs';
+  const options: RipserOptions = {};
+  let file: string | undefined;
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--help') help = true;
+    else if (a === '--dim') options.dim = numberArg(a, args[++i], true, where);
+    else if (a === '--threshold') options.threshold = numberArg(a, args[++i], false, where);
+    else if (a === '--ratio') options.ratio = numberArg(a, args[++i], false, where);
+    else if (a === '--modulus') options.modulus = numberArg(a, args[++i], true, where);
+    else if (a === '--format') options.format = formatOf(args[++i], where);
+    else if (a.startsWith('--')) throw new DescentError('INVALID_CONFIG', where, `unknown option ${a}`);
+    else if (file !== undefined) throw new DescentError('INVALID_CONFIG', where, `more than one file name: ${file}, ${a}`);
+    else file = a;
+  }
+  return file === undefined ? { options, help } : { options, file, help };
+}
