@@ -33,7 +33,10 @@ export interface Cocycle {
  * ```
  */
 export interface RipsOptions {
-  /** Highest homology dimension, 0..2 (default 1). Effective: min(maxDim, n − 2). */
+  /**
+   * Highest homology dimension (default 1). Effective: min(maxDim, n − 2). Any dimension works as long as
+   * the simplex indices fit: C(n, maxDim + 2) ≤ 2^53 (`INVALID_CONFIG` otherwise).
+   */
   maxDim?: number;
   /** Largest diameter in the filtration (default: the enclosing radius for dense input, +∞ for graphs). */
   threshold?: number;
@@ -130,8 +133,8 @@ function isPrime(p: number): boolean {
 
 function makeEngine(x: MetricInput, o: RipsOptions, where: string): RipsEngine {
   const maxDim = o.maxDim ?? 1;
-  if (!Number.isInteger(maxDim) || maxDim < 0 || maxDim > 2) {
-    throw new DescentError('INVALID_CONFIG', where, `maxDim must be an integer in 0..2, got ${String(maxDim)}`);
+  if (!Number.isSafeInteger(maxDim) || maxDim < 0) {
+    throw new DescentError('INVALID_CONFIG', where, `maxDim must be a non-negative integer, got ${String(maxDim)}`);
   }
   const modulus = o.modulus ?? 2;
   if (!isPrime(modulus) || modulus >= 65536) throw new DescentError('INVALID_CONFIG', where, `modulus must be a prime < 65536, got ${String(modulus)}`);
@@ -170,7 +173,7 @@ function makeEngine(x: MetricInput, o: RipsOptions, where: string): RipsEngine {
 }
 
 /**
- * Vietoris–Rips persistent homology in dimensions 0..2 with the Ripser algorithm (Bauer 2021):
+ * Vietoris–Rips persistent homology in dimensions 0..maxDim with the Ripser algorithm (Bauer 2021):
  * cohomology with implicit coboundaries, clearing, apparent and emergent pairs, combinatorial-number-
  * system indexing, over Z/p. Filtration value = diameter; intervals are [birth, death).
  *
@@ -409,6 +412,15 @@ class RipsEngine {
     this.shortcuts = o.keepZero !== true;
     const n = this.n;
     const kMax = dimMax + 2;
+    // Simplex indices (combinatorial number system) of k vertices are < C(n, k), held as float64
+    // integers: every C(n, k), k ≤ kMax, must be ≤ 2^53. A float estimate rejects hopeless sizes before the
+    // table is allocated; the exact table entries decide at the boundary.
+    const indexError = () =>
+      new DescentError('INVALID_CONFIG', where, `C(${n}, k) exceeds 2^53 for some k ≤ ${kMax}: too many points for simplex indices up to dimension ${dimMax + 1}`);
+    for (let k = 1, c = 1; k <= Math.min(kMax, n >> 1); k++) {
+      c = (c * (n - k + 1)) / k;
+      if (c > 1.01 * Number.MAX_SAFE_INTEGER) throw indexError();
+    }
     this.bs = n + 1;
     this.binom = new Float64Array((kMax + 1) * (n + 1));
     for (let m = 0; m <= n; m++) {
@@ -418,9 +430,7 @@ class RipsEngine {
         this.binom[k * this.bs + m] = v;
       }
     }
-    if (this.binom[kMax * this.bs + n]! > Number.MAX_SAFE_INTEGER) {
-      throw new DescentError('INVALID_CONFIG', where, `C(${n}, ${kMax}) exceeds 2^53: too many points for simplex indices in dimension ${dimMax}`);
-    }
+    for (let k = 1; k <= kMax; k++) if (this.binom[k * this.bs + n]! > Number.MAX_SAFE_INTEGER) throw indexError();
     this.inv = new Uint16Array(modulus);
     if (modulus > 1) this.inv[1] = 1;
     for (let a = 2; a < modulus; a++) this.inv[a] = modulus - ((this.inv[modulus % a]! * Math.floor(modulus / a)) % modulus);

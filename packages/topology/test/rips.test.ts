@@ -269,10 +269,10 @@ describe('bad input → DescentError', () => {
       'DOMAIN',
     );
   });
-  test('negative thresholds, dimension > 2, bad modulus or ratio', () => {
+  test('negative thresholds, negative dimension, bad modulus or ratio', () => {
     expectCode(() => ripsPersistence(ok, { threshold: -1 }), 'INVALID_CONFIG');
     expectCode(() => ripsPersistence(ok, { threshold: NaN }), 'INVALID_CONFIG');
-    expectCode(() => ripsPersistence(ok, { maxDim: 3 }), 'INVALID_CONFIG');
+    expectCode(() => ripsPersistence(ok, { maxDim: -1 }), 'INVALID_CONFIG');
     expectCode(() => ripsPersistence(ok, { maxDim: 1.5 }), 'INVALID_CONFIG');
     expectCode(() => ripsPersistence(ok, { modulus: 4 }), 'INVALID_CONFIG');
     expectCode(() => ripsPersistence(ok, { ratio: 0.5 }), 'INVALID_CONFIG');
