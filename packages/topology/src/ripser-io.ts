@@ -287,8 +287,9 @@ function numberArg(flag: string, s: string | undefined, integer: boolean, where:
  *
  * @example
  * ```ts
- * parseRipserArgs(['--format', 'point', '--dim', '2', 'cloud.txt']);
- * // { options: { format: 'point-cloud', dim: 2 }, file: 'cloud.txt', help: false }
+ * const a = parseRipserArgs(['--format', 'point', '--dim', '2', 'cloud.txt']);
+ * [a.options.format, a.options.dim, a.file, a.help];
+ * // ['point-cloud', 2, 'cloud.txt', false]
  * ```
  */
 export function parseRipserArgs(args: readonly string[]): { options: RipserOptions; file?: string; help: boolean } {
