@@ -2,7 +2,21 @@ export { DescentError, isDescentError, type DescentErrorCode } from './errors.js
 export { matrix, zeros, identity, fromRows, toRows, cloneMatrix, diag, type Matrix } from './matrix.js';
 export { assertKnownKeys, assertConfigObject, closestKey, editDistance } from './config.js';
 export { serialize, deserialize, assertStateLike, STATE_FORMAT, STATE_VERSION, type SerializedState, type DeserializeOptions, type JsonValue } from './serialize.js';
-export { assertFinite, assertMatrix, assertLength, assertShape, assertParam } from './validate.js';
+export {
+  assertFinite,
+  assertMatrix,
+  assertLength,
+  assertShape,
+  assertParam,
+  assertSize,
+  assertDims,
+  assertMatrixStructure,
+  assertVector,
+  assertArrayLike,
+  assertNumber,
+  describeValue,
+  MAX_ELEMENTS,
+} from './validate.js';
 export {
   key,
   split,

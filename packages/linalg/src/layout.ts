@@ -1,5 +1,6 @@
 import { DescentError } from './errors.js';
 import type { Matrix } from './matrix.js';
+import { assertArrayLike, assertMatrixStructure, assertVector, describeValue, MAX_ELEMENTS } from './validate.js';
 
 /** One named block of a parameter vector: a scalar (`[]`), vector (`[n]`) or matrix (`[rows, cols]`). */
 export interface Block {
@@ -30,19 +31,25 @@ export function placeBlocks(layout: Layout): PlacedBlock[] {
   const seen = new Set<string>();
   let offset = 0;
   const placed: PlacedBlock[] = [];
+  if (!Array.isArray(layout)) throw new DescentError('INVALID_CONFIG', 'layout', `a layout must be an array of blocks, got ${describeValue(layout)}`);
   for (let i = 0; i < layout.length; i++) {
     const b = layout[i]!;
+    if (b === null || typeof b !== 'object') throw new DescentError('INVALID_CONFIG', 'layout', `block ${i} is ${describeValue(b)}, not { name, shape }`);
     if (typeof b.name !== 'string' || b.name.length === 0) {
       throw new DescentError('INVALID_CONFIG', 'layout', `block ${i} has no name`);
     }
     if (seen.has(b.name)) throw new DescentError('INVALID_CONFIG', 'layout', `block name '${b.name}' appears twice`);
     seen.add(b.name);
+    if (!Array.isArray(b.shape)) throw new DescentError('INVALID_CONFIG', 'layout', `block '${b.name}' has no shape array`);
     let size = 1;
     for (const d of b.shape) {
       if (!Number.isInteger(d) || d <= 0) {
         throw new DescentError('INVALID_CONFIG', 'layout', `block '${b.name}' has shape [${b.shape.join(', ')}]: dimensions must be positive integers`);
       }
       size *= d;
+    }
+    if (size > MAX_ELEMENTS || offset + size > MAX_ELEMENTS) {
+      throw new DescentError('INVALID_CONFIG', 'layout', `block '${b.name}' takes the layout above the allocation limit of ${MAX_ELEMENTS} entries`);
     }
     placed.push({ name: b.name, shape: b.shape, offset, size });
     offset += size;
@@ -68,6 +75,7 @@ export function layoutSize(layout: Layout): number {
 function find(layout: Layout, x: Float64Array, name: string, where: string): PlacedBlock {
   const placed = placeBlocks(layout);
   const total = placed.length === 0 ? 0 : placed[placed.length - 1]!.offset + placed[placed.length - 1]!.size;
+  assertVector(x, where, 'x');
   if (x.length !== total) {
     throw new DescentError('SHAPE_MISMATCH', where, `vector has length ${x.length}, the layout holds ${total}`);
   }
@@ -120,10 +128,13 @@ export function matrixView(layout: Layout, x: Float64Array, name: string): Matri
 export function pack(layout: Layout, blocks: Readonly<Record<string, ArrayLike<number> | Matrix>>): Float64Array {
   const placed = placeBlocks(layout);
   const total = placed.length === 0 ? 0 : placed[placed.length - 1]!.offset + placed[placed.length - 1]!.size;
+  if (blocks === null || typeof blocks !== 'object') throw new DescentError('SHAPE_MISMATCH', 'pack', `blocks must be an object of arrays, got ${describeValue(blocks)}`);
   const x = new Float64Array(total);
   for (const b of placed) {
     const v = blocks[b.name];
     if (v === undefined) throw new DescentError('SHAPE_MISMATCH', 'pack', `block '${b.name}' is missing`);
+    if (isMatrix(v)) assertMatrixStructure(v, 'pack', `block '${b.name}'`);
+    else assertArrayLike(v, 'pack', `block '${b.name}'`);
     const src: ArrayLike<number> = isMatrix(v) ? v.data : v;
     if (src.length !== b.size) {
       throw new DescentError('SHAPE_MISMATCH', 'pack', `block '${b.name}' has ${src.length} entries, shape [${b.shape.join(', ')}] needs ${b.size}`);
@@ -148,6 +159,7 @@ export function pack(layout: Layout, blocks: Readonly<Record<string, ArrayLike<n
 export function unpack(layout: Layout, x: Float64Array): Record<string, Float64Array> {
   const placed = placeBlocks(layout);
   const total = placed.length === 0 ? 0 : placed[placed.length - 1]!.offset + placed[placed.length - 1]!.size;
+  assertVector(x, 'unpack', 'x');
   if (x.length !== total) throw new DescentError('SHAPE_MISMATCH', 'unpack', `vector has length ${x.length}, the layout holds ${total}`);
   const out: Record<string, Float64Array> = {};
   for (const b of placed) out[b.name] = x.slice(b.offset, b.offset + b.size);

@@ -28,7 +28,7 @@ describe('non-conformity scores', () => {
   test('bad input → DescentError', () => {
     expect(() => negLogLabelProbability(P, [1, 1, 1])).toThrow(expect.objectContaining({ code: 'DOMAIN' }));
     expect(() => negLogLabelProbability(P, [0])).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
-    expect(() => entropyScore(fromRows([[NaN, 1]]))).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
+    expect(() => entropyScore({ rows: 1, cols: 2, data: new Float64Array([NaN, 1]) })).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
     expect(() => entropyScore(fromRows([[1.5, -0.5]]))).toThrow(expect.objectContaining({ code: 'DOMAIN' }));
     expect(() => nearestMeanDistance(fromRows([[1, 2]]), fromRows([[1, 2, 3]]))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
   });
