@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertArrayLike, DescentError, MAX_ELEMENTS } from '@descent/linalg';
 
 /** Options of the predictable-mixture bets (confseq `lambda_predmix_eb`). */
 export interface PredmixOptions {
@@ -22,12 +22,19 @@ export interface PredmixOptions {
  * ```
  */
 export function predmixLambdas(x: ArrayLike<number>, options: PredmixOptions = {}): Float64Array {
+  const where = 'predmixLambdas';
+  checkData(x, where, false);
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', where, 'options must be an object');
   const alpha = options.alpha ?? 0.05;
-  if (!(alpha > 0 && alpha < 1)) throw new DescentError('DOMAIN', 'predmixLambdas', `α must be in (0, 1), got ${alpha}`);
+  if (!(alpha > 0 && alpha < 1)) throw new DescentError('DOMAIN', where, `α must be in (0, 1), got ${alpha}`);
   const truncation = options.truncation ?? Infinity;
+  if (!(truncation > 0)) throw new DescentError('INVALID_CONFIG', where, `truncation must be positive, got ${String(truncation)}`);
   const priorMean = options.priorMean ?? 0.5;
+  if (!(priorMean >= 0 && priorMean <= 1)) throw new DescentError('INVALID_CONFIG', where, `priorMean must be in [0, 1], got ${String(priorMean)}`);
   const priorVariance = options.priorVariance ?? 0.25;
+  if (!(priorVariance > 0 && priorVariance < Infinity)) throw new DescentError('INVALID_CONFIG', where, `priorVariance must be a finite positive number, got ${String(priorVariance)}`);
   const fake = options.fakeObs ?? 1;
+  if (!(fake >= 0 && fake < Infinity)) throw new DescentError('INVALID_CONFIG', where, `fakeObs must be a finite non-negative number, got ${String(fake)}`);
   const n = x.length;
   const out = new Float64Array(n);
   const c = 2 * Math.log(1 / alpha);
@@ -74,7 +81,7 @@ export interface BettingCsOptions {
  * ```
  */
 export function bettingLogCapital(x: ArrayLike<number>, m: number, options: BettingCsOptions = {}): Float64Array {
-  checkData(x, 'bettingLogCapital');
+  checkData(x, 'bettingLogCapital', true);
   if (!(m >= 0 && m <= 1)) throw new DescentError('DOMAIN', 'bettingLogCapital', `m must be in [0, 1], got ${m}`);
   const o = resolve(options, 'bettingLogCapital');
   const lp = predmixLambdas(x, { alpha: o.alpha * o.theta });
@@ -88,6 +95,8 @@ export function bettingLogCapital(x: ArrayLike<number>, m: number, options: Bett
  * The betting confidence sequence for the mean of observations in [0, 1] (Waudby-Smith & Ramdas;
  * confseq `betting_cs` with the hedged-capital defaults): `C_t = {m : K_t(m) ≤ 1/α}` on the grid
  * `i / breaks`, widened by one grid step, optionally running-intersected. `P(∃t: μ ∉ C_t) ≤ α`.
+ * An empty `x` is `SHAPE_MISMATCH`; the work is x.length · breaks, so `breaks` is at most 1e6 and
+ * x.length · (breaks + 1) at most `MAX_ELEMENTS`.
  *
  * @example
  * ```ts
@@ -97,9 +106,12 @@ export function bettingLogCapital(x: ArrayLike<number>, m: number, options: Bett
  * ```
  */
 export function bettingConfidenceSequence(x: ArrayLike<number>, options: BettingCsOptions = {}): { lower: Float64Array; upper: Float64Array } {
-  checkData(x, 'bettingConfidenceSequence');
+  checkData(x, 'bettingConfidenceSequence', true);
   const o = resolve(options, 'bettingConfidenceSequence');
   const n = x.length;
+  if (n * (o.breaks + 1) > MAX_ELEMENTS) {
+    throw new DescentError('SHAPE_MISMATCH', 'bettingConfidenceSequence', `x.length · (breaks + 1) = ${n * (o.breaks + 1)} is above the work limit ${MAX_ELEMENTS}`);
+  }
   const lp = predmixLambdas(x, { alpha: o.alpha * o.theta });
   const ln = predmixLambdas(x, { alpha: o.alpha * (1 - o.theta) });
   const lower = new Float64Array(n).fill(NaN);
@@ -166,10 +178,11 @@ function capitalInto(x: ArrayLike<number>, m: number, lp: Float64Array, ln: Floa
 }
 
 function resolve(options: BettingCsOptions, where: string): Resolved {
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', where, 'options must be an object');
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new DescentError('DOMAIN', where, `α must be in (0, 1), got ${alpha}`);
   const breaks = options.breaks ?? 1000;
-  if (!(Number.isInteger(breaks) && breaks >= 1)) throw new DescentError('INVALID_CONFIG', where, `breaks must be a positive integer, got ${breaks}`);
+  if (!(Number.isInteger(breaks) && breaks >= 1 && breaks <= 1e6)) throw new DescentError('INVALID_CONFIG', where, `breaks must be an integer in [1, 1e6], got ${breaks}`);
   const theta = options.theta ?? 0.5;
   if (!(theta >= 0 && theta <= 1)) throw new DescentError('INVALID_CONFIG', where, `theta must be in [0, 1], got ${theta}`);
   const truncScale = options.truncScale ?? 0.5;
@@ -177,8 +190,9 @@ function resolve(options: BettingCsOptions, where: string): Resolved {
   return { alpha, breaks, theta, truncScale, runningIntersection: options.runningIntersection ?? false, convexComb: options.convexComb ?? false };
 }
 
-function checkData(x: ArrayLike<number>, where: string): void {
-  if (!x || typeof x.length !== 'number') throw new DescentError('SHAPE_MISMATCH', where, 'x must be an array of numbers');
+function checkData(x: ArrayLike<number>, where: string, nonEmpty: boolean): void {
+  assertArrayLike(x, where, 'x');
+  if (nonEmpty && x.length === 0) throw new DescentError('SHAPE_MISMATCH', where, 'x is empty: there is no time step to report');
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     if (v - v !== 0) throw new DescentError('NON_FINITE', where, `x[${i}] is ${v}`);

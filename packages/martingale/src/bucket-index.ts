@@ -1,4 +1,5 @@
-import type { TieRule } from './pvalue.js';
+import { DescentError, describeValue } from '@descent/linalg';
+import { calibrationSet, type TieRule } from './pvalue.js';
 
 /**
  * A bucket index over a sorted calibration set: `starts[j]` counts the scores whose bucket
@@ -14,7 +15,9 @@ export interface BucketIndex {
 }
 
 /**
- * Builds the bucket index of an ascending, finite, non-empty calibration set (one bucket per score).
+ * Builds the bucket index of an ascending, finite, non-empty calibration set (one bucket per score):
+ * `SHAPE_MISMATCH` when empty or not a `Float64Array`, `NON_FINITE` on NaN/±Infinity, `DOMAIN` when
+ * not ascending.
  *
  * @example
  * ```ts
@@ -23,6 +26,16 @@ export interface BucketIndex {
  * ```
  */
 export function buildBucketIndex(sorted: Float64Array): BucketIndex {
+  if (!(sorted instanceof Float64Array)) throw new DescentError('SHAPE_MISMATCH', 'buildBucketIndex', `sorted must be a Float64Array, got ${describeValue(sorted)}`);
+  calibrationSet(sorted, 'buildBucketIndex');
+  for (let i = 1; i < sorted.length; i++) {
+    if (!(sorted[i - 1]! <= sorted[i]!)) throw new DescentError('DOMAIN', 'buildBucketIndex', `sorted is not ascending at [${i}]`);
+  }
+  return bucketIndexOf(sorted);
+}
+
+/** {@link buildBucketIndex} without the checks (the calibration set is validated and sorted). */
+export function bucketIndexOf(sorted: Float64Array): BucketIndex {
   const n = sorted.length;
   const nb = Math.max(1, n);
   const lo = sorted[0]!;
@@ -53,6 +66,20 @@ function bucketOf(x: number, lo: number, scale: number, nb: number): number {
  * ```
  */
 export function bucketPValue(sorted: Float64Array, index: BucketIndex, score: number, u: number, ties: TieRule = 'randomized'): number {
+  const where = 'bucketPValue';
+  if (!(sorted instanceof Float64Array) || sorted.length === 0) throw new DescentError('SHAPE_MISMATCH', where, `sorted must be a non-empty Float64Array, got ${describeValue(sorted)}`);
+  if (index === null || typeof index !== 'object' || !(index.starts instanceof Float64Array) || index.starts.length !== Math.max(1, sorted.length) + 1 || index.starts[index.starts.length - 1] !== sorted.length) {
+    throw new DescentError('SHAPE_MISMATCH', where, 'index is not the bucket index of sorted (use buildBucketIndex)');
+  }
+  if (!Number.isFinite(index.lo) || !(index.scale >= 0 && index.scale < Infinity)) throw new DescentError('SHAPE_MISMATCH', where, 'index has a non-finite lo or scale');
+  if (typeof score !== 'number' || Number.isNaN(score)) throw new DescentError('NON_FINITE', where, `score is ${describeValue(score)}`);
+  if (!(typeof u === 'number' && u >= 0 && u <= 1)) throw new DescentError('DOMAIN', where, `u must be in [0, 1], got ${describeValue(u)}`);
+  if (ties !== 'randomized' && ties !== 'conservative') throw new DescentError('INVALID_CONFIG', where, `ties must be 'randomized' or 'conservative', got ${describeValue(ties)}`);
+  return bucketPValueIn(sorted, index, score, u, ties);
+}
+
+/** {@link bucketPValue} without the checks, for the detector's hot loop. */
+export function bucketPValueIn(sorted: Float64Array, index: BucketIndex, score: number, u: number, ties: TieRule | undefined): number {
   const starts = index.starts;
   const nb = starts.length - 1;
   const n = sorted.length;

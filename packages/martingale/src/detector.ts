@@ -1,9 +1,9 @@
 import { DescentError, key as makeKey, type Key } from '@descent/linalg';
 import { betInPlace, bettingStateSize, normalizeBetting, P_MAX, P_MIN, resetBettingState, usesPValues, type Betting } from './betting.js';
 import { calibrationSet, type TieRule } from './pvalue.js';
-import { treeCountAtMost, treeCountBelow, treeInsert } from './order-tree.js';
+import { countAtMost, countBelow, insertNode } from './order-tree.js';
 import { streamUniform } from './stream-uniform.js';
-import { bucketPValue, buildBucketIndex, type BucketIndex } from './bucket-index.js';
+import { bucketPValueIn, buildBucketIndex, type BucketIndex } from './bucket-index.js';
 
 /**
  * Where the detector's p-values come from.
@@ -141,7 +141,7 @@ function referenceTree(initial: Float64Array | undefined): { history: Float64Arr
   const n = initial?.length ?? 0;
   const history = new Float64Array(4 * growCapacity(16, 2 * n));
   let root = -1;
-  for (let i = 0; i < n; i++) root = treeInsert(history, root, i, initial![i]!);
+  for (let i = 0; i < n; i++) root = insertNode(history, root, i, initial![i]!);
   return { history, historyCount: n, historyRoot: root };
 }
 
@@ -177,6 +177,7 @@ export function validityOf(cfg: DetectorConfig): Validity {
  * ```
  */
 export function step(state: DetectorState, score: number): DetectorState {
+  checkState(state, 'detector.step', 'state');
   const out: DetectorState = {
     ...state,
     bet: new Float64Array(state.bet.length),
@@ -200,6 +201,8 @@ export function step(state: DetectorState, score: number): DetectorState {
  * ```
  */
 export function stepInto(state: DetectorState, score: number, out: DetectorState): DetectorState {
+  checkState(state, 'detector.stepInto', 'state');
+  if (out !== state) checkState(out, 'detector.stepInto', 'out');
   if (out !== state) {
     if (out.bet.length !== state.bet.length || out.config.betting.kind !== state.config.betting.kind) {
       throw new DescentError('SHAPE_MISMATCH', 'stepInto', 'out must be a state of the same detector configuration');
@@ -229,6 +232,30 @@ function logOf(k: number): number {
   return k < LOG_TABLE_SIZE ? LOG_TABLE[k]! : Math.log(k);
 }
 
+// O(1): a state is plain data a caller may have built or edited; its buffers must have the sizes its
+// config implies before a step reads them (a short `bet` made a mixture step return NaN).
+function checkState(s: DetectorState, where: string, what: string): void {
+  if (s === null || typeof s !== 'object' || s.config === null || typeof s.config !== 'object' || s.config.betting === undefined) {
+    throw new DescentError('SHAPE_MISMATCH', where, `${what} is not a detector state`);
+  }
+  if (!(s.bet instanceof Float64Array) || s.bet.length !== bettingStateSize(s.config.betting)) {
+    throw new DescentError('SHAPE_MISMATCH', where, `${what}.bet must be a Float64Array of length ${bettingStateSize(s.config.betting)}`);
+  }
+  if (!(s.history instanceof Float64Array) || !Number.isInteger(s.historyCount) || s.historyCount < 0 || 4 * s.historyCount > s.history.length) {
+    throw new DescentError('SHAPE_MISMATCH', where, `${what}.history does not hold historyCount = ${String(s.historyCount)} nodes`);
+  }
+  if (!Number.isInteger(s.historyRoot) || s.historyRoot < -1 || s.historyRoot >= Math.max(s.historyCount, 1) || (s.historyCount === 0) !== (s.historyRoot === -1)) {
+    throw new DescentError('SHAPE_MISMATCH', where, `${what}.historyRoot = ${String(s.historyRoot)} is not a node of the history`);
+  }
+  if (!Number.isInteger(s.t) || s.t < 0 || !Number.isInteger(s.tSinceReset) || s.tSinceReset < 0) {
+    throw new DescentError('SHAPE_MISMATCH', where, `${what}.t and tSinceReset must be non-negative integers`);
+  }
+}
+
+function saturate(v: number): number {
+  return v < -Number.MAX_VALUE ? -Number.MAX_VALUE : v > Number.MAX_VALUE ? Number.MAX_VALUE : v;
+}
+
 function growCapacity(capacity: number, need: number): number {
   let c = Math.max(16, capacity);
   while (c < need) c *= 2;
@@ -256,26 +283,29 @@ function advance(s: DetectorState, score: number, out: DetectorState): DetectorS
     if (source!.mode === 'given') {
       p = score < 0 ? 0 : score > 1 ? 1 : score;
     } else if (source!.mode === 'split') {
-      p = bucketPValue(source!.calib, source!.index!, score, streamUniform(s.key, s.t), source!.ties);
+      p = bucketPValueIn(source!.calib, source!.index!, score, streamUniform(s.key, s.t), source!.ties);
     } else {
       // online: ranks in the treap of past scores, two O(log t) descents
-      const below = treeCountBelow(out.history, historyRoot, score);
-      const upTo = treeCountAtMost(out.history, historyRoot, score);
+      const below = countBelow(out.history, historyRoot, score);
+      const upTo = countAtMost(out.history, historyRoot, score);
       const greater = historyCount - upTo;
       p = source!.ties === 'conservative' ? (1 + greater + upTo - below) / (historyCount + 1) : (greater + streamUniform(s.key, s.t) * (upTo - below + 1)) / (historyCount + 1);
     }
   }
   if (source?.mode === 'online') {
-    historyRoot = treeInsert(out.history, historyRoot, historyCount, score);
+    historyRoot = insertNode(out.history, historyRoot, historyCount, score);
     historyCount++;
   }
   const pb = p < P_MIN ? P_MIN : p > P_MAX ? P_MAX : p;
-  const logE = betInPlace(betting, out.bet, pb, score);
+  // A raw score far out (say -1e308 for momentExp) pushes λz past the float range: log-space values
+  // saturate at ±MAX_VALUE (e^{±MAX_VALUE} is 0 or ∞ in any float format anyway) instead of sticking
+  // at -∞ for good, where no later evidence could lift the product again.
+  const logE = saturate(betInPlace(betting, out.bet, pb, score));
 
   // statistics (log space)
   // log(a + b) as max + log(1 + e^{-|a-b|}): Math.log(1 + x) rather than log1p is enough here, its
   // absolute error (≤ 1.2e-16) is what a log-sum needs, and it is cheaper.
-  const logM = s.logM + logE;
+  const logM = saturate(s.logM + logE);
   const logK1 = logOf(k + 1);
   const prior = -logOf(k) - logK1; // harmonic prior π_k = 1/(k(k+1)) on the restart time
   const ra = s.logRestartActive;

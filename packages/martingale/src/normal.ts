@@ -1,6 +1,7 @@
 // The standard normal distribution: CDF, log-CDF and quantile, accurate to a few ulps far into the tails.
 // Φ comes from W. J. Cody's rational Chebyshev approximations of erfc (Math. Comp. 1969, netlib
 // specfun/erf); Φ⁻¹ is Wichura's AS241 (PPND16, Appl. Statist. 1988), accurate to about 1e-16.
+import { DescentError, describeValue } from '@descent/linalg';
 
 const SQRT1_2 = Math.SQRT1_2;
 const SQRPI = 0.56418958354775628695; // 1/sqrt(pi)
@@ -70,7 +71,7 @@ function expNegSquare(y: number): number {
  * ```
  */
 export function normalCdf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
+  checkArgument(x, 'normalCdf');
   const y = -x * SQRT1_2; // Φ(x) = erfc(y) / 2
   const ay = Math.abs(y);
   if (ay <= 0.46875) return 0.5 * (1 - erfSmall(y));
@@ -88,7 +89,7 @@ export function normalCdf(x: number): number {
  * ```
  */
 export function logNormalCdf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
+  checkArgument(x, 'logNormalCdf');
   if (x === -Infinity) return -Infinity;
   const y = -x * SQRT1_2;
   if (y > 0.46875) {
@@ -101,7 +102,8 @@ export function logNormalCdf(x: number): number {
 }
 
 /**
- * The standard normal quantile Φ⁻¹(p) for p in [0, 1] (AS241; -Infinity at 0, +Infinity at 1).
+ * The standard normal quantile Φ⁻¹(p) for p in [0, 1] (AS241; -Infinity at 0, +Infinity at 1); a p
+ * outside [0, 1] or NaN is a `DOMAIN` error.
  *
  * @example
  * ```ts
@@ -110,7 +112,7 @@ export function logNormalCdf(x: number): number {
  * ```
  */
 export function normalQuantile(p: number): number {
-  if (!(p >= 0 && p <= 1)) return NaN;
+  if (!(typeof p === 'number' && p >= 0 && p <= 1)) throw new DescentError('DOMAIN', 'normalQuantile', `p must be in [0, 1], got ${describeValue(p)}`);
   const q = p - 0.5;
   if (Math.abs(q) <= 0.425) {
     const r = 0.180625 - q * q;
@@ -190,5 +192,11 @@ export function normalQuantile(p: number): number {
  * ```
  */
 export function normalPdf(x: number): number {
+  checkArgument(x, 'normalPdf');
   return 0.3989422804014327 * Math.exp(-0.5 * x * x);
+}
+
+// ±Infinity is a valid argument of the CDFs and the density (their limits); NaN and non-numbers are not.
+function checkArgument(x: number, where: string): void {
+  if (typeof x !== 'number' || Number.isNaN(x)) throw new DescentError('DOMAIN', where, `x must be a number, got ${describeValue(x)}`);
 }

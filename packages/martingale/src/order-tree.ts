@@ -3,6 +3,8 @@
 // numbered in insertion order; priorities are a fixed hash of the node number, so the tree is a pure
 // function of the inserted sequence (plain, serialisable data) and balanced in expectation.
 
+import { DescentError, describeValue } from '@descent/linalg';
+
 const NONE = -1;
 
 function priority(i: number): number {
@@ -49,7 +51,8 @@ function insertAt(d: Float64Array, node: number, i: number, x: number): number {
 
 /**
  * Inserts `x` as node `count` of the treap stored in `data` (capacity ≥ 4(count + 1)) under `root`
- * (-1 for an empty tree); returns the new root. Expected O(log count).
+ * (-1 for an empty tree); returns the new root. Expected O(log count). The arguments are checked
+ * (O(1)) before anything is written: a bad call leaves `data` untouched.
  *
  * @example
  * ```ts
@@ -59,6 +62,19 @@ function insertAt(d: Float64Array, node: number, i: number, x: number): number {
  * ```
  */
 export function treeInsert(data: Float64Array, root: number, count: number, x: number): number {
+  checkTree(data, root, 'treeInsert');
+  if (!(Number.isInteger(count) && count >= 0 && 4 * (count + 1) <= data.length)) {
+    throw new DescentError('SHAPE_MISMATCH', 'treeInsert', `count must be an integer with 4(count + 1) ≤ ${data.length}, got ${describeValue(count)}`);
+  }
+  if ((root === NONE) !== (count === 0) || root >= count) {
+    throw new DescentError('SHAPE_MISMATCH', 'treeInsert', `root ${root} is not a node of a tree of ${count} nodes`);
+  }
+  checkKey(x, 'treeInsert');
+  return insertNode(data, root, count, x);
+}
+
+/** {@link treeInsert} without the checks, for callers that own a valid tree. */
+export function insertNode(data: Float64Array, root: number, count: number, x: number): number {
   const o = 4 * count;
   data[o] = x;
   data[o + 1] = NONE;
@@ -78,6 +94,13 @@ export function treeInsert(data: Float64Array, root: number, count: number, x: n
  * ```
  */
 export function treeCountBelow(data: Float64Array, root: number, x: number): number {
+  checkTree(data, root, 'treeCountBelow');
+  checkKey(x, 'treeCountBelow');
+  return countBelow(data, root, x);
+}
+
+/** {@link treeCountBelow} without the checks. */
+export function countBelow(data: Float64Array, root: number, x: number): number {
   let acc = 0;
   let n = root;
   while (n !== NONE) {
@@ -100,6 +123,13 @@ export function treeCountBelow(data: Float64Array, root: number, x: number): num
  * ```
  */
 export function treeCountAtMost(data: Float64Array, root: number, x: number): number {
+  checkTree(data, root, 'treeCountAtMost');
+  checkKey(x, 'treeCountAtMost');
+  return countAtMost(data, root, x);
+}
+
+/** {@link treeCountAtMost} without the checks. */
+export function countAtMost(data: Float64Array, root: number, x: number): number {
   let acc = 0;
   let n = root;
   while (n !== NONE) {
@@ -109,4 +139,17 @@ export function treeCountAtMost(data: Float64Array, root: number, x: number): nu
     } else n = data[4 * n + 1]!;
   }
   return acc;
+}
+
+// O(1) checks: a NaN key or root would make the descent loop forever (NaN !== NONE, data[NaN] is
+// undefined); the links inside `data` are trusted, as the tree is only built by treeInsert.
+function checkTree(data: Float64Array, root: number, where: string): void {
+  if (!(data instanceof Float64Array)) throw new DescentError('SHAPE_MISMATCH', where, `data must be a Float64Array, got ${describeValue(data)}`);
+  if (!(Number.isInteger(root) && root >= NONE && 4 * root + 3 < data.length)) {
+    throw new DescentError('SHAPE_MISMATCH', where, `root must be -1 or a node index below ${data.length / 4}, got ${describeValue(root)}`);
+  }
+}
+
+function checkKey(x: number, where: string): void {
+  if (typeof x !== 'number' || Number.isNaN(x)) throw new DescentError('NON_FINITE', where, `the key is ${describeValue(x)}`);
 }

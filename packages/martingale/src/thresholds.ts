@@ -11,8 +11,12 @@ import { DescentError } from '@descent/linalg';
  * ```
  */
 export function villeThreshold(delta: number): number {
-  if (!(typeof delta === 'number' && delta > 0 && delta < 1)) throw new DescentError('DOMAIN', 'villeThreshold', `δ must be in (0, 1), got ${String(delta)}`);
+  checkDelta(delta, 'villeThreshold');
   return 1 / delta;
+}
+
+function checkDelta(delta: number, where: string): void {
+  if (!(typeof delta === 'number' && delta > 0 && delta < 1)) throw new DescentError('DOMAIN', where, `δ must be in (0, 1), got ${String(delta)}`);
 }
 
 /**
@@ -44,9 +48,9 @@ export function arlThreshold(arl: number): number {
  * ```
  */
 export function restartedDelayBound(delta: number, nu: number, gamma: number): number {
-  villeThreshold(delta);
-  if (!(Number.isInteger(nu) && nu >= 0)) throw new DescentError('DOMAIN', 'restartedDelayBound', `nu must be a non-negative integer, got ${nu}`);
-  if (!(gamma > 0)) throw new DescentError('DOMAIN', 'restartedDelayBound', `Γ must be positive, got ${gamma}`);
+  checkDelta(delta, 'restartedDelayBound');
+  if (!(Number.isSafeInteger(nu) && nu >= 0)) throw new DescentError('DOMAIN', 'restartedDelayBound', `nu must be a non-negative integer, got ${String(nu)}`);
+  if (!(typeof gamma === 'number' && gamma > 0 && gamma < Infinity)) throw new DescentError('DOMAIN', 'restartedDelayBound', `Γ must be a finite positive number, got ${String(gamma)}`);
   const prior = nu === 0 ? 0 : Math.log(nu) + Math.log(nu + 1);
   return (Math.log(1 / delta) + prior) / gamma;
 }

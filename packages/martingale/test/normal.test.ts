@@ -20,10 +20,13 @@ describe('normal distribution vs SciPy', () => {
       expect(relErr(-normalQuantile(p), f.isf[i]!)).toBeLessThan(1e-14);
     });
   });
-  test('endpoints and NaN', () => {
+  test('endpoints, and p outside [0, 1] or NaN is a DOMAIN error, not a NaN', () => {
     expect(normalQuantile(0)).toBe(-Infinity);
     expect(normalQuantile(1)).toBe(Infinity);
-    expect(normalQuantile(1.5)).toBeNaN();
+    for (const p of [1.5, -0.1, NaN, Infinity, null, '0.5']) {
+      expect(() => normalQuantile(p as number)).toThrow(expect.objectContaining({ code: 'DOMAIN', where: 'normalQuantile' }));
+    }
+    for (const f of [normalCdf, logNormalCdf]) expect(() => f(NaN)).toThrow(expect.objectContaining({ code: 'DOMAIN' }));
     expect(normalCdf(-Infinity)).toBe(0);
     expect(normalCdf(Infinity)).toBe(1);
     expect(logNormalCdf(-Infinity)).toBe(-Infinity);
