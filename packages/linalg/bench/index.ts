@@ -2,8 +2,9 @@
 // the same run. Ratios > 1 mean descent is faster.
 import { measure, printTable, runPython, type BenchRow } from '@descent/bench';
 import { Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
-import { gemm, key, newtonSchulz, normal, polar, svd, type Matrix } from '../src/index.js';
+import { key, newtonSchulz, normal, polar, svd, type Matrix } from '../src/index.js';
 import { toMlMatrix } from '../src/mlmatrix/index.js';
+import { kernelRows } from './kernels.js';
 
 const quick = process.argv.includes('--quick');
 const minSeconds = quick ? 0.3 : 1;
@@ -33,7 +34,6 @@ def polar_svd(g):
     u, s, vt = np.linalg.svd(g, full_matrices=False)
     return u @ vt
 print(json.dumps({
-  'gemm256': t(lambda: a256 @ b256, 20), 'gemm512': t(lambda: a512 @ b512, 10),
   'svd256': t(lambda: np.linalg.svd(a256), 5),
   'ns512': t(lambda: ns5(a512), 5), 'polar512': t(lambda: polar_svd(a512), 3),
 }))
@@ -41,18 +41,7 @@ print(json.dumps({
 const ref = (name: string) => (numpy ? numpy[name] : undefined);
 const numpyLabel = numpy ? 'NumPy 1-thread' : 'NumPy (not installed)';
 
-const rows: BenchRow[] = [];
-for (const n of [256, 512]) {
-  const a = random(n, 1);
-  const b = random(n, 2);
-  const ours = measure(() => gemm(a, b), { minSeconds });
-  const ma = toMlMatrix(a);
-  const mb = toMlMatrix(b);
-  const ml = measure(() => ma.mmul(mb), { minSeconds });
-  rows.push({ operation: 'gemm', size: `${n}×${n}`, seconds: ours.seconds, work: 2 * n ** 3, unit: 'flop', referenceSeconds: ml.seconds, reference: 'ml-matrix mmul' });
-  const np = ref(`gemm${n}`);
-  if (np !== undefined) rows.push({ operation: 'gemm', size: `${n}×${n}`, seconds: ours.seconds, work: 2 * n ** 3, unit: 'flop', referenceSeconds: np, reference: numpyLabel });
-}
+const rows: BenchRow[] = kernelRows(minSeconds);
 {
   const a = random(256, 3);
   const ours = measure(() => svd(a), { minSeconds });

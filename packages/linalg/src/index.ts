@@ -34,7 +34,9 @@ export {
 } from './random.js';
 export { dot, axpy, axpyInto, scale, scaleInto, norm2, normInf, normFro, globalNorm } from './kernels/vector.js';
 export { transpose, transposeInto } from './kernels/transpose.js';
-export { gemm, gemmInto, gemv, gemvInto, type GemmOptions } from './kernels/gemm.js';
+export { gemm, gemmInto, type GemmOptions } from './kernels/gemm.js';
+export { gemv, gemvInto } from './kernels/gemv.js';
+export { setKernelThreads, kernelThreads } from './kernels/threads.js';
 export { gram, gramInto, outer, outerInto } from './kernels/gram.js';
 export { placeBlocks, layoutSize, blockView, matrixView, pack, unpack, type Block, type Layout, type PlacedBlock } from './layout.js';
 export { svd, type Svd, type SvdOptions } from './decompositions/svd.js';

@@ -1,6 +1,11 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertShape } from '../validate.js';
+import { assertMatrix } from '../validate.js';
+import { createArena, layout, reserve, type GemmArena, type GemmLayout } from './gemm-arena.js';
+import { gemmSumsJs } from './gemm-js.js';
+import { MR, NR } from './gemm-module.js';
+import { awaitSlice, postSlice, threadedArena } from './gemm-threads.js';
+import { kernelThreads } from './threads.js';
 import { overlaps } from './transpose.js';
 
 /** Options of {@link gemm}: C ← α·op(A)·op(B) + β·C. */
@@ -13,128 +18,190 @@ export interface GemmOptions {
   alpha?: number;
   /** Default 0: the previous content of `out` is ignored (even if it holds NaN). */
   beta?: number;
+  /**
+   * Threads for this product (default {@link setKernelThreads}'s value, 1 unless set). Worker threads
+   * are used in Node for products of at least 2·128³ flops; the result is the same for every count.
+   */
+  threads?: number;
 }
 
-// Register-blocked micro-kernel: a 4×4 tile of C lives in 16 locals while k runs over packed panels
-// of A (4 rows, k-major) and B (4 columns, k-major). Both panels are read contiguously, and packing is
-// also where transposes are absorbed, so all four op combinations run the same kernel.
-const MR = 4;
-const NR = 4;
-const KC = 256;
+// Below this many multiply-adds the copies into the WebAssembly memory cost more than they save.
+const SMALL = 16 * 16 * 16;
+// Below this many multiply-adds a product stays on the calling thread.
+const THREADED = 128 * 128 * 128;
 
-let packA = new Float64Array(0);
-let packB = new Float64Array(0);
+let arena: GemmArena | null | undefined;
 
-function packPanelsA(a: Matrix, transA: boolean, m: number, k0: number, kc: number): void {
-  const panels = Math.ceil(m / MR);
-  const need = panels * MR * kc;
-  if (packA.length < need) packA = new Float64Array(need);
-  const src = a.data;
-  const lda = a.cols;
-  for (let p = 0; p < panels; p++) {
-    const base = p * kc * MR;
-    for (let r = 0; r < MR; r++) {
-      const i = p * MR + r;
-      if (i >= m) {
-        for (let k = 0; k < kc; k++) packA[base + k * MR + r] = 0;
-      } else if (transA) {
-        // op(A)[i, k] = A[k, i]
-        for (let k = 0; k < kc; k++) packA[base + k * MR + r] = src[(k0 + k) * lda + i]!;
-      } else {
-        const row = i * lda + k0;
-        for (let k = 0; k < kc; k++) packA[base + k * MR + r] = src[row + k]!;
-      }
-    }
-  }
+/** The single-thread arena, or null where WebAssembly SIMD is unavailable. */
+function localArena(): GemmArena | null {
+  if (arena === undefined) arena = createArena(false);
+  return arena;
 }
 
-function packPanelsB(b: Matrix, transB: boolean, n: number, k0: number, kc: number): void {
-  const panels = Math.ceil(n / NR);
-  const need = panels * NR * kc;
-  if (packB.length < need) packB = new Float64Array(need);
-  const src = b.data;
-  const ldb = b.cols;
-  for (let p = 0; p < panels; p++) {
-    const base = p * kc * NR;
-    if (!transB) {
-      const j0 = p * NR;
-      const w = Math.min(NR, n - j0);
-      for (let k = 0; k < kc; k++) {
-        const row = (k0 + k) * ldb + j0;
-        const o = base + k * NR;
-        for (let c = 0; c < w; c++) packB[o + c] = src[row + c]!;
-        for (let c = w; c < NR; c++) packB[o + c] = 0;
-      }
+/** The problem after validation: dimensions of op(A) (m×k) and op(B) (k×n), and the options. */
+interface Product {
+  readonly a: Matrix;
+  readonly b: Matrix;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly alpha: number;
+  readonly beta: number;
+  /** Only C's lower triangle is needed (it is mirrored to the upper one): AᵀA or AAᵀ. */
+  readonly lowerOnly: boolean;
+  readonly threads: number;
+}
+
+/** out ← α·S + β·out, or α·S when β = 0 (NaN in out ignored), from the row-major sums S (row stride ld). */
+function writeOut(p: Product, sums: Float64Array, base: number, ld: number, c: Float64Array): void {
+  const { m, n, alpha, beta } = p;
+  for (let i = 0; i < m; i++) {
+    const s = base + i * ld;
+    const o = i * n;
+    const jEnd = p.lowerOnly ? i + 1 : n;
+    if (beta === 0) {
+      if (alpha === 1) c.set(sums.subarray(s, s + jEnd), o);
+      else for (let j = 0; j < jEnd; j++) c[o + j] = alpha * sums[s + j]!;
     } else {
-      for (let c = 0; c < NR; c++) {
-        const j = p * NR + c;
-        if (j >= n) {
-          for (let k = 0; k < kc; k++) packB[base + k * NR + c] = 0;
-        } else {
-          // op(B)[k, j] = B[j, k]
-          const row = j * ldb + k0;
-          for (let k = 0; k < kc; k++) packB[base + k * NR + c] = src[row + k]!;
-        }
-      }
+      for (let j = 0; j < jEnd; j++) c[o + j] = alpha * sums[s + j]! + beta * c[o + j]!;
+    }
+  }
+  if (p.lowerOnly) for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) c[j * n + i] = c[i * n + j]!;
+}
+
+/** The naive loop, for tiny products: the same sums in the same order as the blocked kernels. */
+function naiveInto(p: Product, c: Float64Array): void {
+  const { a, b, transA, transB, m, n, k, alpha, beta } = p;
+  const ad = a.data;
+  const bd = b.data;
+  const sAi = transA ? 1 : a.cols, sAk = transA ? a.cols : 1;
+  const sBk = transB ? 1 : b.cols, sBj = transB ? b.cols : 1;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let q = 0; q < k; q++) s += ad[i * sAi + q * sAk]! * bd[q * sBk + j * sBj]!;
+      const o = i * n + j;
+      c[o] = beta === 0 ? alpha * s : alpha * s + beta * c[o]!;
     }
   }
 }
 
-function kernel(m: number, n: number, kc: number, c: Float64Array, ldc: number, alpha: number, accumulate: boolean): void {
-  const ap = packA;
-  const bp = packB;
-  const mPanels = Math.ceil(m / MR);
-  const nPanels = Math.ceil(n / NR);
-  for (let pi = 0; pi < mPanels; pi++) {
-    const i = pi * MR;
-    const rowsHere = Math.min(MR, m - i);
-    for (let pj = 0; pj < nPanels; pj++) {
-      const j = pj * NR;
-      const colsHere = Math.min(NR, n - j);
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      let ao = pi * kc * MR;
-      let bo = pj * kc * NR;
-      for (let k = 0; k < kc; k++, ao += 4, bo += 4) {
-        const a0 = ap[ao]!, a1 = ap[ao + 1]!, a2 = ap[ao + 2]!, a3 = ap[ao + 3]!;
-        const b0 = bp[bo]!, b1 = bp[bo + 1]!, b2 = bp[bo + 2]!, b3 = bp[bo + 3]!;
-        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-      }
-      if (rowsHere === 4 && colsHere === 4) {
-        const o0 = i * ldc + j, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
-        if (accumulate) {
-          c[o0] += alpha * c00; c[o0 + 1] += alpha * c01; c[o0 + 2] += alpha * c02; c[o0 + 3] += alpha * c03;
-          c[o1] += alpha * c10; c[o1 + 1] += alpha * c11; c[o1 + 2] += alpha * c12; c[o1 + 3] += alpha * c13;
-          c[o2] += alpha * c20; c[o2 + 1] += alpha * c21; c[o2 + 2] += alpha * c22; c[o2 + 3] += alpha * c23;
-          c[o3] += alpha * c30; c[o3 + 1] += alpha * c31; c[o3 + 2] += alpha * c32; c[o3 + 3] += alpha * c33;
-        } else {
-          c[o0] = alpha * c00; c[o0 + 1] = alpha * c01; c[o0 + 2] = alpha * c02; c[o0 + 3] = alpha * c03;
-          c[o1] = alpha * c10; c[o1 + 1] = alpha * c11; c[o1 + 2] = alpha * c12; c[o1 + 3] = alpha * c13;
-          c[o2] = alpha * c20; c[o2 + 1] = alpha * c21; c[o2 + 2] = alpha * c22; c[o2 + 3] = alpha * c23;
-          c[o3] = alpha * c30; c[o3 + 1] = alpha * c31; c[o3 + 2] = alpha * c32; c[o3 + 3] = alpha * c33;
-        }
-      } else {
-        const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-        for (let r = 0; r < rowsHere; r++) {
-          for (let s = 0; s < colsHere; s++) {
-            const o = (i + r) * ldc + j + s;
-            const v = alpha * tile[r * 4 + s]!;
-            c[o] = accumulate ? c[o]! + v : v;
-          }
-        }
+/** Splits [0, total) tiles of `size` into `parts` ranges (element indices); `lower` balances a triangle. */
+function split(total: number, size: number, parts: number, lower: boolean): number[] {
+  const tiles = total / size;
+  const cuts = [0];
+  for (let t = 1; t < parts; t++) {
+    const frac = lower ? Math.sqrt(t / parts) : t / parts;
+    cuts.push(Math.max(cuts[t - 1]!, Math.round(frac * tiles) * size));
+  }
+  cuts.push(total);
+  return cuts;
+}
+
+/** The product through the WebAssembly kernel, on one thread or split over worker threads. */
+function wasmInto(p: Product, c: Float64Array): boolean {
+  const { a, b, transA, transB, m, n, k } = p;
+  const sameAB = a.data === b.data;
+  const pool = p.threads > 1 && m * n * k >= THREADED ? threadedArena(p.threads) : undefined;
+  const ar = pool?.arena ?? localArena();
+  if (ar === null) return false;
+  const lanes = pool === undefined ? 1 : pool.lanes + 1;
+  const L: GemmLayout = layout(m, n, k, a.data.length, b.data.length, sameAB, lanes);
+  if (!reserve(ar, L.bytes)) return false;
+  const f = new Float64Array(ar.memory.buffer);
+  f.set(a.data, L.a / 8);
+  if (!sameAB) f.set(b.data, L.b / 8);
+  f.fill(0, L.c / 8, L.c / 8 + L.mPad * L.nPad);
+  const sAi = transA ? 8 : a.cols * 8, sAk = transA ? a.cols * 8 : 8;
+  const sBk = transB ? 8 : b.cols * 8, sBj = transB ? b.cols * 8 : 8;
+  const lower = p.lowerOnly ? 1 : 0;
+  const args = (t: number, i0: number, i1: number, j0: number, j1: number) => [
+    m, n, k, L.a, sAi, sAk, L.b, sBk, sBj, L.c, L.nPad * 8, i0, i1, j0, j1, L.pa + t * L.paBytes, L.pb + t * L.pbBytes, lower,
+  ];
+  if (lanes === 1) {
+    ar.slice(...(args(0, 0, L.mPad, 0, L.nPad) as Parameters<GemmArena['slice']>));
+  } else {
+    const byRows = p.lowerOnly || L.mPad >= L.nPad;
+    const cuts = byRows ? split(L.mPad, MR, lanes, p.lowerOnly) : split(L.nPad, NR, lanes, false);
+    const range = (t: number) => (byRows ? args(t, cuts[t]!, cuts[t + 1]!, 0, L.nPad) : args(t, 0, L.mPad, cuts[t]!, cuts[t + 1]!));
+    for (let t = 1; t < lanes; t++) postSlice(t - 1, range(t));
+    let failure: unknown;
+    try {
+      ar.slice(...(range(0) as Parameters<GemmArena['slice']>));
+    } catch (e) {
+      failure = e;
+    }
+    // A worker that has not answered after 30 s plus a generous 10 MFLOP/s for its block has died.
+    const deadline = 30_000 + (2 * m * n * k) / lanes / 1e7;
+    for (let t = 1; t < lanes; t++) {
+      try {
+        awaitSlice(t - 1, deadline);
+      } catch (e) {
+        failure ??= e;
       }
     }
+    if (failure !== undefined) throw failure;
   }
+  writeOut(p, new Float64Array(ar.memory.buffer), L.c / 8, L.nPad, c);
+  return true;
+}
+
+/** The JavaScript fallback (no WebAssembly SIMD, or a product beyond the WebAssembly memory). */
+function jsInto(p: Product, c: Float64Array): void {
+  const nPad = Math.ceil(p.n / 4) * 4;
+  const sums = new Float64Array(Math.ceil(p.m / 4) * 4 * nPad);
+  gemmSumsJs(p.a, p.b, p.transA, p.transB, p.m, p.n, p.k, sums);
+  writeOut(p, sums, 0, nPad, c);
+}
+
+/** Validates a product and returns it; `where` names the public function. */
+function product(a: Matrix, b: Matrix, out: Matrix, options: GemmOptions, where: string, lowerOnly: boolean): Product {
+  assertMatrix(a, where, 'A', { nonEmpty: false, finite: false });
+  assertMatrix(b, where, 'B', { nonEmpty: false, finite: false });
+  assertMatrix(out, where, 'out', { nonEmpty: false, finite: false });
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  const alpha = options.alpha ?? 1;
+  const beta = options.beta ?? 0;
+  const threads = options.threads ?? kernelThreads();
+  if (typeof alpha !== 'number' || typeof beta !== 'number') {
+    throw new DescentError('INVALID_CONFIG', where, 'alpha and beta must be numbers');
+  }
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new DescentError('INVALID_CONFIG', where, `threads must be an integer from 1 to 256, got ${threads}`);
+  }
+  const m = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const kb = transB ? b.cols : b.rows;
+  const n = transB ? b.rows : b.cols;
+  if (k !== kb) {
+    throw new DescentError('SHAPE_MISMATCH', where, `inner dimensions differ: op(A) is ${m}×${k}, op(B) is ${kb}×${n}`);
+  }
+  if (out.rows !== m || out.cols !== n) {
+    throw new DescentError('SHAPE_MISMATCH', where, `out is ${out.rows}×${out.cols}, expected ${m}×${n}`);
+  }
+  if (overlaps(out.data, a.data) || overlaps(out.data, b.data)) {
+    throw new DescentError('SHAPE_MISMATCH', where, 'out must not alias A or B');
+  }
+  return { a, b, transA, transB, m, n, k, alpha, beta, lowerOnly, threads };
+}
+
+/** Runs a validated product into `c` (m×n). */
+function run(p: Product, c: Float64Array): void {
+  const { m, n, k } = p;
+  if (m === 0 || n === 0) return;
+  if (m * n * k <= SMALL) naiveInto(p, c);
+  else if (!wasmInto(p, c)) jsInto(p, c);
 }
 
 /**
- * C ← α·op(A)·op(B) + β·C into `out`, where op is the identity or the transpose. `out` must not
- * alias A or B. Runs a packed, register-blocked kernel (about 4× ml-matrix's `mmul` at 512 on V8).
+ * C ← α·op(A)·op(B) + β·C into `out`, where op is the identity or the transpose. `out` must not alias A
+ * or B. Each entry is α·s + β·c where s = Σ_k op(A)[i,k]·op(B)[k,j] is summed in increasing k with one
+ * rounding per multiply and per add, so the result equals that naive loop bit for bit, whatever the
+ * shape, the path (WebAssembly SIMD, JavaScript) or the thread count. Non-finite entries propagate as
+ * in that loop (no finiteness check).
  *
  * @example
  * ```ts
@@ -144,37 +211,7 @@ function kernel(m: number, n: number, kc: number, c: Float64Array, ldc: number, 
  * ```
  */
 export function gemmInto(a: Matrix, b: Matrix, out: Matrix, options: GemmOptions = {}): Matrix {
-  const transA = options.transA ?? false;
-  const transB = options.transB ?? false;
-  const alpha = options.alpha ?? 1;
-  const beta = options.beta ?? 0;
-  const m = transA ? a.cols : a.rows;
-  const k = transA ? a.rows : a.cols;
-  const kb = transB ? b.cols : b.rows;
-  const n = transB ? b.rows : b.cols;
-  if (k !== kb) {
-    throw new DescentError(
-      'SHAPE_MISMATCH',
-      'gemm',
-      `inner dimensions differ: op(A) is ${m}×${k}, op(B) is ${kb}×${n}`,
-    );
-  }
-  assertShape(out, m, n, 'gemm', 'out');
-  if (overlaps(out.data, a.data) || overlaps(out.data, b.data)) {
-    throw new DescentError('SHAPE_MISMATCH', 'gemm', 'out must not alias A or B');
-  }
-  const c = out.data;
-  if (beta === 0) {
-    if (k === 0) c.fill(0);
-  } else if (beta !== 1) {
-    for (let i = 0; i < c.length; i++) c[i] = beta * c[i]!;
-  }
-  for (let k0 = 0; k0 < k; k0 += KC) {
-    const kc = Math.min(KC, k - k0);
-    packPanelsA(a, transA, m, k0, kc);
-    packPanelsB(b, transB, n, k0, kc);
-    kernel(m, n, kc, c, n, alpha, k0 > 0 || beta !== 0);
-  }
+  run(product(a, b, out, options, 'gemm', false), out.data);
   return out;
 }
 
@@ -188,71 +225,20 @@ export function gemmInto(a: Matrix, b: Matrix, out: Matrix, options: GemmOptions
  * ```
  */
 export function gemm(a: Matrix, b: Matrix, options: Omit<GemmOptions, 'beta'> = {}): Matrix {
+  assertMatrix(a, 'gemm', 'A', { nonEmpty: false, finite: false });
+  assertMatrix(b, 'gemm', 'B', { nonEmpty: false, finite: false });
   const m = options.transA ? a.cols : a.rows;
   const n = options.transB ? b.rows : b.cols;
   return gemmInto(a, b, { rows: m, cols: n, data: new Float64Array(m * n) }, options);
 }
 
 /**
- * y ← α·op(A)·x + β·y into `out` (which may alias neither A nor x).
- *
- * @example
- * ```ts
- * gemvInto(fromRows([[1, 2], [3, 4]]), new Float64Array([1, 1]), new Float64Array(2));
- * // Float64Array [3, 7]
- * ```
+ * out ← AᵀA (`side: 'left'`) or AAᵀ (`'right'`) through the gemm kernel, computing only the tiles on
+ * or below the diagonal and mirroring them (half the flops of gemm). Internal to {@link gramInto}.
  */
-export function gemvInto(
-  a: Matrix,
-  x: Float64Array,
-  out: Float64Array,
-  options: { trans?: boolean; alpha?: number; beta?: number } = {},
-): Float64Array {
-  const trans = options.trans ?? false;
-  const alpha = options.alpha ?? 1;
-  const beta = options.beta ?? 0;
-  const { rows: m, cols: n } = a;
-  const inLen = trans ? m : n;
-  const outLen = trans ? n : m;
-  if (x.length !== inLen) throw new DescentError('SHAPE_MISMATCH', 'gemv', `x has length ${x.length}, op(A) has ${inLen} columns`);
-  if (out.length !== outLen) throw new DescentError('SHAPE_MISMATCH', 'gemv', `out has length ${out.length}, op(A) has ${outLen} rows`);
-  if (overlaps(out, x)) throw new DescentError('SHAPE_MISMATCH', 'gemv', 'out must not alias x');
-  const d = a.data;
-  if (!trans) {
-    for (let i = 0; i < m; i++) {
-      const row = i * n;
-      let s0 = 0, s1 = 0;
-      let j = 0;
-      for (; j + 1 < n; j += 2) {
-        s0 += d[row + j]! * x[j]!;
-        s1 += d[row + j + 1]! * x[j + 1]!;
-      }
-      if (j < n) s0 += d[row + j]! * x[j]!;
-      out[i] = alpha * (s0 + s1) + (beta === 0 ? 0 : beta * out[i]!);
-    }
-  } else {
-    if (beta === 0) out.fill(0);
-    else if (beta !== 1) for (let j = 0; j < n; j++) out[j] = beta * out[j]!;
-    // Row-wise axpy keeps the reads of A contiguous.
-    for (let i = 0; i < m; i++) {
-      const s = alpha * x[i]!;
-      if (s === 0) continue;
-      const row = i * n;
-      for (let j = 0; j < n; j++) out[j] += s * d[row + j]!;
-    }
-  }
+export function symmetricProductInto(a: Matrix, out: Matrix, side: 'left' | 'right', where: string, threads?: number): Matrix {
+  const options: GemmOptions = side === 'left' ? { transA: true } : { transB: true };
+  if (threads !== undefined) options.threads = threads;
+  run(product(a, a, out, options, where, true), out.data);
   return out;
-}
-
-/**
- * α·op(A)·x as a new vector.
- *
- * @example
- * ```ts
- * gemv(fromRows([[1, 2], [3, 4]]), new Float64Array([1, 0]), { trans: true });
- * // Float64Array [1, 2]
- * ```
- */
-export function gemv(a: Matrix, x: Float64Array, options: { trans?: boolean; alpha?: number } = {}): Float64Array {
-  return gemvInto(a, x, new Float64Array(options.trans ? a.cols : a.rows), options);
 }

@@ -1,10 +1,11 @@
 import type { Matrix } from '../matrix.js';
 import { assertShape } from '../validate.js';
-import { gemmInto } from './gemm.js';
+import { symmetricProductInto } from './gemm.js';
 
 /**
- * out ← AᵀA (`side: 'left'`, n×n, the default) or AAᵀ (`side: 'right'`, m×m), exactly symmetric
- * (the lower triangle is copied from the upper one after the product).
+ * out ← AᵀA (`side: 'left'`, n×n, the default) or AAᵀ (`side: 'right'`, m×m), exactly symmetric. A
+ * syrk: only the tiles on or below the diagonal are computed (half the flops of gemm), each entry the
+ * naive sum in increasing k, and mirrored.
  *
  * @example
  * ```ts
@@ -15,10 +16,7 @@ import { gemmInto } from './gemm.js';
 export function gramInto(a: Matrix, out: Matrix, side: 'left' | 'right' = 'left'): Matrix {
   const n = side === 'left' ? a.cols : a.rows;
   assertShape(out, n, n, 'gram', 'out');
-  gemmInto(a, a, out, side === 'left' ? { transA: true } : { transB: true });
-  const d = out.data;
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) d[i * n + j] = d[j * n + i]!;
-  return out;
+  return symmetricProductInto(a, out, side, 'gram');
 }
 
 /**

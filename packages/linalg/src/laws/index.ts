@@ -4,3 +4,4 @@ export { polarIsPartialIsometry, newtonSchulzIsSpectral, newtonSchulzBand, racsB
 export { doesNotMutate } from './purity.js';
 export { orthonormalityError, maxAbsDiff, maxAbs, usv } from './helpers.js';
 export { thrownCode, rejectsWith } from './errors.js';
+export { gemmMatchesNaive, gemmCases, naiveGemmInto, type GemmCase } from './kernels.js';

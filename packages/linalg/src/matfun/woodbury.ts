@@ -1,7 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertFinite, assertMatrix } from '../validate.js';
-import { gemvInto } from '../kernels/gemm.js';
+import { gemvInto } from '../kernels/gemv.js';
 import { gramInto } from '../kernels/gram.js';
 import { cholesky, choleskySolve } from '../decompositions/cholesky.js';
 
