@@ -165,6 +165,44 @@ describe('blocked QR on shapes that cross the panel width', () => {
   });
 });
 
+describe('blocked eigh on sizes that cross the panel width', () => {
+  const symmetricOf = (g: Matrix): Matrix => {
+    const n = g.rows;
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = g.data[i * n + j]! + g.data[j * n + i]!;
+    return { rows: n, cols: n, data: a };
+  };
+  test('A = Q diag(λ) Qᵀ with orthogonal Q and ascending λ (n = 1…90, full and low rank)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 90 }), fc.integer({ min: 0, max: 90 }), fc.integer({ min: 0, max: 1e9 }), (n, rk, seed) => {
+        // Low rank as G Gᵀ with G n×rk (rk ≥ n gives full rank), else a random symmetric matrix.
+        const a = rk < n
+          ? gemm({ rows: n, cols: rk, data: normal(key(seed), n * rk) }, { rows: n, cols: rk, data: normal(key(seed), n * rk) }, { transB: true })
+          : symmetricOf({ rows: n, cols: n, data: normal(key(seed), n * n) });
+        const { values, vectors } = eigh(a);
+        const top = Math.max(maxAbs(values), Number.MIN_VALUE);
+        for (let i = 1; i < n; i++) if (!(values[i]! >= values[i - 1]!)) return false;
+        return (
+          orthonormalityError(vectors) <= 32 * n * EPS &&
+          maxAbsDiff(usv(vectors, values, vectors).data, a.data) <= 32 * n * EPS * top
+        );
+      }),
+      { numRuns: 40 },
+    );
+  });
+  test('scaling by 2^e scales the eigenvalues exactly and leaves the eigenvectors unchanged', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 20, max: 70 }), fc.integer({ min: -900, max: 900 }), fc.integer({ min: 0, max: 1e9 }), (n, e, seed) => {
+        const a = symmetricOf({ rows: n, cols: n, data: normal(key(seed), n * n) });
+        const f0 = eigh(a);
+        const f1 = eigh({ ...a, data: a.data.map((v) => v * 2 ** e) });
+        return maxAbsDiff(f1.vectors.data, f0.vectors.data) === 0 && f1.values.every((v, i) => v === f0.values[i]! * 2 ** e);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
+
 describe('laws', () => {
   test('SVD reconstructs A with orthonormal factors (random, tall, wide)', () => {
     fc.assert(svdReconstructs(), { numRuns: 150 });

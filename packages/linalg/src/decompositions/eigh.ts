@@ -2,8 +2,10 @@ import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
 import { hypot } from './hypot.js';
-import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
+import { pow2, pow2Exponent, pow2ExponentOf, scaleByPow2 } from './pow2-scale.js';
 import { symmetricPart } from './symmetric.js';
+import { applyBlockReflector, formBlockReflector, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
+import { gemmInto } from '../kernels/gemm.js';
 
 /** The eigendecomposition A = Q·diag(values)·Qᵀ of a symmetric matrix. */
 export interface Eigh {
@@ -16,8 +18,9 @@ export interface Eigh {
 const EPS = 2 ** -52;
 
 /**
- * Symmetric eigendecomposition by Householder tridiagonalization and the implicit QL algorithm
- * (tred2/tql2, EISPACK via JAMA), on column-major working storage. The input must be symmetric to
+ * Symmetric eigendecomposition: blocked Householder tridiagonalization (LAPACK dsytrd style, the
+ * rank-2b panel updates through gemm), Q accumulated from compact-WY block reflectors, then the
+ * implicit QL algorithm (EISPACK tql2) rotating Q into the eigenvectors. The input must be symmetric to
  * √ε relative precision (`DOMAIN` otherwise); its symmetric part is decomposed.
  *
  * @example
@@ -29,14 +32,18 @@ const EPS = 2 ** -52;
 export function eigh(a: Matrix, options: { check?: boolean } = {}): Eigh {
   assertMatrix(a, 'eigh', 'A', { finite: options.check ?? true });
   const n = a.rows;
-  // V[k][j] lives at v[j*n + k] (column-major); A symmetric so the copy needs no transpose.
-  const v = symmetricPart(a, 'eigh');
+  // Full symmetric storage; column j at w[j*n ..] (the same array read row- or column-major).
+  const w = symmetricPart(a, 'eigh');
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   // Decompose a copy scaled by an exact power of two to max|a| ≈ 1, and scale the eigenvalues back.
-  const ex = pow2Exponent(v);
-  scaleByPow2(v, ex);
-  tred2(v, d, e, n);
+  const ex = pow2Exponent(w);
+  scaleByPow2(w, ex);
+  const tau = new Float64Array(n);
+  const scratch = reflectorScratch();
+  tridiagonalize(w, n, d, e, tau);
+  const v = new Float64Array(n * n);
+  formQ(w, n, tau, v, scratch);
   tql2(v, d, e, n);
   if (ex !== 0) {
     const f = pow2(ex);
@@ -47,83 +54,169 @@ export function eigh(a: Matrix, options: { check?: boolean } = {}): Eigh {
   return { values: d, vectors };
 }
 
-function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
-  const at = (k: number, j: number) => j * n + k;
-  for (let j = 0; j < n; j++) d[j] = V[at(n - 1, j)]!;
-  for (let i = n - 1; i > 0; i--) {
-    let scale = 0;
-    let h = 0;
-    for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
-    if (scale === 0) {
-      e[i] = d[i - 1]!;
-      for (let j = 0; j < i; j++) {
-        d[j] = V[at(i - 1, j)]!;
-        V[at(i, j)] = 0;
-        V[at(j, i)] = 0;
-      }
-    } else {
-      for (let k = 0; k < i; k++) {
-        d[k] /= scale;
-        h += d[k]! * d[k]!;
-      }
-      let f = d[i - 1]!;
-      let g = Math.sqrt(h);
-      if (f > 0) g = -g;
-      e[i] = scale * g;
-      h -= f * g;
-      d[i - 1] = f - g;
-      for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
-        f = d[j]!;
-        V[at(j, i)] = f;
-        g = e[j]! + V[at(j, j)]! * f;
-        const cj = j * n;
-        for (let k = j + 1; k <= i - 1; k++) {
-          g += V[cj + k]! * d[k]!;
-          e[k] += V[cj + k]! * f;
-        }
-        e[j] = g;
-      }
-      f = 0;
-      for (let j = 0; j < i; j++) {
-        e[j] /= h;
-        f += e[j]! * d[j]!;
-      }
-      const hh = f / (h + h);
-      for (let j = 0; j < i; j++) e[j] -= hh * d[j]!;
-      for (let j = 0; j < i; j++) {
-        f = d[j]!;
-        g = e[j]!;
-        const cj = j * n;
-        for (let k = j; k <= i - 1; k++) V[cj + k] -= f * e[k]! + g * d[k]!;
-        d[j] = V[at(i - 1, j)]!;
-        V[at(i, j)] = 0;
-      }
-    }
-    d[i] = h;
-  }
-  for (let i = 0; i < n - 1; i++) {
-    V[at(n - 1, i)] = V[at(i, i)]!;
-    V[at(i, i)] = 1;
-    const h = d[i + 1]!;
-    const ci1 = (i + 1) * n;
-    if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = V[ci1 + k]! / h;
-      for (let j = 0; j <= i; j++) {
-        const cj = j * n;
-        let g = 0;
-        for (let k = 0; k <= i; k++) g += V[ci1 + k]! * V[cj + k]!;
-        for (let k = 0; k <= i; k++) V[cj + k] -= g * d[k]!;
-      }
-    }
-    for (let k = 0; k <= i; k++) V[ci1 + k] = 0;
-  }
-  for (let j = 0; j < n; j++) {
-    d[j] = V[at(n - 1, j)]!;
-    V[at(n - 1, j)] = 0;
-  }
-  V[at(n - 1, n - 1)] = 1;
+/** Panel width of the blocked tridiagonal reduction. */
+const TRD_BLOCK = 32;
+
+/**
+ * Householder reduction of the symmetric n×n matrix in `a` (full storage, column-major) to
+ * tridiagonal form T = Qᵀ A Q, blocked as LAPACK's dsytrd/dlatrd (lower): within a panel of b columns
+ * the reflectors' effect on the trailing matrix is kept as A − V Wᵀ − W Vᵀ and applied at the end of
+ * the panel by gemm; only the symmetric matrix-vector product per column stays level-2. On return
+ * d is T's diagonal, e[i] = T[i, i−1] (e[0] = 0, tql2's convention), and the reflector of column j
+ * (v with v[j+1] = 1, H = I − τ vvᵀ acting on rows j+1…) is stored below the diagonal of column j.
+ */
+function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array, tau: Float64Array): void {
   e[0] = 0;
+  const wv = new Float64Array(n);
+  let vb = new Float64Array(0);
+  let wb = new Float64Array(0);
+  let cb = new Float64Array(0);
+  for (let i0 = 0; i0 < n - 1; i0 += TRD_BLOCK) {
+    const b = Math.min(TRD_BLOCK, n - 1 - i0);
+    const N = n - i0;
+    // V and W of the panel, row-major N×b over the trailing rows i0…n−1.
+    if (vb.length < N * b) {
+      vb = new Float64Array(N * b);
+      wb = new Float64Array(N * b);
+    }
+    const V = vb.subarray(0, N * b);
+    const W = wb.subarray(0, N * b);
+    V.fill(0);
+    W.fill(0);
+    for (let j = 0; j < b; j++) {
+      const g = i0 + j;
+      const col = g * n;
+      // Bring column g (rows g…n−1) up to date with the panel's earlier reflectors.
+      for (let p = 0; p < j; p++) {
+        const wjp = W[j * b + p]!;
+        const vjp = V[j * b + p]!;
+        if (wjp === 0 && vjp === 0) continue;
+        for (let r = j; r < N; r++) a[col + i0 + r] -= V[r * b + p]! * wjp + W[r * b + p]! * vjp;
+      }
+      d[g] = a[col + g]!;
+      // Reflector annihilating rows g+2… of column g (LAPACK's dlarfg on a power-of-two-scaled copy,
+      // so a column of tiny entries neither underflows nor overflows in 1/(α − β)).
+      let mx = 0;
+      for (let r = g + 1; r < n; r++) mx = Math.max(mx, Math.abs(a[col + r]!));
+      let t = 0;
+      let beta = a[col + g + 1]!;
+      if (mx !== 0) {
+        const sx = pow2ExponentOf(mx);
+        const h1 = Math.trunc(-sx / 2);
+        const f1 = pow2(h1);
+        const f2 = pow2(-sx - h1);
+        const alpha = a[col + g + 1]! * f1 * f2;
+        let xn = 0;
+        for (let r = g + 2; r < n; r++) {
+          const x = a[col + r]! * f1 * f2;
+          xn += x * x;
+        }
+        if (xn !== 0) {
+          const nrm = Math.sqrt(alpha * alpha + xn);
+          const bs = alpha >= 0 ? -nrm : nrm;
+          t = (bs - alpha) / bs;
+          const den = alpha - bs;
+          for (let r = g + 2; r < n; r++) a[col + r] = (a[col + r]! * f1 * f2) / den;
+          beta = bs * pow2(sx);
+        }
+      }
+      if (t === 0) for (let r = g + 2; r < n; r++) a[col + r] = 0;
+      tau[g] = t;
+      e[g + 1] = beta;
+      a[col + g + 1] = 1;
+      // V[:, j] = v over local rows j+1…N−1.
+      for (let r = j + 1; r < N; r++) V[r * b + j] = a[col + i0 + r]!;
+      if (t === 0) continue;
+      // w = τ·(A₂₂ v − W (Vᵀ v) − V (Wᵀ v)) over rows g+1…, A₂₂ not yet updated by this panel.
+      // A₂₂ is stored exactly symmetric, so (A₂₂ v)_r is the dot product of column r with v: two
+      // contiguous reads per term instead of an axpy's read-modify-write.
+      for (let r = g + 1; r < n; r++) {
+        const cr = r * n;
+        let s0 = 0;
+        let s1 = 0;
+        let c = g + 1;
+        for (; c + 1 < n; c += 2) {
+          s0 += a[cr + c]! * a[col + c]!;
+          s1 += a[cr + c + 1]! * a[col + c + 1]!;
+        }
+        if (c < n) s0 += a[cr + c]! * a[col + c]!;
+        wv[r] = s0 + s1;
+      }
+      for (let p = 0; p < j; p++) {
+        let yv = 0;
+        let yw = 0;
+        for (let r = j + 1; r < N; r++) {
+          const vr = a[col + i0 + r]!;
+          yv += V[r * b + p]! * vr;
+          yw += W[r * b + p]! * vr;
+        }
+        if (yv === 0 && yw === 0) continue;
+        for (let r = j + 1; r < N; r++) wv[i0 + r] -= W[r * b + p]! * yv + V[r * b + p]! * yw;
+      }
+      let vw = 0;
+      for (let r = g + 1; r < n; r++) {
+        wv[r] = t * wv[r]!;
+        vw += wv[r]! * a[col + r]!;
+      }
+      const al = -0.5 * t * vw;
+      for (let r = j + 1; r < N; r++) W[r * b + j] = wv[i0 + r]! + al * a[col + i0 + r]!;
+    }
+    // Trailing update A₂₂ ← A₂₂ − V Wᵀ − W Vᵀ on rows and columns i0+b…n−1, by gemm on a copy.
+    const M = N - b;
+    if (M > 0) {
+      if (cb.length < M * M) cb = new Float64Array(M * M);
+      const C = cb.subarray(0, M * M);
+      const o = i0 + b;
+      for (let c = 0; c < M; c++) for (let r = 0; r < M; r++) C[c * M + r] = a[(o + c) * n + o + r]!;
+      const vs = { rows: M, cols: b, data: V.subarray(b * b) };
+      const ws = { rows: M, cols: b, data: W.subarray(b * b) };
+      const cm = { rows: M, cols: M, data: C };
+      gemmInto(vs, ws, cm, { transB: true, alpha: -1, beta: 1 });
+      gemmInto(ws, vs, cm, { transB: true, alpha: -1, beta: 1 });
+      // Keep the stored matrix exactly symmetric (the two products round differently per triangle).
+      for (let c = 0; c < M; c++) {
+        for (let r = c; r < M; r++) {
+          const x = C[c * M + r]!;
+          a[(o + c) * n + o + r] = x;
+          a[(o + r) * n + o + c] = x;
+        }
+      }
+    }
+  }
+  d[n - 1] = a[(n - 1) * n + n - 1]!;
+}
+
+/**
+ * Q = H₀⋯H_{n−2} from the reflectors {@link tridiagonalize} left in `a`, into `q` (column-major),
+ * accumulated backwards a block at a time as in QR: H_j touches rows and columns > j only.
+ */
+function formQ(a: Float64Array, n: number, tau: Float64Array, q: Float64Array, scratch: ReflectorScratch): void {
+  q.fill(0);
+  for (let j = 0; j < n; j++) q[j * n + j] = 1;
+  const k = n - 1;
+  if (k <= 0) return;
+  const nb = TRD_BLOCK;
+  const last = Math.floor((k - 1) / nb) * nb;
+  for (let c0 = last; c0 >= 0; c0 -= nb) {
+    const b = Math.min(nb, k - c0);
+    // Own columns c0+1…c0+b: reflectors right to left, unblocked.
+    for (let c = c0 + b - 1; c >= c0; c--) {
+      const t = tau[c]!;
+      if (t === 0) continue;
+      const cc = c * n;
+      for (let j = c + 1; j <= c0 + b; j++) {
+        const cj = j * n;
+        let s = 0;
+        for (let i = c + 1; i < n; i++) s += a[cc + i]! * q[cj + i]!;
+        s *= t;
+        for (let i = c + 1; i < n; i++) q[cj + i] -= s * a[cc + i]!;
+      }
+    }
+    if (c0 + b + 1 < n) {
+      formBlockReflector(a, n, c0, c0 + 1, n, b, tau.subarray(c0, c0 + b), scratch);
+      applyBlockReflector(q, n, c0 + 1, n, c0 + b + 1, n, b, false, scratch);
+    }
+  }
 }
 
 function tql2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {

@@ -9,11 +9,16 @@ export function pow2Exponent(x: ArrayLike<number>): number {
     const a = Math.abs(x[i]!);
     if (a > max) max = a;
   }
-  if (max === 0) return 0;
-  let e = Math.floor(Math.log2(max));
+  return pow2ExponentOf(max);
+}
+
+/** The exponent e with 2^e ≤ x < 2^(e+1) for x > 0, or 0 for x = 0. */
+export function pow2ExponentOf(x: number): number {
+  if (x === 0) return 0;
+  let e = Math.floor(Math.log2(x));
   // log2 can be off by one near powers of two.
-  if (pow2(e) > max) e--;
-  else if (pow2(e + 1) <= max) e++;
+  if (pow2(e) > x) e--;
+  else if (pow2(e + 1) <= x) e++;
   return e;
 }
 
