@@ -110,3 +110,23 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[n]!;
 }
+
+/** `unknown` when `K` lists every key of `T`, otherwise an object type naming the missing keys. */
+export type ListsEveryKey<T, K extends readonly string[]> = [Exclude<keyof T & string, K[number]>] extends [never]
+  ? unknown
+  : { readonly missingKeys: Exclude<keyof T & string, K[number]> };
+
+/**
+ * The known keys of a config type `T`, for {@link assertKnownKeys}: the compiler rejects a list that
+ * misses a key of `T` or names a key `T` does not have, so the runtime check cannot drift from the type.
+ *
+ * @example
+ * ```ts
+ * interface Cfg { lr: number; momentum?: number }
+ * configKeys<Cfg>()('lr', 'momentum'); // configKeys<Cfg>()('lr') does not compile
+ * // ['lr', 'momentum']
+ * ```
+ */
+export function configKeys<T>(): <const K extends readonly (keyof T & string)[]>(...keys: K & ListsEveryKey<T, K>) => readonly string[] {
+  return (...keys) => keys;
+}

@@ -1,6 +1,6 @@
 export { DescentError, isDescentError, type DescentErrorCode } from './errors.js';
 export { matrix, zeros, identity, fromRows, toRows, cloneMatrix, diag, type Matrix } from './matrix.js';
-export { assertKnownKeys, assertConfigObject, closestKey, editDistance } from './config.js';
+export { assertKnownKeys, assertConfigObject, closestKey, editDistance, configKeys, type ListsEveryKey } from './config.js';
 export { serialize, deserialize, assertStateLike, STATE_FORMAT, STATE_VERSION, type SerializedState, type DeserializeOptions, type JsonValue } from './serialize.js';
 export {
   assertFinite,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { assertKnownKeys, closestKey, DescentError, editDistance } from '@descent/linalg';
+import { assertKnownKeys, closestKey, configKeys, DescentError, editDistance } from '@descent/linalg';
 
 function caught(fn: () => unknown): DescentError {
   try {
@@ -82,5 +82,19 @@ describe('editDistance / closestKey', () => {
       { numRuns: 300 },
     );
     expect(closestKey('x', [])).toBeUndefined();
+  });
+});
+
+describe('configKeys', () => {
+  test('lists exactly the keys of the type (checked by the compiler)', () => {
+    interface Cfg {
+      lr: number;
+      momentum?: number;
+    }
+    expect(configKeys<Cfg>()('lr', 'momentum')).toEqual(['lr', 'momentum']);
+    // @ts-expect-error a missing key does not compile
+    configKeys<Cfg>()('lr');
+    // @ts-expect-error an unknown key does not compile
+    configKeys<Cfg>()('lr', 'momentum', 'momentun');
   });
 });

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { cloneState, type FirstOrderMethod, type MethodState } from './method.js';
 import { checkGrad, checkOut, checkX0, flag, nonNegative, param, positive, unitInterval } from './internal/checks.js';
 import type { Mutable } from './internal/mutable.js';
@@ -45,9 +45,11 @@ export interface AdamState extends MethodState {
   readonly threads: number;
 }
 
+const ADAM_KEYS = configKeys<AdamConfig>()('lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'check', 'threads');
+
 function makeInit(where: string, decoupled: boolean) {
   return (cfg: AdamConfig, x0: Float64Array): AdamState => {
-    if (cfg === undefined || cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config must be an object');
+    assertKnownKeys(cfg, ADAM_KEYS, where);
     checkX0(where, x0);
     const betas = cfg.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) throw new DescentError('INVALID_CONFIG', where, 'betas must be a pair [β1, β2]');

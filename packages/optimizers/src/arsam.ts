@@ -1,4 +1,4 @@
-import { DescentError, foldIn, key as makeKey, placeBlocks, uniform, type Key, type Layout } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, foldIn, key as makeKey, placeBlocks, uniform, type Key, type Layout } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import { resolvePerturbation, samPerturbInto, type SamPerturbationConfig } from './sam.js';
 import { booleanParam, checkGradient, copyInto, gradOf, norm2, numberParam, withGrad, type Writable } from './sam-internal.js';
@@ -11,6 +11,11 @@ export type ArsamSchedule =
   | 'always'
   /** Never sample after the warm-up: base steps with the reused PSF mixed in. */
   | 'never';
+
+const ARSAM_KEYS = configKeys<ArsamConfig<unknown>>()(
+  'rho', 'adaptive', 'adaptiveEta', 'p', 'xi', 'base', 'schedule', 'window', 'varianceBlocks', 'maxSampleFraction', 'rateGainRatio',
+  'rateGainVariance', 'reuseDecay', 'maxReuse', 'warmup', 'layout', 'statBlocks', 'check',
+);
 
 /** Config of {@link arsam}. Defaults are vSAM's `train_vsam.py` (spec §3.2(c)). */
 export interface ArsamConfig<BaseCfg> extends SamPerturbationConfig {
@@ -323,7 +328,7 @@ export function arsam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<
     name,
     observes: base.observes,
     init(cfg: ArsamConfig<BaseCfg>, x0: Float64Array, key?: Key): ArsamState<BaseState> {
-      if (cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', name, 'config must be an object');
+      assertKnownKeys(cfg, ARSAM_KEYS, `${name}.init`);
       const r = resolvePerturbation(name, cfg);
       const schedule = cfg.schedule ?? 'adaptive';
       if (schedule !== 'adaptive' && schedule !== 'always' && schedule !== 'never') {

@@ -1,4 +1,4 @@
-import { DescentError, foldIn, gemm, placeBlocks, polar, randomizedSvd, svd, type Key, type Layout, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, foldIn, gemm, placeBlocks, polar, randomizedSvd, svd, type Key, type Layout, type Matrix } from '@descent/linalg';
 import type { FirstOrderMethod, MethodState } from './method.js';
 import type { Transform } from './transform.js';
 import { checkGrad, checkOut, choice, flag, nonNegative, nonNegativeInteger, param, positive, positiveInteger } from './internal/checks.js';
@@ -27,6 +27,8 @@ export interface EgdOptions {
   /** 'colnorm': the norm floor. Default 0.01. */
   readonly columnFloor?: number;
 }
+
+const EGD_OPTION_KEYS = configKeys<EgdOptions>()('variant', 'rcond', 'clamp', 'rank', 'powerIterations', 'columnFloor');
 
 interface ResolvedEgd {
   readonly variant: 'pinv' | 'clamp' | 'rsvd' | 'colnorm';
@@ -129,6 +131,7 @@ function columnNormalize(g: Matrix, out: Matrix, floor: number): Matrix {
  * ```
  */
 export function egdDirectionInto(g: Matrix, out: Matrix, options: EgdOptions = {}, rngKey?: Key): Matrix {
+  assertKnownKeys(options, EGD_OPTION_KEYS, 'egdDirection', 'options');
   return egdResolved(g, out, resolveEgd('egdDirection', options), rngKey);
 }
 
@@ -154,6 +157,7 @@ export interface EgdBlockState {
  * ```
  */
 export function scaleByEgd(options: EgdOptions = {}): Transform<EgdBlockState> {
+  assertKnownKeys(options, EGD_OPTION_KEYS, 'scaleByEgd', 'options');
   const o = resolveEgd('scaleByEgd', options);
   return {
     name: 'scaleByEgd',
@@ -190,6 +194,8 @@ export interface EgdConfig<BaseCfg> extends EgdOptions {
 }
 
 /** The plain EGD settings kept in an {@link EgdState}. */
+const EGD_KEYS = configKeys<EgdConfig<unknown>>()('variant', 'rcond', 'clamp', 'rank', 'powerIterations', 'columnFloor', 'base', 'layout', 'matrixBlocks', 'check');
+
 export interface EgdResolvedConfig extends ResolvedEgd {
   readonly layout: Layout;
   readonly matrixBlocks: readonly string[];
@@ -255,7 +261,7 @@ export function egd<BaseCfg, BaseState extends MethodState>(base: FirstOrderMeth
     observes: 'grad',
     init(cfg, x0, key) {
       const where = `${name}.init`;
-      if (cfg === undefined || cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config must be an object');
+      assertKnownKeys(cfg, EGD_KEYS, where);
       const matrixBlocks = resolveMatrixBlocks('egd', cfg.layout, cfg.matrixBlocks);
       const placed = placeBlocks(cfg.layout);
       const total = placed.length === 0 ? 0 : placed[placed.length - 1]!.offset + placed[placed.length - 1]!.size;

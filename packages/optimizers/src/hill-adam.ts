@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Method, MethodState, ValueAndGrad } from './method.js';
 import { adamRange } from './adam.js';
 import { checkGrad, checkOut, checkValue, checkX0, choice, finite, flag, nonNegative, param, positive, unitInterval } from './internal/checks.js';
@@ -54,9 +54,11 @@ export interface HillAdamState extends MethodState {
   readonly check: boolean;
 }
 
+const HILL_ADAM_KEYS = configKeys<HillAdamConfig>()('lr', 'betas', 'eps', 'delta', 'gammaHi', 'gammaLo', 'direction', 'check');
+
 function init(cfg: HillAdamConfig, x0: Float64Array): HillAdamState {
   const where = 'hillAdam.init';
-  if (cfg === undefined || cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config must be an object');
+  assertKnownKeys(cfg, HILL_ADAM_KEYS, where);
   checkX0(where, x0);
   const betas = cfg.betas ?? [0.9, 0.999];
   if (!Array.isArray(betas) || betas.length !== 2) throw new DescentError('INVALID_CONFIG', where, 'betas must be a pair [β1, β2]');

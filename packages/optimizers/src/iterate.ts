@@ -1,8 +1,8 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import type { Method, MethodState, Oracle } from './method.js';
 import { pingPongStates } from './internal/ping-pong.js';
 import { callOracle, observation, type Observed } from './internal/observe.js';
-import { startState, type Start } from './minimize.js';
+import { START_KEYS, startState, type Start } from './minimize.js';
 
 /** Options of {@link iterate}. */
 export type IterateOptions<Cfg, State> = Start<Cfg, State> & {
@@ -30,6 +30,7 @@ export function* iterate<Cfg, State extends MethodState, Obs>(
   options: IterateOptions<Cfg, State>,
 ): Generator<State, State, undefined> {
   const where = `iterate(${method.name})`;
+  assertKnownKeys(options, START_KEYS.concat('steps'), where, 'options');
   const steps = options.steps ?? Infinity;
   if (!(steps >= 0) || (steps !== Infinity && !Number.isInteger(steps))) {
     throw new DescentError('INVALID_CONFIG', where, `steps must be a non-negative integer, got ${String(steps)}`);

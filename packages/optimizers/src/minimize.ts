@@ -1,4 +1,4 @@
-import { DescentError, type Key } from '@descent/linalg';
+import { assertKnownKeys, DescentError, type Key } from '@descent/linalg';
 import type { Method, MethodState, Oracle } from './method.js';
 import { detachState, pingPongStates } from './internal/ping-pong.js';
 import { callOracle, distance, norm, observation, type Observed } from './internal/observe.js';
@@ -49,6 +49,9 @@ export interface MinimizeResult<State> {
   readonly trace?: Trace;
 }
 
+/** The keys of a {@link Start}: every driver's options take them. */
+export const START_KEYS: readonly string[] = ['state', 'config', 'x0', 'key'];
+
 /** Validates a start and returns the initial state. */
 export function startState<Cfg, State extends MethodState, Obs>(where: string, method: Method<Cfg, State, Obs>, start: Start<Cfg, State>): State {
   if ('state' in start && start.state !== undefined) return start.state;
@@ -81,6 +84,7 @@ export function minimize<Cfg, State extends MethodState, Obs>(
   options: MinimizeOptions<Cfg, State>,
 ): MinimizeResult<State> {
   const where = `minimize(${method.name})`;
+  assertKnownKeys(options, START_KEYS.concat('maxSteps', 'trace', 'gradTol', 'stop'), where, 'options');
   const maxSteps = options.maxSteps;
   if (!Number.isInteger(maxSteps) || maxSteps < 0) {
     throw new DescentError('INVALID_CONFIG', where, `maxSteps must be a non-negative integer, got ${String(maxSteps)}`);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import type { Transform } from './transform.js';
 
 /** State of {@link traceMomentum} and {@link emaMomentum}: the momentum buffer. */
@@ -24,6 +24,7 @@ function check(where: string, beta: number): void {
  * ```
  */
 export function traceMomentum(options: { momentum: number; nesterov?: boolean }): Transform<MomentumState> {
+  assertKnownKeys(options, ['momentum', 'nesterov'], 'traceMomentum', 'options');
   const mu = options.momentum;
   check('traceMomentum', mu);
   const nesterov = options.nesterov ?? false;
@@ -57,6 +58,7 @@ export function traceMomentum(options: { momentum: number; nesterov?: boolean })
  * ```
  */
 export function emaMomentum(options: { beta: number; nesterov?: boolean }): Transform<MomentumState> {
+  assertKnownKeys(options, ['beta', 'nesterov'], 'emaMomentum', 'options');
   const beta = options.beta;
   check('emaMomentum', beta);
   const nesterov = options.nesterov ?? false;

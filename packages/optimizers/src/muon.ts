@@ -1,4 +1,4 @@
-import { DescentError, MUON_COEFFICIENTS, newtonSchulzInto, polar, type Layout, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, MUON_COEFFICIENTS, newtonSchulzInto, polar, type Layout, type Matrix } from '@descent/linalg';
 import type { FirstOrderMethod } from './method.js';
 import { transformMethod, type Transform, type TransformMethodState } from './transform.js';
 import { chain } from './chain.js';
@@ -6,7 +6,7 @@ import { route } from './route.js';
 import { addDecayedWeights } from './weight-decay.js';
 import { scaleByLearningRate } from './scale.js';
 import { choice, nonNegative, nonNegativeInteger, param } from './internal/checks.js';
-import { auxAdamW, resolveAux, type AuxAdamWOptions } from './internal/aux-adamw.js';
+import { AUX_ADAMW_KEYS, auxAdamW, resolveAux, type AuxAdamWOptions } from './internal/aux-adamw.js';
 
 export type { AuxAdamWOptions, MomentumStyle };
 import { matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum, type MomentumStyle } from './internal/matrix-momentum.js';
@@ -49,6 +49,10 @@ export interface MuonOptions extends OrthogonalizeOptions {
   readonly scale?: 'original' | 'optax' | 'match-rms-adamw';
 }
 
+const ORTHOGONALIZE_KEYS = configKeys<OrthogonalizeOptions>()('orthogonalizer', 'nsSteps', 'nsCoefficients', 'nsEps', 'rcond');
+const MUON_OPTION_KEYS = configKeys<MuonOptions>()('orthogonalizer', 'nsSteps', 'nsCoefficients', 'nsEps', 'rcond', 'momentum', 'momentumStyle', 'nesterov', 'scale');
+const MUON_KEYS = configKeys<MuonConfig>()('orthogonalizer', 'nsSteps', 'nsCoefficients', 'nsEps', 'rcond', 'momentum', 'momentumStyle', 'nesterov', 'scale', 'layout', 'lr', 'weightDecay', 'matrixBlocks', 'adamw', 'check');
+
 interface ResolvedOrthogonalize {
   readonly orthogonalizer: 'newton-schulz' | 'svd';
   readonly nsSteps: number;
@@ -85,6 +89,7 @@ function resolveOrthogonalize(where: string, o: OrthogonalizeOptions): ResolvedO
  * ```
  */
 export function orthogonalizeInto(g: Matrix, out: Matrix, options: OrthogonalizeOptions = {}): Matrix {
+  assertKnownKeys(options, ORTHOGONALIZE_KEYS, 'orthogonalize', 'options');
   const o = resolveOrthogonalize('orthogonalize', options);
   return orthogonalizeResolved(g, out, o);
 }
@@ -143,6 +148,7 @@ export interface MuonBlockState {
  */
 export function scaleByMuon(options: MuonOptions = {}): Transform<MuonBlockState> {
   const where = 'scaleByMuon';
+  assertKnownKeys(options, MUON_OPTION_KEYS, where, 'options');
   const m: MatrixMomentum = resolveMomentum(where, options);
   const o = resolveOrthogonalize(where, options);
   const scale = choice(where, 'scale', options.scale, 'original', ['original', 'optax', 'match-rms-adamw']);
@@ -221,7 +227,8 @@ export const muon: FirstOrderMethod<MuonConfig, MuonState> = transformMethod<Muo
   'muon',
   (cfg) => {
     const where = 'muon.init';
-    if (cfg === undefined || cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config must be an object');
+    assertKnownKeys(cfg, MUON_KEYS, where);
+    assertKnownKeys(cfg.adamw ?? {}, AUX_ADAMW_KEYS, where, 'adamw');
     const matrixBlocks = resolveMatrixBlocks('muon', cfg.layout, cfg.matrixBlocks);
     const { layout: _l, lr: _lr, weightDecay: _wd, matrixBlocks: _mb, adamw: _a, check: _c, ...opts } = cfg;
     // Validate the matrix options now, at the boundary.

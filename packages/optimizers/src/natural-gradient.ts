@@ -1,4 +1,4 @@
-import { DescentError, assertFinite, assertLength, assertMatrix, assertParam, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, assertFinite, assertLength, assertMatrix, assertParam, type Matrix } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import { dampedFisherSolve, empiricalFisherSolve, type DampingMetric } from './fisher-solve.js';
 
@@ -40,6 +40,8 @@ export interface NaturalGradientConfig {
 }
 
 /** What the natural gradient observes: a gradient, or a gradient with its Fisher information. */
+const NATURAL_GRADIENT_KEYS = configKeys<NaturalGradientConfig>()('fisher', 'lr', 'damping', 'dampingMetric', 'kl', 'emaDecay', 'check');
+
 export interface NaturalGradientObservation {
   /** ∇ℓ at `state.query`. For `'empirical'` it defaults to the mean of the `perSample` rows. */
   readonly grad?: Float64Array;
@@ -79,7 +81,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const NAME = 'naturalGradient';
 
 function resolve(cfg: NaturalGradientConfig, d: number): Pick<NaturalGradientState, 'fisher' | 'lr' | 'damping' | 'dampingMetric' | 'kl' | 'emaDecay' | 'check'> {
-  if (cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', NAME, 'config must be an object');
+  assertKnownKeys(cfg, NATURAL_GRADIENT_KEYS, NAME);
   if (cfg.fisher !== 'dense' && cfg.fisher !== 'empirical' && cfg.fisher !== 'diagonal') {
     throw new DescentError('INVALID_CONFIG', NAME, `fisher must be 'dense', 'empirical' or 'diagonal', got ${String(cfg.fisher)}`);
   }

@@ -1,4 +1,4 @@
-import { DescentError, assertFinite, foldIn, key as makeKey, uniform, type Key } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, assertFinite, foldIn, key as makeKey, uniform, type Key } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import { booleanParam, checkGradient, gradOf, norm2, numberParam, type Writable } from './sam-internal.js';
 import { advanceConversionWindow } from './internal/conversion-window.js';
@@ -11,6 +11,8 @@ export type O2ncPoint =
   | 'midpoint';
 
 /** Config of {@link o2nc}. */
+const O2NC_KEYS = configKeys<O2ncConfig>()('radius', 'lr', 'window', 'point', 'check');
+
 export interface O2ncConfig {
   /** Ball radius D > 0 of the online learner's plays ‖Δ_n‖ ≤ D. */
   readonly radius: number;
@@ -102,7 +104,7 @@ export const o2nc: Method<O2ncConfig, O2ncState, Float64Array> = {
   observes: 'grad',
   init(cfg: O2ncConfig, x0: Float64Array, k?: Key): O2ncState {
     const where = 'o2nc';
-    if (cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config must be an object');
+    assertKnownKeys(cfg, O2NC_KEYS, where);
     if (!(x0 instanceof Float64Array) || x0.length === 0) throw new DescentError('SHAPE_MISMATCH', where, 'x0 must be a non-empty Float64Array');
     assertFinite(x0, where, 'x0');
     const radius = numberParam(where, 'radius', cfg.radius, NaN, (v) => Number.isFinite(v) && v > 0, 'a finite number > 0');

@@ -1,10 +1,12 @@
-import { DescentError, assertFinite } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, assertFinite } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import { projectBallInto } from './o2nc.js';
 import { booleanParam, checkGradient, gradOf, numberParam, type Writable } from './sam-internal.js';
 import { advanceConversionWindow } from './internal/conversion-window.js';
 
 /** Config of {@link odog}. All of D, η, T are theory-driven in the paper (values not retrieved). */
+const ODOG_KEYS = configKeys<OdogConfig>()('radius', 'lr', 'window', 'extrapolation', 'queryPoint', 'hintCorrection', 'adaptiveScale', 'adaptiveEps', 'check');
+
 export interface OdogConfig {
   /** Ball radius D > 0 of the plays ‖Δ_n‖, ‖Δ̂_n‖ ≤ D. */
   readonly radius: number;
@@ -97,7 +99,7 @@ export const odog: Method<OdogConfig, OdogState, Float64Array> = {
   observes: 'grad',
   init(cfg: OdogConfig, x0: Float64Array): OdogState {
     const where = 'odog';
-    if (cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config must be an object');
+    assertKnownKeys(cfg, ODOG_KEYS, where);
     if (!(x0 instanceof Float64Array) || x0.length === 0) throw new DescentError('SHAPE_MISMATCH', where, 'x0 must be a non-empty Float64Array');
     assertFinite(x0, where, 'x0');
     const radius = numberParam(where, 'radius', cfg.radius, NaN, (v) => Number.isFinite(v) && v > 0, 'a finite number > 0');

@@ -1,11 +1,11 @@
-import { DescentError, racs, racsGong, type Layout, type Matrix, type RacsOptions } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, racs, racsGong, type Layout, type Matrix, type RacsOptions } from '@descent/linalg';
 import type { FirstOrderMethod } from './method.js';
 import { transformMethod, type Transform, type TransformMethodState } from './transform.js';
 import { chain } from './chain.js';
 import { route } from './route.js';
 import { addDecayedWeights } from './weight-decay.js';
 import { scaleByLearningRate } from './scale.js';
-import { auxAdamW, resolveAux, type AuxAdamWOptions } from './internal/aux-adamw.js';
+import { AUX_ADAMW_KEYS, auxAdamW, resolveAux, type AuxAdamWOptions } from './internal/aux-adamw.js';
 import { choice, flag, nonNegative, param, positive, positiveInteger, unitInterval } from './internal/checks.js';
 import { matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum, type MomentumStyle } from './internal/matrix-momentum.js';
 import { resolveMatrixBlocks } from './internal/blocks.js';
@@ -36,6 +36,10 @@ export interface RacsVariantOptions {
   readonly gongEps?: number;
   readonly gongGamma?: number;
 }
+
+const RACS_KEYS = configKeys<RacsVariantOptions>()('racs', 'sinkhornIterations', 'sinkhornTol', 'gongBeta', 'gongEps', 'gongGamma');
+const REG_OPTION_KEYS = configKeys<RegOptions>()('racs', 'sinkhornIterations', 'sinkhornTol', 'gongBeta', 'gongEps', 'gongGamma', 'momentum', 'momentumStyle', 'nesterov', 'rmsNormalize', 'rms');
+const REG_KEYS = configKeys<RegConfig>()('racs', 'sinkhornIterations', 'sinkhornTol', 'gongBeta', 'gongEps', 'gongGamma', 'momentum', 'momentumStyle', 'nesterov', 'rmsNormalize', 'rms', 'layout', 'lr', 'weightDecay', 'matrixBlocks', 'adamw', 'check');
 
 interface ResolvedRacs {
   readonly racs: 'sinkhorn' | 'oneshot' | 'gong';
@@ -72,6 +76,7 @@ function resolveRacs(where: string, o: RacsVariantOptions): ResolvedRacs {
  * ```
  */
 export function racsDirectionInto(m: Matrix, out: Matrix, options: RacsVariantOptions = {}): Matrix {
+  assertKnownKeys(options, RACS_KEYS, 'racsDirection', 'options');
   const o = resolveRacs('racsDirection', options);
   if (o.racs === 'gong') throw new DescentError('INVALID_CONFIG', 'racsDirection', "'gong' is stateful: use scaleByReg or reg");
   return racsStateless(m, out, o);
@@ -165,6 +170,7 @@ export interface RegBlockState {
  */
 export function scaleByReg(options: RegOptions = {}): Transform<RegBlockState> {
   const where = 'scaleByReg';
+  assertKnownKeys(options, REG_OPTION_KEYS, where, 'options');
   const m: MatrixMomentum = resolveMomentum(where, options);
   const o = resolveRacs(where, options);
   const rmsNormalize = flag(where, 'rmsNormalize', options.rmsNormalize, o.racs !== 'gong');
@@ -268,7 +274,8 @@ export const reg: FirstOrderMethod<RegConfig, RegState> = transformMethod<RegCon
   'reg',
   (cfg) => {
     const where = 'reg.init';
-    if (cfg === undefined || cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config must be an object');
+    assertKnownKeys(cfg, REG_KEYS, where);
+    assertKnownKeys(cfg.adamw ?? {}, AUX_ADAMW_KEYS, where, 'adamw');
     const matrixBlocks = resolveMatrixBlocks('reg', cfg.layout, cfg.matrixBlocks);
     const { layout: _l, lr: _lr, weightDecay: _wd, matrixBlocks: _mb, adamw: _a, check: _c, ...opts } = cfg;
     scaleByReg(opts);

@@ -1,4 +1,4 @@
-import { DescentError, type Key } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, type Key } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import { booleanParam, checkGradient, copyInto, gradOf, numberParam, type Writable } from './sam-internal.js';
 
@@ -16,6 +16,9 @@ export interface SamPerturbationConfig {
   readonly xi?: number;
 }
 
+/** The keys of {@link SamPerturbationConfig}. */
+export const PERTURBATION_KEYS = configKeys<SamPerturbationConfig>()('rho', 'adaptive', 'adaptiveEta', 'p', 'xi');
+
 /** Config of {@link sam}: the base method's config plus the perturbation options. */
 export interface SamConfig<BaseCfg> extends SamPerturbationConfig {
   /** Config of the base method (e.g. `{ lr: 0.1, momentum: 0.9 }` for SGD). */
@@ -23,6 +26,8 @@ export interface SamConfig<BaseCfg> extends SamPerturbationConfig {
   /** Check each gradient for length and finiteness (O(n)). Default true; length is always checked. */
   readonly check?: boolean;
 }
+
+const SAM_KEYS = configKeys<SamConfig<unknown>>()('rho', 'adaptive', 'adaptiveEta', 'p', 'xi', 'base', 'check');
 
 /** State of {@link sam}. */
 export interface SamState<BaseState extends MethodState> extends MethodState {
@@ -220,7 +225,7 @@ export function sam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<Ba
     name,
     observes: base.observes,
     init(cfg: SamConfig<BaseCfg>, x0: Float64Array, key?: Key): SamState<BaseState> {
-      if (cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', name, 'config must be an object');
+      assertKnownKeys(cfg, SAM_KEYS, `${name}.init`);
       const r = resolvePerturbation(name, cfg);
       const check = booleanParam(name, 'check', cfg.check, true);
       const b = base.init(cfg.base, x0, key);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import type { Transform } from './transform.js';
 
 /** State of {@link scaleByAdam}. */
@@ -22,6 +22,7 @@ export interface ScaleByAdamState {
  * ```
  */
 export function scaleByAdam(options: { betas?: readonly [number, number]; eps?: number } = {}): Transform<ScaleByAdamState> {
+  assertKnownKeys(options, ['betas', 'eps'], 'scaleByAdam', 'options');
   const [b1, b2] = options.betas ?? [0.9, 0.999];
   const eps = options.eps ?? 1e-8;
   if (!(b1! >= 0 && b1! < 1 && b2! >= 0 && b2! < 1)) throw new DescentError('INVALID_CONFIG', 'scaleByAdam', 'betas must be in [0, 1)');

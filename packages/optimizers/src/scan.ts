@@ -1,7 +1,7 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import { detachState, pingPongStates } from './internal/ping-pong.js';
-import { startState, type Start } from './minimize.js';
+import { START_KEYS, startState, type Start } from './minimize.js';
 
 /** Options of {@link scan}. */
 export type ScanOptions<Cfg, State> = Start<Cfg, State> & {
@@ -29,6 +29,7 @@ export function scan<Cfg, State extends MethodState, Obs>(
   options: ScanOptions<Cfg, State>,
 ): { readonly state: State; readonly steps: number } {
   const where = `scan(${method.name})`;
+  assertKnownKeys(options, START_KEYS.concat('each'), where, 'options');
   if (observations === null || typeof (observations as Iterable<Obs>)[Symbol.iterator] !== 'function') {
     throw new DescentError('INVALID_CONFIG', where, 'observations must be iterable');
   }

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 
 /** A learning-rate schedule: the value at step `count` (0 for the first update), as in optax. */
 export type Schedule = (count: number) => number;
@@ -22,6 +22,7 @@ function num(where: string, name: string, v: number, ok: (v: number) => boolean,
  */
 export function linearSchedule(o: { init: number; end: number; steps: number; begin?: number }): Schedule {
   const where = 'linearSchedule';
+  assertKnownKeys(o, ['init', 'end', 'steps', 'begin'], where, 'options');
   const init = num(where, 'init', o.init, () => true, 'finite');
   const end = num(where, 'end', o.end, () => true, 'finite');
   const steps = num(where, 'steps', o.steps, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
@@ -46,6 +47,7 @@ export function linearSchedule(o: { init: number; end: number; steps: number; be
  */
 export function cosineDecaySchedule(o: { init: number; steps: number; alpha?: number }): Schedule {
   const where = 'cosineDecaySchedule';
+  assertKnownKeys(o, ['init', 'steps', 'alpha'], where, 'options');
   const init = num(where, 'init', o.init, () => true, 'finite');
   const steps = num(where, 'steps', o.steps, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
   const alpha = num(where, 'alpha', o.alpha ?? 0, () => true, 'finite');
@@ -69,6 +71,7 @@ export function cosineDecaySchedule(o: { init: number; steps: number; alpha?: nu
  */
 export function warmupCosineDecaySchedule(o: { init: number; peak: number; warmupSteps: number; decaySteps: number; end?: number }): Schedule {
   const where = 'warmupCosineDecaySchedule';
+  assertKnownKeys(o, ['init', 'peak', 'warmupSteps', 'decaySteps', 'end'], where, 'options');
   const peak = num(where, 'peak', o.peak, (v) => v !== 0, 'finite and non-zero');
   const warmup = num(where, 'warmupSteps', o.warmupSteps, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
   const total = num(where, 'decaySteps', o.decaySteps, (v) => Number.isInteger(v) && v > warmup, `an integer above warmupSteps (${warmup})`);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { FirstOrderMethod, MethodState } from './method.js';
 import { checkGrad, checkOut, checkX0, flag, nonNegative, param, unitInterval } from './internal/checks.js';
 import type { Mutable } from './internal/mutable.js';
@@ -39,9 +39,11 @@ export interface SgdState extends MethodState {
   readonly check: boolean;
 }
 
+const SGD_KEYS = configKeys<SgdConfig>()('lr', 'momentum', 'dampening', 'nesterov', 'weightDecay', 'decoupled', 'maximize', 'check');
+
 function init(cfg: SgdConfig, x0: Float64Array): SgdState {
   const where = 'sgd.init';
-  if (cfg === undefined || cfg === null || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config must be an object');
+  assertKnownKeys(cfg, SGD_KEYS, where);
   checkX0(where, x0);
   if (cfg.lr === undefined) throw new DescentError('INVALID_CONFIG', where, 'lr is required');
   const lr = param(where, 'lr', cfg.lr, 0, nonNegative, 'a non-negative number');

@@ -1,4 +1,4 @@
-import { DescentError, type Key } from '@descent/linalg';
+import { assertKnownKeys, DescentError, type Key } from '@descent/linalg';
 import { cloneState, type FirstOrderMethod, type MethodState } from './method.js';
 import { checkGrad, checkOut, checkX0, flag } from './internal/checks.js';
 import type { Mutable } from './internal/mutable.js';
@@ -140,7 +140,10 @@ export function fromTransform<S>(transform: Transform<S>, name = transform.name)
   }
   return transformMethod<TransformMethodConfig, { readonly transform: string }>(
     name,
-    () => ({ transform: transform.name }),
+    (cfg) => {
+      assertKnownKeys(cfg, ['check'], `${name}.init`);
+      return { transform: transform.name };
+    },
     () => transform as Transform<unknown>,
     (cfg) => cfg?.check,
   ) as FirstOrderMethod<TransformMethodConfig, TransformMethodState<S, { readonly transform: string }>>;

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { configKeys, DescentError } from '@descent/linalg';
 import type { Transform } from '../transform.js';
 import { chain } from '../chain.js';
 import { scaleByAdam } from '../scale-by-adam.js';
@@ -13,6 +13,9 @@ export interface AuxAdamWOptions {
   readonly eps?: number;
   readonly weightDecay?: number;
 }
+
+/** The keys of {@link AuxAdamWOptions}. */
+export const AUX_ADAMW_KEYS = configKeys<AuxAdamWOptions>()('lr', 'betas', 'eps', 'weightDecay');
 
 export function resolveAux(where: string, a: AuxAdamWOptions | undefined, defaults: Required<AuxAdamWOptions>): Required<AuxAdamWOptions> {
   const betas = a?.betas ?? defaults.betas;
