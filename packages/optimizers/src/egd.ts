@@ -1,10 +1,12 @@
-import { assertKnownKeys, configKeys, DescentError, foldIn, gemm, placeBlocks, polar, randomizedSvd, svd, type Key, type Layout, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, foldIn, gemm, placeBlocks, polarInto, randomizedSvd, svd, type Key, type Layout, type Matrix } from '@descent/linalg';
 import type { FirstOrderMethod, MethodState } from './method.js';
 import type { Transform } from './transform.js';
 import { checkGrad, checkOut, choice, flag, nonNegative, nonNegativeInteger, param, positive, positiveInteger } from './internal/checks.js';
 import { matrixShape } from './internal/matrix-momentum.js';
 import { resolveMatrixBlocks } from './internal/blocks.js';
 import { normalizeByPowerOfTwo } from './internal/normalize.js';
+import { Scratch } from './internal/matrix-momentum.js';
+import { ShapeWorkspaces } from './internal/workspaces.js';
 import type { Mutable } from './internal/mutable.js';
 
 /** Options of EGD's preconditioner (spec §2(b)). */
@@ -64,45 +66,46 @@ function recompose(u: Matrix, w: Float64Array, v: Matrix, out: Float64Array, m: 
   }
 }
 
-function egdResolved(g0: Matrix, out: Matrix, o: ResolvedEgd, rngKey: Key | undefined): Matrix {
+function egdResolved(g0: Matrix, out: Matrix, o: ResolvedEgd, rngKey: Key | undefined, ws?: ShapeWorkspaces): Matrix {
   const { rows: m, cols: n } = g0;
   const d = out.data;
   if (o.variant === 'colnorm') return columnNormalize(g0, out, o.columnFloor);
-  // Work at unit scale (see normalizeByPowerOfTwo); σ(G) = σ(G')·2^e for the clamp variants.
+  // linalg's SVD and polar factor work at unit scale themselves (exact power-of-two prescaling).
+  if (o.variant === 'pinv') {
+    return polarInto(g0, out, {
+      check: false,
+      ...(o.rcond !== undefined ? { rcond: o.rcond } : {}),
+      ...(ws !== undefined ? { workspace: ws.polar(m, n) } : {}),
+    });
+  }
+  if (o.variant === 'clamp') {
+    const f = svd(g0, { check: false });
+    const w = f.s.map((s) => s / Math.max(s, o.clamp));
+    recompose(f.u, w, f.v, d, m, n);
+    return out;
+  }
+  // The randomized sketch's products (G·Ω, power iterations) are not scale-safe: work at unit scale;
+  // σ(G) = σ(G')·2^e.
   const scaled = new Float64Array(m * n);
   const e = normalizeByPowerOfTwo(g0.data, scaled);
   const g: Matrix = { rows: m, cols: n, data: scaled };
   const unit = 2 ** e;
-  switch (o.variant) {
-    case 'pinv': {
-      d.set(polar(g, { check: false, ...(o.rcond !== undefined ? { rcond: o.rcond } : {}) }).data);
-      return out;
-    }
-    case 'clamp': {
-      const f = svd(g, { check: false });
-      const w = f.s.map((s) => (s * unit) / Math.max(s * unit, o.clamp));
-      recompose(f.u, w, f.v, d, m, n);
-      return out;
-    }
-    case 'rsvd': {
-      if (rngKey === undefined) throw new DescentError('INVALID_CONFIG', 'egd', "variant 'rsvd' needs a PRNG key");
-      const k = Math.min(o.rank, m, n);
-      const f = randomizedSvd(g, k, rngKey, { powerIterations: o.powerIterations });
-      // Û·diag(1/max(S, c))·(Ûᵀ·G), as the reference code.
-      const utg = gemm(f.u, g, { transA: true }); // k×n
-      d.fill(0);
-      for (let i = 0; i < m; i++) {
-        const row = i * n;
-        for (let r = 0; r < k; r++) {
-          // Û·diag(1/max(S, c))·Ûᵀ·G with S and G both at unit scale: the 2^e factors cancel as below.
-          const c = (f.u.data[i * k + r]! * unit) / Math.max(f.s[r]! * unit, o.clamp);
-          if (c === 0) continue;
-          for (let j = 0; j < n; j++) d[row + j] += c * utg.data[r * n + j]!;
-        }
-      }
-      return out;
+  if (rngKey === undefined) throw new DescentError('INVALID_CONFIG', 'egd', "variant 'rsvd' needs a PRNG key");
+  const k = Math.min(o.rank, m, n);
+  const f = randomizedSvd(g, k, rngKey, { powerIterations: o.powerIterations });
+  // Û·diag(1/max(S, c))·(Ûᵀ·G), as the reference code.
+  const utg = gemm(f.u, g, { transA: true }); // k×n
+  d.fill(0);
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let r = 0; r < k; r++) {
+      // Û·diag(1/max(S, c))·Ûᵀ·G with S and G both at unit scale: the 2^e factors cancel as below.
+      const c = (f.u.data[i * k + r]! * unit) / Math.max(f.s[r]! * unit, o.clamp);
+      if (c === 0) continue;
+      for (let j = 0; j < n; j++) d[row + j] += c * utg.data[r * n + j]!;
     }
   }
+  return out;
 }
 
 function columnNormalize(g: Matrix, out: Matrix, floor: number): Matrix {
@@ -159,6 +162,8 @@ export interface EgdBlockState {
 export function scaleByEgd(options: EgdOptions = {}): Transform<EgdBlockState> {
   assertKnownKeys(options, EGD_OPTION_KEYS, 'scaleByEgd', 'options');
   const o = resolveEgd('scaleByEgd', options);
+  const workspaces = new ShapeWorkspaces();
+  const copy = new Scratch();
   return {
     name: 'scaleByEgd',
     init(x0, shape, key) {
@@ -169,8 +174,12 @@ export function scaleByEgd(options: EgdOptions = {}): Transform<EgdBlockState> {
     updateInto(g, state, _x, u, out) {
       const { rows, cols } = state;
       const k = state.key === null ? undefined : foldIn(state.key, state.count);
-      const src = u === g ? g.slice() : g;
-      egdResolved({ rows, cols, data: src }, { rows, cols, data: u }, o, k);
+      let src = g;
+      if (u === g) {
+        src = copy.get(g.length);
+        src.set(g);
+      }
+      egdResolved({ rows, cols, data: src }, { rows, cols, data: u }, o, k, workspaces);
       const w = out as Mutable<EgdBlockState>;
       w.rows = rows;
       w.cols = cols;
@@ -232,17 +241,32 @@ export function egd<BaseCfg, BaseState extends MethodState>(base: FirstOrderMeth
     throw new DescentError('INVALID_CONFIG', 'egd', 'the base must be a first-order method (observes the gradient)');
   }
   const name = `egd(${base.name})`;
-  const precondition = (s: EgdState<BaseState>, g: Float64Array): Float64Array => {
+  // Held by the method so that stepInto allocates nothing: per-shape SVD workspaces, the
+  // preconditioned-gradient buffer and the placed layout.
+  const workspaces = new ShapeWorkspaces();
+  const gtScratch = new Scratch();
+  const placedOf = new WeakMap<Layout, ReturnType<typeof placeBlocks>>();
+  const precondition = (s: EgdState<BaseState>, g: Float64Array, reuse: boolean): Float64Array => {
     checkGrad(`${name}.step`, g, s.x.length, s.check);
     const c = s.config;
-    const gt = g.slice();
-    const placed = placeBlocks(c.layout);
+    let gt: Float64Array;
+    if (reuse) {
+      gt = gtScratch.get(g.length);
+      gt.set(g);
+    } else {
+      gt = g.slice();
+    }
+    let placed = placedOf.get(c.layout);
+    if (placed === undefined) {
+      placed = placeBlocks(c.layout);
+      placedOf.set(c.layout, placed);
+    }
     for (let b = 0; b < placed.length; b++) {
       const blk = placed[b]!;
       if (!c.matrixBlocks.includes(blk.name)) continue;
       const [rows, cols] = matrixShape('egd', blk.shape);
       const k = s.key === null ? undefined : foldIn(foldIn(s.key, s.t), b);
-      egdResolved({ rows, cols, data: g.subarray(blk.offset, blk.offset + blk.size) }, { rows, cols, data: gt.subarray(blk.offset, blk.offset + blk.size) }, c, k);
+      egdResolved({ rows, cols, data: g.subarray(blk.offset, blk.offset + blk.size) }, { rows, cols, data: gt.subarray(blk.offset, blk.offset + blk.size) }, c, k, workspaces);
     }
     return gt;
   };
@@ -272,12 +296,13 @@ export function egd<BaseCfg, BaseState extends MethodState>(base: FirstOrderMeth
       return { x: b.x, query: b.query, t: 0, base: b, key: key ?? null, config: { ...resolved, layout: cfg.layout, matrixBlocks }, check: flag(where, 'check', cfg.check, true) };
     },
     step(s, g) {
-      const next = base.step(s.base, precondition(s, g));
+      const next = base.step(s.base, precondition(s, g, false));
       return wrap(s, next, { ...s });
     },
     stepInto(s, g, out) {
       checkOut(`${name}.stepInto`, s, out);
-      const gt = precondition(s, g);
+      // The base's stepInto consumes gt within the call, so the scratch buffer can be reused.
+      const gt = precondition(s, g, base.stepInto !== undefined);
       const next = base.stepInto !== undefined ? base.stepInto(s.base, gt, out.base) : base.step(s.base, gt);
       return wrap(s, next, out as Mutable<EgdState<BaseState>>);
     },

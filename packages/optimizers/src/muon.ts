@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, MUON_COEFFICIENTS, newtonSchulzInto, polar, type Layout, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, MUON_COEFFICIENTS, newtonSchulzInto, polarInto, type Layout, type Matrix } from '@descent/linalg';
 import type { FirstOrderMethod } from './method.js';
 import { transformMethod, type Transform, type TransformMethodState } from './transform.js';
 import { chain } from './chain.js';
@@ -11,7 +11,7 @@ import { AUX_ADAMW_KEYS, auxAdamW, resolveAux, type AuxAdamWOptions } from './in
 export type { AuxAdamWOptions, MomentumStyle };
 import { matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum, type MomentumStyle } from './internal/matrix-momentum.js';
 import { resolveMatrixBlocks } from './internal/blocks.js';
-import { normalizeByPowerOfTwo } from './internal/normalize.js';
+import { ShapeWorkspaces } from './internal/workspaces.js';
 
 /** How Muon turns a matrix into an (approximately) orthogonal one. */
 export interface OrthogonalizeOptions {
@@ -94,16 +94,23 @@ export function orthogonalizeInto(g: Matrix, out: Matrix, options: Orthogonalize
   return orthogonalizeResolved(g, out, o);
 }
 
-function orthogonalizeResolved(g: Matrix, out: Matrix, o: ResolvedOrthogonalize): Matrix {
+function orthogonalizeResolved(g: Matrix, out: Matrix, o: ResolvedOrthogonalize, ws?: ShapeWorkspaces): Matrix {
   if (o.orthogonalizer === 'svd') {
-    // The polar factor is scale-invariant: compute it at unit scale (see normalizeByPowerOfTwo).
-    const scaled = new Float64Array(g.data.length);
-    normalizeByPowerOfTwo(g.data, scaled);
-    const p = polar({ rows: g.rows, cols: g.cols, data: scaled }, { check: false, ...(o.rcond !== undefined ? { rcond: o.rcond } : {}) });
-    out.data.set(p.data);
-    return out;
+    // linalg's SVD works at unit scale itself (exact power-of-two prescaling), so tiny, huge and
+    // graded gradients need no normalisation here.
+    return polarInto(g, out, {
+      check: false,
+      ...(o.rcond !== undefined ? { rcond: o.rcond } : {}),
+      ...(ws !== undefined ? { workspace: ws.polar(g.rows, g.cols) } : {}),
+    });
   }
-  return newtonSchulzInto(g, out, { steps: o.nsSteps, coefficients: o.nsCoefficients, eps: o.nsEps, check: false });
+  return newtonSchulzInto(g, out, {
+    steps: o.nsSteps,
+    coefficients: o.nsCoefficients,
+    eps: o.nsEps,
+    check: false,
+    ...(ws !== undefined ? { workspace: ws.newtonSchulz(g.rows, g.cols) } : {}),
+  });
 }
 
 /**
@@ -153,6 +160,7 @@ export function scaleByMuon(options: MuonOptions = {}): Transform<MuonBlockState
   const o = resolveOrthogonalize(where, options);
   const scale = choice(where, 'scale', options.scale, 'original', ['original', 'optax', 'match-rms-adamw']);
   const scratchU = new Scratch();
+  const workspaces = new ShapeWorkspaces();
   return {
     name: 'scaleByMuon',
     init(x0, shape) {
@@ -164,7 +172,7 @@ export function scaleByMuon(options: MuonOptions = {}): Transform<MuonBlockState
       const { rows, cols } = state;
       const U = scratchU.get(rows * cols);
       momentumInto(m, g, state.buf, out.buf, U, state.count + 1);
-      orthogonalizeResolved({ rows, cols, data: U }, { rows, cols, data: u }, o);
+      orthogonalizeResolved({ rows, cols, data: U }, { rows, cols, data: u }, o, workspaces);
       const c = muonShapeScale(scale, rows, cols);
       if (c !== 1) for (let i = 0; i < u.length; i++) u[i] = c * u[i]!;
       (out as { rows: number }).rows = rows;

@@ -6,11 +6,11 @@ export const SVD_FLUSH = 2 ** -70;
  * returns the exponent e with src ≈ dst·2^e (power-of-two scaling is exact). Entries below `flush`
  * (relative to the largest) are set to zero. Returns 0 and zero-fills for an all-zero input.
  *
- * Why: the SVD does not converge on matrices of subnormal magnitude, nor on matrices with graded
- * entries spanning hundreds of orders of magnitude (a limitation of linalg's svd, reported); every
- * direction computed from it (polar factor, EGD, RACS) is scale-invariant, so we work at unit scale.
- * Entries below 2^−70 ≈ 8e−22 of the largest move singular values by less than 1e−21·‖G‖, far below
- * rounding, so flushing them is harmless for the SVD paths.
+ * Why: EGD's randomized SVD (products G·Ω and power iterations lose digits on subnormal input) and
+ * REG's RACS balancing (squares of entries under- or overflow) are computed at unit scale; both are
+ * scale-invariant. linalg's svd and polar factor prescale by a power of two themselves, so the
+ * polar-factor paths (Muon 'svd', EGD 'pinv' and 'clamp') call them directly. Entries below 2^−70 ≈
+ * 8e−22 of the largest move singular values by less than 1e−21·‖G‖, far below rounding.
  */
 export function normalizeByPowerOfTwo(src: Float64Array, dst: Float64Array, flush = SVD_FLUSH): number {
   let max = 0;

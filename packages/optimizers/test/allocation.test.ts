@@ -1,0 +1,90 @@
+import { describe, expect, test } from 'vitest';
+import { key, normal, type Layout } from '@descent/linalg';
+import { cloneState, egd, egdDirectionInto, muon, orthogonalizeInto, sgd, type Method, type MethodState } from '@descent/optimizers';
+
+/** Runs `fn` with the global Float64Array constructor wrapped to count `new Float64Array(...)` calls. */
+function countAllocations(fn: () => void): number {
+  const original = globalThis.Float64Array;
+  let count = 0;
+  globalThis.Float64Array = new Proxy(original, {
+    construct(target, args, newTarget) {
+      count++;
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+  try {
+    fn();
+  } finally {
+    globalThis.Float64Array = original;
+  }
+  return count;
+}
+
+/** Ping-pongs `steps` driver steps through stepInto after two warm-up steps; returns the allocations counted. */
+function pingPongAllocations<S extends MethodState>(method: Method<unknown, S, Float64Array>, s0: S, grads: Float64Array[], steps: number): number {
+  const a = cloneState(s0);
+  const b = cloneState(s0);
+  method.stepInto!(a, grads[0]!, b);
+  method.stepInto!(b, grads[1]!, a);
+  return countAllocations(() => {
+    for (let t = 0; t < steps; t++) {
+      if (t % 2 === 0) method.stepInto!(a, grads[t % grads.length]!, b);
+      else method.stepInto!(b, grads[t % grads.length]!, a);
+    }
+  });
+}
+
+const layout: Layout = [{ name: 'W1', shape: [12, 5] }, { name: 'W2', shape: [4, 9] }, { name: 'W3', shape: [6, 6] }];
+const d = 12 * 5 + 4 * 9 + 36;
+const grads = [0, 1, 2].map((i) => normal(key(100 + i), d));
+
+describe('matrix optimizers allocate nothing per driver step (stepInto ping-pong)', () => {
+  test('Muon with Newton–Schulz and with the SVD polar factor', () => {
+    for (const orthogonalizer of ['newton-schulz', 'svd'] as const) {
+      const s0 = muon.init({ layout, lr: 0.01, orthogonalizer }, normal(key(1), d));
+      expect(pingPongAllocations(muon as Method<unknown, typeof s0, Float64Array>, s0, grads, 6)).toBe(0);
+    }
+  });
+  test('EGD (polar factor) over SGD', () => {
+    const s0 = egd(sgd).init({ base: { lr: 0.1 }, layout }, normal(key(2), d));
+    const m = egd(sgd) as Method<unknown, typeof s0, Float64Array>;
+    expect(pingPongAllocations(m, s0, grads, 6)).toBe(0);
+  });
+  test('the counter sees allocating steps', () => {
+    const s0 = muon.init({ layout, lr: 0.01 }, normal(key(1), d));
+    expect(countAllocations(() => muon.step(s0, grads[0]!))).toBeGreaterThan(0);
+  });
+});
+
+describe('SVD-based directions need no rescaling of the gradient (linalg works at unit scale)', () => {
+  // These magnitudes are why optimizers used to normalise gradients before the SVD.
+  const shapes = [[7, 4], [4, 7], [5, 5]] as const;
+  test('subnormal, huge and graded gradients give the unit-scale polar factor', () => {
+    for (const [m, n] of shapes) {
+      const base = normal(key(m * 10 + n), m * n);
+      const unit = { rows: m, cols: n, data: base };
+      const ref = orthogonalizeInto(unit, { rows: m, cols: n, data: new Float64Array(m * n) }, { orthogonalizer: 'svd' });
+      for (const e of [-1060, -1000, -600, 600, 1000]) {
+        const g = { rows: m, cols: n, data: base.map((v) => v * 2 ** e) };
+        const o = orthogonalizeInto(g, { rows: m, cols: n, data: new Float64Array(m * n) }, { orthogonalizer: 'svd' });
+        const p = egdDirectionInto(g, { rows: m, cols: n, data: new Float64Array(m * n) });
+        // Power-of-two scaling is exact while entries stay normal (|e| ≤ 1000 here); at 2^-1060 the
+        // smallest entries are subnormal and carry ~1e-3 relative rounding.
+        const tol = e < -1000 ? 1e-2 : 0;
+        for (let i = 0; i < m * n; i++) {
+          expect(Math.abs(o.data[i]! - ref.data[i]!)).toBeLessThanOrEqual(tol);
+          expect(Math.abs(p.data[i]! - ref.data[i]!)).toBeLessThanOrEqual(tol);
+        }
+      }
+      // Graded: columns spanning 270 orders of magnitude (2^0 … 2^-900), and the same scaled by 2^±100
+      // (exact): finite, and the same partial isometry at every scale.
+      const graded = { rows: m, cols: n, data: base.map((v, i) => v * 2 ** (-150 * (i % n))) };
+      const o = orthogonalizeInto(graded, { rows: m, cols: n, data: new Float64Array(m * n) }, { orthogonalizer: 'svd' });
+      expect(o.data.every(Number.isFinite)).toBe(true);
+      for (const e of [-100, 100]) {
+        const g = { rows: m, cols: n, data: graded.data.map((v) => v * 2 ** e) };
+        expect(Array.from(orthogonalizeInto(g, { rows: m, cols: n, data: new Float64Array(m * n) }, { orthogonalizer: 'svd' }).data)).toEqual(Array.from(o.data));
+      }
+    }
+  });
+});
