@@ -1,6 +1,7 @@
 // Dense kernels (gemm, syrk, gemv) against NumPy (OpenBLAS) and ml-matrix, measured in the same run.
 // NumPy runs once with one BLAS thread and once with as many as the machine has cores; ratios > 1
-// mean descent is faster.
+// mean descent is faster. One-thread rows time CPU seconds on both sides (time.process_time in Python),
+// so a loaded machine shifts both alike; multi-thread rows time wall seconds.
 import { availableParallelism } from 'node:os';
 import { measure, runPython, type BenchRow } from '@descent/bench';
 import { gemm, gemv, gram, key, normal, type Matrix } from '../src/index.js';
@@ -9,12 +10,12 @@ import { terminateGemmWorkers } from '../src/kernels/gemm-threads.js';
 
 const random = (rows: number, cols: number, seed: number): Matrix => ({ rows, cols, data: normal(key(seed), rows * cols) });
 
-const NUMPY = `
+const numpy = (clock: 'process_time' | 'perf_counter') => `
 import json, time, numpy as np
 def t(f, reps):
     f(); best = []
     for _ in range(reps):
-        s = time.perf_counter(); f(); best.append(time.perf_counter() - s)
+        s = time.${clock}(); f(); best.append(time.${clock}() - s)
     best.sort(); return best[len(best) // 2]
 rng = np.random.default_rng(0)
 m = {n: (rng.standard_normal((n, n)), rng.standard_normal((n, n))) for n in (256, 512, 1024)}
@@ -30,21 +31,21 @@ print(json.dumps({
 /** Kernel rows: gemm at 256/512/1024 on one thread and on every core, syrk 512, gemv 2048. */
 export function kernelRows(minSeconds: number): BenchRow[] {
   const cores = Math.max(1, availableParallelism());
-  const numpy1 = runPython<Record<string, number>>(NUMPY);
-  const numpyAll = runPython<Record<string, number>>(NUMPY, { threads: cores });
-  const label1 = numpy1 ? 'NumPy 1-thread' : 'NumPy (not installed)';
+  const numpy1 = runPython<Record<string, number>>(numpy('process_time'));
+  const numpyAll = runPython<Record<string, number>>(numpy('perf_counter'), { threads: cores });
+  const label1 = numpy1 ? 'NumPy 1-thread (CPU s)' : 'NumPy (not installed)';
   const labelAll = numpyAll ? `NumPy ${cores}-thread` : 'NumPy (not installed)';
   const rows: BenchRow[] = [];
   for (const n of [256, 512, 1024]) {
     const a = random(n, n, 1);
     const b = random(n, n, 2);
     const flop = 2 * n ** 3;
-    const one = measure(() => gemm(a, b, { threads: 1 }), { minSeconds });
+    const one = measure(() => gemm(a, b, { threads: 1 }), { minSeconds, clock: 'cpu' });
     rows.push({ operation: 'gemm, 1 thread', size: `${n}×${n}`, seconds: one.seconds, work: flop, unit: 'flop', referenceSeconds: numpy1?.[`gemm${n}`], reference: label1 });
     if (n === 512) {
       const ma = toMlMatrix(a);
       const mb = toMlMatrix(b);
-      const ml = measure(() => ma.mmul(mb), { minSeconds });
+      const ml = measure(() => ma.mmul(mb), { minSeconds, clock: 'cpu' });
       rows.push({ operation: 'gemm, 1 thread', size: `${n}×${n}`, seconds: one.seconds, work: flop, unit: 'flop', referenceSeconds: ml.seconds, reference: 'ml-matrix mmul' });
     }
     const all = measure(() => gemm(a, b, { threads: cores }), { minSeconds });
@@ -52,15 +53,15 @@ export function kernelRows(minSeconds: number): BenchRow[] {
   }
   {
     const a = random(512, 512, 3);
-    const s = measure(() => gram(a), { minSeconds });
+    const s = measure(() => gram(a), { minSeconds, clock: 'cpu' });
     rows.push({ operation: 'syrk AᵀA (gram), 1 thread', size: '512×512', seconds: s.seconds, work: 2 * 512 ** 3, unit: 'flop (as gemm)', referenceSeconds: numpy1?.['syrk512'], reference: label1 });
   }
   {
     const a = random(2048, 2048, 4);
     const x = normal(key(5), 2048);
-    const v = measure(() => gemv(a, x), { minSeconds });
+    const v = measure(() => gemv(a, x), { minSeconds, clock: 'cpu' });
     rows.push({ operation: 'gemv A·x', size: '2048×2048', seconds: v.seconds, work: 2 * 2048 ** 2, unit: 'flop', referenceSeconds: numpy1?.['gemv2048'], reference: label1 });
-    const vt = measure(() => gemv(a, x, { trans: true }), { minSeconds });
+    const vt = measure(() => gemv(a, x, { trans: true }), { minSeconds, clock: 'cpu' });
     rows.push({ operation: 'gemv Aᵀ·x', size: '2048×2048', seconds: vt.seconds, work: 2 * 2048 ** 2, unit: 'flop', referenceSeconds: numpy1?.['gemvT2048'], reference: label1 });
   }
   void terminateGemmWorkers();

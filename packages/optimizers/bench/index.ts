@@ -56,24 +56,28 @@ except ImportError:
 print(json.dumps(out))
 `;
 
-// --- Muon / REG on one 512×512 block --------------------------------------------------------------
-const MUON_REF = `
+// --- Muon / REG on one block (512×512 and 1024×4096) ----------------------------------------------
+// Single-threaded on both sides, timed in CPU seconds (time.process_time in Python), so a loaded
+// machine shifts both alike.
+const muonReference = (m: number, n: number, reps: number) => `
 import json, time, numpy as np
 def t(f, reps):
     f()
     xs = []
     for _ in range(reps):
-        s = time.perf_counter(); f(); xs.append(time.perf_counter() - s)
+        s = time.process_time(); f(); xs.append(time.process_time() - s)
     xs.sort(); return xs[len(xs) // 2]
 rng = np.random.default_rng(0)
-W = rng.standard_normal((512, 512)); G = rng.standard_normal((512, 512)); M = np.zeros((512, 512))
+W = rng.standard_normal((${m}, ${n})); G = rng.standard_normal((${m}, ${n})); M = np.zeros((${m}, ${n}))
 def ns5(g):
     a, b, c = 3.4445, -4.7750, 2.0315
     x = g / (np.linalg.norm(g) + 1e-7)
+    wide = x.shape[0] <= x.shape[1]
+    if not wide: x = x.T
     for _ in range(5):
         s = x @ x.T
         x = a * x + (b * s + c * s @ s) @ x
-    return x
+    return x if wide else x.T
 def muon_step():
     global M, W
     M = 0.95 * M + 0.05 * G
@@ -83,11 +87,11 @@ def polar_step():
     u, s, vt = np.linalg.svd(G, full_matrices=False)
     return u @ vt
 def sinkhorn50():
-    q = G * G; y = np.ones(512)
+    q = G * G; y = np.ones(${n})
     for _ in range(50):
-        x = 512 / (q @ y); y = 512 / (q.T @ x)
+        x = ${n} / (q @ y); y = ${m} / (q.T @ x)
     return np.sqrt(x)[:, None] * G * np.sqrt(y)[None, :]
-print(json.dumps({'muon': t(muon_step, 5), 'polar': t(polar_step, 3), 'sinkhorn50': t(sinkhorn50, 5)}))
+print(json.dumps({'muon': t(muon_step, ${reps}), 'polar': t(polar_step, ${reps}), 'sinkhorn50': t(sinkhorn50, ${reps})}))
 `;
 
 function adamRows(ref: Record<string, number> | undefined): BenchRow[] {
@@ -132,10 +136,13 @@ function adamRows(ref: Record<string, number> | undefined): BenchRow[] {
   return rows;
 }
 
-function matrixRows(ref: Record<string, number> | undefined): BenchRow[] {
-  const layout = [{ name: 'W', shape: [512, 512] }];
-  const x0 = normal(key(3), 512 * 512);
-  const g = normal(key(4), 512 * 512);
+function matrixRows(rowsN: number, colsN: number, ref: Record<string, number> | undefined): BenchRow[] {
+  const layout = [{ name: 'W', shape: [rowsN, colsN] }];
+  const x0 = normal(key(3), rowsN * colsN);
+  const g = normal(key(4), rowsN * colsN);
+  const big = rowsN * colsN > 512 * 512;
+  const opts = { minSeconds: big ? 0 : minSeconds, warmup: 1, clock: 'cpu' as const };
+  const size = `${rowsN}×${colsN}`;
   const rows: BenchRow[] = [];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const time = (method: FirstOrderMethod<any, any>, config: object, fast = true) => {
@@ -144,24 +151,28 @@ function matrixRows(ref: Record<string, number> | undefined): BenchRow[] {
       const bufs = [cloneState(s0), cloneState(s0)];
       let s = s0;
       let k = 0;
-      return measure(() => (s = method.stepInto!(s, g, bufs[k++ % 2]!)), { minSeconds, warmup: 1 });
+      return measure(() => (s = method.stepInto!(s, g, bufs[k++ % 2]!)), opts);
     }
-    return measure(() => method.step(s0, g), { minSeconds, warmup: 1 });
+    return measure(() => method.step(s0, g), opts);
   };
   const m = time(muon, { lr: 0.02, weightDecay: 0.01 });
-  rows.push({ operation: 'muon step (NS5, EMA+Nesterov)', size: '512×512', seconds: m.seconds, work: 1, unit: 'step', ...(ref ? { referenceSeconds: ref.muon, reference: 'NumPy NS5 muon step' } : { reference: 'NumPy missing' }) });
-  const p = time(muon, { lr: 0.02, orthogonalizer: 'svd' }, false);
-  rows.push({ operation: 'muon step (exact SVD polar)', size: '512×512', seconds: p.seconds, work: 1, unit: 'step', ...(ref ? { referenceSeconds: ref.polar, reference: 'NumPy SVD polar only' } : { reference: 'NumPy missing' }) });
+  rows.push({ operation: 'muon step (NS5, EMA+Nesterov)', size, seconds: m.seconds, work: 1, unit: 'step', ...(ref ? { referenceSeconds: ref.muon, reference: 'NumPy NS5 muon step' } : { reference: 'NumPy missing' }) });
+  if (!big) {
+    const p = time(muon, { lr: 0.02, orthogonalizer: 'svd' }, false);
+    rows.push({ operation: 'muon step (exact SVD polar)', size, seconds: p.seconds, work: 1, unit: 'step', ...(ref ? { referenceSeconds: ref.polar, reference: 'NumPy SVD polar only' } : { reference: 'NumPy missing' }) });
+  }
   const r = time(reg, { lr: 1e-3 });
-  rows.push({ operation: 'reg step (RACS sinkhorn 50 its)', size: '512×512', seconds: r.seconds, work: 1, unit: 'step', ...(ref ? { referenceSeconds: ref.sinkhorn50, reference: 'NumPy Sinkhorn 50 its only' } : { reference: 'NumPy missing' }) });
+  rows.push({ operation: 'reg step (RACS sinkhorn 50 its)', size, seconds: r.seconds, work: 1, unit: 'step', ...(ref ? { referenceSeconds: ref.sinkhorn50, reference: 'NumPy Sinkhorn 50 its only' } : { reference: 'NumPy missing' }) });
   const o = time(reg, { lr: 1e-3, racs: 'oneshot' });
-  rows.push({ operation: 'reg step (RACS oneshot)', size: '512×512', seconds: o.seconds, work: 1, unit: 'step', reference: 'none' });
+  rows.push({ operation: 'reg step (RACS oneshot)', size, seconds: o.seconds, work: 1, unit: 'step', reference: 'none' });
   return rows;
 }
 
 const adamRef = runPython<Record<string, number>>(ADAM_REF, { timeoutSeconds: 300 });
 printTable('optimizers: Adam step (float64; NumPy and PyTorch single-threaded, same run)', adamRows(adamRef));
-const muonRef = runPython<Record<string, number>>(MUON_REF, { timeoutSeconds: 300 });
-printTable('optimizers: Muon and REG step on one 512×512 block', matrixRows(muonRef));
+for (const [m, n] of [[512, 512], [1024, 4096]] as const) {
+  const ref = runPython<Record<string, number>>(muonReference(m, n, m === 512 ? 5 : 3), { timeoutSeconds: 600 });
+  printTable(`optimizers: Muon and REG step on one ${m}×${n} block (CPU seconds, one thread)`, matrixRows(m, n, ref));
+}
 benchSamArsam();
 await terminateAdamWorkers();
