@@ -28,6 +28,12 @@ export interface Workspace {
   readonly X: Float64Array;
   readonly miss: Uint8Array;
   readonly logw: Float64Array;
+  /**
+   * Data softening β of the current batch (0: hard data): every observed discrete value x counts as
+   * the soft evidence (1 − β)·[x] + β·(uniform over the other values), in the input layer and in the
+   * input statistics. Set by {@link loadBatch}.
+   */
+  soft: number;
   /** Backward scratch: Wᵀ R (k × B) and R Eᵀ (G × k) of one group. */
   readonly T: Float64Array;
   readonly EF: Float64Array;
@@ -76,6 +82,7 @@ export function workspace(cc: CompiledCircuit, capacity: number): Workspace {
     X: new Float64Array(cc.numVars * cap),
     miss: new Uint8Array(cc.numVars * cap),
     logw: new Float64Array(cc.numSumParams),
+    soft: 0,
     T: new Float64Array(maxK * cap),
     EF: new Float64Array(maxGK),
     views: undefined,
@@ -126,10 +133,11 @@ function weightViews(cc: CompiledCircuit, ws: Workspace, params: Float64Array): 
 }
 
 /** @internal Copies rows [start, start + B) of data (and mask) transposed into the workspace. */
-export function loadBatch(ws: Workspace, data: Matrix, start: number, B: number, missing?: Uint8Array, rows?: Int32Array): void {
+export function loadBatch(ws: Workspace, data: Matrix, start: number, B: number, missing?: Uint8Array, rows?: Int32Array, soft = 0): void {
   const n = data.cols;
   const x = data.data;
   ws.B = B;
+  ws.soft = soft;
   const X = ws.X;
   const miss = ws.miss;
   for (let b = 0; b < B; b++) {
@@ -313,6 +321,7 @@ export function inputLayer(cc: CompiledCircuit, params: Float64Array, ws: Worksp
   const L = ws.L;
   const X = ws.X;
   const miss = ws.miss;
+  const beta = maxMode ? 0 : ws.soft;
   for (let k = 0; k < cc.numLeaves; k++) {
     const kd = cc.kind[k]!;
     const v = cc.variable[k]!;
@@ -321,8 +330,8 @@ export function inputLayer(cc: CompiledCircuit, params: Float64Array, ws: Worksp
     const xo = v * B;
     if (kd === KIND.bernoulli) {
       const p = params[o]!;
-      const l1 = Math.log(p);
-      const l0 = Math.log(1 - p);
+      const l1 = beta > 0 ? Math.log((1 - beta) * p + beta * (1 - p)) : Math.log(p);
+      const l0 = beta > 0 ? Math.log((1 - beta) * (1 - p) + beta * p) : Math.log(1 - p);
       const lm = maxMode ? Math.max(l0, l1) : 0;
       for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] ? lm : X[xo + b] === 1 ? l1 : l0;
     } else if (kd === KIND.categorical) {
@@ -336,7 +345,8 @@ export function inputLayer(cc: CompiledCircuit, params: Float64Array, ws: Worksp
       // log θ once per node, not per example.
       if (catLog.length < K) catLog = new Float64Array(K);
       const lt = catLog;
-      for (let u = 0; u < K; u++) lt[u] = Math.log(params[o + u]!);
+      if (beta > 0 && K > 1) for (let u = 0; u < K; u++) lt[u] = Math.log((1 - beta) * params[o + u]! + (beta * (1 - params[o + u]!)) / (K - 1));
+      else for (let u = 0; u < K; u++) lt[u] = Math.log(params[o + u]!);
       for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] ? lm : lt[X[xo + b]!]!;
     } else if (kd === KIND.gaussian) {
       const mu = params[o]!;
@@ -352,7 +362,11 @@ export function inputLayer(cc: CompiledCircuit, params: Float64Array, ws: Worksp
       }
     } else {
       const val = cc.leafArg[k]!;
-      for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] || X[xo + b] === val ? 0 : -Infinity;
+      if (beta > 0) {
+        const hit = Math.log(1 - beta);
+        const other = Math.log(beta / (cc.cardinality[v]! - 1));
+        for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] ? 0 : X[xo + b] === val ? hit : other;
+      } else for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] || X[xo + b] === val ? 0 : -Infinity;
     }
   }
 }
@@ -379,7 +393,22 @@ export function accumulateLeafStats(cc: CompiledCircuit, params: Float64Array, w
     const o = cc.paramPtr[k]!;
     const fo = k * B;
     const xo = cc.variable[k]! * B;
-    if (kd === KIND.bernoulli) {
+    const beta = ws.soft;
+    if (kd === KIND.bernoulli && beta > 0) {
+      // Soft evidence: the posterior of X = 1 given the softened observation.
+      const p = params[o]!;
+      const r1 = ((1 - beta) * p) / ((1 - beta) * p + beta * (1 - p));
+      const r0 = (beta * p) / (beta * p + (1 - beta) * (1 - p));
+      let s1 = 0;
+      let tot = 0;
+      for (let b = 0; b < B; b++) {
+        const f = F[fo + b]!;
+        s1 += f * (miss[xo + b] ? p : X[xo + b] === 1 ? r1 : r0);
+        tot += f;
+      }
+      stats[so] += s1;
+      stats[so + 1] += tot - s1;
+    } else if (kd === KIND.bernoulli) {
       const p = params[o]!;
       let s1 = 0;
       let tot = 0;
@@ -405,7 +434,14 @@ export function accumulateLeafStats(cc: CompiledCircuit, params: Float64Array, w
         const f = F[fo + b]!;
         if (f === 0) continue;
         if (miss[xo + b]) for (let u = 0; u < K; u++) stats[so + u] += f * params[o + u]!;
-        else stats[so + X[xo + b]!] += f;
+        else if (beta > 0 && K > 1) {
+          // Soft evidence: weights (1 − β) on x, β/(K − 1) elsewhere, times θ, normalised.
+          const x = X[xo + b]!;
+          const wo = beta / (K - 1);
+          const z = wo + ((1 - beta) - wo) * params[o + x]!;
+          const r = f / z;
+          for (let u = 0; u < K; u++) stats[so + u] += r * (u === x ? 1 - beta : wo) * params[o + u]!;
+        } else stats[so + X[xo + b]!] += f;
       }
     } else {
       const mu = params[o]!;

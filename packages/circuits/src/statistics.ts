@@ -27,6 +27,12 @@ export interface StatisticsOptions {
   readonly weights?: Float64Array;
   /** Rows to use, in this order (default all): a mini-batch without copying the data. */
   readonly rows?: Int32Array;
+  /**
+   * Data softening β in [0, 1) (Liu & Van den Broeck 2021): each observed discrete value x is the
+   * soft evidence (1 − β)·[X = x] + β·(uniform over the other values), so the statistics are the
+   * expected ones given that evidence. Default 0 (hard data). Real (Gaussian) values are not softened.
+   */
+  readonly softening?: number;
   /** Validate params and data (O(size)); default true. */
   readonly check?: boolean;
 }
@@ -69,6 +75,8 @@ export function batchStatisticsInto(
   const where = 'batchStatistics';
   const rows = options.rows;
   const nRows = rows !== undefined ? rows.length : data.rows;
+  const soft = options.softening ?? 0;
+  if (typeof soft !== 'number' || !(soft >= 0 && soft < 1)) throw new DescentError('INVALID_CONFIG', where, `softening = ${soft} must be in [0, 1)`);
   // An empty batch has no flows to learn from: reject it here, not later as a count of 0.
   if (rows !== undefined && rows.length === 0) throw new DescentError('SHAPE_MISMATCH', where, 'rows is empty');
   if (options.check ?? true) {
@@ -89,7 +97,7 @@ export function batchStatisticsInto(
   const root = (cc.numNodes - 1);
   for (let start = 0; start < nRows; start += CHUNK) {
     const B = Math.min(CHUNK, nRows - start);
-    loadBatch(ws, data, start, B, options.missing, rows);
+    loadBatch(ws, data, start, B, options.missing, rows, soft);
     forward(cc, params, ws, 'sum');
     count += backward(cc, params, ws, out.edgeFlows, out.leafStats, options.weights, start);
     for (let b = 0; b < B; b++) ll += (options.weights !== undefined ? options.weights[start + b]! : 1) * ws.L[root * B + b]!;

@@ -20,5 +20,7 @@ describe('laws of @descent/circuits', () => {
   test('root rate', () => fc.assert(L.lawRootRate(), runs));
   test('unvisited nodes unchanged', () => fc.assert(L.lawUnvisitedUnchanged(), runs));
   test("momentum's first step", () => fc.assert(L.lawMomentumFirstStep(), runs));
+  test('softening is soft evidence (enumeration)', () => fc.assert(L.lawSofteningIsSoftEvidence(), { numRuns: 100, seed: 5 }));
+  test('entropy regularisation: plain at 0, regularised M-step at τ > 0', () => fc.assert(L.lawEntropyRegularization(), runs));
   test('dense-block engine equals the reference engine', () => fc.assert(L.lawEngineMatchesReference(), runs));
 });

@@ -115,3 +115,31 @@ describe('spec (e) 7 toy: 30 steps on the whole data', () => {
     expect(minIncrease).toBeGreaterThan(0);
   });
 });
+
+describe('train: annealing, softening, entropy, early stopping', () => {
+  const valid = randomData(cc, 32, 6);
+  test('stepSizeEnd anneals linearly per epoch, softening and entropy reach every step (manual loop, bit for bit)', () => {
+    const epochs = 3;
+    const r = train(cc, cc.params, data, {
+      optimizer: { kind: 'miniBatchEm', stepSize: 0.9, stepSizeEnd: 0.1, pseudocount: 0.1, entropy: 0.01 },
+      epochs, batchSize: 16, key: key(3), softening: 0.05, evalTrain: false,
+    });
+    let s = miniBatchEm.init({ circuit: cc, stepSize: 0.9, pseudocount: 0.1, entropy: 0.01 }, cc.params);
+    for (let e = 1; e <= epochs; e++) {
+      const t = (e - 1) / (epochs - 1);
+      s = { ...s, stepSize: (1 - t) * 0.9 + t * 0.1 };
+      for (const rows of epochBatches(data.rows, 16, foldIn(key(3), e))) s = miniBatchEm.step(s, batchStatistics(cc, s.x, data, { rows, softening: 0.05 }));
+    }
+    expect(Array.from(r.params)).toEqual(Array.from(s.x));
+    expect(s.stepSize).toBe(0.1);
+  });
+  test('early stopping ends once validation has not improved for `patience` epochs and keeps the best parameters', () => {
+    const small = { rows: 8, cols: 6, data: data.data.slice(0, 48) };
+    const r = train(cc, cc.params, small, { optimizer: { kind: 'fullBatchEm' }, epochs: 200, valid, earlyStopping: { patience: 3 }, evalTrain: false });
+    const last = r.curve[r.curve.length - 1]!.epoch;
+    expect(last).toBeLessThan(200);
+    expect(r.best!.epoch).toBe(last - 3);
+    for (const p of r.curve) expect(p.valid!).toBeLessThanOrEqual(r.best!.valid);
+    expect(() => train(cc, cc.params, small, { optimizer: { kind: 'fullBatchEm' }, epochs: 2, earlyStopping: { patience: 3 } })).toThrow(/valid/);
+  });
+});

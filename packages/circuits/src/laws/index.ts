@@ -6,3 +6,4 @@ export {
   lawUnvisitedUnchanged, lawMomentumFirstStep, assertOnSimplex, arbitraryLearner, type LearnerChoice,
 } from './learning.js';
 export { lawEngineMatchesReference, arbitraryWideCircuitCase } from './engine.js';
+export { lawSofteningIsSoftEvidence, lawEntropyRegularization } from './regularization.js';

@@ -2,7 +2,8 @@ import { DescentError } from '@descent/linalg';
 import { adam, cloneState, type AdamState } from '@descent/optimizers';
 import { KIND, checkParams, type CompiledCircuit } from '../compile.js';
 import type { CircuitLearner, CircuitLearnerState } from './method.js';
-import { checkStatistics } from './mstep.js';
+import { topDownInto } from '../engine.js';
+import { checkEntropy, checkStatistics, tdScratch } from './mstep.js';
 
 /** Config of {@link adamCircuit}. */
 export interface AdamCircuitConfig {
@@ -12,6 +13,11 @@ export interface AdamCircuitConfig {
   readonly beta1?: number;
   readonly beta2?: number;
   readonly eps?: number;
+  /**
+   * Entropy regularisation τ ≥ 0 (Liu & Van den Broeck 2021): ascends mean LL + τ·Σ_n TD(n)·H(θ_n)
+   * over sum, categorical and Bernoulli nodes, TD frozen at the current parameters. Default 0.
+   */
+  readonly entropy?: number;
   readonly check?: boolean;
 }
 
@@ -25,6 +31,7 @@ export interface AdamCircuitState extends CircuitLearnerState {
   readonly adam: AdamState;
   /** The last ascent gradient in logit space (scratch, kept so `stepInto` allocates nothing). */
   readonly grad: Float64Array;
+  readonly entropy: number;
   readonly check: boolean;
 }
 
@@ -54,6 +61,8 @@ export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = 
     const lr = cfg.lr ?? 1e-2;
     if (!(lr > 0) || !Number.isFinite(lr)) throw new DescentError('INVALID_CONFIG', where, `lr = ${lr} must be positive`);
     const cc = cfg.circuit;
+    const entropy = cfg.entropy ?? 0;
+    checkEntropy(entropy, where);
     checkParams(cc, x0, where);
     const logits = new Float64Array(cc.numParams);
     for (let i = 0; i < cc.numNodes; i++) {
@@ -74,7 +83,7 @@ export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = 
     // Adam validates lr, betas and eps and reports them under its own name.
     const inner = adam.init({ lr, betas: [cfg.beta1 ?? 0.9, cfg.beta2 ?? 0.999], eps: cfg.eps ?? 1e-8, maximize: true, check }, logits);
     const x = Float64Array.from(x0);
-    return { x, query: x, t: 0, circuit: cc, adam: inner, grad: new Float64Array(cc.numParams), check };
+    return { x, query: x, t: 0, circuit: cc, adam: inner, grad: new Float64Array(cc.numParams), entropy, check };
   },
   step(state, obs) {
     const x = new Float64Array(state.x.length);
@@ -118,6 +127,7 @@ export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = 
         g[o + 1] = ((sxx - 2 * mu * sx + mu * mu * s) / sg2 - s) * inv;
       }
     }
+    if (state.entropy > 0) addEntropyGradient(cc, th, state.entropy, topDownInto(cc, th, tdScratch(cc)), g);
     const inner = adam.stepInto!(state.adam, g, out.adam);
     const z = inner.x;
     // Back from logits to parameters.
@@ -139,10 +149,30 @@ export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = 
     next.t = state.t + 1;
     next.circuit = cc;
     next.adam = inner;
+    next.entropy = state.entropy;
     next.check = state.check;
     return out;
   },
 };
+
+// g += τ·TD(n)·∂H(θ_n)/∂z: softmax logits ∂H/∂z_j = −θ_j (log θ_j + H); Bernoulli logit z: −z p (1 − p).
+function addEntropyGradient(cc: CompiledCircuit, th: Float64Array, tau: number, td: Float64Array, g: Float64Array): void {
+  for (let i = 0; i < cc.numNodes; i++) {
+    const o = cc.paramPtr[i]!;
+    const w = tau * td[i]!;
+    if (o < 0 || w === 0) continue;
+    const kd = cc.kind[i]!;
+    if (kd === KIND.sum || kd === KIND.categorical) {
+      const len = kd === KIND.sum ? cc.childPtr[i + 1]! - cc.childPtr[i]! : cc.leafArg[i]!;
+      let h = 0;
+      for (let j = o; j < o + len; j++) if (th[j]! > 0) h -= th[j]! * Math.log(th[j]!);
+      for (let j = o; j < o + len; j++) if (th[j]! > 0) g[j] += -w * th[j]! * (Math.log(th[j]!) + h);
+    } else if (kd === KIND.bernoulli) {
+      const p = th[o]!;
+      if (p > 0 && p < 1) g[o] += -w * (Math.log(p) - Math.log1p(-p)) * p * (1 - p);
+    }
+  }
+}
 
 function softmaxInto(z: Float64Array, o: number, len: number, out: Float64Array): void {
   let mx = -Infinity;

@@ -3,7 +3,7 @@ import { KIND, checkParams, type CompiledCircuit } from '../compile.js';
 import { topDownInto } from '../engine.js';
 import type { BatchStatistics } from '../statistics.js';
 import type { CircuitLearner, CircuitLearnerState } from './method.js';
-import { checkRange, checkStatistics, mStepInto } from './mstep.js';
+import { checkEntropy, checkRange, checkStatistics, mStepInto } from './mstep.js';
 
 /** Config of {@link anemone}. Defaults are pyjuice's `optim/anemone.py::Anemone`. */
 export interface AnemoneConfig {
@@ -14,6 +14,11 @@ export interface AnemoneConfig {
   readonly momentum?: number;
   /** α ≥ 0 acting on the rescaled flows (magnitude ~TD ≤ 1); default 1e-6. */
   readonly pseudocount?: number;
+  /**
+   * Entropy regularisation τ ≥ 0 (Liu & Van den Broeck 2021): each slice maximises
+   * Σ_j (G_j + α/K) log θ_j + τ·TD(n)·H(θ_n) instead of the plain M-step on G. Default 0.
+   */
+  readonly entropy?: number;
   /** Validate statistics (O(size)) on every step; default true. */
   readonly check?: boolean;
 }
@@ -24,6 +29,7 @@ export interface AnemoneState extends CircuitLearnerState {
   readonly stepSize: number;
   readonly momentum: number;
   readonly pseudocount: number;
+  readonly entropy: number;
   readonly check: boolean;
   /** EMA of edge flows and of input-node statistics (length 0 when momentum = 0). */
   readonly edgeMomentum: Float64Array;
@@ -80,11 +86,13 @@ export const anemone: CircuitLearner<AnemoneConfig, AnemoneState> = {
     if (!(m >= 0 && m < 1)) throw new DescentError('INVALID_CONFIG', where, `momentum = ${m} must be in [0, 1)`);
     const alpha = cfg.pseudocount ?? 1e-6;
     if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new DescentError('INVALID_CONFIG', where, `pseudocount = ${alpha} must be finite and >= 0`);
+    const entropy = cfg.entropy ?? 0;
+    checkEntropy(entropy, where);
     checkParams(cfg.circuit, x0, where);
     const cc = cfg.circuit;
     const x = Float64Array.from(x0);
     return {
-      x, query: x, t: 0, circuit: cc, stepSize: eta, momentum: m, pseudocount: alpha, check: cfg.check ?? true,
+      x, query: x, t: 0, circuit: cc, stepSize: eta, momentum: m, pseudocount: alpha, entropy, check: cfg.check ?? true,
       edgeMomentum: new Float64Array(m > 0 ? cc.numSumParams : 0),
       leafMomentum: new Float64Array(m > 0 ? cc.numStats : 0),
     };
@@ -154,7 +162,8 @@ export const anemone: CircuitLearner<AnemoneConfig, AnemoneState> = {
         gl[so + 2] = a * fl[so + 2]! + t;
       }
     }
-    mStepInto(cc, theta, ge, gl, 1, state.pseudocount, out.x);
+    // G is already per sample (magnitude TD), so the entropy term needs no further scaling.
+    mStepInto(cc, theta, ge, gl, 1, state.pseudocount, out.x, state.entropy > 0 ? { tau: state.entropy, scale: 1, td } : undefined);
     const next = out as { -readonly [K in keyof AnemoneState]: AnemoneState[K] };
     next.query = out.x;
     next.t = state.t + 1;
@@ -162,6 +171,7 @@ export const anemone: CircuitLearner<AnemoneConfig, AnemoneState> = {
     next.stepSize = eta;
     next.momentum = m;
     next.pseudocount = state.pseudocount;
+    next.entropy = state.entropy;
     next.check = state.check;
     return out;
   },

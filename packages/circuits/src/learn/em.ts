@@ -2,7 +2,8 @@ import { DescentError } from '@descent/linalg';
 import { checkParams, type CompiledCircuit } from '../compile.js';
 import type { BatchStatistics } from '../statistics.js';
 import type { CircuitLearner, CircuitLearnerState } from './method.js';
-import { checkRange, checkStatistics, mStepInto } from './mstep.js';
+import { topDownInto } from '../engine.js';
+import { checkEntropy, checkRange, checkStatistics, mStepInto, tdScratch } from './mstep.js';
 
 /** Config of {@link fullBatchEm} and {@link miniBatchEm}. */
 export interface EmConfig {
@@ -11,6 +12,12 @@ export interface EmConfig {
   readonly stepSize?: number;
   /** Laplace pseudocount α ≥ 0 spread over each node's K children (α/K each). Default 0. */
   readonly pseudocount?: number;
+  /**
+   * Entropy regularisation τ ≥ 0 (Liu & Van den Broeck 2021): each slice maximises its expected
+   * log-likelihood per sample plus τ·TD(n)·H(θ_n), TD the top-down probabilities of the current
+   * parameters. Default 0 (plain EM).
+   */
+  readonly entropy?: number;
   /** Validate statistics (O(size)) on every step; default true. */
   readonly check?: boolean;
 }
@@ -21,6 +28,7 @@ export interface EmState extends CircuitLearnerState {
   readonly circuit: CompiledCircuit;
   readonly stepSize: number;
   readonly pseudocount: number;
+  readonly entropy: number;
   readonly check: boolean;
 }
 
@@ -36,9 +44,11 @@ function makeEm(name: string, fixedStep: boolean): CircuitLearner<EmConfig, EmSt
       checkRange(eta, 0, 1, true, where, 'stepSize');
       const alpha = cfg.pseudocount ?? 0;
       if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new DescentError('INVALID_CONFIG', where, `pseudocount = ${alpha} must be finite and >= 0`);
+      const entropy = cfg.entropy ?? 0;
+      checkEntropy(entropy, where);
       checkParams(cfg.circuit, x0, where);
       const x = Float64Array.from(x0);
-      return { x, query: x, t: 0, circuit: cfg.circuit, stepSize: eta, pseudocount: alpha, check: cfg.check ?? true };
+      return { x, query: x, t: 0, circuit: cfg.circuit, stepSize: eta, pseudocount: alpha, entropy, check: cfg.check ?? true };
     },
     step(state, obs) {
       const x = new Float64Array(state.x.length);
@@ -49,12 +59,15 @@ function makeEm(name: string, fixedStep: boolean): CircuitLearner<EmConfig, EmSt
       if (out === state || out.x === state.x) throw new DescentError('INVALID_CONFIG', `${name}.stepInto`, 'out must not be state');
       const cc = state.circuit;
       checkStatistics(cc, obs, `${name}.step`, state.check);
-      mStepInto(cc, state.x, obs.edgeFlows, obs.leafStats, state.stepSize, state.pseudocount, out.x);
+      const tau = state.entropy;
+      const reg = tau > 0 ? { tau, scale: 1 / obs.count, td: topDownInto(cc, state.x, tdScratch(cc)) } : undefined;
+      mStepInto(cc, state.x, obs.edgeFlows, obs.leafStats, state.stepSize, state.pseudocount, out.x, reg);
       const next = out as { -readonly [K in keyof EmState]: EmState[K] };
       next.query = out.x;
       next.t = state.t + 1;
       next.stepSize = state.stepSize;
       next.pseudocount = state.pseudocount;
+      next.entropy = tau;
       next.circuit = cc;
       next.check = state.check;
       return out;

@@ -10,11 +10,15 @@ import { fullBatchEm, miniBatchEm } from './em.js';
 import type { CircuitLearner, CircuitLearnerState } from './method.js';
 
 /** Which learner {@link train} runs, with its options. */
+/**
+ * `entropy` is each learner's entropy regularisation τ (default 0); `stepSizeEnd` anneals the step
+ * size linearly from `stepSize` (epoch 1) to `stepSizeEnd` (last epoch).
+ */
 export type OptimizerSpec =
-  | { readonly kind: 'fullBatchEm'; readonly pseudocount?: number }
-  | { readonly kind: 'miniBatchEm'; readonly stepSize: number; readonly pseudocount?: number }
-  | { readonly kind: 'anemone'; readonly stepSize?: number; readonly momentum?: number; readonly pseudocount?: number }
-  | { readonly kind: 'adam'; readonly lr?: number };
+  | { readonly kind: 'fullBatchEm'; readonly pseudocount?: number; readonly entropy?: number }
+  | { readonly kind: 'miniBatchEm'; readonly stepSize: number; readonly stepSizeEnd?: number; readonly pseudocount?: number; readonly entropy?: number }
+  | { readonly kind: 'anemone'; readonly stepSize?: number; readonly stepSizeEnd?: number; readonly momentum?: number; readonly pseudocount?: number; readonly entropy?: number }
+  | { readonly kind: 'adam'; readonly lr?: number; readonly entropy?: number };
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -32,6 +36,16 @@ export interface TrainOptions {
   readonly evalTrain?: boolean;
   /** Stop after this much training time (seconds); default unlimited. */
   readonly maxSeconds?: number;
+  /**
+   * Data softening β in [0, 1) applied to the training statistics of every learner (see
+   * `batchStatistics`); default 0. Curves still report the log-likelihood of the hard data.
+   */
+  readonly softening?: number;
+  /**
+   * Early stopping on `valid`: stop once the validation log-likelihood has not improved on its best
+   * for `patience` consecutive epochs. `best` holds the parameters of the best epoch.
+   */
+  readonly earlyStopping?: { readonly patience: number };
 }
 
 /** One point of a learning curve (mean log-likelihood per sample, nats). */
@@ -88,24 +102,34 @@ export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, 
   }
   const k = options.key ?? makeKey(0);
   const spec = options.optimizer;
+  const softening = options.softening ?? 0;
+  if (typeof softening !== 'number' || !(softening >= 0 && softening < 1)) throw new DescentError('INVALID_CONFIG', where, `softening = ${softening} must be in [0, 1)`);
+  const patience = options.earlyStopping?.patience;
+  if (options.earlyStopping !== undefined) {
+    if (!Number.isInteger(patience) || patience! < 1) throw new DescentError('INVALID_CONFIG', where, `earlyStopping.patience = ${patience} must be a positive integer`);
+    if (options.valid === undefined) throw new DescentError('INVALID_CONFIG', where, 'earlyStopping needs a validation set (valid)');
+  }
+  const eta0 = spec?.kind === 'miniBatchEm' || spec?.kind === 'anemone' ? spec.stepSize : undefined;
+  const etaEnd = spec?.kind === 'miniBatchEm' || spec?.kind === 'anemone' ? spec.stepSizeEnd : undefined;
+  if (etaEnd !== undefined && !(typeof etaEnd === 'number' && etaEnd > 0 && etaEnd <= 1)) throw new DescentError('INVALID_CONFIG', where, `stepSizeEnd = ${etaEnd} must be in (0, 1]`);
   let learner: CircuitLearner<never, CircuitLearnerState>;
   let state: CircuitLearnerState;
   switch (spec?.kind) {
     case 'fullBatchEm':
       learner = fullBatchEm as unknown as typeof learner;
-      state = fullBatchEm.init({ circuit: cc, pseudocount: spec.pseudocount ?? 0, check: false }, params0);
+      state = fullBatchEm.init({ circuit: cc, pseudocount: spec.pseudocount ?? 0, entropy: spec.entropy ?? 0, check: false }, params0);
       break;
     case 'miniBatchEm':
       learner = miniBatchEm as unknown as typeof learner;
-      state = miniBatchEm.init({ circuit: cc, stepSize: spec.stepSize, pseudocount: spec.pseudocount ?? 0, check: false }, params0);
+      state = miniBatchEm.init({ circuit: cc, stepSize: spec.stepSize, pseudocount: spec.pseudocount ?? 0, entropy: spec.entropy ?? 0, check: false }, params0);
       break;
     case 'anemone':
       learner = anemone as unknown as typeof learner;
-      state = anemone.init({ circuit: cc, stepSize: spec.stepSize, momentum: spec.momentum, pseudocount: spec.pseudocount, check: false }, params0);
+      state = anemone.init({ circuit: cc, stepSize: spec.stepSize, momentum: spec.momentum, pseudocount: spec.pseudocount, entropy: spec.entropy ?? 0, check: false }, params0);
       break;
     case 'adam':
       learner = adamCircuit as unknown as typeof learner;
-      state = adamCircuit.init({ circuit: cc, lr: spec.lr, check: false }, params0);
+      state = adamCircuit.init({ circuit: cc, lr: spec.lr, entropy: spec.entropy ?? 0, check: false }, params0);
       break;
     default:
       throw new DescentError('INVALID_CONFIG', where, `unknown optimizer ${JSON.stringify(spec)}`);
@@ -139,10 +163,19 @@ export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, 
     spare = t;
     updates++;
   };
+  let sinceBest = 0;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const t0 = performance.now();
+    if (etaEnd !== undefined) {
+      // Linear annealing of the step size over the epochs (the state is plain data).
+      // (1 − t)·η0 + t·η_end is exact at both ends.
+      const t = epochs > 1 ? (epoch - 1) / (epochs - 1) : 0;
+      const eta = (1 - t) * eta0! + t * etaEnd;
+      state = { ...state, stepSize: eta } as CircuitLearnerState;
+      if (spare !== undefined) spare = { ...spare, stepSize: eta } as CircuitLearnerState;
+    }
     if (spec.kind === 'fullBatchEm') {
-      batchStatisticsInto(cc, state.query, data, stats, { check: false });
+      batchStatisticsInto(cc, state.query, data, stats, { check: false, softening });
       apply(stats);
     } else {
       const batches = epochBatches(data.rows, batchSize, foldIn(k, epoch));
@@ -152,7 +185,7 @@ export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, 
       acc.logLikelihood = 0;
       let inWindow = 0;
       for (const rows of batches) {
-        batchStatisticsInto(cc, state.query, data, per === 1 ? acc : stats, { rows, check: false });
+        batchStatisticsInto(cc, state.query, data, per === 1 ? acc : stats, { rows, check: false, softening });
         if (per > 1) {
           for (let i = 0; i < acc.edgeFlows.length; i++) acc.edgeFlows[i] += stats.edgeFlows[i]!;
           for (let i = 0; i < acc.leafStats.length; i++) acc.leafStats[i] += stats.leafStats[i]!;
@@ -169,8 +202,13 @@ export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, 
       }
     }
     seconds += (performance.now() - t0) / 1000;
+    const bestBefore = best?.valid;
     evaluate(epoch, updates, seconds);
     if (options.maxSeconds !== undefined && seconds >= options.maxSeconds) break;
+    if (patience !== undefined) {
+      sinceBest = bestBefore === undefined || best!.valid > bestBefore ? 0 : sinceBest + 1;
+      if (sinceBest >= patience) break;
+    }
   }
   return { params: Float64Array.from(state.x), curve, ...(best !== undefined ? { best } : {}) };
 }
