@@ -58,3 +58,4 @@ const rows: BenchRow[] = kernelRows(minSeconds);
   rows.push({ operation: 'polar by SVD', size: '512×512', seconds: ps.seconds, referenceSeconds: ref('polar512'), reference: numpyLabel });
 }
 printTable('@descent/linalg', rows);
+await import('./decompositions.js');

@@ -203,6 +203,40 @@ describe('blocked eigh on sizes that cross the panel width', () => {
   });
 });
 
+describe('blocked SVD (from 48 columns in the tall frame) on shapes crossing the panel width', () => {
+  test('reconstructs A with orthonormal factors, tall and wide, full and low rank', () => {
+    fc.assert(svdReconstructs(gaussianMatrix({ minRows: 40, maxRows: 100, minCols: 48, maxCols: 100 })), { numRuns: 12 });
+    fc.assert(svdReconstructs(rankDeficientMatrix({ minRows: 48, maxRows: 90, minCols: 48, maxCols: 90 })), { numRuns: 12 });
+  });
+  test('scaling by 2^e scales σ exactly and leaves U and V unchanged', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 48, max: 90 }), fc.integer({ min: 48, max: 90 }), fc.integer({ min: -900, max: 900 }), fc.integer({ min: 0, max: 1e9 }), (m, n, e, seed) => {
+        const a = { rows: m, cols: n, data: normal(key(seed), m * n) };
+        const f0 = svd(a);
+        const f1 = svd({ ...a, data: a.data.map((v) => v * 2 ** e) });
+        return maxAbsDiff(f1.u.data, f0.u.data) === 0 && maxAbsDiff(f1.v.data, f0.v.data) === 0 && f1.s.every((v, i) => v === f0.s[i]! * 2 ** e);
+      }),
+      { numRuns: 10 },
+    );
+  });
+  test('graded and ill-conditioned: σ down to 1e-14·σ₀ with backward error ≤ 64·max(m, n)·ε·σ₀', () => {
+    for (const [m, n] of [[80, 60], [60, 80], [97, 97]] as const) {
+      const k = Math.min(m, n);
+      // A = U diag(σ) Vᵀ with σ log-spaced from 1 to 1e-14, from orthonormal factors of QR.
+      const u = qr({ rows: m, cols: k, data: normal(key(m), m * k) }).q;
+      const v = qr({ rows: n, cols: k, data: normal(key(n + 1), n * k) }).q;
+      const sigma = Float64Array.from({ length: k }, (_, i) => 10 ** (-14 * i / (k - 1)));
+      const a = usv(u, sigma, v);
+      const f = svd(a);
+      expect(maxAbsDiff(usv(f.u, f.s, f.v).data, a.data)).toBeLessThanOrEqual(64 * Math.max(m, n) * EPS);
+      expect(orthonormalityError(f.u)).toBeLessThan(64 * Math.max(m, n) * EPS);
+      expect(orthonormalityError(f.v)).toBeLessThan(64 * Math.max(m, n) * EPS);
+      // Weyl: |σ̂ᵢ − σᵢ| ≤ ‖E‖₂ for the backward error E.
+      expect(maxAbsDiff(f.s, sigma)).toBeLessThanOrEqual(64 * Math.max(m, n) * EPS);
+    }
+  });
+});
+
 describe('laws', () => {
   test('SVD reconstructs A with orthonormal factors (random, tall, wide)', () => {
     fc.assert(svdReconstructs(), { numRuns: 150 });

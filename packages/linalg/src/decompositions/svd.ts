@@ -3,6 +3,11 @@ import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
 import { hypot } from './hypot.js';
 import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
+import { accumulateReflectors, bidiagonalize, bidiagonalScratch, BRD_BLOCK, type BidiagonalScratch } from './bidiagonal.js';
+import { reflectorScratch, type ReflectorScratch } from './block-reflector.js';
+
+/** From this many columns (tall frame) the SVD bidiagonalizes by blocks; below, unblocked (LINPACK). */
+const BLOCKED_MIN = 48;
 
 /** A thin singular value decomposition A = U·diag(s)·Vᵀ. */
 export interface Svd {
@@ -77,6 +82,12 @@ export interface SvdBuffers {
   readonly s: Float64Array;
   readonly e: Float64Array;
   readonly work: Float64Array;
+  /** Blocked path: the right reflectors copied into columns (n×n), both τ vectors, and scratch. */
+  readonly p: Float64Array;
+  readonly tauq: Float64Array;
+  readonly taup: Float64Array;
+  readonly brd: BidiagonalScratch;
+  readonly refl: ReflectorScratch;
 }
 
 /** Fresh {@link SvdBuffers} for a rows×cols matrix. */
@@ -88,6 +99,8 @@ export function svdBuffers(rows: number, cols: number): SvdBuffers {
     rows, cols, wide, m, n,
     w: new Float64Array(m * n), u: new Float64Array(m * n), v: new Float64Array(n * n),
     s: new Float64Array(n), e: new Float64Array(n), work: new Float64Array(m),
+    p: new Float64Array(n >= BLOCKED_MIN ? n * n : 0), tauq: new Float64Array(n), taup: new Float64Array(n),
+    brd: bidiagonalScratch(), refl: reflectorScratch(),
   };
 }
 
@@ -125,6 +138,16 @@ function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers): void {
   const { s, u: U, v: V, e, work } = out;
   e.fill(0);
   work.fill(0);
+  let p = n;
+  if (n >= BLOCKED_MIN) {
+    // Blocked Householder bidiagonalization (most flops in gemm), U and V from compact-WY blocks.
+    bidiagonalize(A, m, n, s, e, out.tauq, out.taup, out.brd);
+    accumulateReflectors(A, m, n, 0, out.tauq, U, n, BRD_BLOCK, out.refl);
+    const P = out.p;
+    P.fill(0);
+    for (let k = 0; k + 1 < n; k++) for (let c = k + 1; c < n; c++) P[k * n + c] = A[c * m + k]!;
+    accumulateReflectors(P, n, n - 1, 1, out.taup, V, n, BRD_BLOCK, out.refl);
+  } else {
   const nct = Math.min(m - 1, n);
   const nrt = Math.max(0, Math.min(n - 2, m));
   // Reduce A to bidiagonal form, storing the diagonal in s and the super-diagonal in e.
@@ -178,7 +201,7 @@ function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers): void {
       for (let i = k + 1; i < n; i++) V[k * n + i] = e[i]!;
     }
   }
-  let p = Math.min(n, m + 1);
+  p = Math.min(n, m + 1);
   if (nct < n) s[nct] = A[nct * m + nct]!;
   if (m < p) s[p - 1] = 0;
   if (nrt + 1 < p) e[nrt] = A[(p - 1) * m + nrt]!;
@@ -220,6 +243,7 @@ function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers): void {
     }
     V.fill(0, ck, ck + n);
     V[ck + k] = 1;
+  }
   }
   // Implicit-shift QR on the bidiagonal matrix.
   const pp = p - 1;
