@@ -23,7 +23,3 @@ export { ratSpn, type RatSpnOptions } from './structures/ratSpn.js';
 export { mixtureOfBernoullis } from './structures/mixture.js';
 export { saveCircuit, loadCircuit, CIRCUIT_FILE_VERSION, type LoadedCircuit } from './save.js';
 export { parseDebd, loadDebd, epochBatches, gatherRows, type DebdName, type DebdSplit } from './debd.js';
-export {
-  hcltVersusChowLiu, compareLearners, CHOW_LIU_REPORTED,
-  type HcltExperimentOptions, type HcltExperimentResult, type LearnerCurve,
-} from './experiment.js';

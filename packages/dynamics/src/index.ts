@@ -64,7 +64,6 @@ export {
   type SharpnessTrace,
 } from './sharpness.js';
 export { mixedNeighbourFraction, uncertaintyExponent, type UncertaintyExponent } from './sensitivity.js';
-export { paperFigures, type PaperFigure, type PaperFigures } from './experiment.js';
 export { iterateScalarMap, createWasmMap, wasmMapModuleBytes, WASM_LANES, type WasmMap } from './wasmMap.js';
 export {
   createWasmRegionKernel,

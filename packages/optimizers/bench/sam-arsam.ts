@@ -3,7 +3,7 @@
 import { measure, printTable, runPython, type BenchRow } from '@descent/bench';
 import { key } from '@descent/linalg';
 import { arsam, cloneState, sam, sgd, type Method, type MethodState } from '../src/index.js';
-import { batchIndices, mlpLossGrad, mlpSize, standardProblem } from '../src/experiments/mlp.js';
+import { batchIndices, mlpLossGrad, mlpSize, standardProblem } from './spiral-mlp.js';
 
 interface Counted extends MethodState {
   readonly gradEvals?: number;

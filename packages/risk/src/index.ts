@@ -57,14 +57,3 @@ export {
 export { sampleAverageObjective, sampleAverageOptimize, type SampleAverageOptions } from './saa.js';
 export { gaussianPortfolioProblem, gaussianPortfolioOptimum, gaussianScenarios } from './portfolio.js';
 export { sortFloat64 } from './sort.js';
-export {
-  portfolioRateExperiment,
-  robustPortfolioExperiment,
-  type RobustExperimentOptions,
-  type RobustExperimentRow,
-  formatRateExperiment,
-  logLogSlope,
-  type RateExperimentOptions,
-  type RateExperimentRow,
-  type RateExperimentResult,
-} from './experiment.js';

@@ -9,6 +9,5 @@ export { linearPathLoss, barrier, lmcClasses, type PathLoss, type BarrierReferen
 export { bezier, polychain, curveFit, curveControlPoints, type CurveCfg, type CurveState, type StepMethod } from './curves.js';
 export { filterNormalizedDirection, lossSlice } from './landscape.js';
 export { homotopyTest, type HomotopyOptions, type HomotopyResult } from './homotopy.js';
-export { paperReproduction, type PaperReproductionConfig, type PaperReproductionReport, type RunSummary, type Figure } from './experiment.js';
 export { greedySubsample } from './subsample.js';
 export { parseRipserInput, parseRipserArgs, ripserOutput, type RipserFormat, type RipserOptions } from './ripser-io.js';

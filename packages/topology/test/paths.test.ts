@@ -10,7 +10,6 @@ import {
   linearPathLoss,
   lmcClasses,
   lossSlice,
-  paperReproduction,
   polychain,
   sublevelPersistence0,
   type CurveState,
@@ -146,23 +145,5 @@ describe('loss landscape slices', () => {
     const dg = sublevelPersistence0(s.values, { kind: 'grid', shape: [21, 21], connectivity: 8 });
     expect(dg.birth.length).toBe(1);
     expect(dg.birthVertex[0]).toBe(10 * 21 + 10);
-  });
-});
-
-describe('paper reproduction (spec §12, demo scale) [RECON]', () => {
-  test('small configuration runs deterministically and reports every section', () => {
-    const cfg = { seeds: 2, steps: 60, slicePoints: 9, homotopyPairs: 1, testSize: 300 };
-    const r = paperReproduction(cfg);
-    expect(r.runs.length).toBe(4);
-    for (const run of r.runs) {
-      expect(run.testAccuracy).toBeGreaterThan(0.7);
-      expect(run.totalPersistence).toBeGreaterThan(0);
-    }
-    expect(r.lmc.labels.length).toBe(4);
-    expect(r.homotopy.length).toBe(1);
-    expect(r.figures.map((f) => f.id)).toEqual(['barriers', 'tp-vs-acc', 'central-vs-acc', 'classes']);
-    expect(r.notes[0]).toMatch(/RECONSTRUCTION/);
-    const again = paperReproduction(cfg);
-    expect(JSON.stringify(again.runs)).toBe(JSON.stringify(r.runs));
   });
 });

@@ -1,4 +1,5 @@
-import { compareLearners, hcltVersusChowLiu, type DebdName } from '@descent/circuits';
+import type { DebdName } from '@descent/circuits';
+import { compareLearners, hcltVersusChowLiu } from './anemone-runs.js';
 import { verdictFrom, type Experiment } from '../experiment.js';
 
 /**

@@ -1,6 +1,5 @@
-import {
-  Status, bisectCriticalStepSize, classifyStart, paperFigures, scalarVectorCriticalStepSize, scalarVectorObjective,
-} from '@descent/dynamics';
+import { Status, bisectCriticalStepSize, classifyStart, scalarVectorCriticalStepSize, scalarVectorObjective } from '@descent/dynamics';
+import { paperFigures } from './dynamics-figures.js';
 import { verdictFrom, type Experiment } from '../experiment.js';
 
 function pngDataUrl(png: Uint8Array): string {

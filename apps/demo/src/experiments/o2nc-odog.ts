@@ -1,4 +1,4 @@
-import { runOdogExperiment } from '@descent/optimizers/experiments';
+import { runOdogExperiment } from './spirals.js';
 import { verdictFrom, type Experiment } from '../experiment.js';
 
 /**

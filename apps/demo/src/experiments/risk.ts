@@ -1,4 +1,4 @@
-import { portfolioRateExperiment } from '@descent/risk';
+import { portfolioRateExperiment } from './risk-runs.js';
 import { verdictFrom, type Experiment } from '../experiment.js';
 
 /**

@@ -1,4 +1,4 @@
-import { runArsamExperiment } from '@descent/optimizers/experiments';
+import { runArsamExperiment } from './spirals.js';
 import { verdictFrom, type Experiment } from '../experiment.js';
 
 /**

@@ -1,4 +1,4 @@
-import { paperReproduction } from '@descent/topology';
+import { paperReproduction } from './topology-runs.js';
 import { verdictFrom, type Experiment } from '../experiment.js';
 
 /**

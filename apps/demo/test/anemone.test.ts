@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CHOW_LIU_REPORTED, compareLearners, hcltVersusChowLiu } from '@descent/circuits';
+import { CHOW_LIU_REPORTED, compareLearners, hcltVersusChowLiu } from '../src/experiments/anemone-runs.js';
 
 // Spec (f) at a size that fits the test budget: HCLT with K = 8, two epochs of anemone (η 0.4,
 // momentum 0.9, batch 512). The full-size run (K = 16/32, more epochs) is bench/curves.ts.

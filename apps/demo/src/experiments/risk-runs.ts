@@ -1,12 +1,9 @@
 import { DescentError, key as makeKey } from '@descent/linalg';
-import { expectedShortfall, mixture, valueAtRisk, type Distortion } from './distortion.js';
-import { drmOfQuantileFunction } from './distributions.js';
-import { gaussianPortfolioProblem, gaussianScenarios } from './portfolio.js';
-import { mixturePpf, normalizedMixture, quantileDistance, robustPortfolioProblem, type RobustSetting } from './robust.js';
-import { runDrmSA } from './run.js';
-import { sampleAverageOptimize } from './saa.js';
-import type { SaForm } from './grid.js';
-import { PAPER_RATES, rateSchedules, type Schedules } from './schedule.js';
+import {
+  PAPER_RATES, drmOfQuantileFunction, expectedShortfall, gaussianPortfolioProblem, gaussianScenarios, mixture, mixturePpf,
+  normalizedMixture, quantileDistance, rateSchedules, robustPortfolioProblem, runDrmSA, sampleAverageOptimize, valueAtRisk,
+  type Distortion, type RobustSetting, type SaForm, type Schedules,
+} from '@descent/risk';
 
 /** Options of {@link portfolioRateExperiment}. */
 export interface RateExperimentOptions {
@@ -60,13 +57,6 @@ export interface RateExperimentResult {
  * checkpoints and its fitted log-log slope, next to the paper's O(k^{-2/3}) (QF) and O(k^{-4/7}) (DM).
  * The paper's rates are worst-case upper bounds; on this strongly convex 3-asset problem the measured
  * slopes are steeper (spec §j.3: −0.8 … −1.1). Plus the sample-average (sort-based) baseline.
- *
- * @example
- * ```ts
- * const r = portfolioRateExperiment({ iterations: 2000, replications: 2, saaSizes: [] });
- * r.rows.map((row) => row.form);
- * // ['qf', 'dm', 'hybrid']
- * ```
  */
 export function portfolioRateExperiment(options: RateExperimentOptions = {}): RateExperimentResult {
   const K = options.iterations ?? 100000;
@@ -143,12 +133,6 @@ export function portfolioRateExperiment(options: RateExperimentOptions = {}): Ra
 
 /**
  * OLS slope of log y on log x over the points with x ≥ from.
- *
- * @example
- * ```ts
- * logLogSlope([10, 100, 1000], [1, 0.1, 0.01]);
- * // -1
- * ```
  */
 export function logLogSlope(x: readonly number[], y: readonly number[], from = 0): number {
   const lx: number[] = [];
@@ -173,12 +157,6 @@ export function logLogSlope(x: readonly number[], y: readonly number[], from = 0
 
 /**
  * Formats {@link portfolioRateExperiment} as a plain-text table (what `scripts` and apps/demo print).
- *
- * @example
- * ```ts
- * formatRateExperiment(portfolioRateExperiment({ iterations: 1000, replications: 1, saaSizes: [] })).includes('paper');
- * // true
- * ```
  */
 export function formatRateExperiment(r: RateExperimentResult): string {
   const lines: string[] = [];
@@ -223,13 +201,6 @@ export interface RobustExperimentRow {
  * normalised 10-component Gaussian mixture and compare the DRM reached with the worst-case value ρ* and
  * the learned quantile function with q*. Batching uses the code's rule: n·N draws per step with θ step
  * a·N, b/N over K/N steps (N = 1 here: the `batching` baseline).
- *
- * @example
- * ```ts
- * const r = robustPortfolioExperiment({ runs: [{ setting: 'cvar', form: 'qf' }], iterations: 500, replications: 1 });
- * +r[0].optimum.toFixed(9); // √(0.7/0.3)
- * // 1.527525232
- * ```
  */
 export function robustPortfolioExperiment(options: RobustExperimentOptions = {}): RobustExperimentRow[] {
   const runs = options.runs ?? [

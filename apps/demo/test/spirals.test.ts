@@ -1,51 +1,64 @@
 import { describe, expect, test } from 'vitest';
 import { key } from '@descent/linalg';
-import { mlpLogitJacobians, mlpLossGrad, mlpPerSampleGrads, spirals, mlpInit, type MlpShape } from '../src/experiments/mlp.js';
-import { runSamExperiment } from '../src/experiments/sam.js';
-import { runArsamExperiment } from '../src/experiments/arsam.js';
-import { runO2ncExperiment } from '../src/experiments/o2nc.js';
-import { runOdogExperiment } from '../src/experiments/odog.js';
-import { runNaturalGradientExperiment } from '../src/experiments/natural-gradient.js';
+import { classifier, spirals, withLabelNoise } from '../src/models/classifier.js';
+import { initMlp, mlp } from '../src/models/mlp.js';
+import { runArsamExperiment, runNaturalGradientExperiment, runO2ncExperiment, runOdogExperiment, runSamExperiment } from '../src/experiments/spirals.js';
 
-describe('the experiments MLP', () => {
-  const shape: MlpShape = { dim: 2, hidden: 5, classes: 3 };
+describe('the classifier helpers on the demo MLP', () => {
+  const net = mlp({ sizes: [2, 5, 3], activation: 'tanh' });
+  const model = classifier(net, 12);
   const data = spirals(key(1), 4);
-  const theta = mlpInit(key(2), shape);
-  for (let i = 0; i < theta.length; i++) theta[i] += 0.1 * Math.sin(i); // non-zero biases too
+  const theta = initMlp(net, key(2), 'torch');
+  for (let i = 0; i < theta.length; i++) theta[i]! += 0.1 * Math.sin(i); // non-zero biases too
 
   test('gradient matches central finite differences', () => {
-    const { grad } = mlpLossGrad(theta, shape, data, undefined, 1e-3);
+    const { value, grad } = model.lossGrad(theta, data);
+    expect(value).toBeCloseTo(model.loss(theta, data), 14);
     const h = 1e-6;
     for (let k = 0; k < theta.length; k++) {
       const tp = new Float64Array(theta);
       const tm = new Float64Array(theta);
-      tp[k] += h;
-      tm[k] -= h;
-      const fd = (mlpLossGrad(tp, shape, data, undefined, 1e-3).value - mlpLossGrad(tm, shape, data, undefined, 1e-3).value) / (2 * h);
+      tp[k]! += h;
+      tm[k]! -= h;
+      const fd = (model.loss(tp, data) - model.loss(tm, data)) / (2 * h);
       // Central differences: truncation O(h²·f''') ≈ 1e-12, rounding O(ε·f/h) ≈ 1e-10.
       expect(Math.abs(fd - grad[k]!)).toBeLessThan(1e-8);
     }
   });
 
-  test('per-sample gradients average to the batch gradient; logit Jacobians match finite differences', () => {
+  test('per-sample gradients average to the batch gradient; logit Jacobians give the per-sample gradient', () => {
     const idx = Int32Array.from([0, 3, 5, 7]);
-    const { grad } = mlpLossGrad(theta, shape, data, idx);
-    const per = mlpPerSampleGrads(theta, shape, data, idx);
+    const { grad } = model.lossGrad(theta, data, idx);
+    const per = model.perSampleGrads(theta, data, idx);
     for (let k = 0; k < theta.length; k++) {
       let m = 0;
       for (let r = 0; r < idx.length; r++) m += per.data[r * theta.length + k]!;
       expect(Math.abs(m / idx.length - grad[k]!)).toBeLessThan(1e-15);
     }
-    const { probs, jacobians } = mlpLogitJacobians(theta, shape, data, Int32Array.from([2]));
+    const { probs, jacobians } = model.logitJacobians(theta, data, Int32Array.from([2]));
     expect(probs.data.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 14);
     // Chain rule through the softmax: ∂(−log p_y)/∂θ = Σ_k (p_k − e_y,k) ∂z_k/∂θ must equal the per-sample gradient.
     const y = data.y[2]!;
-    const g2 = mlpPerSampleGrads(theta, shape, data, Int32Array.from([2]));
+    const g2 = model.perSampleGrads(theta, data, Int32Array.from([2]));
     for (let c = 0; c < theta.length; c++) {
       let v = 0;
       for (let k = 0; k < 3; k++) v += (probs.data[k]! - (k === y ? 1 : 0)) * jacobians.data[k * theta.length + c]!;
       expect(Math.abs(v - g2.data[c]!)).toBeLessThan(1e-14);
     }
+  });
+
+  test('label noise flips about the requested fraction, always to another class', () => {
+    const d = spirals(key(3), 400);
+    const noisy = withLabelNoise(d, 0.25, key(4));
+    let flipped = 0;
+    for (let i = 0; i < d.n; i++) {
+      expect(noisy.y[i]!).toBeGreaterThanOrEqual(0);
+      expect(noisy.y[i]!).toBeLessThan(3);
+      if (noisy.y[i] !== d.y[i]) flipped++;
+    }
+    // Binomial(1200, 0.25): mean 300, SD 15; ±5 SD.
+    expect(Math.abs(flipped - 300)).toBeLessThan(75);
+    expect(withLabelNoise(d, 0, key(4)).y).toEqual(d.y);
   });
 });
 

@@ -1,7 +1,7 @@
-// npm run rates [-- --iterations K --replications R --exponents rate|code --robust | --only-robust]: the convergence-rate experiment
+// npm run rates -w @descent/demo [-- --iterations K --replications R --exponents rate|code --robust | --only-robust]: the convergence-rate experiment
 // on the Gaussian mean–DRM portfolio. Prints MSE ‖w_k − w*‖² at log-spaced k for the QF-form, DM-form and
 // hybrid, the fitted log-log slopes next to the paper's O(k^-2/3) and O(k^-4/7), and the sample-average baseline.
-import { formatRateExperiment, portfolioRateExperiment, robustPortfolioExperiment } from '../src/index.js';
+import { formatRateExperiment, portfolioRateExperiment, robustPortfolioExperiment } from '../src/experiments/risk-runs.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

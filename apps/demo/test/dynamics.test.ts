@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { paperFigures } from '@descent/dynamics';
+import { paperFigures } from '../src/experiments/dynamics-figures.js';
 
 describe('the paper figures at small scale', () => {
   test('regions below, near and above criticality, with and without regularization', () => {

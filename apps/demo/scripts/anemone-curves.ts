@@ -1,8 +1,9 @@
-// npm run experiment [-- --dataset nltcs --K 16 --epochs 10]: spec (f) learning curves. Trains one HCLT
+// npm run curves -w @descent/demo [-- --dataset nltcs --K 16 --epochs 10]: spec (f) learning curves. Trains one HCLT
 // from the same initial parameters and shuffling key with full-batch EM, mini-batch EM, anemone (with
 // and without momentum) and Adam, and prints the test log-likelihood side by side per epoch and per
 // second of training time; then the HCLT + anemone vs Chow–Liu figures (hcltVersusChowLiu).
-import { compareLearners, hcltVersusChowLiu, type DebdName, type LearnerCurve } from '../src/index.js';
+import type { DebdName } from '@descent/circuits';
+import { compareLearners, hcltVersusChowLiu, type LearnerCurve } from '../src/experiments/anemone-runs.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,21 +1,10 @@
-import { DescentError, foldIn, key as makeKey, normal, permutation, split, uniform, type Key, type Layout } from '@descent/linalg';
-import { bottleneck } from './bottleneck.js';
-import { homotopyTest } from './homotopy.js';
-import { filterNormalizedDirection, lossSlice } from './landscape.js';
-import { lmcClasses } from './paths.js';
-import { ripsPersistence } from './rips.js';
-import { sublevelPersistence0 } from './sublevel.js';
-import { totalPersistence } from './summaries.js';
+import { DescentError, foldIn, key as makeKey, normal, permutation, split, uniform, type Key } from '@descent/linalg';
+import { classifier, type Dataset } from '../models/classifier.js';
+import { initMlp, mlp } from '../models/mlp.js';
+import { bottleneck, filterNormalizedDirection, homotopyTest, lmcClasses, lossSlice, ripsPersistence, sublevelPersistence0, totalPersistence } from '@descent/topology';
 
 /**
  * Configuration of {@link paperReproduction}; the defaults are spec §12's demo scale.
- *
- * @example
- * ```ts
- * const cfg: PaperReproductionConfig = { seeds: 2, steps: 50, slicePoints: 7 };
- * cfg.seeds;
- * // 2
- * ```
  */
 export interface PaperReproductionConfig {
   /** Seeds per optimizer (default 10: 20 runs). */
@@ -39,12 +28,6 @@ export interface PaperReproductionConfig {
 
 /**
  * One training run of the reproduction.
- *
- * @example
- * ```ts
- * paperReproduction({ seeds: 2, steps: 20, slicePoints: 5, homotopyPairs: 1 }).runs[0].optimizer;
- * // 'sgd'
- * ```
  */
 export interface RunSummary {
   optimizer: 'sgd' | 'adam';
@@ -59,12 +42,6 @@ export interface RunSummary {
 
 /**
  * A figure for apps/demo: plain data series.
- *
- * @example
- * ```ts
- * paperReproduction({ seeds: 2, steps: 20, slicePoints: 5, homotopyPairs: 1 }).figures[0].kind;
- * // 'heatmap'
- * ```
  */
 export interface Figure {
   id: string;
@@ -80,12 +57,6 @@ export interface Figure {
 
 /**
  * Output of {@link paperReproduction}.
- *
- * @example
- * ```ts
- * paperReproduction({ seeds: 2, steps: 20, slicePoints: 5, homotopyPairs: 1 }).notes[0].startsWith('RECONSTRUCTION');
- * // true
- * ```
  */
 export interface PaperReproductionReport {
   runs: RunSummary[];
@@ -108,13 +79,7 @@ export interface PaperReproductionReport {
   notes: string[];
 }
 
-interface Data {
-  x: Float64Array;
-  y: Int32Array;
-  n: number;
-}
-
-function twoMoons(k: Key, n: number, noise: number): Data {
+function twoMoons(k: Key, n: number, noise: number): Dataset {
   const [k1, k2, k3] = split(k, 3);
   const t = uniform(k1!, n, 0, Math.PI);
   const e = normal(k2!, 2 * n, 0, noise);
@@ -127,121 +92,7 @@ function twoMoons(k: Key, n: number, noise: number): Data {
     x[2 * i] = (cls === 0 ? Math.cos(t[i]!) : 1 - Math.cos(t[i]!)) + e[2 * i]!;
     x[2 * i + 1] = (cls === 0 ? Math.sin(t[i]!) : 0.5 - Math.sin(t[i]!)) + e[2 * i + 1]!;
   }
-  return { x, y, n };
-}
-
-/** A 2-h-h-2 ReLU MLP on a flat parameter vector (layout W1 [h,2], b1, W2 [h,h], b2, W3 [2,h], b3). */
-class Mlp {
-  readonly layout: Layout;
-  readonly size: number;
-  private readonly o: number[];
-  private readonly a1: Float64Array;
-  private readonly a2: Float64Array;
-  constructor(readonly h: number, maxBatch: number) {
-    this.layout = [
-      { name: 'W1', shape: [h, 2] },
-      { name: 'b1', shape: [h] },
-      { name: 'W2', shape: [h, h] },
-      { name: 'b2', shape: [h] },
-      { name: 'W3', shape: [2, h] },
-      { name: 'b3', shape: [2] },
-    ];
-    const sizes = [2 * h, h, h * h, h, 2 * h, 2];
-    this.o = [0];
-    for (const s of sizes) this.o.push(this.o[this.o.length - 1]! + s);
-    this.size = this.o[6]!;
-    this.a1 = new Float64Array(maxBatch * h);
-    this.a2 = new Float64Array(maxBatch * h);
-  }
-
-  init(k: Key): Float64Array {
-    const h = this.h;
-    const th = new Float64Array(this.size);
-    const w = normal(k, this.size);
-    const fan = [2, 0, h, 0, h, 0];
-    for (let b = 0; b < 6; b++) {
-      if (fan[b] === 0) continue;
-      const s = Math.sqrt(2 / fan[b]!);
-      for (let i = this.o[b]!; i < this.o[b + 1]!; i++) th[i] = w[i]! * s;
-    }
-    return th;
-  }
-
-  /** Mean cross-entropy over rows idx (all when undefined); writes the gradient when `grad` is given. */
-  loss(th: Float64Array, d: Data, idx: Int32Array | undefined, grad?: Float64Array): { loss: number; correct: number } {
-    const h = this.h;
-    const o = this.o;
-    const n = idx ? idx.length : d.n;
-    const a1 = n <= this.a1.length / h ? this.a1 : new Float64Array(n * h);
-    const a2 = n <= this.a2.length / h ? this.a2 : new Float64Array(n * h);
-    if (grad) grad.fill(0);
-    let total = 0;
-    let correct = 0;
-    const d2 = new Float64Array(h);
-    const d1 = new Float64Array(h);
-    for (let r = 0; r < n; r++) {
-      const i = idx ? idx[r]! : r;
-      const x0 = d.x[2 * i]!;
-      const x1 = d.x[2 * i + 1]!;
-      for (let u = 0; u < h; u++) {
-        const v = th[o[0]! + 2 * u]! * x0 + th[o[0]! + 2 * u + 1]! * x1 + th[o[1]! + u]!;
-        a1[r * h + u] = v > 0 ? v : 0;
-      }
-      for (let u = 0; u < h; u++) {
-        let v = th[o[3]! + u]!;
-        const row = o[2]! + u * h;
-        for (let w = 0; w < h; w++) v += th[row + w]! * a1[r * h + w]!;
-        a2[r * h + u] = v > 0 ? v : 0;
-      }
-      let z0 = th[o[5]!]!;
-      let z1 = th[o[5]! + 1]!;
-      for (let w = 0; w < h; w++) {
-        z0 += th[o[4]! + w]! * a2[r * h + w]!;
-        z1 += th[o[4]! + h + w]! * a2[r * h + w]!;
-      }
-      const m = Math.max(z0, z1);
-      const lse = m + Math.log(Math.exp(z0 - m) + Math.exp(z1 - m));
-      const y = d.y[i]!;
-      total += lse - (y === 0 ? z0 : z1);
-      if ((z1 > z0 ? 1 : 0) === y) correct++;
-      if (!grad) continue;
-      const g0 = (Math.exp(z0 - lse) - (y === 0 ? 1 : 0)) / n;
-      const g1 = (Math.exp(z1 - lse) - (y === 1 ? 1 : 0)) / n;
-      grad[o[5]!]! += g0;
-      grad[o[5]! + 1]! += g1;
-      for (let w = 0; w < h; w++) {
-        grad[o[4]! + w]! += g0 * a2[r * h + w]!;
-        grad[o[4]! + h + w]! += g1 * a2[r * h + w]!;
-        d2[w] = a2[r * h + w]! > 0 ? g0 * th[o[4]! + w]! + g1 * th[o[4]! + h + w]! : 0;
-      }
-      d1.fill(0);
-      for (let u = 0; u < h; u++) {
-        const du = d2[u]!;
-        if (du === 0) continue;
-        grad[o[3]! + u]! += du;
-        const row = o[2]! + u * h;
-        for (let w = 0; w < h; w++) {
-          grad[row + w]! += du * a1[r * h + w]!;
-          d1[w]! += du * th[row + w]!;
-        }
-      }
-      for (let u = 0; u < h; u++) {
-        const du = a1[r * h + u]! > 0 ? d1[u]! : 0;
-        if (du === 0) continue;
-        grad[o[0]! + 2 * u]! += du * x0;
-        grad[o[0]! + 2 * u + 1]! += du * x1;
-        grad[o[1]! + u]! += du;
-      }
-    }
-    return { loss: total / n, correct };
-  }
-
-  /** Second hidden layer's activations on the first `rows` inputs (a point cloud rows × h). */
-  features(th: Float64Array, d: Data, rows: number): Float64Array {
-    const idx = Int32Array.from({ length: rows }, (_, i) => i);
-    this.loss(th, d, idx);
-    return this.a2.slice(0, rows * this.h);
-  }
+  return { n, dim: 2, classes: 2, x, y };
 }
 
 function ols(x: number[], y: number[]): { r2: number; slope: number } {
@@ -283,7 +134,7 @@ function spearman(x: number[], y: number[]): number {
  * Demo-scale reproduction of the seed paper's computable claims (spec §12) [RECON: the paper's homotopy
  * test, filtration and regression target are not retrievable; every choice here is the spec's
  * reconstruction]. Trains 2 × `seeds` MLPs (2-h-h-2, two moons) with mini-batch SGD and Adam from shared
- * per-seed initialisations (our own loops: this package may not depend on @descent/optimizers), then:
+ * per-seed initialisations (the demo's MLP; plain SGD-momentum and Adam loops), then:
  * 1. groups runs by linear mode connectivity of the test error ('mean' barrier ≤ 2%) and compares the
  *    within- and between-class accuracy gaps (the paper claims ≤ 0.5% vs > 3%);
  * 2. runs `homotopyTest` on (trajectory A + chord to θ_B) vs trajectory B for runs sharing θ₀;
@@ -292,13 +143,6 @@ function spearman(x: number[], y: number[]): number {
  *    persistence (the paper reports R² = 0.82 on CIFAR-10; a null result here is reported as such);
  * 4. compares Rips H1 diagrams of hidden representations within vs between classes (bottleneck).
  * Deterministic for a given config.
- *
- * @example
- * ```ts
- * const r = paperReproduction({ seeds: 2, steps: 50, slicePoints: 7, homotopyPairs: 1 });
- * r.runs.length;
- * // 4
- * ```
  */
 export function paperReproduction(cfg: PaperReproductionConfig = {}): PaperReproductionReport {
   const where = 'paperReproduction';
@@ -319,18 +163,18 @@ export function paperReproduction(cfg: PaperReproductionConfig = {}): PaperRepro
   const root = makeKey(cfg.seed ?? 0);
   const train = twoMoons(foldIn(root, 1), trainSize, noise);
   const test = twoMoons(foldIn(root, 2), testSize, noise);
-  const net = new Mlp(hidden, Math.max(batch, trainSize, testSize));
-  const trainLoss = (th: Float64Array) => net.loss(th, train, undefined).loss;
-  const testError = (th: Float64Array) => 1 - net.loss(th, test, undefined).correct / test.n;
+  const net = mlp({ sizes: [2, hidden, hidden, 2], activation: 'relu' });
+  const model = classifier(net, Math.max(batch, trainSize, testSize));
+  const trainLoss = (th: Float64Array) => model.loss(th, train);
+  const testError = (th: Float64Array) => 1 - model.accuracy(th, test);
 
   const runs: RunSummary[] = [];
   const finals: Float64Array[] = [];
   const trajectories: Float64Array[][] = [];
-  const grad = new Float64Array(net.size);
   for (const optimizer of ['sgd', 'adam'] as const) {
     for (let s = 0; s < seeds; s++) {
       const ks = foldIn(root, 100 + s);
-      const th = net.init(foldIn(ks, 0));
+      const th = initMlp(net, foldIn(ks, 0), 'he');
       const m = new Float64Array(net.size);
       const v = new Float64Array(net.size);
       const traj: Float64Array[] = [th.slice()];
@@ -346,7 +190,7 @@ export function paperReproduction(cfg: PaperReproductionConfig = {}): PaperRepro
         }
         const idx = perm.subarray(pos, pos + batch);
         pos += batch;
-        net.loss(th, train, idx, grad);
+        const { grad } = model.lossGrad(th, train, idx);
         if (optimizer === 'sgd') {
           for (let i = 0; i < net.size; i++) {
             m[i] = 0.9 * m[i]! + grad[i]!;
@@ -396,12 +240,11 @@ export function paperReproduction(cfg: PaperReproductionConfig = {}): PaperRepro
       for (let b = 0; b < dg.birth.length; b++) {
         if (dg.birthVertex[b] === c) central = (dg.death[b] === Infinity ? max : dg.death[b]!) - dg.birth[b]!;
       }
-      const res = net.loss(th, test, undefined);
       runs.push({
         optimizer,
         seed: s,
         trainLoss: trainLoss(th),
-        testAccuracy: res.correct / test.n,
+        testAccuracy: model.accuracy(th, test),
         totalPersistence: tp,
         centralPersistence: central,
       });
@@ -436,7 +279,7 @@ export function paperReproduction(cfg: PaperReproductionConfig = {}): PaperRepro
   const regCp = { ...ols(cpx, acc), spearman: spearman(cpx, acc) };
   // 4. Representations: Rips H1 of hidden activations on 60 test inputs.
   const rows = Math.min(60, testSize);
-  const dgms = finals.map((th) => ripsPersistence({ kind: 'points', data: net.features(th, test, rows), n: rows, d: hidden }, { maxDim: 1 }).diagrams[1]!);
+  const dgms = finals.map((th) => ripsPersistence({ kind: 'points', data: model.hidden(th, test, rows, 2), n: rows, d: hidden }, { maxDim: 1 }).diagrams[1]!);
   const repW: number[] = [];
   const repB: number[] = [];
   for (let i = 0; i < N; i++)

@@ -2,7 +2,7 @@
 // Usage: npx tsx scripts/figures.ts [outDir = figures] [n = 512]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { paperFigures } from '../src/index.js';
+import { paperFigures } from '../src/experiments/dynamics-figures.js';
 
 const outDir = process.argv[2] ?? 'figures';
 const n = Number(process.argv[3] ?? 512);

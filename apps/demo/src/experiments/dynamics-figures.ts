@@ -1,13 +1,10 @@
+import {
+  type BoxDimension, type Grid, type RgbImage, type ScalarVectorRegionConfig, type Slice, type StatusCounts,
+  alignedInit, boundaryMask, boxCountingDimension, encodePng, matrixFactorizationCriticalStepSize, matrixFactorizationObjective,
+  mixedNeighbourFraction, randomSlice, regionImage, regionMap, requireInteger, scalarVectorCriticalStepSize, scalarVectorRegion,
+  scalarVectorRegionCoordinate, squareGrid, valueImage,
+} from '@descent/dynamics';
 import { type Matrix, key, matrix } from '@descent/linalg';
-import { type BoxDimension, boundaryMask, boxCountingDimension } from './boxCounting.js';
-import { scalarVectorCriticalStepSize } from './criticalStepSize.js';
-import { type Grid, type Slice, randomSlice, squareGrid } from './grid.js';
-import { alignedInit, matrixFactorizationCriticalStepSize, matrixFactorizationObjective } from './matrixFactorization.js';
-import { type RgbImage, encodePng, regionImage, valueImage } from './image.js';
-import { type ScalarVectorRegionConfig, regionMap, scalarVectorRegion, scalarVectorRegionCoordinate } from './region.js';
-import { mixedNeighbourFraction } from './sensitivity.js';
-import type { StatusCounts } from './status.js';
-import { requireInteger } from './validate.js';
 
 /** One reproduced figure panel. */
 export interface PaperFigure {
@@ -102,13 +99,6 @@ function panels(n: number): Panel[] {
  * random slice of u, v ∈ R⁵, and a random slice of general 2×2 matrix factorization with ridge; each with
  * its boundary's box dimension and an image. The default n = 256 runs in a few seconds on one core
  * (well under 30 s). `only` selects panels by id.
- *
- * @example
- * ```ts
- * const { figures } = paperFigures({ n: 64, png: false });
- * figures.find((f) => f.id === 'regularized-fig3')!.boundaryDimension.dimension > 1;
- * // true
- * ```
  */
 export function paperFigures(options: { n?: number; png?: boolean; only?: readonly string[] } = {}): PaperFigures {
   const n = requireInteger(options.n ?? 256, 16, 'paperFigures', 'n');

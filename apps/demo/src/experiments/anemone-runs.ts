@@ -1,20 +1,9 @@
+import { chowLiuCircuit, compile, hclt, loadDebd, meanLogLikelihood, train, type CurvePoint, type DebdName, type OptimizerSpec } from '@descent/circuits';
 import { key as makeKey, type Matrix } from '@descent/linalg';
-import { compile } from './compile.js';
-import { loadDebd, type DebdName } from './debd.js';
-import { train, type CurvePoint, type OptimizerSpec } from './learn/train.js';
-import { meanLogLikelihood } from './queries.js';
-import { chowLiuCircuit } from './structures/chowLiu.js';
-import { hclt } from './structures/hclt.js';
 
 /**
  * Test log-likelihood of a plain Chow–Liu tree reported for the DEBD sets (spec (f): a student
  * report, unverified; our own Chow–Liu tree reproduces both to two decimals).
- *
- * @example
- * ```ts
- * CHOW_LIU_REPORTED.nltcs;
- * // -6.76
- * ```
  */
 export const CHOW_LIU_REPORTED: Readonly<Record<DebdName, number>> = { nltcs: -6.76, plants: -16.52 };
 
@@ -54,13 +43,6 @@ export interface HcltExperimentResult {
 /**
  * Spec (f)'s headline check on a DEBD set: an HCLT trained with anemone against the plain Chow–Liu
  * tree (ours and the reported figure), early-stopped on the validation split. apps/demo calls this.
- *
- * @example
- * ```ts
- * const r = hcltVersusChowLiu({ dataset: 'nltcs', K: 8, epochs: 3 });
- * r.beatsChowLiu;
- * // true
- * ```
  */
 export function hcltVersusChowLiu(options: HcltExperimentOptions): HcltExperimentResult {
   const K = options.K ?? 16;
@@ -105,12 +87,6 @@ export interface LearnerCurve {
  * Learning curves of full-batch EM, mini-batch EM, anemone (with and without momentum) and Adam on
  * one HCLT and one DEBD set, from the same initial parameters and shuffling key (spec (f) protocol:
  * batch 512; full EM α 0.1; mini-batch EM η 0.1, α 0.1; anemone η 0.4, α 1e-6; Adam lr 1e-2).
- *
- * @example
- * ```ts
- * compareLearners({ dataset: 'nltcs', K: 4, epochs: 1 }).length;
- * // 5
- * ```
  */
 export function compareLearners(options: { dataset: DebdName; K?: number; epochs?: number; batchSize?: number; seed?: number; learners?: { label: string; optimizer: OptimizerSpec }[] }): LearnerCurve[] {
   const trainSet: Matrix = loadDebd(options.dataset, 'train');
