@@ -49,8 +49,10 @@ export interface ClassificationRecord {
 
 /**
  * Unchecked core of {@link classifyStart}: iterates `x` in place (leaving the last iterate there) using
- * `g` as gradient scratch, and writes the outcome into `out` (a fresh record if omitted). Callers own
- * validation. With reused buffers and record, classifying many starts allocates nothing.
+ * `g` as gradient scratch, and writes the outcome into `out` (a fresh record if omitted). The
+ * arguments are checked (O(dim), negligible against the steps) before anything is written, so a
+ * rejected call leaves `x`, `g` and `out` as they were. With reused buffers and record, classifying
+ * many starts allocates nothing.
  *
  * @example
  * ```ts
@@ -67,6 +69,20 @@ export function classifyInPlace(
   o: ResolvedClassifyOptions,
   out: ClassificationRecord = { status: Status.UNDECIDED, steps: 0, loss: 0 },
 ): ClassificationRecord {
+  const where = 'classifyInPlace';
+  if (objective === null || typeof objective !== 'object' || typeof objective.gradInto !== 'function' || typeof objective.loss !== 'function') {
+    throw new DescentError('INVALID_CONFIG', where, 'objective must be an Objective (with gradInto and loss)');
+  }
+  if (!(x instanceof Float64Array) || x.length !== objective.dim) throw new DescentError('SHAPE_MISMATCH', where, `x must be a Float64Array of length ${objective.dim}`);
+  if (!(g instanceof Float64Array) || g.length !== objective.dim) throw new DescentError('SHAPE_MISMATCH', where, `g must be a Float64Array of length ${objective.dim}`);
+  if (g.buffer === x.buffer && g.byteOffset < x.byteOffset + x.byteLength && x.byteOffset < g.byteOffset + g.byteLength) {
+    throw new DescentError('SHAPE_MISMATCH', where, 'g must not overlap x');
+  }
+  requireFiniteVector(x, where, 'x');
+  requireStepSize(eta, where);
+  if (o === null || typeof o !== 'object') throw new DescentError('INVALID_CONFIG', where, 'o must be resolved classify options');
+  resolveClassifyOptions(o, where);
+  if (out === null || typeof out !== 'object') throw new DescentError('INVALID_CONFIG', where, 'out must be a classification record');
   const n = x.length;
   const gtol2 = o.gradTol * o.gradTol;
   const bound2 = o.divergenceBound * o.divergenceBound;

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { DescentError, assertSize } from '@descent/linalg';
 import { requireFinite, requireFiniteVector, requireStepSize } from './validate.js';
 
 /**
@@ -62,6 +62,9 @@ export function triplingMap(t: number): number {
  */
 export function triplingLyapunov(t0: number, n: number): number {
   if (!(t0 > 0 && t0 < 1)) throw new DescentError('DOMAIN', 'triplingLyapunov', `t0 must lie in (0, 1), got ${t0}`);
+  // n is an iteration count: a size within the allocation limit (Infinity would never return).
+  assertSize(n, 'triplingLyapunov', 'n');
+  if (n === 0) throw new DescentError('DOMAIN', 'triplingLyapunov', 'n must be at least 1');
   let t = t0;
   let s = 0;
   let restarts = 0;

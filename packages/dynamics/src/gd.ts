@@ -33,19 +33,34 @@ export interface GdState extends MethodState {
 export function gradientDescent(objective: Objective): Method<GdConfig, GdState, undefined> {
   const where = `gradientDescent(${objective.name})`;
   const dim = objective.dim;
+  // With check on, the step is computed in a scratch buffer and copied only once it is known to be
+  // finite: a step that throws NON_FINITE leaves out.x as it was (no half-written output).
+  let scratch: Float64Array | undefined;
   const stepInto = (state: GdState, _obs: undefined, out: GdState): GdState => {
+    if (state === null || typeof state !== 'object' || !(state.x instanceof Float64Array) || state.x.length !== dim) {
+      throw new DescentError('SHAPE_MISMATCH', where, `state.x must be a Float64Array of length ${dim}`);
+    }
+    if (out === null || typeof out !== 'object' || !(out.x instanceof Float64Array)) {
+      throw new DescentError('SHAPE_MISMATCH', where, 'out must be a state with a Float64Array x');
+    }
     const x = state.x;
     const nx = out.x;
     if (nx === x) throw new DescentError('INVALID_CONFIG', where, 'stepInto: out.x must not be state.x');
     if (nx.length !== dim) throw new DescentError('SHAPE_MISMATCH', where, `out.x has length ${nx.length}, expected ${dim}`);
-    objective.gradInto(x, nx);
     const eta = state.eta;
-    for (let i = 0; i < dim; i++) nx[i] = x[i]! - eta * nx[i]!;
     if (state.check) {
+      scratch ??= new Float64Array(dim);
+      const g = scratch;
+      objective.gradInto(x, g);
       for (let i = 0; i < dim; i++) {
-        const v = nx[i]!;
+        const v = x[i]! - eta * g[i]!;
         if (v - v !== 0) throw new DescentError('NON_FINITE', where, `iterate overflowed at step ${state.t + 1}, coordinate ${i}`);
+        g[i] = v;
       }
+      nx.set(g);
+    } else {
+      objective.gradInto(x, nx);
+      for (let i = 0; i < dim; i++) nx[i] = x[i]! - eta * nx[i]!;
     }
     return { x: nx, query: nx, t: state.t + 1, eta, check: state.check };
   };
@@ -63,7 +78,7 @@ export function gradientDescent(objective: Objective): Method<GdConfig, GdState,
     },
     step(state, obs) {
       const x = new Float64Array(dim);
-      return stepInto(state, obs, { x, query: x, t: 0, eta: state.eta, check: state.check });
+      return stepInto(state, obs, { x, query: x, t: 0, eta: 0, check: true });
     },
     stepInto,
   };

@@ -135,6 +135,20 @@ export function planScalarVectorRegion(cfg: ScalarVectorRegionConfig, where: str
  * ```
  */
 export function fillScalarStarts(plan: ScalarRegionPlan, x: Float64Array, z: Float64Array): void {
+  const where = 'fillScalarStarts';
+  if (plan === null || typeof plan !== 'object' || plan.grid === null || typeof plan.grid !== 'object') {
+    throw new DescentError('INVALID_CONFIG', where, 'plan must be a plan from planScalarVectorRegion');
+  }
+  // Validated before the first write, so a rejected call leaves x and z untouched.
+  validateGrid(plan.grid, where);
+  if (plan.slice !== undefined) {
+    const dim = plan.slice !== null && typeof plan.slice === 'object' && plan.slice.center instanceof Float64Array ? plan.slice.center.length : -1;
+    if (dim < 2 || dim % 2 !== 0) throw new DescentError('SHAPE_MISMATCH', where, 'plan.slice.center must be a Float64Array of even length (the (u, v) halves)');
+    validateSlice(plan.slice, dim, where);
+  }
+  const cells = plan.grid.n1 * plan.grid.n2;
+  if (!(x instanceof Float64Array) || x.length !== cells) throw new DescentError('SHAPE_MISMATCH', where, `x must be a Float64Array of length ${cells}`);
+  if (!(z instanceof Float64Array) || z.length !== cells) throw new DescentError('SHAPE_MISMATCH', where, `z must be a Float64Array of length ${cells}`);
   const { grid, slice } = plan;
   const a1 = gridAxis(grid.lo1, grid.hi1, grid.n1);
   const a2 = gridAxis(grid.lo2, grid.hi2, grid.n2);

@@ -31,7 +31,7 @@ export {
   type GaussianReturns,
   type QuantileRuleOptions,
 } from './distributions.js';
-export { gaussLegendre20, integrate, probitRange, probitKinks } from './quadrature.js';
+export { gaussLegendre20, integrate, probitRange, probitKinks, MAX_PANELS } from './quadrature.js';
 export { simplexSet, boxSet, budgetBoxSet, project, projectInto, type Projection } from './projection.js';
 export { stepSize, codeSchedules, rateSchedules, validateSchedules, PAPER_RATES, type StepSchedule, type Schedules } from './schedule.js';
 export { quantileGrid, type QuantileGrid, type GridOptions, type SaForm, type AtomNodes, type TailRule } from './grid.js';

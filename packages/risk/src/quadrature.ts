@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertArrayLike, assertNumber, DescentError, describeValue } from '@descent/linalg';
 import type { Distortion } from './distortion.js';
 import { normalCdf, normalPpf } from './normal.js';
 
@@ -42,8 +42,21 @@ export function gaussLegendre20(): { x: Float64Array; w: Float64Array } {
 }
 
 /**
+ * The most panels {@link integrate} evaluates (20 calls of f each).
+ *
+ * @example
+ * ```ts
+ * MAX_PANELS;
+ * // 1000000
+ * ```
+ */
+export const MAX_PANELS = 1_000_000;
+
+/**
  * ∫_a^b f by composite 20-point Gauss–Legendre on panels no wider than `width`, with panel edges at the
- * given breakpoints (so a jump or kink of f never falls inside a panel).
+ * given breakpoints (so a jump or kink of f never falls inside a panel). `a ≤ b` finite, `width` positive
+ * and at most {@link MAX_PANELS} panels in all (`(b − a) / width`), checked before f is called: a
+ * width of 0 or an infinite interval is `DOMAIN`, never an endless loop.
  *
  * @example
  * ```ts
@@ -52,6 +65,21 @@ export function gaussLegendre20(): { x: Float64Array; w: Float64Array } {
  * ```
  */
 export function integrate(f: (x: number) => number, a: number, b: number, breakpoints: readonly number[] = [], width = 0.25): number {
+  const where = 'integrate';
+  if (typeof f !== 'function') throw new DescentError('DOMAIN', where, `f must be a function, got ${describeValue(f)}`);
+  assertNumber(a, where, 'a');
+  assertNumber(b, where, 'b');
+  if (!(a <= b)) throw new DescentError('DOMAIN', where, `a = ${a} must be ≤ b = ${b}`);
+  assertArrayLike(breakpoints, where, 'breakpoints');
+  for (let i = 0; i < breakpoints.length; i++) {
+    if (typeof breakpoints[i] !== 'number' || Number.isNaN(breakpoints[i])) throw new DescentError('DOMAIN', where, `breakpoints[${i}] is ${describeValue(breakpoints[i])}`);
+  }
+  if (!(typeof width === 'number' && width > 0 && width < Infinity)) throw new DescentError('DOMAIN', where, `width must be a finite positive number, got ${describeValue(width)}`);
+  // (b - a) can overflow for finite a, b of opposite sign: halve before dividing.
+  const panelsNeeded = 2 * ((0.5 * b - 0.5 * a) / width) + breakpoints.length;
+  if (!(panelsNeeded <= MAX_PANELS)) {
+    throw new DescentError('DOMAIN', where, `(b − a) / width = ${panelsNeeded} panels is above the limit of ${MAX_PANELS}`);
+  }
   const { x, w } = gaussLegendre20();
   const edges = [a, ...breakpoints.filter((t) => t > a && t < b).sort((p, q) => p - q), b];
   let total = 0;
