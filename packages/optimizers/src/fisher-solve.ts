@@ -91,13 +91,32 @@ export function dampedFisherSolve(fisher: Matrix, g: Float64Array, damping: numb
   assertFinite(g, where, 'g');
   checkDamping(damping, where);
   checkMetric(metric, d, where);
-  const a = new Float64Array(fisher.data);
+  return dampedSolveInto(fisher, g, damping, metric, new Float64Array(d), new Float64Array(d * d), new Float64Array(d * d), where);
+}
+
+/**
+ * The solve of {@link dampedFisherSolve} for validated inputs, into `x` with caller-held scratch `a`
+ * and `l` (d×d each), so a driver step allocates nothing.
+ */
+export function dampedSolveInto(fisher: Matrix, g: Float64Array, damping: number, metric: DampingMetric, x: Float64Array, a: Float64Array, l: Float64Array, where: string): Float64Array {
+  const d = g.length;
+  a.set(fisher.data);
   if (damping > 0) addMetric(a, d, damping, metric);
-  const l = new Float64Array(d * d);
   choleskyInto(a, d, l, where);
-  const x = new Float64Array(g);
+  x.set(g);
   choleskySolveInPlace(l, d, x);
   return x;
+}
+
+/** Validates a dense solve's inputs as {@link dampedFisherSolve} does. */
+export function checkDenseSolve(fisher: Matrix, g: Float64Array, damping: number, metric: DampingMetric, where: string): void {
+  const d = g.length;
+  if (fisher.rows !== d || fisher.cols !== d) {
+    throw new DescentError('SHAPE_MISMATCH', where, `fisher is ${fisher.rows}×${fisher.cols}, expected ${d}×${d} to match g`);
+  }
+  assertFinite(g, where, 'g');
+  checkDamping(damping, where);
+  checkMetric(metric, d, where);
 }
 
 function addMetric(a: Float64Array, d: number, lambda: number, metric: DampingMetric): void {

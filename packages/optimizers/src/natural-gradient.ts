@@ -1,6 +1,7 @@
 import { assertKnownKeys, configKeys, DescentError, assertFinite, assertLength, assertMatrix, assertParam, type Matrix } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
-import { dampedFisherSolve, empiricalFisherSolve, type DampingMetric } from './fisher-solve.js';
+import { checkDenseSolve, dampedFisherSolve, dampedSolveInto, empiricalFisherSolve, type DampingMetric } from './fisher-solve.js';
+import { Scratch } from './internal/matrix-momentum.js';
 
 /** Where the natural gradient's Fisher comes from. */
 export type FisherSource =
@@ -235,6 +236,15 @@ export const naturalGradient: Method<NaturalGradientConfig, NaturalGradientState
   },
 };
 
+// Temporaries of a step, reused across steps (a bad observation must throw before `out` is touched, so
+// results are computed here first and copied): with them the diagonal and dense Fishers' stepInto
+// allocates nothing.
+const diagScratch = new Scratch();
+const dirScratch = new Scratch();
+const sqScratch = new Scratch();
+const denseA = new Scratch();
+const denseL = new Scratch();
+
 function advance(state: NaturalGradientState, rawObs: Float64Array | NaturalGradientObservation, out: Mutable<NaturalGradientState>): NaturalGradientState {
   const d = state.x.length;
   const obs = normalise(rawObs);
@@ -248,7 +258,7 @@ function advance(state: NaturalGradientState, rawObs: Float64Array | NaturalGrad
     g = obs.grad;
     assertLength(g, d, NAME, 'grad');
     if (state.check) assertFinite(g, NAME, 'grad');
-    newDiag = new Float64Array(d);
+    newDiag = diagScratch.get(d);
     const f = state.fisherDiag;
     const rho = state.emaDecay;
     const c = 1 - rho;
@@ -256,14 +266,15 @@ function advance(state: NaturalGradientState, rawObs: Float64Array | NaturalGrad
       const ps = obs.perSample;
       assertMatrix(ps, NAME, 'perSample', { finite: state.check });
       if (ps.cols !== d) throw new DescentError('SHAPE_MISMATCH', NAME, `perSample has ${ps.cols} columns, expected ${d}`);
-      const sq = new Float64Array(d);
+      const sq = sqScratch.get(d);
+      sq.fill(0);
       for (let i = 0; i < ps.rows; i++) for (let k = 0; k < d; k++) sq[k] += ps.data[i * d + k]! * ps.data[i * d + k]!;
       const inv = 1 / ps.rows;
       for (let k = 0; k < d; k++) newDiag[k] = rho * f[k]! + c * sq[k]! * inv;
     } else {
       for (let k = 0; k < d; k++) newDiag[k] = rho * f[k]! + c * g[k]! * g[k]!;
     }
-    direction = new Float64Array(d);
+    direction = dirScratch.get(d);
     const m = metric as Float64Array | undefined;
     const lam = state.damping;
     for (let k = 0; k < d; k++) direction[k] = g[k]! / (newDiag[k]! + lam * (m === undefined ? 1 : m[k]!));
@@ -273,7 +284,8 @@ function advance(state: NaturalGradientState, rawObs: Float64Array | NaturalGrad
     g = obs.grad;
     assertLength(g, d, NAME, 'grad');
     assertMatrix(obs.fisher, NAME, 'fisher', { finite: state.check });
-    direction = dampedFisherSolve(obs.fisher, g, state.damping, metric);
+    checkDenseSolve(obs.fisher, g, state.damping, metric, 'dampedFisherSolve');
+    direction = dampedSolveInto(obs.fisher, g, state.damping, metric, dirScratch.get(d), denseA.get(d * d), denseL.get(d * d), 'dampedFisherSolve');
   } else {
     if (obs.perSample === undefined) throw new DescentError('SHAPE_MISMATCH', NAME, "the 'empirical' Fisher needs obs.perSample");
     assertMatrix(obs.perSample, NAME, 'perSample', { finite: state.check });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { key, normal, type Layout } from '@descent/linalg';
-import { cloneState, egd, egdDirectionInto, muon, orthogonalizeInto, sgd, type Method, type MethodState } from '@descent/optimizers';
+import { cloneState, egd, egdDirectionInto, muon, naturalGradient, orthogonalizeInto, sgd, type Method, type MethodState } from '@descent/optimizers';
 
 /** Runs `fn` with the global Float64Array constructor wrapped to count `new Float64Array(...)` calls. */
 function countAllocations(fn: () => void): number {
@@ -49,6 +49,31 @@ describe('matrix optimizers allocate nothing per driver step (stepInto ping-pong
     const s0 = egd(sgd).init({ base: { lr: 0.1 }, layout }, normal(key(2), d));
     const m = egd(sgd) as Method<unknown, typeof s0, Float64Array>;
     expect(pingPongAllocations(m, s0, grads, 6)).toBe(0);
+  });
+  test('natural gradient with the diagonal and the dense Fisher', () => {
+    const n = 8;
+    const fisher = { rows: n, cols: n, data: new Float64Array(n * n) };
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) fisher.data[i * n + j] = (i === j ? 2 + i : 0) + 0.1 / (1 + i + j);
+    for (const kind of ['diagonal', 'dense'] as const) {
+      const s0 = naturalGradient.init({ fisher: kind, lr: 0.1 }, normal(key(3), n));
+      const obs = [0, 1].map((i) => (kind === 'dense' ? { grad: normal(key(50 + i), n), fisher } : { grad: normal(key(50 + i), n) }));
+      const m = naturalGradient as unknown as Method<unknown, typeof s0, (typeof obs)[number]>;
+      const a = cloneState(s0);
+      const b = cloneState(s0);
+      m.stepInto!(a, obs[0]!, b);
+      m.stepInto!(b, obs[1]!, a);
+      const count = countAllocations(() => {
+        for (let t = 0; t < 6; t++) {
+          if (t % 2 === 0) m.stepInto!(a, obs[t % 2]!, b);
+          else m.stepInto!(b, obs[t % 2]!, a);
+        }
+      });
+      expect(count).toBe(0);
+      // Same result as the allocating step.
+      const viaStep = naturalGradient.step(s0, obs[0]!);
+      const viaInto = naturalGradient.stepInto!(s0, obs[0]!, cloneState(s0));
+      expect(Array.from(viaInto.x)).toEqual(Array.from(viaStep.x));
+    }
   });
   test('the counter sees allocating steps', () => {
     const s0 = muon.init({ layout, lr: 0.01 }, normal(key(1), d));
