@@ -2,16 +2,18 @@
 # exported by bench/index.ts as raw arrays), evaluated layer by layer, vectorised over the batch:
 # products by np.add.reduceat over their children, each sum group as a dense block
 # log(W @ exp(L_children - max)) + max; the flow pass the same way (R = F / S, F_children += E * (Wᵀ R),
-# EF += W * (R Eᵀ)); input statistics from the flows. Single-threaded BLAS (runPython sets the env).
+# EF += W * (R Eᵀ)); input statistics from the flows. Single-threaded BLAS (runPython sets the env),
+# timed in CPU seconds (time.process_time).
 # argv: a JSON list of {dir, key} to time, the data file, the batch size, the repetitions.
 import gzip, json, sys, time
 import numpy as np
 
 def median_time(f, reps):
+    # CPU seconds, like the descent side: on a loaded shared machine wall time measures the neighbours.
     f()
     ts = []
     for _ in range(reps):
-        s = time.perf_counter(); f(); ts.append(time.perf_counter() - s)
+        s = time.process_time(); f(); ts.append(time.process_time() - s)
     ts.sort()
     return ts[len(ts) // 2]
 

@@ -19,6 +19,7 @@ export { adamCircuit, type AdamCircuitConfig, type AdamCircuitState } from './le
 export { train, type TrainOptions, type TrainResult, type CurvePoint, type OptimizerSpec } from './learn/train.js';
 export { mutualInformation, chowLiuTree, chowLiuCircuit, type VariableTree } from './structures/chowLiu.js';
 export { hclt, hcltFromTree, type HcltOptions } from './structures/hclt.js';
+export { hcltMixture, hcltMixtureFromTrees, bootstrapTrees, type HcltMixtureOptions } from './structures/hcltMixture.js';
 export { ratSpn, type RatSpnOptions } from './structures/ratSpn.js';
 export { mixtureOfBernoullis } from './structures/mixture.js';
 export { saveCircuit, loadCircuit, CIRCUIT_FILE_VERSION, type LoadedCircuit } from './save.js';

@@ -24,7 +24,7 @@ function invalidState(f: () => unknown): string {
 
 describe('saveCircuit / loadCircuit', () => {
   test('save → load round-trips structure and parameters bit for bit (every family, trained parameters)', () => {
-    const families = ['mixture', 'hclt', 'ratSpnHadamard', 'ratSpnOuter', 'chowLiu', 'categoricalMixture', 'gaussianMixture'] as const;
+    const families = ['mixture', 'hclt', 'hcltMixture', 'ratSpnHadamard', 'ratSpnOuter', 'chowLiu', 'categoricalMixture', 'gaussianMixture'] as const;
     fc.assert(
       fc.property(arbitraryCircuitCase({ families }), fc.integer({ min: 0, max: 3 }), ({ cc, data }, steps) => {
         // Parameters after a few anemone steps: arbitrary bits, not the builder's.

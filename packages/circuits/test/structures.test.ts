@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { key } from '@descent/linalg';
-import { chowLiuCircuit, compile, hclt, KIND, loadDebd, mixtureOfBernoullis, ratSpn } from '@descent/circuits';
+import { foldIn, key } from '@descent/linalg';
+import {
+  bootstrapTrees, chowLiuCircuit, chowLiuTree, compile, hclt, hcltFromTree, hcltMixture, KIND, loadDebd, mixtureOfBernoullis, ratSpn,
+} from '@descent/circuits';
 
 function counts(cc: ReturnType<typeof compile>) {
   let sums = 0;
@@ -54,5 +56,40 @@ describe('structures', () => {
     const c = compile(hclt(nltcs, { K: 4, key: key(2) }));
     expect(Array.from(a.params)).toEqual(Array.from(b.params));
     expect(Array.from(a.params)).not.toEqual(Array.from(c.params));
+  });
+});
+
+describe('mixture of HCLTs', () => {
+  const nltcs = loadDebd('nltcs', 'train');
+  test('tree 0 is the Chow–Liu tree; the others are bootstrap trees; sizes are the sum of the HCLTs with one root over trees·K products', () => {
+    const trees = bootstrapTrees(nltcs, 4, key(5));
+    expect(Array.from(trees[0]!.parent)).toEqual(Array.from(chowLiuTree(nltcs).parent));
+    expect(trees.some((t) => Array.from(t.parent).join() !== Array.from(trees[0]!.parent).join())).toBe(true);
+    const K = 6;
+    const m = compile(hcltMixture(nltcs, { K, trees: 4, init: 'juice', key: key(5) }));
+    let edges = 0;
+    let leaves = 0;
+    // hcltMixture draws its bootstrap resamples from foldIn(key, 0).
+    for (const t of bootstrapTrees(nltcs, 4, foldIn(key(5), 0))) {
+      const single = compile(hcltFromTree(t, { K }));
+      edges += single.numSumParams - K;
+      leaves += single.numLeaves;
+    }
+    expect(m.numSumParams).toBe(edges + 4 * K);
+    expect(m.numLeaves).toBe(leaves);
+    expect(m.childPtr[m.numNodes]! - m.childPtr[m.numNodes - 1]!).toBe(4 * K);
+  });
+  test("'juice' initialisation is uniform ± perturbation (ratios within (1 − p)/(1 + p)); invalid options are rejected", () => {
+    const c = compile(hcltMixture(nltcs, { K: 4, trees: 2, init: 'juice', perturbation: 0.4, key: key(1) }));
+    for (let i = c.numLeaves; i < c.numNodes; i++) {
+      if (c.kind[i] !== KIND.sum) continue;
+      const o = c.paramPtr[i]!;
+      const len = c.childPtr[i + 1]! - c.childPtr[i]!;
+      const w = Array.from(c.params.subarray(o, o + len));
+      expect(Math.min(...w) / Math.max(...w)).toBeGreaterThanOrEqual(0.6 / 1.4 - 1e-12);
+    }
+    expect(() => hcltMixture(nltcs, { K: 2, trees: 0 })).toThrow(/trees/);
+    expect(() => hcltMixture(nltcs, { K: 2, init: 'juice', perturbation: 1 })).toThrow(/perturbation/);
+    expect(() => hcltMixture(nltcs, { K: 2, init: 'nope' as never })).toThrow(/init/);
   });
 });

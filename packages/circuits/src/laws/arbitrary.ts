@@ -4,11 +4,12 @@ import type { Circuit, CircuitNode } from '../circuit.js';
 import { compile, type CompiledCircuit } from '../compile.js';
 import { chowLiuCircuit } from '../structures/chowLiu.js';
 import { hclt } from '../structures/hclt.js';
+import { hcltMixture } from '../structures/hcltMixture.js';
 import { mixtureOfBernoullis } from '../structures/mixture.js';
 import { ratSpn } from '../structures/ratSpn.js';
 
 /** The structure families the laws draw from. */
-export type Family = 'mixture' | 'hclt' | 'ratSpnHadamard' | 'ratSpnOuter' | 'chowLiu' | 'categoricalMixture' | 'gaussianMixture';
+export type Family = 'mixture' | 'hclt' | 'hcltMixture' | 'ratSpnHadamard' | 'ratSpnOuter' | 'chowLiu' | 'categoricalMixture' | 'gaussianMixture';
 
 /**
  * The discrete families (brute-force enumerable).
@@ -19,7 +20,7 @@ export type Family = 'mixture' | 'hclt' | 'ratSpnHadamard' | 'ratSpnOuter' | 'ch
  * // true
  * ```
  */
-export const DISCRETE_FAMILIES: readonly Family[] = ['mixture', 'hclt', 'ratSpnHadamard', 'ratSpnOuter', 'chowLiu', 'categoricalMixture'];
+export const DISCRETE_FAMILIES: readonly Family[] = ['mixture', 'hclt', 'hcltMixture', 'ratSpnHadamard', 'ratSpnOuter', 'chowLiu', 'categoricalMixture'];
 
 /** A random small circuit with random data (a law's input). */
 export interface CircuitCase {
@@ -69,6 +70,7 @@ export function buildCircuit(family: Family, n: number, seed: number): Circuit {
     case 'ratSpnOuter':
       return ratSpn(n, { K, depth: 1 + (seed % 2), repetitions: 1 + ((seed >> 2) % 2), productMode: family === 'ratSpnHadamard' ? 'hadamard' : 'outer', key: k });
     case 'hclt':
+    case 'hcltMixture':
     case 'chowLiu': {
       const u = uniform(foldIn(k, 1), 40 * n);
       // Correlated binary data: each column copies its left neighbour with probability 0.8.
@@ -80,6 +82,7 @@ export function buildCircuit(family: Family, n: number, seed: number): Circuit {
         }
       }
       const data = { rows: 40, cols: n, data: x };
+      if (family === 'hcltMixture') return hcltMixture(data, { K: K + 1, trees: 2 + (seed % 2), init: seed % 4 < 2 ? 'juice' : 'pyjuice', key: k });
       return family === 'hclt' ? hclt(data, { K: K + 1, key: k }) : chowLiuCircuit(data, { alpha: 0.5 });
     }
     case 'categoricalMixture':

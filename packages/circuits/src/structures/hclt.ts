@@ -11,7 +11,14 @@ export interface HcltOptions {
   readonly miAlpha?: number;
   /** Key for the random initial parameters; default key(0). */
   readonly key?: Key;
-  /** Initial weights ∝ exp(-perturbation · U(0,1)); default 2 (pyjuice). */
+  /**
+   * Random initialisation: `'pyjuice'` (default) weights ∝ exp(−perturbation·U(0,1)), perturbation
+   * default 2; `'juice'` (Juice.jl `uniform_parameters`, the published HCLT setup) weights ∝
+   * 1 − perturbation + 2·perturbation·U(0,1), perturbation default 0.4. Bernoulli inputs likewise as
+   * the two-entry slice [p, 1 − p].
+   */
+  readonly init?: 'pyjuice' | 'juice';
+  /** See `init`. */
   readonly perturbation?: number;
 }
 
@@ -45,22 +52,50 @@ export function hclt(data: Matrix, options: HcltOptions): Circuit {
  * ```
  */
 export function hcltFromTree(tree: VariableTree, options: HcltOptions): Circuit {
-  const K = options.K;
-  if (!Number.isInteger(K) || K < 1) throw new DescentError('INVALID_CONFIG', 'hclt', `K = ${K} must be a positive integer`);
-  const pert = options.perturbation ?? 2;
-  if (!(pert >= 0) || !Number.isFinite(pert)) throw new DescentError('INVALID_CONFIG', 'hclt', `perturbation = ${pert} must be finite and >= 0`);
+  const nodes: CircuitNode[] = [];
   const keys = new KeyStream(options.key ?? makeKey(0));
+  const prods = hcltInto(nodes, tree, options, 'hclt', keys);
+  nodes.push({ kind: 'sum', children: prods, weights: initOf(options, 'hclt')(keys.next(), prods.length) });
+  return { numVars: tree.parent.length, nodes };
+}
+
+/** @internal The random slice initialiser of an HCLT options object. */
+export function initOf(options: HcltOptions, where: string): (k: Key, size: number) => Float64Array {
+  const mode = options.init ?? 'pyjuice';
+  if (mode !== 'pyjuice' && mode !== 'juice') throw new DescentError('INVALID_CONFIG', where, `init = ${String(mode)} must be 'pyjuice' or 'juice'`);
+  const pert = options.perturbation ?? (mode === 'juice' ? 0.4 : 2);
+  if (!(pert >= 0) || !Number.isFinite(pert) || (mode === 'juice' && pert >= 1)) {
+    throw new DescentError('INVALID_CONFIG', where, `perturbation = ${pert} must be finite and in ${mode === 'juice' ? '[0, 1)' : '[0, ∞)'}`);
+  }
+  if (mode === 'pyjuice') return (k, size) => randomSimplex(k, size, pert);
+  return (k, size) => {
+    const u = uniform(k, size);
+    let s = 0;
+    for (let i = 0; i < size; i++) {
+      u[i] = 1 - pert + 2 * pert * u[i]!;
+      s += u[i]!;
+    }
+    for (let i = 0; i < size; i++) u[i] = u[i]! / s;
+    return u;
+  };
+}
+
+/**
+ * @internal Appends one HCLT over `tree` to `nodes` (K-state latents per inner variable, Bernoulli
+ * inputs) and returns the K products of its root variable, which the caller mixes.
+ */
+export function hcltInto(nodes: CircuitNode[], tree: VariableTree, options: HcltOptions, where: string, keys: KeyStream): number[] {
+  const K = options.K;
+  if (!Number.isInteger(K) || K < 1) throw new DescentError('INVALID_CONFIG', where, `K = ${K} must be a positive integer`);
+  const init = initOf(options, where);
   const n = tree.parent.length;
   const ch = childrenOf(tree);
-  const nodes: CircuitNode[] = [];
   const R: number[][] = Array.from({ length: n }, () => []);
   const leaf = (v: number): number => {
-    const u = uniform(keys.next(), 2);
-    const a = Math.exp(-pert * u[0]!);
-    const b = Math.exp(-pert * u[1]!);
-    nodes.push({ kind: 'bernoulli', v, p: a / (a + b) });
+    nodes.push({ kind: 'bernoulli', v, p: init(keys.next(), 2)[0]! });
     return nodes.length - 1;
   };
+  let rootProds: number[] = [];
   for (const v of tree.order) {
     const isRoot = tree.parent[v]! < 0;
     if (ch[v]!.length === 0 && !isRoot) {
@@ -76,11 +111,14 @@ export function hcltFromTree(tree: VariableTree, options: HcltOptions): Circuit 
         prods.push(nodes.length - 1);
       }
     }
-    const sums = isRoot ? 1 : K;
-    for (let j = 0; j < sums; j++) {
-      nodes.push({ kind: 'sum', children: prods, weights: randomSimplex(keys.next(), K, pert) });
+    if (isRoot) {
+      rootProds = prods;
+      continue;
+    }
+    for (let j = 0; j < K; j++) {
+      nodes.push({ kind: 'sum', children: prods, weights: init(keys.next(), K) });
       R[v]![j] = nodes.length - 1;
     }
   }
-  return { numVars: n, nodes };
+  return rootProds;
 }
