@@ -9,8 +9,8 @@ describe('no half-written output', () => {
   test('gd.stepInto that throws NON_FINITE leaves out.x as it was', () => {
     const gd = gradientDescent(scalarVectorObjective({ y: 1 }));
     const s = gd.init({ eta: 0.5 }, new Float64Array([1e200, 1e200]));
-    const out: GdState = { ...s, x: new Float64Array([7, 8]) };
-    out.query = out.x;
+    const ox = new Float64Array([7, 8]);
+    const out: GdState = { ...s, x: ox, query: ox };
     expect(thrownCode(() => gd.stepInto!(s, undefined, out))).toBe('NON_FINITE');
     expect(Array.from(out.x)).toEqual([7, 8]);
     // a normal step still writes the same numbers as step

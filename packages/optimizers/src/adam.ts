@@ -1,6 +1,6 @@
 import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { cloneState, type FirstOrderMethod, type MethodState } from './method.js';
-import { checkGrad, checkOut, checkX0, flag, nonNegative, param, positive, unitInterval } from './internal/checks.js';
+import { checkBuffers, checkGrad, checkOut, checkX0, flag, nonNegative, param, positive, unitInterval } from './internal/checks.js';
 import type { Mutable } from './internal/mutable.js';
 import { ARENA_MIN_LENGTH, adamArenaPair, adamArenaStep, sharedArena, type AdamKernelVariant } from './internal/adam-wasm.js';
 
@@ -81,9 +81,11 @@ function makeInit(where: string, decoupled: boolean) {
  *   x ← x·(1 − αλ) [AdamW];  d = ±g (+ λx [Adam]);  m ← m·β1 + (1−β1)·d;  v ← v·β2 + ((1−β2)·d)·d;
  *   den = √v / √(1−β2ᵗ) + ε;  x ← x + ((−α/(1−β1ᵗ))·m) / den.
  * `dir` multiplies the step (Hill-ADAM's ascent uses −1). Reads `x, m, v, vMax`, writes the `*o` arrays
- * (which may alias the inputs). Returns the first index whose new m is not finite, or −1: since
+ * (which may alias the inputs). Returns the first index whose new m or v is not finite, or −1: since
  * 0 < 1−β1 ≤ 1, m_new is finite exactly when the gradient entry is (given a finite m), so this is the
- * finiteness check of the gradient fused into the one pass. Exported for Hill-ADAM; not public API.
+ * finiteness check of the gradient fused into the one pass; v_new also overflows when d² passes the
+ * largest double (|d| ≳ 1.3e154), which would otherwise freeze that coordinate at v = ∞ for good.
+ * Exported for Hill-ADAM; not public API.
  */
 export function adamRange(
   x: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, vMax: Float64Array,
@@ -110,7 +112,7 @@ export function adamRange(
     const variant: AdamKernelVariant = amsgrad ? 'amsgrad' : l2 !== 0 || gradSign !== 1 ? 'general' : decay === 1 ? 'plain' : 'decay';
     const even = hi - (hi % 2);
     const finite = adamArenaStep(arena, variant, even, x, g, m, v, vMax, xo, mo, vo, vMaxo, gradSign, l2, beta1, c1, beta2, c2, decay, ns, bc2Sqrt, eps);
-    if (!finite) bad = firstNonFinite(mo, 0, even);
+    if (!finite) bad = firstNonFinite(mo, vo, 0, even);
     if (even === hi) return bad;
     lo = even;
   }
@@ -122,7 +124,7 @@ export function adamRange(
         const d = g[i]!;
         const mi = m[i]! * beta1 + c1 * d;
         const vi = v[i]! * beta2 + c2 * d * d;
-        if (mi - mi !== 0 && bad < 0) bad = i;
+        if (mi - mi + (vi - vi) !== 0 && bad < 0) bad = i;
         mo[i] = mi;
         vo[i] = vi;
         xo[i] = x[i]! + (ns * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
@@ -132,7 +134,7 @@ export function adamRange(
         const d = g[i]!;
         const mi = m[i]! * beta1 + c1 * d;
         const vi = v[i]! * beta2 + c2 * d * d;
-        if (mi - mi !== 0 && bad < 0) bad = i;
+        if (mi - mi + (vi - vi) !== 0 && bad < 0) bad = i;
         mo[i] = mi;
         vo[i] = vi;
         xo[i] = x[i]! * decay + (ns * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
@@ -146,7 +148,7 @@ export function adamRange(
       const d = gradSign * g[i]! + l2 * xi;
       const mi = m[i]! * beta1 + c1 * d;
       const vi = v[i]! * beta2 + c2 * d * d;
-      if (mi - mi !== 0 && bad < 0) bad = i;
+      if (mi - mi + (vi - vi) !== 0 && bad < 0) bad = i;
       mo[i] = mi;
       vo[i] = vi;
       xo[i] = xi * decay + (ns * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
@@ -159,7 +161,7 @@ export function adamRange(
       const vi = v[i]! * beta2 + c2 * d * d;
       const wm = vMax[i]!;
       const w = vi > wm ? vi : wm;
-      if (mi - mi !== 0 && bad < 0) bad = i;
+      if (mi - mi + (vi - vi) !== 0 && bad < 0) bad = i;
       mo[i] = mi;
       vo[i] = vi;
       vMaxo[i] = w;
@@ -169,14 +171,24 @@ export function adamRange(
   return bad;
 }
 
-/** The first index in [lo, hi) whose entry is not finite, or −1. */
-function firstNonFinite(a: Float64Array, lo: number, hi: number): number {
-  for (let i = lo; i < hi; i++) if (a[i]! - a[i]! !== 0) return i;
+/** The first index in [lo, hi) where an entry of a or b is not finite, or −1. */
+function firstNonFinite(a: Float64Array, b: Float64Array, lo: number, hi: number): number {
+  for (let i = lo; i < hi; i++) if (a[i]! - a[i]! + (b[i]! - b[i]!) !== 0) return i;
   return -1;
+}
+
+/** Why the fused check rejected entry i: a non-finite gradient, or a moment that overflowed. */
+export function adamFailure(g: Float64Array, m: Float64Array, v: Float64Array, i: number): string {
+  const gi = g[i]!;
+  if (gi - gi !== 0) return `gradient[${i}] is ${gi}`;
+  const mi = m[i]!;
+  if (mi - mi !== 0) return `the first moment m[${i}] became ${mi} (state or weight decay not finite)`;
+  return `the second moment v[${i}] overflowed to ${v[i]} (gradient[${i}] = ${gi}: its square passes the largest double)`;
 }
 
 function into(where: string, s: AdamState, g: Float64Array, out: Mutable<AdamState>): AdamState {
   const n = s.x.length;
+  checkBuffers(where, s, { m: n, v: n, vMax: s.amsgrad ? n : 0 });
   // Length here; finiteness is checked inside the fused pass (no extra pass over g). A rejected
   // gradient never touches `s`; `out`'s buffers (caller scratch for stepInto) are then unspecified.
   checkGrad(where, g, n, false);
@@ -184,7 +196,7 @@ function into(where: string, s: AdamState, g: Float64Array, out: Mutable<AdamSta
   const bad = adamRange(s.x, g, s.m, s.v, s.vMax, out.x, out.m, out.v, out.vMax, 0, n, t, s.lr, s.beta1, s.beta2, s.eps, s.weightDecay, s.decoupled, s.amsgrad, s.maximize ? -1 : 1, 1);
   if (bad >= 0 && s.check) {
     const gi = g[bad]!;
-    throw new DescentError('NON_FINITE', where, gi - gi !== 0 ? `gradient[${bad}] is ${gi}` : `the first moment m[${bad}] became ${out.m[bad]} (state or weight decay not finite)`);
+    throw new DescentError('NON_FINITE', where, adamFailure(g, out.m, out.v, bad));
   }
   out.query = out.x;
   out.t = t;
@@ -207,6 +219,7 @@ function makeMethod(name: 'adam' | 'adamw', decoupled: boolean): FirstOrderMetho
     observes: 'grad',
     init: makeInit(`${name}.init`, decoupled),
     step(s, g) {
+      checkBuffers(`${name}.step`, s, {});
       const n = s.x.length;
       const x = new Float64Array(n);
       const out = { ...s, x, query: x, m: new Float64Array(n), v: new Float64Array(n), vMax: new Float64Array(s.vMax.length) };
@@ -216,6 +229,8 @@ function makeMethod(name: 'adam' | 'adamw', decoupled: boolean): FirstOrderMetho
       return adamArenaPair(s, s.threads) ?? [cloneState(s), cloneState(s)];
     },
     stepInto(s, g, out) {
+      checkBuffers(`${name}.stepInto`, s, {});
+      checkBuffers(`${name}.stepInto`, out, {});
       checkOut(`${name}.stepInto`, s, out);
       if (out.m.length !== s.m.length || out.v.length !== s.v.length || out.vMax.length !== s.vMax.length) {
         throw new DescentError('SHAPE_MISMATCH', `${name}.stepInto`, 'out has buffers of the wrong length');

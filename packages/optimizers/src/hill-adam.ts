@@ -1,7 +1,7 @@
 import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Method, MethodState, ValueAndGrad } from './method.js';
-import { adamRange } from './adam.js';
-import { checkGrad, checkOut, checkValue, checkX0, choice, finite, flag, nonNegative, param, positive, unitInterval } from './internal/checks.js';
+import { adamFailure, adamRange } from './adam.js';
+import { checkBuffers, checkGrad, checkOut, checkValue, checkX0, choice, finite, flag, nonNegative, param, positive, unitInterval } from './internal/checks.js';
 import type { Mutable } from './internal/mutable.js';
 
 /** Config of {@link hillAdam}. Defaults are the official code's (2manikan/Hill-ADAM `updated_optimizer.py`). */
@@ -102,6 +102,7 @@ function into(s: HillAdamState, obs: ValueAndGrad, out: Mutable<HillAdamState>):
   const where = 'hillAdam.step';
   if (obs === null || typeof obs !== 'object') throw new DescentError('SHAPE_MISMATCH', where, 'the observation must be { value, grad }');
   const n = s.x.length;
+  checkBuffers(where, s, { m: n, v: n, bestX: n });
   checkValue(where, obs.value);
   checkGrad(where, obs.grad, n, s.check);
   // The switching rule of the official code, line for line (spec §1(b)).
@@ -143,7 +144,9 @@ function into(s: HillAdamState, obs: ValueAndGrad, out: Mutable<HillAdamState>):
   const record = L !== null && L < s.best;
   if (record) out.bestX.set(s.x);
   else if (out.bestX !== s.bestX) out.bestX.set(s.bestX);
-  adamRange(s.x, obs.grad, m, v, m, out.x, out.m, out.v, out.m, 0, n, k, s.lr, s.beta1, s.beta2, s.eps, 0, false, false, 1, dir === 'min' ? 1 : -1);
+  const bad = adamRange(s.x, obs.grad, m, v, m, out.x, out.m, out.v, out.m, 0, n, k, s.lr, s.beta1, s.beta2, s.eps, 0, false, false, 1, dir === 'min' ? 1 : -1);
+  // With check on the gradient is finite, so a failure here is a moment that overflowed.
+  if (bad >= 0 && s.check) throw new DescentError('NON_FINITE', where, adamFailure(obs.grad, out.m, out.v, bad));
   out.query = out.x;
   out.t = s.t + 1;
   out.k = k;
@@ -192,11 +195,14 @@ export const hillAdam: Method<HillAdamConfig, HillAdamState, ValueAndGrad> = {
   observes: 'valueAndGrad',
   init,
   step(s, obs) {
+    checkBuffers('hillAdam.step', s, {});
     const n = s.x.length;
     const x = new Float64Array(n);
     return into(s, obs, { ...s, x, query: x, m: new Float64Array(n), v: new Float64Array(n), bestX: new Float64Array(n) });
   },
   stepInto(s, obs, out) {
+    checkBuffers('hillAdam.stepInto', s, {});
+    checkBuffers('hillAdam.stepInto', out, { m: s.x.length, v: s.x.length, bestX: s.x.length });
     checkOut('hillAdam.stepInto', s, out);
     if (out.bestX === s.bestX || out.m === s.m || out.v === s.v) {
       throw new DescentError('INVALID_CONFIG', 'hillAdam.stepInto', 'out must not share buffers with state');

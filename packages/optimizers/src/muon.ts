@@ -9,7 +9,7 @@ import { choice, nonNegative, nonNegativeInteger, param } from './internal/check
 import { AUX_ADAMW_KEYS, auxAdamW, resolveAux, type AuxAdamWOptions } from './internal/aux-adamw.js';
 
 export type { AuxAdamWOptions, MomentumStyle };
-import { matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum, type MomentumStyle } from './internal/matrix-momentum.js';
+import { checkMomentumFinite, matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum, type MomentumStyle } from './internal/matrix-momentum.js';
 import { resolveMatrixBlocks } from './internal/blocks.js';
 import { ShapeWorkspaces } from './internal/workspaces.js';
 
@@ -172,6 +172,7 @@ export function scaleByMuon(options: MuonOptions = {}): Transform<MuonBlockState
       const { rows, cols } = state;
       const U = scratchU.get(rows * cols);
       momentumInto(m, g, state.buf, out.buf, U, state.count + 1);
+      checkMomentumFinite('muon.step', U);
       orthogonalizeResolved({ rows, cols, data: U }, { rows, cols, data: u }, o, workspaces);
       const c = muonShapeScale(scale, rows, cols);
       if (c !== 1) for (let i = 0; i < u.length; i++) u[i] = c * u[i]!;

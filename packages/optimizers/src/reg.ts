@@ -7,7 +7,7 @@ import { addDecayedWeights } from './weight-decay.js';
 import { scaleByLearningRate } from './scale.js';
 import { AUX_ADAMW_KEYS, auxAdamW, resolveAux, type AuxAdamWOptions } from './internal/aux-adamw.js';
 import { choice, flag, nonNegative, param, positive, positiveInteger, unitInterval } from './internal/checks.js';
-import { matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum, type MomentumStyle } from './internal/matrix-momentum.js';
+import { checkMomentumFinite, matrixShape, momentumInto, resolveMomentum, Scratch, type MatrixMomentum, type MomentumStyle } from './internal/matrix-momentum.js';
 import { resolveMatrixBlocks } from './internal/blocks.js';
 import { normalizeByPowerOfTwo } from './internal/normalize.js';
 import type { Mutable } from './internal/mutable.js';
@@ -197,6 +197,7 @@ export function scaleByReg(options: RegOptions = {}): Transform<RegBlockState> {
       const { rows, cols } = state;
       const U = scratchU.get(rows * cols);
       momentumInto(m, g, state.buf, out.buf, U, state.count + 1);
+      checkMomentumFinite('reg.step', U);
       const w = out as Mutable<RegBlockState>;
       if (o.racs === 'gong') {
         const r = racsGong({ rows, cols, s: state.gongS, q: state.gongQ, theta: state.gongTheta, t: state.gongT }, { rows, cols, data: U }, { beta: o.gongBeta, eps: o.gongEps, gamma: o.gongGamma });

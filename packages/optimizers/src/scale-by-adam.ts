@@ -37,13 +37,22 @@ export function scaleByAdam(options: { betas?: readonly [number, number]; eps?: 
       const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
       const m = state.m, v = state.v, mo = out.m, vo = out.v;
       const c1 = 1 - beta1, c2 = 1 - beta2;
+      // acc is NaN exactly when some new v is not finite: g² past the largest double would freeze
+      // that coordinate at v = ∞ (a zero update for good), so it is rejected instead.
+      let acc = 0;
       for (let i = 0; i < g.length; i++) {
         const gi = g[i]!;
         const mi = m[i]! * beta1 + c1 * gi;
         const vi = v[i]! * beta2 + c2 * gi * gi;
         mo[i] = mi;
         vo[i] = vi;
+        acc += vi - vi;
         u[i] = mi / bc1 / (Math.sqrt(vi) / bc2Sqrt + eps);
+      }
+      if (acc !== 0) {
+        let i = 0;
+        while (vo[i]! - vo[i]! === 0) i++;
+        throw new DescentError('NON_FINITE', 'scaleByAdam', `the second moment v[${i}] overflowed (gradient entry ${g[i]}: its square passes the largest double)`);
       }
       (out as { count: number }).count = t;
       return out;

@@ -1,6 +1,6 @@
 import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { FirstOrderMethod, MethodState } from './method.js';
-import { checkGrad, checkOut, checkX0, flag, nonNegative, param, unitInterval } from './internal/checks.js';
+import { checkBuffers, checkGrad, checkOut, checkX0, flag, nonNegative, param, unitInterval } from './internal/checks.js';
 import type { Mutable } from './internal/mutable.js';
 
 /** Config of {@link sgd}. Defaults are PyTorch's `torch.optim.SGD` (except `lr`, which is required there too). */
@@ -70,8 +70,14 @@ function init(cfg: SgdConfig, x0: Float64Array): SgdState {
   };
 }
 
+function firstNonFinite(a: Float64Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i]! - a[i]! !== 0) return i;
+  return -1;
+}
+
 function into(s: SgdState, g: Float64Array, out: Mutable<SgdState>): SgdState {
   const n = s.x.length;
+  checkBuffers('sgd.step', s, { buf: s.momentum > 0 ? n : 0 });
   checkGrad('sgd.step', g, n, s.check);
   const x = s.x, xo = out.x, buf = s.buf, bo = out.buf;
   const lr = s.lr, mu = s.momentum, damp1 = 1 - s.dampening;
@@ -81,6 +87,9 @@ function into(s: SgdState, g: Float64Array, out: Mutable<SgdState>): SgdState {
   const l2 = s.decoupled ? 0 : s.weightDecay;
   const sg = s.maximize ? -1 : 1;
   const nlr = -lr;
+  // acc += xo − xo is NaN exactly when some new parameter is not finite; the momentum buffer cannot
+  // overflow without the parameter doing so (x + (−η)b with η > 0), so this one sum is the check.
+  let acc = 0;
   if (decay === 1 && l2 === 0 && sg === 1 && mu !== 0 && s.t > 0) {
     // The common case (momentum, no decay, descent) without the no-op multiplications: V8 runs it
     // markedly faster, with the same arithmetic (PyTorch skips the decay when λ = 0 too).
@@ -89,20 +98,26 @@ function into(s: SgdState, g: Float64Array, out: Mutable<SgdState>): SgdState {
       const d = g[i]!;
       const b = buf[i]! * mu + damp1 * d;
       bo[i] = b;
-      xo[i] = x[i]! + nlr * (nest ? d + mu * b : b);
+      const xi = x[i]! + nlr * (nest ? d + mu * b : b);
+      xo[i] = xi;
+      acc += xi - xi;
     }
   } else if (mu === 0) {
     for (let i = 0; i < n; i++) {
       const p = x[i]! * decay;
       const d = sg * g[i]! + l2 * x[i]!;
-      xo[i] = p + nlr * d;
+      const xi = p + nlr * d;
+      xo[i] = xi;
+      acc += xi - xi;
     }
   } else if (s.t === 0) {
     for (let i = 0; i < n; i++) {
       const p = x[i]! * decay;
       const d = sg * g[i]! + l2 * x[i]!;
       bo[i] = d;
-      xo[i] = p + nlr * (s.nesterov ? d + mu * d : d);
+      const xi = p + nlr * (s.nesterov ? d + mu * d : d);
+      xo[i] = xi;
+      acc += xi - xi;
     }
   } else if (s.nesterov) {
     for (let i = 0; i < n; i++) {
@@ -110,7 +125,9 @@ function into(s: SgdState, g: Float64Array, out: Mutable<SgdState>): SgdState {
       const d = sg * g[i]! + l2 * x[i]!;
       const b = buf[i]! * mu + damp1 * d;
       bo[i] = b;
-      xo[i] = p + nlr * (d + mu * b);
+      const xi = p + nlr * (d + mu * b);
+      xo[i] = xi;
+      acc += xi - xi;
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -118,8 +135,13 @@ function into(s: SgdState, g: Float64Array, out: Mutable<SgdState>): SgdState {
       const d = sg * g[i]! + l2 * x[i]!;
       const b = buf[i]! * mu + damp1 * d;
       bo[i] = b;
-      xo[i] = p + nlr * b;
+      const xi = p + nlr * b;
+      xo[i] = xi;
+      acc += xi - xi;
     }
+  }
+  if (acc !== 0 && s.check) {
+    throw new DescentError('NON_FINITE', 'sgd.step', `the step overflowed at coordinate ${firstNonFinite(xo)}: gradient or momentum too large for a finite update`);
   }
   out.query = xo;
   out.t = s.t + 1;
@@ -153,11 +175,14 @@ export const sgd: FirstOrderMethod<SgdConfig, SgdState> = {
   observes: 'grad',
   init,
   step(s, g) {
+    checkBuffers('sgd.step', s, {});
     const x = new Float64Array(s.x.length);
     const out = { ...s, x, query: x, buf: new Float64Array(s.buf.length) };
     return into(s, g, out);
   },
   stepInto(s, g, out) {
+    checkBuffers('sgd.stepInto', s, {});
+    checkBuffers('sgd.stepInto', out, {});
     checkOut('sgd.stepInto', s, out);
     if (out.buf.length !== s.buf.length) throw new DescentError('SHAPE_MISMATCH', 'sgd.stepInto', 'out.buf has the wrong length');
     return into(s, g, out as Mutable<SgdState>);

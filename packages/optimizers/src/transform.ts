@@ -91,7 +91,19 @@ export function transformMethod<Cfg, C extends object>(
     const u = out.x;
     out.inner = t.updateInto(g, s.inner, s.x, u, out.inner);
     const x = s.x;
-    for (let i = 0; i < n; i++) u[i] = x[i]! + u[i]!;
+    // acc += v − v is NaN exactly when some new parameter is not finite: an update that overflowed
+    // (a momentum buffer or Nesterov mix past the largest double, say) is rejected, never returned.
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const v = x[i]! + u[i]!;
+      u[i] = v;
+      acc += v - v;
+    }
+    if (acc !== 0 && s.check) {
+      let i = 0;
+      while (u[i]! - u[i]! === 0) i++;
+      throw new DescentError('NON_FINITE', `${name}.step`, `the update overflowed at coordinate ${i} (gradient or momentum too large for a finite step)`);
+    }
     out.query = u;
     out.t = s.t + 1;
     out.config = s.config;

@@ -60,8 +60,9 @@ function functionBody(variant: AdamKernelVariant): number[] {
   // m ← m·β1 + (1−β1)·d;  v ← v·β2 + ((1−β2)·d)·d
   emit(at(PM), load, get(B1), mul, get(C1), get(D), mul, add, set(M));
   emit(at(PV), load, get(B2), mul, get(C2), get(D), mul, get(D), mul, add, set(V));
-  // acc += m − m: NaN exactly when some new m is not finite (the fused gradient check).
-  emit(get(ACC), get(M), get(M), sub, add, set(ACC));
+  // acc += (m − m) + (v − v): NaN exactly when some new m or v is not finite (the fused gradient
+  // check; v overflows first, at |d| ≳ 1e154, where d² passes the largest double).
+  emit(get(ACC), get(M), get(M), sub, add, get(V), get(V), sub, add, set(ACC));
   emit(at(PMO), get(M), store, at(PVO), get(V), store);
   let normaliser = V;
   if (variant === 'amsgrad') {
@@ -86,7 +87,7 @@ function functionBody(variant: AdamKernelVariant): number[] {
  * `shared`, for worker threads) and exports one function
  * per {@link AdamKernelVariant}, `(px, pg, pm, pv, pw, pxo, pmo, pvo, pwo, nbytes, sgn, l2, β1, 1−β1, β2,
  * 1−β2, decay, ns, √(1−β2ᵗ), ε) → f64`, which updates the nbytes/8 (even) elements at those byte
- * offsets and returns Σ(m − m) over the new first moments (NaN when one is not finite).
+ * offsets and returns Σ(m − m) + (v − v) over the new moments (NaN when one is not finite).
  */
 export function adamModuleBytes(shared = false): Uint8Array {
   const params = [...new Array<number>(FIRST_SCALAR).fill(I32), ...SCALARS.map(() => F64)];
@@ -224,7 +225,7 @@ export function sharedArena(
 
 /**
  * Runs the kernel on the even-length prefix [0, 2⌊n/2⌋) of arrays living in `arena`, after copying the
- * gradient into the arena's slot unless it already lives there. Returns whether every new m is finite.
+ * gradient into the arena's slot unless it already lives there. Returns whether every new m and v is finite.
  */
 export function adamArenaStep(
   arena: AdamArena, variant: AdamKernelVariant, even: number,

@@ -19,6 +19,23 @@ export function checkGrad(where: string, g: Float64Array, n: number, check: bool
   }
 }
 
+/**
+ * Throws `SHAPE_MISMATCH` unless `state` is an object whose `x` is a Float64Array and whose named
+ * buffers are Float64Arrays of the given lengths (O(1)): a state built or edited by hand, or parsed
+ * from JSON, is rejected before a step reads past its buffers and returns NaN.
+ */
+export function checkBuffers(where: string, state: unknown, lengths: Readonly<Record<string, number>>): void {
+  if (state === null || typeof state !== 'object' || !((state as { x?: unknown }).x instanceof Float64Array)) {
+    throw new DescentError('SHAPE_MISMATCH', where, 'the state must be an object with a Float64Array x');
+  }
+  for (const name of Object.keys(lengths)) {
+    const b = (state as Record<string, unknown>)[name];
+    if (!(b instanceof Float64Array) || b.length !== lengths[name]) {
+      throw new DescentError('SHAPE_MISMATCH', where, `state.${name} must be a Float64Array of length ${lengths[name]}, got ${b instanceof Float64Array ? `length ${b.length}` : typeof b}`);
+    }
+  }
+}
+
 /** Throws `NON_FINITE` unless `value` is a finite number. */
 export function checkValue(where: string, value: number, what = 'loss value'): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {

@@ -81,3 +81,18 @@ export class Scratch {
     return this.buf.length === n ? this.buf : this.buf.subarray(0, n);
   }
 }
+
+/**
+ * Throws `NON_FINITE` when the matrix to orthogonalise/balance is not finite: a momentum buffer or
+ * Nesterov mix that overflowed (one gradient entry near the largest double is enough). Without this
+ * the SVD reports non-convergence and Newton–Schulz returns NaN.
+ */
+export function checkMomentumFinite(where: string, U: Float64Array): void {
+  let acc = 0;
+  for (let i = 0; i < U.length; i++) acc += U[i]! - U[i]!;
+  if (acc !== 0) {
+    let i = 0;
+    while (U[i]! - U[i]! === 0) i++;
+    throw new DescentError('NON_FINITE', where, `the momentum update overflowed at entry ${i} (gradient or momentum too large for a finite step)`);
+  }
+}
