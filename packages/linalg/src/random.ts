@@ -1,4 +1,5 @@
 import { DescentError } from './errors.js';
+import { assertArrayLike, assertVector, describeValue, MAX_ELEMENTS } from './validate.js';
 
 /**
  * A PRNG key: two unsigned 32-bit words. Keys are values: every draw is a pure function of its key,
@@ -71,6 +72,7 @@ export function key(seed: number): Key {
 export function split(k: Key, n = 2): Key[] {
   assertKey(k, 'split');
   if (!Number.isInteger(n) || n < 1) throw new DescentError('INVALID_CONFIG', 'split', `n must be a positive integer, got ${n}`);
+  checkCount(n, 'split');
   const keys: Key[] = [];
   for (let i = 0; i < n; i++) {
     const w = threefry(k[0], k[1], SPLIT, i);
@@ -107,6 +109,7 @@ export function foldIn(k: Key, data: number): Key {
  */
 export function randomBitsInto(k: Key, out: Uint32Array): Uint32Array {
   assertKey(k, 'randomBits');
+  if (!(out instanceof Uint32Array)) throw new DescentError('SHAPE_MISMATCH', 'randomBitsInto', `out must be a Uint32Array, got ${describeValue(out)}`);
   const n = out.length;
   for (let i = 0; 2 * i < n; i++) {
     const w = threefry(k[0], k[1], DRAW, i);
@@ -129,6 +132,7 @@ export function randomBitsInto(k: Key, out: Uint32Array): Uint32Array {
  */
 export function uniformInto(k: Key, out: Float64Array, low = 0, high = 1): Float64Array {
   assertKey(k, 'uniform');
+  assertVector(out, 'uniformInto', 'out');
   if (!(Number.isFinite(low) && Number.isFinite(high) && high >= low)) {
     throw new DescentError('INVALID_CONFIG', 'uniform', `need finite low <= high, got [${low}, ${high})`);
   }
@@ -168,6 +172,7 @@ export function uniform(k: Key, n: number, low = 0, high = 1): Float64Array {
  */
 export function normalInto(k: Key, out: Float64Array, mean = 0, std = 1): Float64Array {
   assertKey(k, 'normal');
+  assertVector(out, 'normalInto', 'out');
   if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
     throw new DescentError('INVALID_CONFIG', 'normal', `need finite mean and std >= 0, got ${mean}, ${std}`);
   }
@@ -229,6 +234,7 @@ export function bernoulli(k: Key, p: number, n: number): Uint8Array {
  * ```
  */
 export function categorical(k: Key, weights: ArrayLike<number>, n: number): Int32Array {
+  assertArrayLike(weights, 'categorical', 'weights');
   const m = weights.length;
   if (m === 0) throw new DescentError('SHAPE_MISMATCH', 'categorical', 'weights is empty');
   const cdf = new Float64Array(m);
@@ -267,6 +273,7 @@ export function categorical(k: Key, weights: ArrayLike<number>, n: number): Int3
  * ```
  */
 export function categoricalLogits(k: Key, logits: ArrayLike<number>, n: number): Int32Array {
+  assertArrayLike(logits, 'categoricalLogits', 'logits');
   let max = -Infinity;
   for (let j = 0; j < logits.length; j++) {
     const v = logits[j]!;
@@ -302,6 +309,7 @@ export function permutation(k: Key, n: number): Int32Array {
 
 function checkCount(n: number, where: string): number {
   if (!Number.isInteger(n) || n < 0) throw new DescentError('INVALID_CONFIG', where, `count must be a non-negative integer, got ${n}`);
+  if (n > MAX_ELEMENTS) throw new DescentError('INVALID_CONFIG', where, `count ${n} is above the allocation limit of ${MAX_ELEMENTS}`);
   return n;
 }
 

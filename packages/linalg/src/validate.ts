@@ -35,6 +35,7 @@ export function assertFinite(x: ArrayLike<number>, where: string, what: string):
  */
 export function assertMatrix(a: Matrix, where: string, what: string, options: { nonEmpty?: boolean; finite?: boolean } = {}): void {
   assertMatrixStructure(a, where, what);
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', where, `assertMatrix options must be an object, got ${describeValue(options)}`);
   if ((options.nonEmpty ?? true) && (a.rows === 0 || a.cols === 0)) {
     throw new DescentError('SHAPE_MISMATCH', where, `${what} is empty (${a.rows}×${a.cols})`);
   }

@@ -1,6 +1,6 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertMatrix } from '../validate.js';
+import { assertDims, assertMatrix } from '../validate.js';
 import { norm2 } from '../kernels/vector.js';
 
 /** Options of {@link racs}. */
@@ -355,6 +355,7 @@ export function racsGongInit(rows: number, cols: number): RacsGongState {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
     throw new DescentError('SHAPE_MISMATCH', 'racsGongInit', `need positive integer dimensions, got ${rows}×${cols}`);
   }
+  assertDims(rows, cols, 'racsGongInit', 'G');
   return { rows, cols, s: new Float64Array(rows), q: new Float64Array(cols).fill(1), theta: 0, t: 0 };
 }
 
