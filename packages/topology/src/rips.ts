@@ -3,7 +3,7 @@ import { canonicalOrder, permute, type Diagram } from './diagram.js';
 import { EntryHeap } from './internal/heap.js';
 import { F64Vec, U16Vec } from './internal/growable.js';
 import { PivotMap } from './internal/pivot-map.js';
-import { sortFiltrationOrder } from './internal/sort.js';
+import { radixByKeys, sortFiltrationOrder } from './internal/sort.js';
 import { enclosingRadiusOfLower, lowerToSparse, prepareDistances, type MetricInput, type PreparedDistances } from './metric-input.js';
 import { findRoot } from './internal/union-find.js';
 
@@ -131,7 +131,7 @@ function isPrime(p: number): boolean {
   return true;
 }
 
-function makeEngine(x: MetricInput, o: RipsOptions, where: string): RipsEngine {
+function makeEngine(x: MetricInput | undefined, o: RipsOptions, where: string, given?: PreparedDistances): RipsEngine {
   const maxDim = o.maxDim ?? 1;
   if (!Number.isSafeInteger(maxDim) || maxDim < 0) {
     throw new DescentError('INVALID_CONFIG', where, `maxDim must be a non-negative integer, got ${String(maxDim)}`);
@@ -144,7 +144,7 @@ function makeEngine(x: MetricInput, o: RipsOptions, where: string): RipsEngine {
     if (typeof o.threshold !== 'number' || Number.isNaN(o.threshold)) throw new DescentError('INVALID_CONFIG', where, `threshold must be a number, got ${String(o.threshold)}`);
     if (x?.kind !== 'graph' && o.threshold < 0) throw new DescentError('INVALID_CONFIG', where, `threshold must be ≥ 0, got ${o.threshold}`);
   }
-  const prepared = prepareDistances(x, where, { float32: o.float32 === true, check: o.check !== false });
+  const prepared = given ?? prepareDistances(x!, where, { float32: o.float32 === true, check: o.check !== false });
   const n = prepared.n;
   let renc = Infinity;
   let threshold = o.threshold ?? Infinity;
@@ -196,8 +196,15 @@ export function ripsPersistence(x: MetricInput, o: RipsOptions = {}): Persistenc
  * death, then one essential bar per component in vertex order; H_k: by column, i.e. decreasing birth
  * simplex), as Ripser prints them. @internal
  */
-export function ripsPairsInOrder(x: MetricInput, o: RipsOptions, where: string): { birth: Float64Array[]; death: Float64Array[] } {
-  const engine = makeEngine(x, o, where);
+export function ripsPairsInOrder(x: MetricInput | PreparedDistances, o: RipsOptions, where: string): { birth: Float64Array[]; death: Float64Array[] } {
+  let engine: RipsEngine;
+  if ('kind' in x) engine = makeEngine(x, o, where);
+  else {
+    // Already validated distances (the ripser CLI's float32 matrix): no copy, and the caller's object
+    // lets go of its matrix once the engine has its own, so both never coexist at the memory peak.
+    engine = makeEngine(undefined, o, where, x);
+    delete x.lower;
+  }
   engine.reduce(engine.dimMax);
   const birth: Float64Array[] = [];
   const death: Float64Array[] = [];
@@ -341,9 +348,10 @@ class Cofacets {
 class RipsEngine {
   readonly n: number;
   readonly sparse: boolean;
+  /** Dense lower triangle, kept only when there is no `full` copy (n > 4096). */
   readonly lower?: Float64Array;
   /** Dense symmetric n×n copy (n ≤ 4096): branch-free row access in the coboundary loop. */
-  readonly full?: Float64Array;
+  readonly full?: Float64Array | Float32Array;
   readonly nbrStart?: Int32Array;
   readonly nbrIdx?: Int32Array;
   readonly nbrW?: Float64Array;
@@ -388,18 +396,26 @@ class RipsEngine {
     this.n = d.n;
     this.sparse = d.lower === undefined;
     if (d.lower) {
-      this.lower = d.lower;
       const n = d.n;
+      const lower = d.lower;
       if (n <= 4096) {
-        const full = new Float64Array(n * n);
+        // Half the memory when every distance is a float32 value (ripser-style input): same numbers.
+        let exact32 = true;
+        for (let k = 0; k < lower.length; k++) {
+          if (Math.fround(lower[k]!) !== lower[k]) {
+            exact32 = false;
+            break;
+          }
+        }
+        const full = exact32 ? new Float32Array(n * n) : new Float64Array(n * n);
         for (let i = 1, k = 0; i < n; i++) {
           for (let j = 0; j < i; j++, k++) {
-            full[i * n + j] = d.lower[k]!;
-            full[j * n + i] = d.lower[k]!;
+            full[i * n + j] = lower[k]!;
+            full[j * n + i] = lower[k]!;
           }
         }
         this.full = full;
-      }
+      } else this.lower = lower;
     }
     if (d.nbrStart) {
       this.nbrStart = d.nbrStart;
@@ -583,28 +599,79 @@ class RipsEngine {
     return this.zIdx === idx;
   }
 
+  /**
+   * zeroApparentCofacet for an edge {u > v} of diameter d on dense rows: the oldest cofacet of equal
+   * diameter adds the largest vertex w with D(u, w), D(v, w) ≤ d (cofacet indices decrease with w); the
+   * edge is apparent when it is that triangle's first facet of diameter d in increasing index order.
+   * Same answer as the generic enumerators, without them (most edges of a dense input end here).
+   */
+  private edgeApparentDense(u: number, v: number, d: number): boolean {
+    const full = this.full!;
+    const n = this.n;
+    const ru = u * n;
+    const rv = v * n;
+    let w = n - 1;
+    for (; w >= 0; w--) if (full[ru + w]! <= d && full[rv + w]! <= d && w !== u && w !== v) break;
+    if (w < 0) return false;
+    // sort {w, u, v} decreasingly: a > b > c (u > v already)
+    let a = w;
+    let b = u;
+    let c = v;
+    if (w < u) {
+      a = u;
+      if (w > v) b = w;
+      else {
+        b = v;
+        c = w;
+      }
+    }
+    // facets in increasing index order: {b, c}, {a, c}, {a, b}
+    if (full[b * n + c] === d) return b === u && c === v;
+    if (full[a * n + c] === d) return a === u && c === v;
+    return a === u && b === v;
+  }
+
   private inZeroApparentPair(idx: number, diam: number, dim: number): boolean {
     if (this.zeroApparentCofacet(idx, diam, dim)) return true;
     return this.zeroApparentFacet(idx, diam, 1, dim);
   }
 
-  /** Edges (diam ≤ t) in filtration order. */
-  private edges(): { diam: Float64Array; idx: Float64Array; count: number } {
+  /**
+   * Edges (diam ≤ t) in filtration order. Dense input: only their indices (`ids`, the lower-triangle
+   * offset i(i−1)/2 + j), sorted by a stable radix sort on the distance's bits of ids listed in decreasing
+   * order, so ties keep the larger index first; 20 bytes per edge at the peak instead of ~50.
+   */
+  private edges(): { diam?: Float64Array; idx?: Float64Array; ids?: Uint32Array; count: number } {
     const n = this.n;
     const t = this.t;
-    const dv = new F64Vec(1024);
-    const xv = new F64Vec(1024);
     if (!this.sparse) {
-      const lower = this.lower!;
-      for (let i = 1, k = 0; i < n; i++) {
-        for (let j = 0; j < i; j++, k++) {
-          if (lower[k]! <= t) {
-            dv.push(lower[k]!);
-            xv.push(k); // C(i,2) + j = i(i−1)/2 + j = k
+      const m = this.numEdges;
+      const ids = new Uint32Array(m);
+      const hi = new Uint32Array(m);
+      const lo = new Uint32Array(m);
+      const f64 = new Float64Array(1);
+      const u32 = new Uint32Array(f64.buffer);
+      let q = 0;
+      for (let i = n - 1; i >= 1; i--) {
+        const base = (i * (i - 1)) / 2;
+        for (let j = i - 1; j >= 0; j--) {
+          const v = this.dist(i, j);
+          if (v <= t) {
+            ids[q] = base + j;
+            // distances are ≥ 0 (+0 after adding 0), so the IEEE bits order like the values
+            f64[0] = v + 0;
+            lo[q] = u32[0]!;
+            hi[q++] = u32[1]!;
           }
         }
       }
-    } else {
+      const perm = radixByKeys(hi, lo, q);
+      for (let r = 0; r < q; r++) lo[r] = ids[perm[r]!]!;
+      return { ids: lo, count: q };
+    }
+    const dv = new F64Vec(Math.max(1024, this.numEdges));
+    const xv = new F64Vec(Math.max(1024, this.numEdges));
+    {
       const start = this.nbrStart!;
       const nIdx = this.nbrIdx!;
       const nW = this.nbrW!;
@@ -657,10 +724,16 @@ class RipsEngine {
     const colsD = new F64Vec();
     const colsX = new F64Vec();
     let apparent1 = 0;
+    const ids = edges.ids;
     for (let q = 0; q < edges.count; q++) {
-      const d = edges.diam[q]!;
-      const idx = edges.idx[q]!;
-      this.decode(idx, 1, ev);
+      const idx = ids !== undefined ? ids[q]! : edges.idx![q]!;
+      // edge index = C(a, 2) + b with a > b: invert with a square root instead of a binary search
+      let a = Math.floor((1 + Math.sqrt(1 + 8 * idx)) / 2);
+      while ((a * (a - 1)) / 2 > idx) a--;
+      while (((a + 1) * a) / 2 <= idx) a++;
+      ev[0] = a;
+      ev[1] = idx - (a * (a - 1)) / 2;
+      const d = ids !== undefined ? this.dist(a, ev[1]!) : edges.diam![q]!;
       let u = find(ev[0]!);
       let v = find(ev[1]!);
       if (u !== v) {
@@ -686,7 +759,7 @@ class RipsEngine {
           ufVertex[u] = ufVertex[v]!;
         }
       } else if (this.dimMax > 0) {
-        if (this.shortcuts && this.zeroApparentCofacet(idx, d, 1)) {
+        if (this.shortcuts && (this.full !== undefined ? this.edgeApparentDense(ev[0]!, ev[1]!, d) : this.zeroApparentCofacet(idx, d, 1))) {
           apparent1++;
           continue;
         }
@@ -708,8 +781,21 @@ class RipsEngine {
     // reverse: (diam desc, idx asc)
     let cd = colsD.toArray().reverse();
     let cx = colsX.toArray().reverse();
-    let simplicesD = edges.diam;
-    let simplicesX = edges.idx;
+    let simplicesD = edges.diam ?? new Float64Array(0);
+    let simplicesX = edges.idx ?? new Float64Array(0);
+    if (ids !== undefined && this.dimMax >= 2) {
+      // the next dimension's assembly walks the edges' cofacets: materialise their (diam, index)
+      simplicesD = new Float64Array(edges.count);
+      simplicesX = new Float64Array(edges.count);
+      for (let q = 0; q < edges.count; q++) {
+        const x = ids[q]!;
+        let a = Math.floor((1 + Math.sqrt(1 + 8 * x)) / 2);
+        while ((a * (a - 1)) / 2 > x) a--;
+        while (((a + 1) * a) / 2 <= x) a++;
+        simplicesD[q] = this.dist(a, x - (a * (a - 1)) / 2);
+        simplicesX[q] = x;
+      }
+    }
     for (let dim = 1; dim <= this.dimMax; dim++) {
       const pivots = new PivotMap(cd.length);
       this.stats.apparent[dim] = dim === 1 ? apparent1 : this.stats.apparent[dim] ?? 0;
@@ -763,6 +849,10 @@ class RipsEngine {
   /** Pushes s into W and its coboundary (entries ≤ t) into C. */
   private addSimplexCoboundary(idx: number, diam: number, coef: number, dim: number): void {
     this.W.push(diam, idx, coef);
+    if (dim === 1 && this.full !== undefined) {
+      this.addEdgeCoboundaryDense(idx, diam, coef);
+      return;
+    }
     const A = this.A;
     const C = this.C;
     const t = this.t;
@@ -770,6 +860,56 @@ class RipsEngine {
     while (A.hasNext(true)) {
       A.next();
       if (A.diam <= t) C.push(A.diam, A.idx, A.coef);
+    }
+  }
+
+  /**
+   * The coboundary of edge {a > b} on dense rows straight into C: cofacet {w, a, b} has diameter
+   * max(d, D(a, w), D(b, w)), index C(w,3) + C(a,2) + b (w > a), C(a,3) + C(w,2) + b (a > w > b) or
+   * C(a,3) + C(b,2) + w (w < b), and sign (−1)^(vertices above w). Same entries as the enumerator.
+   */
+  private addEdgeCoboundaryDense(idx: number, diam: number, coef: number): void {
+    let a = Math.floor((1 + Math.sqrt(1 + 8 * idx)) / 2);
+    while ((a * (a - 1)) / 2 > idx) a--;
+    while (((a + 1) * a) / 2 <= idx) a++;
+    const b = idx - (a * (a - 1)) / 2;
+    const full = this.full!;
+    const n = this.n;
+    const t = this.t;
+    const C = this.C;
+    const binom = this.binom;
+    const bs = this.bs;
+    const p = this.p;
+    const ra = a * n;
+    const rb = b * n;
+    const neg = p === 2 ? 1 : ((p - 1) * coef) % p;
+    const pos = p === 2 ? 1 : coef;
+    // w > a: C(w,3) + C(a,2) + b
+    const above = binom[2 * bs + a]! + b;
+    for (let w = n - 1; w > a; w--) {
+      let d = full[ra + w]!;
+      const e = full[rb + w]!;
+      if (e > d) d = e;
+      if (diam > d) d = diam;
+      if (d <= t) C.push(d, binom[3 * bs + w]! + above, pos);
+    }
+    // a > w > b: C(a,3) + C(w,2) + b
+    const a3 = binom[3 * bs + a]!;
+    for (let w = a - 1; w > b; w--) {
+      let d = full[ra + w]!;
+      const e = full[rb + w]!;
+      if (e > d) d = e;
+      if (diam > d) d = diam;
+      if (d <= t) C.push(d, a3 + binom[2 * bs + w]! + b, neg);
+    }
+    // w < b: C(a,3) + C(b,2) + w
+    const below = a3 + binom[2 * bs + b]!;
+    for (let w = b - 1; w >= 0; w--) {
+      let d = full[ra + w]!;
+      const e = full[rb + w]!;
+      if (e > d) d = e;
+      if (diam > d) d = diam;
+      if (d <= t) C.push(d, below + w, pos);
     }
   }
 

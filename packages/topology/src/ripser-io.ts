@@ -1,6 +1,6 @@
 import { DescentError } from '@descent/linalg';
 import { formatG } from './internal/format-g.js';
-import type { MetricInput } from './metric-input.js';
+import type { MetricInput, PreparedDistances } from './metric-input.js';
 import { ripsPairsInOrder } from './rips.js';
 
 /**
@@ -175,6 +175,37 @@ function float32PointDistances(data: Float64Array, n: number, d: number): Float6
   return lower;
 }
 
+/** ripser's header lines for a dense matrix; returns the threshold it runs with (the enclosing radius by default). */
+function denseHeader(lower: Float64Array, n: number, t: number, hasThreshold: boolean, out: string[]): number {
+  let min = Infinity;
+  let maxFinite = -Infinity;
+  let edges = 0;
+  for (let k = 0; k < lower.length; k++) {
+    const d = lower[k]!;
+    if (!(d >= 0)) throw new DescentError('DOMAIN', 'ripserOutput', `distances must be ≥ 0, entry ${k} of the lower triangle is ${d}`);
+    if (d < min) min = d;
+    if (d !== Infinity && d > maxFinite) maxFinite = d;
+    if (d <= t) edges++;
+  }
+  out.push(`value range: [${formatG(min)},${formatG(maxFinite)}]`);
+  if (hasThreshold) {
+    // ripser prints (n·n − 1)/2 here (integer division), not n(n − 1)/2
+    out.push(`sparse distance matrix with ${n} points and ${edges}/${Math.floor((n * n - 1) / 2)} entries`);
+    return t;
+  }
+  const rowMax = new Float64Array(n);
+  for (let i = 1, k = 0; i < n; i++) {
+    for (let j = 0; j < i; j++, k++) {
+      if (lower[k]! > rowMax[i]!) rowMax[i] = lower[k]!;
+      if (lower[k]! > rowMax[j]!) rowMax[j] = lower[k]!;
+    }
+  }
+  let r = Infinity;
+  for (let i = 0; i < n; i++) if (rowMax[i]! < r) r = rowMax[i]!;
+  out.push(`distance matrix with ${n} points, using threshold at enclosing radius ${formatG(r)}`);
+  return r;
+}
+
 /**
  * What the `ripser` command-line tool (Ripser 1.2.1) prints for an input file, byte for byte: the
  * header lines, then `persistence intervals in dim k:` and one ` [birth,death)` line per bar in ripser's
@@ -199,47 +230,18 @@ export function ripserOutput(text: string, o: RipserOptions = {}): string {
   const hasThreshold = t < FLT_MAX;
   const x = parseRipserInput(text, format);
   const out: string[] = [];
-  let input: MetricInput;
+  let input: MetricInput | PreparedDistances;
   let threshold = t;
   if (x.kind === 'graph') {
     const w = Float64Array.from(x.w, Math.fround);
     input = { ...x, w };
     out.push(`sparse distance matrix with ${x.n} points and ${w.length}/${(x.n * (x.n - 1)) / 2} entries`);
   } else {
-    let lower: Float64Array;
-    if (x.kind === 'points') {
-      out.push(`point cloud with ${x.n} points in dimension ${x.n > 0 ? x.d : 0}`);
-      lower = float32PointDistances(x.data, x.n, x.d);
-    } else lower = Float64Array.from((x as { data: Float64Array }).data, Math.fround);
-    const n = x.n;
-    input = { kind: 'lower', n, data: lower };
-    if (!(x.kind === 'points' && hasThreshold)) {
-      let min = Infinity;
-      let maxFinite = -Infinity;
-      let edges = 0;
-      for (const d of lower) {
-        if (d < min) min = d;
-        if (d !== Infinity && d > maxFinite) maxFinite = d;
-        if (d <= t) edges++;
-      }
-      out.push(`value range: [${formatG(min)},${formatG(maxFinite)}]`);
-      if (!hasThreshold) {
-        let r = Infinity;
-        const rowMax = new Float64Array(n).fill(n > 0 ? 0 : -Infinity);
-        for (let i = 1, k = 0; i < n; i++) {
-          for (let j = 0; j < i; j++, k++) {
-            if (lower[k]! > rowMax[i]!) rowMax[i] = lower[k]!;
-            if (lower[k]! > rowMax[j]!) rowMax[j] = lower[k]!;
-          }
-        }
-        for (let i = 0; i < n; i++) if (rowMax[i]! < r) r = rowMax[i]!;
-        threshold = r;
-        out.push(`distance matrix with ${n} points, using threshold at enclosing radius ${formatG(r)}`);
-      } else {
-        // ripser prints (n·n − 1)/2 here (integer division), not n(n − 1)/2
-        out.push(`sparse distance matrix with ${n} points and ${edges}/${Math.floor((n * n - 1) / 2)} entries`);
-      }
-    }
+    if (x.kind === 'points') out.push(`point cloud with ${x.n} points in dimension ${x.n > 0 ? x.d : 0}`);
+    // the float32 matrix is handed over without a copy (ripsPairsInOrder takes it from `prepared`)
+    const prepared: PreparedDistances = { n: x.n, lower: x.kind === 'points' ? float32PointDistances(x.data, x.n, x.d) : Float64Array.from(x.data, Math.fround) };
+    if (!(x.kind === 'points' && hasThreshold)) threshold = denseHeader(prepared.lower!, x.n, t, hasThreshold, out);
+    input = prepared;
   }
   const n = x.n;
   const top = Math.min(dim, n - 2);

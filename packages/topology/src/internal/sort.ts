@@ -69,3 +69,37 @@ export function sortFiltrationOrder(diam: Float64Array, idx: Float64Array, count
   if (src !== perm) perm.set(src);
   return perm;
 }
+
+/**
+ * Stable LSD radix sort of positions 0..count−1 by the unsigned 64-bit keys (hi, lo), ascending: equal
+ * keys keep their order. Two 16-bit passes per word; a pass where every entry has the same digit is
+ * skipped (float32 values leave the low bits of a double's mantissa zero).
+ */
+export function radixByKeys(hi: Uint32Array, lo: Uint32Array, count: number): Uint32Array {
+  let src = new Uint32Array(count);
+  for (let i = 0; i < count; i++) src[i] = i;
+  if (count < 2) return src;
+  let dst = new Uint32Array(count);
+  const counts = new Uint32Array(65536);
+  for (const key of [lo, hi]) {
+    for (let shift = 0; shift < 32; shift += 16) {
+      counts.fill(0);
+      for (let i = 0; i < count; i++) counts[(key[src[i]!]! >>> shift) & 0xffff]!++;
+      if (counts[(key[src[0]!]! >>> shift) & 0xffff] === count) continue;
+      let sum = 0;
+      for (let b = 0; b < 65536; b++) {
+        const c = counts[b]!;
+        counts[b] = sum;
+        sum += c;
+      }
+      for (let i = 0; i < count; i++) {
+        const e = src[i]!;
+        dst[counts[(key[e]! >>> shift) & 0xffff]!++] = e;
+      }
+      const t = src;
+      src = dst;
+      dst = t;
+    }
+  }
+  return src;
+}
