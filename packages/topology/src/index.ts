@@ -11,3 +11,6 @@ export { filterNormalizedDirection, lossSlice } from './landscape.js';
 export { homotopyTest, type HomotopyOptions, type HomotopyResult } from './homotopy.js';
 export { greedySubsample } from './subsample.js';
 export { parseRipserInput, parseRipserArgs, ripserOutput, type RipserFormat, type RipserOptions } from './ripser-io.js';
+export { persistenceLandscape, type SampleOptions, type SampledFunctions } from './persistence-landscape.js';
+export { silhouette } from './silhouette.js';
+export { persistenceImage, type PersistenceImage, type PersistenceImageOptions } from './persistence-image.js';

@@ -17,3 +17,4 @@ export {
 export { bottleneckIsMetric, wassersteinLaws, entropyLaws } from './distances.js';
 export { gridValues, sublevelStability, sublevelShiftScale, mergeHeightUltrametric } from './sublevel.js';
 export { barrierLaws, homotopyLaws } from './paths.js';
+export { landscapeLaws, silhouetteStability, imageAdditivity } from './vectorisations.js';
