@@ -14,3 +14,4 @@ export { parseRipserInput, parseRipserArgs, ripserOutput, type RipserFormat, typ
 export { persistenceLandscape, type SampleOptions, type SampledFunctions } from './persistence-landscape.js';
 export { silhouette } from './silhouette.js';
 export { persistenceImage, type PersistenceImage, type PersistenceImageOptions } from './persistence-image.js';
+export { cubicalPersistence, type CubicalOptions } from './cubical.js';
