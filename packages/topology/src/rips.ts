@@ -631,6 +631,84 @@ class RipsEngine {
     return a === u && b === v;
   }
 
+  /**
+   * inZeroApparentPair for a triangle {a > b > c} of diameter d on dense rows. Its oldest cofacet of equal
+   * diameter adds the largest w with D(a, w), D(b, w), D(c, w) ≤ d; the pair is apparent when the triangle
+   * is that tetrahedron's first facet of diameter d (increasing index order). Otherwise: its first facet
+   * of diameter d, an edge {e > f}, and that edge's oldest cofacet of diameter d (largest w with D(e, w),
+   * D(f, w) ≤ d) must be the triangle. Same answer as the generic enumerators.
+   */
+  private triangleApparentDense(x: number, d: number): boolean {
+    const v = this.fverts;
+    this.decode(x, 2, v);
+    const a = v[0]!;
+    const b = v[1]!;
+    const c = v[2]!;
+    const full = this.full!;
+    const n = this.n;
+    const ra = a * n;
+    const rb = b * n;
+    const rc = c * n;
+    let w = n - 1;
+    for (; w >= 0; w--) if (full[ra + w]! <= d && full[rb + w]! <= d && full[rc + w]! <= d && w !== a && w !== b && w !== c) break;
+    if (w >= 0) {
+      // the tetrahedron p > q > r > s
+      let p = a;
+      let q = b;
+      let r = c;
+      let s = w;
+      if (w > a) {
+        p = w;
+        q = a;
+        r = b;
+        s = c;
+      } else if (w > b) {
+        q = w;
+        r = b;
+        s = c;
+      } else if (w > c) {
+        r = w;
+        s = c;
+      }
+      const pq = full[p * n + q]!;
+      const pr = full[p * n + r]!;
+      const ps = full[p * n + s]!;
+      const qr = full[q * n + r]!;
+      const qs = full[q * n + s]!;
+      const rs = full[r * n + s]!;
+      // facets in increasing index order: drop p, q, r, s; the first of diameter d
+      let f0 = p;
+      let f1 = q;
+      let f2 = r;
+      if (Math.max(qr, qs, rs) === d) {
+        f0 = q;
+        f1 = r;
+        f2 = s;
+      } else if (Math.max(pr, ps, rs) === d) {
+        f1 = r;
+        f2 = s;
+      } else if (Math.max(pq, ps, qs) === d) f2 = s;
+      if (f0 === a && f1 === b && f2 === c) return true;
+    }
+    // first facet of diameter d in increasing index order: {b, c}, {a, c}, {a, b}
+    let e = a;
+    let f = b;
+    let other = c;
+    if (full[rb + c] === d) {
+      e = b;
+      f = c;
+      other = a;
+    } else if (full[ra + c] === d) {
+      e = a;
+      f = c;
+      other = b;
+    }
+    const re = e * n;
+    const rf = f * n;
+    for (w = n - 1; w >= 0; w--) if (full[re + w]! <= d && full[rf + w]! <= d && w !== e && w !== f) break;
+    return w === other;
+  }
+
   private inZeroApparentPair(idx: number, diam: number, dim: number): boolean {
     if (this.zeroApparentCofacet(idx, diam, dim)) return true;
     return this.zeroApparentFacet(idx, diam, 1, dim);
@@ -1103,7 +1181,7 @@ class RipsEngine {
           nx.push(x);
         }
         if (pivots.has(x)) continue;
-        if (this.shortcuts && this.inZeroApparentPair(x, d, dim)) {
+        if (this.shortcuts && (dim === 2 && this.full !== undefined ? this.triangleApparentDense(x, d) : this.inZeroApparentPair(x, d, dim))) {
           apparent++;
           continue;
         }
