@@ -1,4 +1,4 @@
-import { DescentError, key as makeKey, type Key } from '@descent/linalg';
+import { assertArrayLike, DescentError, key as makeKey, type Key } from '@descent/linalg';
 import { betInPlace, bettingStateSize, normalizeBetting, P_MAX, P_MIN, resetBettingState, usesPValues, type Betting } from './betting.js';
 import { calibrationSet, type TieRule } from './pvalue.js';
 import { countAtMost, countBelow, insertNode } from './order-tree.js';
@@ -156,6 +156,9 @@ function referenceTree(initial: Float64Array | undefined): { history: Float64Arr
  * ```
  */
 export function validityOf(cfg: DetectorConfig): Validity {
+  if (cfg === null || typeof cfg !== 'object' || cfg.betting === null || typeof cfg.betting !== 'object') {
+    throw new DescentError('INVALID_CONFIG', 'validityOf', 'cfg must be a detector config with a betting object');
+  }
   if (cfg.betting.kind === 'momentExp') return 'monitoring';
   if (cfg.p?.mode === 'split' && usesPValues(cfg.betting)) return 'monitoring';
   return cfg.alarmOn === 'cusum' || cfg.alarmOn === 'sr' ? 'arl' : 'ville';
@@ -246,6 +249,9 @@ function checkState(s: DetectorState, where: string, what: string): void {
   }
   if (!Number.isInteger(s.historyRoot) || s.historyRoot < -1 || s.historyRoot >= Math.max(s.historyCount, 1) || (s.historyCount === 0) !== (s.historyRoot === -1)) {
     throw new DescentError('SHAPE_MISMATCH', where, `${what}.historyRoot = ${String(s.historyRoot)} is not a node of the history`);
+  }
+  if (!Array.isArray(s.key) || s.key.length !== 2 || !Array.isArray(s.alarmTimes)) {
+    throw new DescentError('SHAPE_MISMATCH', where, `${what}.key must be a key pair and ${what}.alarmTimes an array`);
   }
   if (!Number.isInteger(s.t) || s.t < 0 || !Number.isInteger(s.tSinceReset) || s.tSinceReset < 0) {
     throw new DescentError('SHAPE_MISMATCH', where, `${what}.t and tSinceReset must be non-negative integers`);
@@ -387,6 +393,7 @@ function resetStatistics(s: DetectorState): void {
  * ```
  */
 export function resetDetector(state: DetectorState, calibration?: ArrayLike<number>): DetectorState {
+  checkState(state, 'resetDetector', 'state');
   let config = state.config;
   let tree = { history: state.history, historyCount: 0, historyRoot: -1 };
   if (calibration !== undefined) {
@@ -430,6 +437,7 @@ function resetStatisticsKeepHistory(s: DetectorState): void {
  * ```
  */
 export function cloneDetectorState(s: DetectorState): DetectorState {
+  checkState(s, 'cloneDetectorState', 's');
   return { ...s, key: [s.key[0], s.key[1]], bet: s.bet.slice(), history: s.history.slice(), alarmTimes: s.alarmTimes.slice() };
 }
 
@@ -442,7 +450,10 @@ export function cloneDetectorState(s: DetectorState): DetectorState {
  * // true
  * ```
  */
-export function alarmStatistic(s: DetectorState, which: AlarmStatistic = s.config.alarmOn): number {
+export function alarmStatistic(s: DetectorState, which?: AlarmStatistic): number {
+  checkState(s, 'alarmStatistic', 's');
+  if (which === undefined) which = s.config.alarmOn;
+  if (!['product', 'restarted', 'cusum', 'sr'].includes(which)) throw new DescentError('INVALID_CONFIG', 'alarmStatistic', `which must be product|restarted|cusum|sr, got ${String(which)}`);
   return which === 'product' ? s.logM : which === 'restarted' ? s.logRestarted : which === 'cusum' ? s.logCusum : s.logSR;
 }
 
@@ -464,6 +475,9 @@ export function scanDetector(
   scores: ArrayLike<number>,
   options: { stopAtAlarm?: boolean; trace?: boolean } = {},
 ): { state: DetectorState; firstAlarm: number; trace?: Float64Array; pValues?: Float64Array } {
+  checkState(state, 'scanDetector', 'state');
+  assertArrayLike(scores, 'scanDetector', 'scores');
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', 'scanDetector', 'options must be an object');
   const s = cloneDetectorState(state);
   const trace = options.trace ? new Float64Array(scores.length) : undefined;
   const pValues = options.trace ? new Float64Array(scores.length) : undefined;

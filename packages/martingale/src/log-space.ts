@@ -1,3 +1,4 @@
+import { assertArrayLike, DescentError } from '@descent/linalg';
 // Log-space arithmetic shared by the detector and the bettors.
 
 /**
@@ -24,7 +25,12 @@ export function logAddExp(a: number, b: number): number {
  * // true
  * ```
  */
-export function logSumExp(x: ArrayLike<number>, n = x.length, offset = 0): number {
+export function logSumExp(x: ArrayLike<number>, n?: number, offset = 0): number {
+  assertArrayLike(x, 'logSumExp', 'x');
+  if (n === undefined) n = x.length;
+  if (!(Number.isInteger(offset) && offset >= 0 && Number.isInteger(n) && n >= 0 && offset + n <= x.length)) {
+    throw new DescentError('SHAPE_MISMATCH', 'logSumExp', `need integers offset ≥ 0, n ≥ 0 with offset + n ≤ ${x.length}, got offset ${String(offset)}, n ${String(n)}`);
+  }
   let max = -Infinity;
   for (let i = 0; i < n; i++) if (x[offset + i]! > max) max = x[offset + i]!;
   if (max === -Infinity || max === Infinity) return max;

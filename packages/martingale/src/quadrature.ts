@@ -14,6 +14,8 @@ import { DescentError } from '@descent/linalg';
  * ```
  */
 export function integrateUnitInterval(f: (p: number) => number, options: { tol?: number; maxLevel?: number; breakpoints?: ArrayLike<number> } = {}): number {
+  if (typeof f !== 'function') throw new DescentError('DOMAIN', 'integrateUnitInterval', 'f must be a function');
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', 'integrateUnitInterval', 'options must be an object');
   if (options.breakpoints && options.breakpoints.length > 0) {
     // Integrate piecewise between sorted breakpoints in (0, 1): narrow interior features (a KDE
     // spike) become endpoint features, which the double-exponential rule resolves.

@@ -1,4 +1,4 @@
-import { DescentError, type Matrix } from '@descent/linalg';
+import { DescentError, type Matrix, assertArrayLike } from '@descent/linalg';
 
 // Non-conformity scores (spec (a)): larger = stranger. Each takes an N×K matrix of class probabilities
 // (rows summing to one) or N×d features and returns N scores.
@@ -81,6 +81,7 @@ export function entropyScore(probs: Matrix): Float64Array {
  * ```
  */
 export function negLogLabelProbability(probs: Matrix, labels: ArrayLike<number>): Float64Array {
+  assertArrayLike(labels, 'negLogLabelProbability', 'labels');
   checkProbs(probs, 'negLogLabelProbability');
   const { rows, cols, data } = probs;
   if (labels.length !== rows) throw new DescentError('SHAPE_MISMATCH', 'negLogLabelProbability', `labels has length ${labels.length}, expected ${rows}`);
@@ -138,6 +139,7 @@ export function nearestMeanDistance(features: Matrix, means: Matrix): Float64Arr
  * ```
  */
 export function mahalanobisDistance(features: Matrix, mean: Float64Array, precision: Matrix): Float64Array {
+  assertArrayLike(mean, 'mahalanobisDistance', 'mean');
   checkFinite(features, 'mahalanobisDistance', 'features');
   checkFinite(precision, 'mahalanobisDistance', 'precision');
   const d = features.cols;

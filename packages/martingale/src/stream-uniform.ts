@@ -1,4 +1,4 @@
-import { foldIn, randomBitsInto, type Key } from '@descent/linalg';
+import { foldIn, randomBitsInto, type Key, DescentError } from '@descent/linalg';
 
 // Draw i of a key's stream is (w + 1/2) / 2³² with w the word (i mod 1024) of randomBitsInto(foldIn(key,
 // floor(i / 1024))): a pure function of (key, i), strictly inside (0, 1). 32 random bits are plenty to
@@ -24,6 +24,10 @@ const words = new Uint32Array(BLOCK);
  * ```
  */
 export function streamUniform(k: Key, i: number): number {
+  if (!Array.isArray(k) || k.length !== 2 || !Number.isInteger(k[0]) || !Number.isInteger(k[1])) {
+    throw new DescentError('INVALID_CONFIG', 'streamUniform', 'k must be a key made by key(seed)');
+  }
+  if (!(Number.isSafeInteger(i) && i >= 0)) throw new DescentError('DOMAIN', 'streamUniform', `i must be a non-negative safe integer, got ${String(i)}`);
   const block = i < 2147483648 ? i >>> BLOCK_BITS : Math.floor(i / BLOCK);
   const k0 = k[0];
   const k1 = k[1];
