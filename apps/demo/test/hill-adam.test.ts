@@ -7,7 +7,6 @@ import {
   colourLossMinimum,
   compareOnColour,
   compareOnFunction,
-  hillAdamChecks,
   summarize,
   testFunctions,
   type TestFunction,
@@ -144,13 +143,5 @@ describe('comparison mechanics', () => {
     expect(s.hillMean).toBeCloseTo(1.5, 15);
     expect(s.meanFlips).toBeCloseTo(1.5, 15);
     expect(() => summarize('t', runs, [0])).toThrow(/one global minimum per run/);
-    // Mean 1.5 vs 1.25 is worse by more than τ = 0.01; 1 escape of 3 stuck runs is under half.
-    expect(hillAdamChecks([s])).toEqual([false, false]);
-    // Adam never stuck: only the "lower or equal" check applies.
-    const easy = summarize('easy', [{ adam: 0, hill: 0.005, hillFlips: 1 }], [0]);
-    expect(hillAdamChecks([easy])).toEqual([true]);
-    // Two escapes out of two stuck runs, and a lower mean.
-    const good = summarize('good', [{ adam: 2, hill: 0, hillFlips: 4 }, { adam: 1, hill: 0.5, hillFlips: 2 }], [0, 0]);
-    expect(hillAdamChecks([good, easy])).toEqual([true, true, true]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { fineTuneDefaults, lossJump, muonRegChecks, pretrainAndFineTune, type FineTuneConfig } from '../src/experiments/muon-reg.js';
+import { fineTuneDefaults, lossAtMovement, lossJump, pretrainAndFineTune, type FineTuneConfig, type FineTuneCurve } from '../src/experiments/muon-reg.js';
 
-const small: FineTuneConfig = { ...fineTuneDefaults, hidden: [24, 24, 24], pretrainSteps: 150, fineTuneSteps: 20, evalSize: 64, batch: 32 };
+const small: FineTuneConfig = { ...fineTuneDefaults, hidden: [24, 24, 24], pretrainSteps: 150, fineTuneSteps: 20, evalSize: 64, batch: 32, fineTuneLrFactors: [1 / 3] };
 
 describe('loss jump', () => {
   test('is the peak rise over the start, negative when the loss only fell', () => {
@@ -10,14 +10,14 @@ describe('loss jump', () => {
   });
 });
 
-describe('checks', () => {
-  test('a jump counts only when the loss rose; forgetting compares directly', () => {
-    const forget = { AdamW: 0.4, Muon: 0.3, REG: 0.5 };
-    // The measured pattern: every loss fell (negative jumps), Muon least; Muon forgets least.
-    expect(muonRegChecks({ AdamW: -0.07, Muon: -0.03, REG: -0.04 }, forget)).toEqual([false, false, false, false]);
-    // A real rise for Muon only, and more forgetting than both.
-    expect(muonRegChecks({ AdamW: -0.07, Muon: 0.2, REG: 0.01 }, { AdamW: 0.1, Muon: 0.6, REG: 0.2 })).toEqual([true, true, true, true]);
-    expect(muonRegChecks({ AdamW: 0.3, Muon: 0.2, REG: 0.01 }, forget)).toEqual([true, false, false, false]);
+describe('loss at matched weight movement', () => {
+  test('interpolates linearly in log movement and clamps outside the measured range', () => {
+    const c = (movement: number, last: number): FineTuneCurve => ({ method: 'Muon', lrFactor: movement, movement, lossA: [], lossB: [9, last] });
+    const curves = [c(1, 2), c(4, 1), c(16, 0.5)];
+    expect(lossAtMovement(curves, 'Muon', 2)).toBeCloseTo(1.5, 12);
+    expect(lossAtMovement(curves, 'Muon', 8)).toBeCloseTo(0.75, 12);
+    expect(lossAtMovement(curves, 'Muon', 0.5)).toBe(2);
+    expect(lossAtMovement(curves, 'Muon', 100)).toBe(0.5);
   });
 });
 
@@ -38,6 +38,7 @@ describe('pretrain, then fine-tune', () => {
       expect(c.lossA[c.lossA.length - 1]!.step).toBe(small.fineTuneSteps);
       expect(c.lossB[small.fineTuneSteps]).toBeLessThan(c.lossB[0]!);
     }
+    for (const c of run.curves) expect(c.movement).toBeGreaterThan(0);
     // The methods differ (Muon and REG act on the hidden matrices differently from AdamW).
     const last = run.curves.map((c) => c.lossB[small.fineTuneSteps]!);
     expect(new Set(last).size).toBe(3);
@@ -52,6 +53,7 @@ describe('pretrain, then fine-tune', () => {
     for (const c of frozen.curves) {
       expect(lossJump(c.lossB)).toBe(0);
       expect(c.lossA[c.lossA.length - 1]!.loss).toBe(c.lossA[0]!.loss);
+      expect(c.movement).toBe(0);
     }
   });
 });

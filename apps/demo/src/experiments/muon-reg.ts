@@ -1,6 +1,7 @@
 import { foldIn, key, normal, normalInto, split, type Key } from '@descent/linalg';
 import { adamw, minimize, muon, reg, type FirstOrderMethod, type MethodState, type Oracle } from '@descent/optimizers';
-import { verdictFrom, type Experiment } from '../experiment.js';
+import { byScale, seedList, verdictOf, type Experiment } from '../experiment.js';
+import { effect, mean, pairedCi } from '../stats.js';
 import { initMlp, mlp, mlpForward, mlpLossGrad, mlpWorkspace, softmaxCrossEntropy, type Mlp, type MlpWorkspace } from '../models/mlp.js';
 
 /** Setup of the pretrain-then-fine-tune comparison. */
@@ -13,14 +14,16 @@ export interface FineTuneConfig {
   hidden: readonly number[];
   /** Teacher hidden width. */
   teacherHidden: number;
-  /** Task B's teacher = task A's teacher with its output layer moved by `shift`·(fresh He-scaled noise). */
+  /** Task B's teacher = task A's teacher with its hidden layer moved by `shift`·(fresh He-scaled noise). */
   shift: number;
   /** AdamW pretraining on task A: steps, lr, weight decay. */
   pretrainSteps: number;
   /** Fine-tuning steps on task B (the claim is about the first 100). */
   fineTuneSteps: number;
-  /** One learning rate for every fine-tuning method (Muon and REG are RMS-matched to AdamW at 0.2). */
+  /** Pretraining learning rate (AdamW). */
   lr: number;
+  /** Fine-tuning learning rates as fractions of `lr`, each run by every method (Muon and REG are RMS-matched to AdamW at 0.2). */
+  fineTuneLrFactors: readonly number[];
   weightDecay: number;
   batch: number;
   /** Held-out samples per task for the loss curves. */
@@ -37,6 +40,7 @@ export const fineTuneDefaults: FineTuneConfig = {
   pretrainSteps: 1000,
   fineTuneSteps: 100,
   lr: 2e-3,
+  fineTuneLrFactors: [1 / 30, 1 / 10, 1 / 3],
   weightDecay: 0.01,
   batch: 64,
   evalSize: 256,
@@ -65,6 +69,10 @@ export type FineTuneMethod = 'AdamW' | 'Muon' | 'REG';
 /** Loss curves of one method during fine-tuning. */
 export interface FineTuneCurve {
   method: FineTuneMethod;
+  /** Fine-tuning learning rate as a fraction of the pretraining rate. */
+  lrFactor: number;
+  /** ‖x_T − x_0‖: how far fine-tuning moved the weights. */
+  movement: number;
   /** Held-out task-B loss after 0..steps steps (index 0: the pretrained model). */
   lossB: number[];
   /** Held-out task-A loss (forgetting of the pretraining task) every 10 steps and at the end. */
@@ -90,9 +98,11 @@ export function pretrainAndFineTune(cfg: FineTuneConfig, seed: number): FineTune
   const teacher = mlp({ sizes: [cfg.dim, cfg.teacherHidden, cfg.classes], activation: 'tanh' });
   const paramsA = initMlp(teacher, kTeacher, 'he');
   const paramsB = paramsA.slice();
-  const head = teacher.layers[1]!;
-  const noise = normal(kShift, head.fanIn * head.fanOut, 0, cfg.shift * Math.sqrt(2 / head.fanIn));
-  for (let i = 0; i < noise.length; i++) paramsB[head.wOffset + i]! += noise[i]!;
+  // Task B moves the teacher's hidden layer, so fitting it needs the student's hidden matrices to
+  // change (where Muon and REG act), not only the head AdamW updates in every method.
+  const layer = teacher.layers[0]!;
+  const noise = normal(kShift, layer.fanIn * layer.fanOut, 0, cfg.shift * Math.sqrt(2 / layer.fanIn));
+  for (let i = 0; i < noise.length; i++) paramsB[layer.wOffset + i]! += noise[i]!;
   const cap = Math.max(cfg.batch, cfg.evalSize);
   const taskA: Task = { teacher, params: paramsA, ws: mlpWorkspace(teacher, cap) };
   const taskB: Task = { teacher, params: paramsB, ws: mlpWorkspace(teacher, cap) };
@@ -138,13 +148,12 @@ export function pretrainAndFineTune(cfg: FineTuneConfig, seed: number): FineTune
   const pretrainedLossB = evalB(x0);
 
   const hiddenBlocks = net.layout.filter((b, i) => b.shape.length === 2 && i > 0 && b.name !== `W${net.layers.length}`).map((b) => b.name);
-  const aux = { lr: cfg.lr, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: cfg.weightDecay };
   const curves: FineTuneCurve[] = [];
-  const run = <C, S extends MethodState>(method: FineTuneMethod, m: FirstOrderMethod<C, S>, config: C) => {
+  const run = <C, S extends MethodState>(method: FineTuneMethod, lrFactor: number, m: FirstOrderMethod<C, S>, config: C) => {
     const la = [{ step: 0, loss: pretrainedLossA }];
     const lb = [pretrainedLossB];
     // Same batches for every method: the oracle's key is shared.
-    minimize(m, onlineOracle(taskB, kFine), {
+    const res = minimize(m, onlineOracle(taskB, kFine), {
       config,
       x0,
       maxSteps: cfg.fineTuneSteps,
@@ -154,27 +163,33 @@ export function pretrainAndFineTune(cfg: FineTuneConfig, seed: number): FineTune
         return false;
       },
     });
-    curves.push({ method, lossA: la, lossB: lb });
+    let mv = 0;
+    for (let i = 0; i < x0.length; i++) mv += (res.state.x[i]! - x0[i]!) ** 2;
+    curves.push({ method, lrFactor, movement: Math.sqrt(mv), lossA: la, lossB: lb });
   };
-  run('AdamW', adamw, { lr: cfg.lr, weightDecay: cfg.weightDecay, check: false });
-  run('Muon', muon, {
-    layout: net.layout,
-    matrixBlocks: hiddenBlocks,
-    lr: cfg.lr,
-    weightDecay: cfg.weightDecay,
-    scale: 'match-rms-adamw' as const,
-    adamw: aux,
-    check: false,
-  });
-  run('REG', reg, {
-    layout: net.layout,
-    matrixBlocks: hiddenBlocks,
-    lr: cfg.lr,
-    weightDecay: cfg.weightDecay,
-    racs: 'sinkhorn' as const,
-    adamw: aux,
-    check: false,
-  });
+  for (const factor of cfg.fineTuneLrFactors) {
+    const lr = cfg.lr * factor;
+    const aux = { lr, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: cfg.weightDecay };
+    run('AdamW', factor, adamw, { lr, weightDecay: cfg.weightDecay, check: false });
+    run('Muon', factor, muon, {
+      layout: net.layout,
+      matrixBlocks: hiddenBlocks,
+      lr,
+      weightDecay: cfg.weightDecay,
+      scale: 'match-rms-adamw' as const,
+      adamw: aux,
+      check: false,
+    });
+    run('REG', factor, reg, {
+      layout: net.layout,
+      matrixBlocks: hiddenBlocks,
+      lr,
+      weightDecay: cfg.weightDecay,
+      racs: 'sinkhorn' as const,
+      adamw: aux,
+      check: false,
+    });
+  }
   return { pretrainedLossA, pretrainedLossB, curves };
 }
 
@@ -186,53 +201,84 @@ export function lossJump(curve: readonly number[]): number {
 }
 
 /**
- * The four checks of the claim "Muon degrades the pretrained model more than REG and AdamW", from the
- * mean task-B loss jumps and task-A forgetting: Muon's jump is positive and above REG's; positive and
- * above AdamW's; Muon's forgetting above REG's; above AdamW's. A jump only counts when the loss
- * actually rose (> 0): a loss that merely fell more slowly has not degraded the model.
+ * Final task-B loss of `method` interpolated at weight movement `m` (linear in log movement between
+ * its fine-tuning rates; clamped to the nearest rate outside their range).
  */
-export function muonRegChecks(jump: Readonly<Record<FineTuneMethod, number>>, forget: Readonly<Record<FineTuneMethod, number>>): boolean[] {
-  const rose = jump.Muon > 0;
-  return [rose && jump.Muon > jump.REG, rose && jump.Muon > jump.AdamW, forget.Muon > forget.REG, forget.Muon > forget.AdamW];
+export function lossAtMovement(curves: readonly FineTuneCurve[], method: FineTuneMethod, m: number): number {
+  const pts = curves.filter((c) => c.method === method).map((c) => ({ x: Math.log(c.movement), y: c.lossB[c.lossB.length - 1]! })).sort((a, b) => a.x - b.x);
+  const x = Math.log(m);
+  if (pts.length === 1 || x <= pts[0]!.x) return pts[0]!.y;
+  for (let i = 1; i < pts.length; i++) {
+    if (x <= pts[i]!.x) {
+      const t = (x - pts[i - 1]!.x) / (pts[i]!.x - pts[i - 1]!.x);
+      return pts[i - 1]!.y + t * (pts[i]!.y - pts[i - 1]!.y);
+    }
+  }
+  return pts[pts.length - 1]!.y;
 }
 
-/** Muon vs REG vs AdamW fine-tuning an AdamW-pretrained MLP: the loss jump in the first steps. */
+/** Muon vs REG vs AdamW fine-tuning an AdamW-pretrained MLP on a task that moves a hidden layer. */
 export const muonRegExperiment: Experiment = {
   id: 'muon-reg',
   paper: 'REG (Liu, Wu, Fu et al., arXiv 2510.03691) vs Muon',
-  claim: 'fine-tuning an AdamW-pretrained model, Muon degrades it more than REG and AdamW (REG reconstructed)',
-  run({ seed, quick }) {
-    const cfg: FineTuneConfig = quick ? { ...fineTuneDefaults, pretrainSteps: 300 } : fineTuneDefaults;
-    const seeds = quick ? 1 : 3;
-    const runs: FineTuneRun[] = [];
-    for (let s = 0; s < seeds; s++) runs.push(pretrainAndFineTune(cfg, seed * 1000 + s));
+  claim: 'fine-tuning an AdamW-pretrained model, Muon ends worse than REG and AdamW (REG reconstructed)',
+  run(ctx) {
+    const cfg: FineTuneConfig = byScale(ctx, {
+      quick: { ...fineTuneDefaults, hidden: [32, 32, 32], pretrainSteps: 200, fineTuneSteps: 40, evalSize: 128 },
+      default: { ...fineTuneDefaults, hidden: [48, 48, 48], pretrainSteps: 500 },
+      full: { ...fineTuneDefaults, pretrainSteps: 2000, fineTuneSteps: 300 },
+    });
+    const seeds = seedList(ctx);
+    const runs = seeds.map((seed, i) => {
+      ctx.progress(i, seeds.length);
+      return pretrainAndFineTune(cfg, seed);
+    });
+    ctx.progress(seeds.length, seeds.length);
     const methods: FineTuneMethod[] = ['AdamW', 'Muon', 'REG'];
-    const mean = (f: (r: FineTuneRun, c: FineTuneCurve) => number, m: FineTuneMethod) =>
-      runs.reduce((acc, r) => acc + f(r, r.curves.find((c) => c.method === m)!), 0) / runs.length;
-    const jump = Object.fromEntries(methods.map((m) => [m, mean((_r, c) => lossJump(c.lossB), m)])) as Record<FineTuneMethod, number>;
-    const forget = Object.fromEntries(methods.map((m) => [m, mean((_r, c) => c.lossA[c.lossA.length - 1]!.loss - c.lossA[0]!.loss, m)])) as Record<FineTuneMethod, number>;
-    const finalB = Object.fromEntries(methods.map((m) => [m, mean((_r, c) => c.lossB[c.lossB.length - 1]!, m)])) as Record<FineTuneMethod, number>;
-    const checks = muonRegChecks(jump, forget);
-    const f = (v: number) => (v >= 0 ? '+' : '') + v.toFixed(3);
-    const values = runs.flatMap((r, s) =>
-      r.curves.flatMap((c) => c.lossB.map((v, t) => ({ seed: s, step: t, method: c.method, loss: v }))),
-    ).filter((v) => v.seed === 0);
+    const finalB = (r: FineTuneRun, m: FineTuneMethod, f: number) => r.curves.find((c) => c.method === m && c.lrFactor === f)!.lossB.at(-1)!;
+    // Each method at its own best fine-tuning rate (per seed: the lowest final task-B loss over rates).
+    const best = (m: FineTuneMethod) => runs.map((r) => Math.min(...cfg.fineTuneLrFactors.map((f) => finalB(r, m, f))));
+    const muonVsReg = pairedCi(best('Muon'), best('REG'));
+    const muonVsAdamw = pairedCi(best('Muon'), best('AdamW'));
+    // At matched weight movement: every method's final loss interpolated at AdamW's median movement.
+    const matched = (m: FineTuneMethod) => runs.map((r) => {
+      const moves = r.curves.filter((c) => c.method === 'AdamW').map((c) => c.movement).sort((a, b) => a - b);
+      return lossAtMovement(r.curves, m, moves[Math.floor(moves.length / 2)]!);
+    });
+    const matchedCi = pairedCi(matched('Muon'), matched('REG'));
+    const effects = [
+      effect('Muon − REG final task-B loss (best rate)', muonVsReg, 'above', 0, 3),
+      effect('Muon − AdamW final task-B loss (best rate)', muonVsAdamw, 'above', 0, 3),
+      effect('Muon − REG at matched weight movement', matchedCi, 'above', 0, 3),
+    ];
+    const forget = (m: FineTuneMethod) => mean(runs.map((r) => {
+      const c = r.curves.filter((x) => x.method === m).reduce((a, b) => (a.lossB.at(-1)! < b.lossB.at(-1)! ? a : b));
+      return c.lossA.at(-1)!.loss - c.lossA[0]!.loss;
+    }));
+    const f3 = (v: number) => v.toFixed(3);
     return {
-      measured: `task-B loss jump max_t L_B(t) − L_B(0) and task-A forgetting L_A(${cfg.fineTuneSteps}) − L_A(0) over ${cfg.fineTuneSteps} fine-tuning steps, mean of ${seeds} seed(s), lr ${cfg.lr}`,
-      figure: `jump AdamW ${f(jump.AdamW)}, Muon ${f(jump.Muon)}, REG ${f(jump.REG)}; forgetting AdamW ${f(forget.AdamW)}, Muon ${f(forget.Muon)}, REG ${f(forget.REG)}`,
-      verdict: verdictFrom(checks),
-      criterion: 'four comparisons of means over seeds: Muon\'s task-B loss jump is positive and above REG\'s, and above AdamW\'s; Muon\'s task-A forgetting above REG\'s, and above AdamW\'s (all → reproduced, some → partially, none → not)',
+      setup: `MLP ${cfg.dim}→${cfg.hidden.join('→')}→${cfg.classes} ReLU pretrained by AdamW (lr ${cfg.lr}, ${cfg.pretrainSteps} steps) on a teacher task; task B moves the teacher's hidden layer; fine-tuning ${cfg.fineTuneSteps} steps with AdamW, Muon, REG at ${cfg.fineTuneLrFactors.map((f) => `lr/${Math.round(1 / f)}`).join(', ')}; held-out final task-B loss, paired over seeds`,
+      seeds: seeds.length,
+      effects,
+      verdict: verdictOf(effects),
+      details: `mean best final task-B loss: ${methods.map((m) => `${m} ${f3(mean(best(m)))}`).join(', ')} (pretrained ${f3(mean(runs.map((r) => r.pretrainedLossB)))}); at matched movement: ${methods.map((m) => `${m} ${f3(mean(matched(m)))}`).join(', ')}; task-A forgetting at the best rate: ${methods.map((m) => `${m} ${f3(forget(m))}`).join(', ')}; weight movement at lr/10: ${methods.map((m) => `${m} ${mean(runs.map((r) => r.curves.find((c) => c.method === m && Math.abs(c.lrFactor - 0.1) < 1e-12)?.movement ?? NaN)).toFixed(3)}`).join(', ')}`,
+      deviations: [
+        "REG's RACS operator is reconstructed [RECON] (Sinkhorn row/column scaling) from the abstract",
+        'a small teacher–student MLP instead of LLM pretraining and fine-tuning; Muon and REG update the hidden matrices, AdamW the rest, as in Muon\'s reference',
+        `fine-tuning rates ${cfg.fineTuneLrFactors.map((f) => `1/${Math.round(1 / f)}`).join(', ')} of the pretraining rate; each method is compared at its best one`,
+      ],
       plot: {
-        title: 'fine-tuning an AdamW-pretrained MLP on task B (seed 0)',
-        data: { values },
-        mark: 'line',
+        title: 'final task-B loss vs weight movement, per seed and fine-tuning rate',
+        data: { values: runs.flatMap((r, s) => r.curves.map((c) => ({ seed: s, method: c.method, lr: `lr/${Math.round(1 / c.lrFactor)}`, movement: c.movement, loss: c.lossB.at(-1) }))) },
+        mark: { type: 'point', filled: true, size: 60, opacity: 0.8 },
         encoding: {
-          x: { field: 'step', type: 'quantitative', title: 'fine-tuning step' },
-          y: { field: 'loss', type: 'quantitative', title: 'held-out task-B loss', scale: { zero: false } },
+          x: { field: 'movement', type: 'quantitative', scale: { type: 'log' }, title: '‖x_T − x_0‖' },
+          y: { field: 'loss', type: 'quantitative', scale: { zero: false }, title: 'final held-out task-B loss' },
           color: { field: 'method', type: 'nominal' },
+          shape: { field: 'lr', type: 'nominal', title: 'fine-tuning rate' },
         },
       },
-      data: { config: cfg, seeds, jump, forget, finalB, runs },
+      data: { config: cfg, runs: runs.map((r) => ({ pretrainedLossA: r.pretrainedLossA, pretrainedLossB: r.pretrainedLossB, curves: r.curves.map((c) => ({ method: c.method, lrFactor: c.lrFactor, movement: c.movement, finalB: c.lossB.at(-1), finalA: c.lossA.at(-1)!.loss })) })) },
     };
   },
 };

@@ -32,6 +32,8 @@ export interface RateExperimentRow {
   checkpoints: number[];
   /** Mean over replications of ‖w_k − w*‖² at each checkpoint. */
   mse: number[];
+  /** ‖w_k − w*‖² per replication (rows) and checkpoint (columns), for intervals over replications. */
+  perReplication: number[][];
   /** OLS slope of log MSE on log k over the checkpoints with k ≥ K/100. */
   slope: number;
   /** The paper's rate exponent for this form (QF −2/3, DM and hybrid −4/7). */
@@ -87,17 +89,21 @@ export function portfolioRateExperiment(options: RateExperimentOptions = {}): Ra
     const wstar = problem.optimum.x;
     const schedules = (options.exponents ?? 'rate') === 'rate' ? rateSchedules(form === 'batching' ? 'qf' : form, scales) : scales;
     const mse = checkpoints.map(() => 0);
+    const perReplication: number[][] = [];
     const meanFinal = new Float64Array(wstar.length);
     for (let r = 0; r < R; r++) {
       const res = runDrmSA({ form, distortion: d, M, projection: problem.projection, schedules, batchSize: n }, problem.x0, problem.model, makeKey(seed + 7919 * r), {
         iterations: K,
         checkpoints,
       });
+      const errors: number[] = [];
       res.trace.forEach((w, i) => {
         let e = 0;
         for (let j = 0; j < w.length; j++) e += (w[j]! - wstar[j]!) ** 2;
         mse[i] += e / R;
+        errors.push(e);
       });
+      perReplication.push(errors);
       for (let j = 0; j < wstar.length; j++) meanFinal[j] += res.state.x[j]! / R;
     }
     rows.push({
@@ -106,6 +112,7 @@ export function portfolioRateExperiment(options: RateExperimentOptions = {}): Ra
       distortion: d.name,
       checkpoints: [...checkpoints],
       mse,
+      perReplication,
       slope: logLogSlope(checkpoints, mse, K / 100),
       paperRate: form === 'qf' ? PAPER_RATES.qf : PAPER_RATES.dm,
       meanFinal: Array.from(meanFinal),
