@@ -56,6 +56,6 @@ export {
   type NewtonSchulzWorkspace,
 } from './matfun/newton-schulz.js';
 export { invSqrtPsd, type InvSqrtPsdOptions } from './matfun/inv-sqrt-psd.js';
-export { racs, racsGong, racsGongInit, type RacsOptions, type RacsGongState } from './matfun/racs.js';
+export { racs, racsInto, racsGong, racsGongInit, type RacsOptions, type RacsGongState } from './matfun/racs.js';
 export { woodburySolve } from './matfun/woodbury.js';
 export { randomizedSvd, type RandomizedSvdOptions } from './matfun/randomized-svd.js';

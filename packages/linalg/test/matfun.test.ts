@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   fromRows, gemm, identity, invSqrtPsd, key, newtonSchulz, newtonSchulzInto, newtonSchulzWorkspace, normal, norm2, polar, polarInto,
-  polarWorkspace, racs, racsGong,
+  polarWorkspace, racs, racsInto, racsGong,
   racsGongInit, randomizedSvd, svd, woodburySolve, zeros, type Matrix,
 } from '@descent/linalg';
 import {
@@ -313,6 +313,29 @@ describe('Into variants with workspaces', () => {
       expect(countAllocations(() => newtonSchulz(g))).toBeGreaterThan(0);
       expect(countAllocations(() => polar(g))).toBeGreaterThan(0);
     }
+  });
+
+  test('racsInto equals racs exactly with its reused scratch, and a loop of it allocates nothing', () => {
+    fc.assert(
+      fc.property(gaussianMatrix({ maxRows: 9, maxCols: 9 }), fc.constantFrom('sinkhorn' as const, 'oneshot' as const), (g, variant) => {
+        fc.pre(g.data.every((v) => v !== 0));
+        const out = zeros(g.rows, g.cols);
+        // Twice through the same scratch, with a different-size call in between.
+        racsInto(g, out, { variant });
+        racsInto({ rows: 2, cols: 3, data: Float64Array.from([1, 2, 3, 4, 5, 6]) }, zeros(2, 3), { variant });
+        racsInto(g, out, { variant });
+        return maxAbsDiff(out.data, racs(g, { variant }).data) === 0;
+      }),
+      { numRuns: 60 },
+    );
+    const g = { rows: 6, cols: 5, data: normal(key(9), 30) };
+    const out = zeros(6, 5);
+    racsInto(g, out);
+    expect(countAllocations(() => {
+      for (let i = 0; i < 5; i++) racsInto(g, out);
+    })).toBe(0);
+    expect(thrownCode(() => racsInto(g, g))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => racsInto(g, zeros(5, 6)))).toBe('SHAPE_MISMATCH');
   });
 
   test('a workspace of another shape or an aliased out is a SHAPE_MISMATCH', () => {

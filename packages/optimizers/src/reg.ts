@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, racs, racsGong, type Layout, type Matrix, type RacsOptions } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, racs, racsGong, racsInto, type Layout, type Matrix, type RacsOptions } from '@descent/linalg';
 import type { FirstOrderMethod } from './method.js';
 import { transformMethod, type Transform, type TransformMethodState } from './transform.js';
 import { chain } from './chain.js';
@@ -85,10 +85,13 @@ export function racsDirectionInto(m: Matrix, out: Matrix, options: RacsVariantOp
 /** Below this (relative to the largest entry) an entry's square underflows in the balancing: treat it as zero. */
 const RACS_FLUSH = 2 ** -500;
 
+// The unit-scale copy of the block, reused across steps (racsStateless never runs re-entrantly).
+const unitScratch = new Scratch();
+
 function racsStateless(m0: Matrix, out: Matrix, o: ResolvedRacs): Matrix {
   const { rows: A, cols: B } = m0;
   // RACS is scale-invariant: balance at unit scale so that no square under- or overflows.
-  const d = new Float64Array(A * B);
+  const d = unitScratch.get(A * B);
   normalizeByPowerOfTwo(m0.data, d, RACS_FLUSH);
   const m: Matrix = { rows: A, cols: B, data: d };
   const rowsIn: number[] = [];
@@ -110,7 +113,7 @@ function racsStateless(m0: Matrix, out: Matrix, o: ResolvedRacs): Matrix {
         ? { variant: 'sinkhorn', iterations: o.sinkhornIterations }
         : { variant: 'sinkhorn', tol: o.sinkhornTol, maxIterations: o.sinkhornIterations };
   if (rowsIn.length === A && colsIn.length === B) {
-    out.data.set(racs(m, opts).data);
+    racsInto(m, out, opts);
     return out;
   }
   out.data.fill(0);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { key, normal, type Layout } from '@descent/linalg';
-import { cloneState, egd, egdDirectionInto, muon, naturalGradient, orthogonalizeInto, sgd, type Method, type MethodState } from '@descent/optimizers';
+import { cloneState, egd, egdDirectionInto, muon, naturalGradient, orthogonalizeInto, reg, sgd, type Method, type MethodState } from '@descent/optimizers';
 
 /** Runs `fn` with the global Float64Array constructor wrapped to count `new Float64Array(...)` calls. */
 function countAllocations(fn: () => void): number {
@@ -49,6 +49,12 @@ describe('matrix optimizers allocate nothing per driver step (stepInto ping-pong
     const s0 = egd(sgd).init({ base: { lr: 0.1 }, layout }, normal(key(2), d));
     const m = egd(sgd) as Method<unknown, typeof s0, Float64Array>;
     expect(pingPongAllocations(m, s0, grads, 6)).toBe(0);
+  });
+  test('REG with the Sinkhorn and the one-shot RACS', () => {
+    for (const racs of ['sinkhorn', 'oneshot'] as const) {
+      const s0 = reg.init({ layout, lr: 0.01, racs }, normal(key(4), d));
+      expect(pingPongAllocations(reg as Method<unknown, typeof s0, Float64Array>, s0, grads, 6)).toBe(0);
+    }
   });
   test('natural gradient with the diagonal and the dense Fisher', () => {
     const n = 8;

@@ -1,6 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertDims, assertMatrix } from '../validate.js';
+import { assertDims, assertMatrix, assertShape } from '../validate.js';
+import { overlaps } from '../kernels/transpose.js';
 import { norm2 } from '../kernels/vector.js';
 
 /** Options of {@link racs}. */
@@ -43,12 +44,45 @@ export interface RacsOptions {
  */
 export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
   assertMatrix(m, 'racs', 'M');
+  return racsInto(m, { rows: m.rows, cols: m.cols, data: new Float64Array(m.rows * m.cols) }, options);
+}
+
+// Scratch of racsInto, reused across calls (JavaScript runs one call at a time on a thread): each use
+// is zero-filled, exactly as a fresh array, so results do not depend on earlier calls.
+const pool: Float64Array[] = [];
+function scratch(slot: number, n: number): Float64Array {
+  let b = pool[slot];
+  if (b === undefined || b.length < n) {
+    b = new Float64Array(n);
+    pool[slot] = b;
+  }
+  const v = b.length === n ? b : b.subarray(0, n);
+  v.fill(0);
+  return v;
+}
+
+/**
+ * {@link racs} written into `into` (same shape as M, must not alias it), with scratch reused across
+ * calls: after the first call at a size, a loop of balancings allocates no typed array.
+ *
+ * @example
+ * ```ts
+ * const out = zeros(2, 2);
+ * racsInto(fromRows([[1, 2], [3, 4]]), out, { variant: 'oneshot' });
+ * Array.from(out.data, (v) => +v.toFixed(6));
+ * // [0.37606, 0.632456, 0.75446, 0.845897]
+ * ```
+ */
+export function racsInto(m: Matrix, into: Matrix, options: RacsOptions = {}): Matrix {
+  assertMatrix(m, 'racs', 'M');
+  assertShape(into, m.rows, m.cols, 'racs', 'out');
+  if (overlaps(into.data, m.data)) throw new DescentError('SHAPE_MISMATCH', 'racs', 'out must not alias M');
   const { rows: A, cols: B } = m;
   const d = m.data;
   const variant = options.variant ?? 'sinkhorn';
   if (variant !== 'sinkhorn' && variant !== 'oneshot') throw new DescentError('INVALID_CONFIG', 'racs', `unknown variant '${String(variant)}'`);
-  const rowMax = new Float64Array(A);
-  const colMax = new Float64Array(B);
+  const rowMax = scratch(0, A);
+  const colMax = scratch(1, B);
   for (let i = 0; i < A; i++) {
     for (let j = 0; j < B; j++) {
       const a = Math.abs(d[i * B + j]!);
@@ -61,8 +95,8 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
   if (variant === 'oneshot') {
     // R = diag(r)^{-1/2}·M·diag(c)^{-1/2} with r, c the row and column norms, each computed relative to
     // its largest entry so that squares neither overflow nor underflow.
-    const rs = new Float64Array(A);
-    const cs = new Float64Array(B);
+    const rs = scratch(2, A);
+    const cs = scratch(3, B);
     for (let i = 0; i < A; i++) {
       for (let j = 0; j < B; j++) {
         const v = d[i * B + j]!;
@@ -72,15 +106,15 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
     }
     for (let i = 0; i < A; i++) rs[i] = Math.sqrt(rowMax[i]! * Math.sqrt(rs[i]!));
     for (let j = 0; j < B; j++) cs[j] = Math.sqrt(colMax[j]! * Math.sqrt(cs[j]!));
-    const out = new Float64Array(A * B);
+    const out = into.data;
     for (let i = 0; i < A; i++) for (let j = 0; j < B; j++) out[i * B + j] = d[i * B + j]! / rs[i]! / cs[j]!;
-    return { rows: A, cols: B, data: out };
+    return into;
   }
   // RACS(D₁·M·D₂) = RACS(M) for positive diagonals, so balance the equivalent W = M scaled to unit
   // row maxima and then unit column maxima: every row and column of W has an entry of magnitude 1,
   // so the squares below cannot underflow to a zero row or column whatever the range of M.
-  const w = new Float64Array(A * B);
-  const wColMax = new Float64Array(B);
+  const w = scratch(5, A * B);
+  const wColMax = scratch(6, B);
   for (let i = 0; i < A; i++) {
     for (let j = 0; j < B; j++) {
       const v = d[i * B + j]! / rowMax[i]!;
@@ -88,7 +122,7 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
       if (Math.abs(v) > wColMax[j]!) wColMax[j] = Math.abs(v);
     }
   }
-  const q = new Float64Array(A * B);
+  const q = scratch(7, A * B);
   for (let i = 0; i < A; i++) {
     for (let j = 0; j < B; j++) {
       const v = w[i * B + j]! / wColMax[j]!;
@@ -96,8 +130,8 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
       q[i * B + j] = v * v;
     }
   }
-  const x = new Float64Array(A);
-  const y = new Float64Array(B);
+  const x = scratch(8, A);
+  const y = scratch(9, B);
   const eps = options.eps ?? 0;
   const fixed = options.iterations;
   if (fixed !== undefined && (!Number.isInteger(fixed) || fixed < 1)) {
@@ -106,7 +140,7 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
   const tol = options.tol ?? 1e-13;
   const maxIterations = fixed ?? options.maxIterations ?? 1000;
   y.fill(1);
-  const qx = new Float64Array(B);
+  const qx = scratch(10, B);
   let converged = false;
   // Sinkhorn first: it is cheap per sweep and reaches tol within a few dozen sweeps on well-spread
   // matrices. When Q is nearly decomposable (e.g. nearly triangular) its linear rate approaches 1 and
@@ -159,12 +193,12 @@ export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
   if (fixed === undefined && !converged) {
     throw new DescentError('NOT_CONVERGED', 'racs', `Sinkhorn balancing did not reach tol ${tol} in ${maxIterations} iterations (does M have full support?)`);
   }
-  const out = new Float64Array(A * B);
+  const out = into.data;
   for (let i = 0; i < A; i++) {
     const sx = Math.sqrt(x[i]!);
     for (let j = 0; j < B; j++) out[i * B + j] = w[i * B + j]! * sx * Math.sqrt(y[j]!);
   }
-  return { rows: A, cols: B, data: out };
+  return into;
 }
 
 /** Sinkhorn sweeps before a strictly positive Q switches to Newton's method (see {@link racs}). */
@@ -216,18 +250,18 @@ function newtonBalance(
   tol: number,
   budget: number,
 ): { converged: boolean; used: number } {
-  const g = new Float64Array(A);
-  const gTrial = new Float64Array(A);
-  const xTrial = new Float64Array(A);
-  const yTrial = new Float64Array(B);
-  const s = new Float64Array(B);
-  const w = new Float64Array(B);
-  const h = new Float64Array(A);
-  const d = new Float64Array(A);
-  const res = new Float64Array(A);
-  const z = new Float64Array(A);
-  const p = new Float64Array(A);
-  const hp = new Float64Array(A);
+  const g = scratch(12, A);
+  const gTrial = scratch(13, A);
+  const xTrial = scratch(14, A);
+  const yTrial = scratch(15, B);
+  const s = scratch(16, B);
+  const w = scratch(17, B);
+  const h = scratch(18, A);
+  const d = scratch(19, A);
+  const res = scratch(20, A);
+  const z = scratch(21, A);
+  const p = scratch(22, A);
+  const hp = scratch(23, A);
   let used = 1;
   let n2 = rowResiduals(q, A, B, x, y, g, s);
   const maxAbs = (v: Float64Array): number => {
