@@ -89,6 +89,7 @@ export const fuzzTable: FuzzTable = {
   polarWorkspace: { args: () => [2, 3], pending: DECOMPOSITIONS },
   qr: { args: () => [m(3, 2)], pending: DECOMPOSITIONS },
   racs: { args: () => [m(2, 3)], pending: DECOMPOSITIONS },
+  racsInto: { args: () => [m(2, 3), m(2, 3)], writes: [1], pending: DECOMPOSITIONS },
   racsGong: { args: () => [racsGongInit(2, 3), m(2, 3)], pending: DECOMPOSITIONS },
   racsGongInit: { args: () => [2, 3], pending: DECOMPOSITIONS },
   randomBitsInto: { args: () => [key(1), new Uint32Array(4)], writes: [1] },
