@@ -1,7 +1,19 @@
 export { DescentError, isDescentError, type DescentErrorCode } from './errors.js';
 export { matrix, zeros, identity, fromRows, toRows, cloneMatrix, diag, type Matrix } from './matrix.js';
 export { assertKnownKeys, assertConfigObject, closestKey, editDistance, configKeys, type ListsEveryKey } from './config.js';
-export { serialize, deserialize, assertStateLike, STATE_FORMAT, STATE_VERSION, type SerializedState, type DeserializeOptions, type JsonValue } from './serialize.js';
+export {
+  serialize,
+  deserialize,
+  serializeState,
+  deserializeState,
+  assertStateLike,
+  STATE_FORMAT,
+  STATE_VERSION,
+  type SerializedState,
+  type DeserializeOptions,
+  type DeserializeStateOptions,
+  type JsonValue,
+} from './serialize.js';
 export {
   assertFinite,
   assertMatrix,

@@ -1,7 +1,7 @@
 // Valid calls of every function of @descent/linalg's main entry, for the API fuzz (scripts/fuzz-api.ts).
 import type { FuzzTable } from '../../../scripts/fuzz-api.js';
 import {
-  key, lu, newtonSchulzWorkspace, polarWorkspace, racsGongInit, serialize, type Matrix,
+  key, lu, newtonSchulzWorkspace, polarWorkspace, racsGongInit, serialize, serializeState, type Matrix,
 } from '@descent/linalg';
 
 const m = (rows: number, cols: number, f = (i: number) => 1 + ((i * 7) % 5) / 3): Matrix => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, (_, i) => f(i)) });
@@ -46,6 +46,7 @@ export const fuzzTable: FuzzTable = {
   configKeys: { args: () => [] },
   cloneMatrix: { args: () => [m(2, 3)] },
   deserialize: { args: () => [serialize({ x: v(1, 2), t: 3 })], pending: CONFIG },
+  deserializeState: { args: () => [{ name: 'm' }, serializeState({ name: 'm' }, { x: v(1), query: v(1), t: 0 })], pending: CONFIG },
   det: { args: () => [spd()] },
   diag: { args: () => [v(1, 2)] },
   dot: { args: () => [v(1, 2), v(3, 4)], pending: KERNELS },
@@ -98,6 +99,7 @@ export const fuzzTable: FuzzTable = {
   scaleInto: { args: () => [2, v(1, 2), new Float64Array(2)], writes: [2], pending: KERNELS },
   setKernelThreads: 'a process-wide setting: fuzzing it would change the threading of every later call in the run',
   serialize: { args: () => [{ x: v(1, 2), t: 3 }] },
+  serializeState: { args: () => [{ name: 'm' }, { x: v(1, 2), query: v(1, 2), t: 0 }] },
   solve: { args: () => [spd(), v(1, 2)], pending: DECOMPOSITIONS },
   split: { args: () => [key(1), 3] },
   svd: { args: () => [m(3, 2)], pending: DECOMPOSITIONS },

@@ -1,4 +1,4 @@
-import { assertArrayLike, DescentError, MAX_ELEMENTS } from '@descent/linalg';
+import { assertKnownKeys, configKeys, assertArrayLike, DescentError, MAX_ELEMENTS } from '@descent/linalg';
 
 /** Options of the predictable-mixture bets (confseq `lambda_predmix_eb`). */
 export interface PredmixOptions {
@@ -22,6 +22,7 @@ export interface PredmixOptions {
  * ```
  */
 export function predmixLambdas(x: ArrayLike<number>, options: PredmixOptions = {}): Float64Array {
+  assertKnownKeys(options, configKeys<PredmixOptions>()('alpha', 'truncation', 'priorMean', 'priorVariance', 'fakeObs'), 'predmixLambdas', 'options');
   const where = 'predmixLambdas';
   checkData(x, where, false);
   if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', where, 'options must be an object');
@@ -177,7 +178,10 @@ function capitalInto(x: ArrayLike<number>, m: number, lp: Float64Array, ln: Floa
   }
 }
 
+const BETTING_CS_KEYS = configKeys<BettingCsOptions>()('alpha', 'breaks', 'theta', 'truncScale', 'runningIntersection', 'convexComb');
+
 function resolve(options: BettingCsOptions, where: string): Resolved {
+  assertKnownKeys(options, BETTING_CS_KEYS, where, 'options');
   if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', where, 'options must be an object');
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new DescentError('DOMAIN', where, `α must be in (0, 1), got ${alpha}`);

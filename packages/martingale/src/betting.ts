@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import { normalCdf, normalQuantile } from './normal.js';
 import { logSumExp } from './log-space.js';
 import { logMixture, normalMixtureRho } from './normal-mixture.js';
@@ -84,11 +84,25 @@ export function usesPValues(b: Betting): boolean {
  * // {"kind": "jumper", "J": 0.01}
  * ```
  */
+// The keys each bettor takes (rho of gaussMixture is filled in by normalization and may come back in).
+const BETTING_KEYS: Record<string, readonly string[]> = {
+  power: ['kind', 'eps'],
+  mixture: ['kind', 'eps'],
+  jumper: ['kind', 'J'],
+  plugin: ['kind', 'burnIn', 'window', 'bandwidth'],
+  gaussExp: ['kind', 'lambda'],
+  gaussMixture: ['kind', 'vOpt', 'alphaOpt', 'oneSided', 'rho'],
+  momentExp: ['kind', 'lambda', 'mu0', 'sigma0'],
+  hoeffdingExp: ['kind', 'lambda', 'mu0', 'a', 'b'],
+};
+
 export function normalizeBetting(b: Betting, where = 'betting'): Betting {
   const bad = (field: string, expected: string, got: unknown): never => {
     throw new DescentError('INVALID_CONFIG', where, `${b?.kind ?? 'betting'}.${field} must be ${expected}, got ${String(got)}`);
   };
   const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const known = BETTING_KEYS[(b as { kind?: string } | null)?.kind ?? ''];
+  if (known !== undefined) assertKnownKeys(b, known, where, `betting (${b.kind})`);
   switch (b?.kind) {
     case 'power':
       if (!(finite(b.eps) && b.eps > 0 && b.eps <= 1)) bad('eps', 'in (0, 1]', b.eps);

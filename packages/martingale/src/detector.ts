@@ -1,4 +1,4 @@
-import { assertArrayLike, DescentError, key as makeKey, type Key } from '@descent/linalg';
+import { assertArrayLike, assertKnownKeys, configKeys, DescentError, key as makeKey, type Key } from '@descent/linalg';
 import { betInPlace, bettingStateSize, normalizeBetting, P_MAX, P_MIN, resetBettingState, usesPValues, type Betting } from './betting.js';
 import { calibrationSet, type TieRule } from './pvalue.js';
 import { countAtMost, countBelow, insertNode } from './order-tree.js';
@@ -92,6 +92,8 @@ export interface DetectorState {
 }
 
 const WHERE = 'detector';
+const DETECTOR_KEYS = configKeys<DetectorConfig>()('p', 'betting', 'threshold', 'alarmOn', 'onAlarm', 'burnIn', 'check');
+const P_SOURCE_KEYS: Record<string, readonly string[]> = { split: ['mode', 'calib', 'ties', 'index'], online: ['mode', 'initial', 'ties'], given: ['mode'] };
 const P_TOLERANCE = 1e-12;
 
 /**
@@ -503,68 +505,6 @@ export function scanDetector(
   return result;
 }
 
-/**
- * Converts a state to JSON-compatible plain data (typed arrays become number arrays, ±Infinity
- * becomes strings). {@link detectorStateFromJSON} inverts it exactly.
- *
- * @example
- * ```ts
- * const s0 = initDetector({ p: { mode: 'given' }, betting: { kind: 'power', eps: 0.5 }, threshold: 100, alarmOn: 'product', onAlarm: 'latch' });
- * detectorStateFromJSON(JSON.parse(JSON.stringify(detectorStateToJSON(s0)))).logCusum === -Infinity;
- * // true
- * ```
- */
-export function detectorStateToJSON(s: DetectorState): unknown {
-  return encode(s);
-}
-
-/**
- * Inverse of {@link detectorStateToJSON}; throws `INVALID_CONFIG` on anything else.
- *
- * @example
- * ```ts
- * const s0 = initDetector({ p: { mode: 'online' }, betting: { kind: 'jumper' }, threshold: 100, alarmOn: 'product', onAlarm: 'latch' });
- * detectorStateFromJSON(JSON.parse(JSON.stringify(detectorStateToJSON(s0)))).bet.length;
- * // 3
- * ```
- */
-export function detectorStateFromJSON(json: unknown): DetectorState {
-  const s = decode(json) as DetectorState;
-  if (!s || typeof s !== 'object' || !(s.bet instanceof Float64Array) || !(s.history instanceof Float64Array)) {
-    throw new DescentError('INVALID_CONFIG', 'detectorStateFromJSON', 'not a serialised detector state');
-  }
-  return s;
-}
-
-function encode(v: unknown): unknown {
-  if (v instanceof Float64Array) return { $f64: Array.from(v, encodeNumber) };
-  if (typeof v === 'number') return encodeNumber(v);
-  if (Array.isArray(v)) return v.map(encode);
-  if (v && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) o[k] = encode(x);
-    return o;
-  }
-  return v;
-}
-
-function encodeNumber(x: number): number | string {
-  return Number.isFinite(x) ? x : String(x);
-}
-
-function decode(v: unknown): unknown {
-  if (typeof v === 'string' && (v === 'Infinity' || v === '-Infinity' || v === 'NaN')) return Number(v);
-  if (Array.isArray(v)) return v.map(decode);
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.$f64)) return Float64Array.from(o.$f64 as unknown[], (x) => decode(x) as number);
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(o)) out[k] = decode(x);
-    return out;
-  }
-  return v;
-}
-
 function checkObservation(cfg: DetectorConfig, score: number): void {
   if (typeof score !== 'number' || score - score !== 0) throw new DescentError('NON_FINITE', 'detector.step', `score is ${String(score)}`);
   const b = cfg.betting;
@@ -579,7 +519,7 @@ function checkObservation(cfg: DetectorConfig, score: number): void {
 }
 
 function normalizeConfig(cfg: DetectorConfig): DetectorConfig {
-  if (!cfg || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', WHERE, 'config must be an object');
+  assertKnownKeys(cfg, DETECTOR_KEYS, WHERE);
   const betting = normalizeBetting(cfg.betting, WHERE);
   if (!(typeof cfg.threshold === 'number' && cfg.threshold > 1 && cfg.threshold <= Number.MAX_VALUE)) {
     throw new DescentError('INVALID_CONFIG', WHERE, `threshold must be a finite number > 1 (1/δ or an ARL target), got ${String(cfg.threshold)}`);
@@ -592,6 +532,7 @@ function normalizeConfig(cfg: DetectorConfig): DetectorConfig {
   if (usesPValues(betting)) {
     const src = cfg.p;
     if (!src) throw new DescentError('INVALID_CONFIG', WHERE, `betting ${betting.kind} needs a p-value source (config.p)`);
+    assertKnownKeys(src, P_SOURCE_KEYS[(src as { mode?: string }).mode ?? ''] ?? ['mode'], WHERE, 'p');
     const ties = (src as { ties?: TieRule }).ties ?? 'randomized';
     if (ties !== 'randomized' && ties !== 'conservative') throw new DescentError('INVALID_CONFIG', WHERE, `ties must be randomized|conservative, got ${String(ties)}`);
     if (src.mode === 'split') {

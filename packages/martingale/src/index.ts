@@ -25,8 +25,6 @@ export {
   scanDetector,
   alarmStatistic,
   validityOf,
-  detectorStateToJSON,
-  detectorStateFromJSON,
   type DetectorConfig,
   type DetectorState,
   type PSource,
@@ -34,6 +32,7 @@ export {
   type AlarmPolicy,
   type Validity,
 } from './detector.js';
+export { serializeDetector, deserializeDetector, detectorStateToJSON, detectorStateFromJSON } from './detector-save.js';
 export { villeThreshold, arlThreshold, restartedDelayBound } from './thresholds.js';
 export { crossingFrequency, averageRunLength, type Crossing, type MonteCarloOptions, type ScoreSampler } from './monte-carlo.js';
 export { normalMixtureRho, normalLogMixture, normalMixtureBound, type NormalMixtureOptions } from './normal-mixture.js';

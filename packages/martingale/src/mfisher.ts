@@ -1,4 +1,4 @@
-import { DescentError, foldIn, fromRows, key as makeKey, normalInto, split, uniformInto, type Key, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, foldIn, fromRows, key as makeKey, normalInto, split, uniformInto, type Key, type Matrix } from '@descent/linalg';
 import { naturalGradient } from '@descent/optimizers';
 import { initDetector, resetDetector, step as detectorStep, type DetectorConfig, type DetectorState } from './detector.js';
 import { entropyScore, nearestMeanDistance, negLogMaxProbability, oneMinusMaxProbability } from './scores.js';
@@ -35,6 +35,7 @@ export interface PromptAdaptationOptions {
  * ```
  */
 export function adaptPrompt(model: SoftmaxPromptModel, prompt0: Float64Array, X: Matrix, options: PromptAdaptationOptions = {}): { prompt: Float64Array; losses: Float64Array } {
+  assertKnownKeys(options, configKeys<PromptAdaptationOptions>()('steps', 'lr', 'damping', 'loss', 'labels', 'kl'), 'adaptPrompt', 'options');
   const steps = options.steps ?? 100;
   if (!(Number.isInteger(steps) && steps >= 0)) throw new DescentError('INVALID_CONFIG', 'adaptPrompt', `steps must be a non-negative integer, got ${steps}`);
   const loss = options.loss ?? 'infomax';
@@ -116,6 +117,7 @@ export interface MFisherRun {
  */
 export function runMFisher(config: MFisherConfig, X: Matrix, labels?: ArrayLike<number>): MFisherRun {
   const where = 'runMFisher';
+  assertKnownKeys(config, configKeys<MFisherConfig>()('model', 'prompt', 'score', 'classMeans', 'detector', 'buffer', 'adaptation', 'recalibrate', 'key'), where);
   const model = config.model;
   const dim = promptDimension(model);
   let prompt: Float64Array = config.prompt ? new Float64Array(config.prompt) : new Float64Array(dim);
@@ -272,6 +274,12 @@ export interface MFisherToyResult {
  * ```
  */
 export function mFisherToy(options: MFisherToyOptions = {}): MFisherToyResult {
+  assertKnownKeys(
+    options,
+    configKeys<MFisherToyOptions>()('seed', 'shift', 'changeAt', 'length', 'score', 'nCal', 'nTest', 'threshold', 'lambda', 'buffer', 'adaptation'),
+    'mFisherToy',
+    'options',
+  );
   const seed = options.seed ?? 0;
   const shift = options.shift ?? [-2.5, 1];
   const changeAt = options.changeAt ?? 1000;

@@ -1,4 +1,4 @@
-import { DescentError, foldIn, normalInto, split, uniformInto, type Key } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, foldIn, normalInto, split, uniformInto, type Key } from '@descent/linalg';
 import { cloneDetectorState, initDetector, resetDetector, stepInto, type AlarmStatistic, type DetectorConfig } from './detector.js';
 
 /** Draws one chunk of a null score stream into `out` from key `k`. */
@@ -45,6 +45,7 @@ export function crossingFrequency(
   cfg: DetectorConfig,
   options: MonteCarloOptions & { horizon: number },
 ): { runs: number; horizon: number; threshold: number; product: Crossing; restarted: Crossing; cusum: Crossing; sr: Crossing; supLog: Record<AlarmStatistic, Float64Array> } {
+  assertKnownKeys(options, [...MONTE_CARLO_KEYS, 'horizon'], 'crossingFrequency', 'options');
   const { runs, horizon } = checkOptions(options, 'crossingFrequency');
   if (!(Number.isInteger(horizon) && horizon >= 1)) throw new DescentError('INVALID_CONFIG', 'crossingFrequency', `horizon must be a positive integer, got ${horizon}`);
   const base = initDetector({ ...cfg, onAlarm: 'continue' }, options.key);
@@ -118,6 +119,7 @@ export function averageRunLength(
   cfg: DetectorConfig,
   options: MonteCarloOptions & { maxSteps: number },
 ): { runs: number; mean: number; standardError: number; censored: number; runLengths: Float64Array } {
+  assertKnownKeys(options, [...MONTE_CARLO_KEYS, 'maxSteps'], 'averageRunLength', 'options');
   const { runs } = checkOptions(options, 'averageRunLength');
   const maxSteps = options.maxSteps;
   if (!(Number.isInteger(maxSteps) && maxSteps >= 1)) throw new DescentError('INVALID_CONFIG', 'averageRunLength', `maxSteps must be a positive integer, got ${maxSteps}`);
@@ -160,6 +162,8 @@ export function averageRunLength(
 function defaultSampler(cfg: DetectorConfig): ScoreSampler {
   return cfg.p?.mode === 'given' ? (k, out) => void uniformInto(k, out) : (k, out) => void normalInto(k, out);
 }
+
+const MONTE_CARLO_KEYS = configKeys<MonteCarloOptions>()('runs', 'key', 'scores', 'calibration');
 
 function checkOptions(o: MonteCarloOptions, where: string): { runs: number; horizon: number } {
   if (!o || !(Number.isInteger(o.runs) && o.runs >= 1)) throw new DescentError('INVALID_CONFIG', where, `runs must be a positive integer, got ${String(o?.runs)}`);

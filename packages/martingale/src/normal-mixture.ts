@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { logNormalCdf } from './normal.js';
 
 /** Options of the normal-mixture boundary (confseq `uniform_boundaries.h`). */
@@ -98,6 +98,7 @@ export function normalMixtureBound(v: number, alpha: number, options: NormalMixt
 }
 
 function mixtureParams(o: NormalMixtureOptions, where: string): { rho: number; oneSided: boolean } {
+  assertKnownKeys(o, configKeys<NormalMixtureOptions>()('vOpt', 'alphaOpt', 'oneSided'), where, 'options');
   if (!o || !(o.vOpt > 0 && Number.isFinite(o.vOpt))) throw new DescentError('INVALID_CONFIG', where, `vOpt must be positive, got ${String(o?.vOpt)}`);
   const alphaOpt = o.alphaOpt ?? 0.05;
   if (!(alphaOpt > 0 && alphaOpt < 1)) throw new DescentError('DOMAIN', where, `alphaOpt must be in (0, 1), got ${alphaOpt}`);

@@ -1,4 +1,4 @@
-import { assertArrayLike, DescentError, describeValue } from '@descent/linalg';
+import { assertKnownKeys, assertArrayLike, DescentError, describeValue } from '@descent/linalg';
 
 /**
  * How ties between the new score and the reference scores are broken.
@@ -150,6 +150,7 @@ export function splitPValues(calibration: ArrayLike<number>, scores: ArrayLike<n
  */
 export function onlinePValues(scores: ArrayLike<number>, u: ArrayLike<number>, options: { initial?: ArrayLike<number>; ties?: TieRule } = {}): Float64Array {
   if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', 'onlinePValues', `options must be an object, got ${describeValue(options)}`);
+  assertKnownKeys(options, ['initial', 'ties'], 'onlinePValues', 'options');
   checkScoresAndUniforms(scores, u, 'onlinePValues');
   if (scores.length === 0) throw new DescentError('SHAPE_MISMATCH', 'onlinePValues', 'the score stream is empty');
   checkUniform(0, options.ties, 'onlinePValues');

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 
 /**
  * ∫₀¹ f by tanh-sinh (double-exponential) quadrature, refining the step until two levels agree to
@@ -15,7 +15,7 @@ import { DescentError } from '@descent/linalg';
  */
 export function integrateUnitInterval(f: (p: number) => number, options: { tol?: number; maxLevel?: number; breakpoints?: ArrayLike<number> } = {}): number {
   if (typeof f !== 'function') throw new DescentError('DOMAIN', 'integrateUnitInterval', 'f must be a function');
-  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', 'integrateUnitInterval', 'options must be an object');
+  assertKnownKeys(options, ['tol', 'maxLevel', 'breakpoints'], 'integrateUnitInterval', 'options');
   if (options.breakpoints && options.breakpoints.length > 0) {
     // Integrate piecewise between sorted breakpoints in (0, 1): narrow interior features (a KDE
     // spike) become endpoint features, which the double-exponential rule resolves.

@@ -1,7 +1,7 @@
 // Valid calls of the functions of @descent/martingale's main entry, for the API fuzz (scripts/fuzz-api.ts).
 import type { FuzzTable } from '../../../scripts/fuzz-api.js';
 import { key } from '@descent/linalg';
-import { buildBucketIndex, initDetector, treeInsert, type DetectorConfig } from '@descent/martingale';
+import { buildBucketIndex, initDetector, serializeDetector, treeInsert, type DetectorConfig } from '@descent/martingale';
 
 const v = (...xs: number[]) => Float64Array.from(xs);
 const probs = () => ({ rows: 2, cols: 3, data: v(0.2, 0.3, 0.5, 0.6, 0.3, 0.1) });
@@ -35,8 +35,10 @@ export const fuzzTable: FuzzTable = {
   cloneDetectorState: { args: () => [initDetector(cfg())] },
   conformalPValue: { args: () => [v(1, 2, 3), 3, 2.5, 0.5] },
   crossingFrequency: NO_ROW,
-  detectorStateFromJSON: NO_ROW,
+  deserializeDetector: { args: () => [serializeDetector(initDetector(cfg()))] },
+  detectorStateFromJSON: { args: () => [serializeDetector(initDetector(cfg()))] },
   detectorStateToJSON: { args: () => [initDetector(cfg())] },
+  serializeDetector: { args: () => [initDetector(cfg())] },
   entropyScore: { args: () => [probs()] },
   hoeffdingMu0: { args: () => [v(0.2, 0.4, 0.6), 0, 1, 0.05] },
   initDetector: { args: () => [cfg(), 3] },

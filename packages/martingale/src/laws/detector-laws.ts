@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { key } from '@descent/linalg';
 import { normalCdf } from '../normal.js';
+import { detectorStateFromJSON, detectorStateToJSON } from '../detector-save.js';
 import {
   cloneDetectorState,
-  detectorStateFromJSON,
-  detectorStateToJSON,
   initDetector,
   resetDetector,
   step,
