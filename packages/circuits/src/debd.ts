@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { DescentError, permutation, type Key, type Matrix } from '@descent/linalg';
 
 /** The DEBD data sets shipped with this package (gzip-compressed under `data/`). */
@@ -40,9 +38,24 @@ export function parseDebd(text: string): Matrix {
   return { rows, cols, data: Float64Array.from(values) };
 }
 
+interface NodeFiles {
+  readFileSync(url: URL): Uint8Array;
+  gunzipSync(data: Uint8Array): Uint8Array;
+}
+
+// node:fs and node:zlib are looked up at call time (process.getBuiltinModule, no static import), so
+// the package's main entry bundles for browsers.
+function nodeFiles(): NodeFiles | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = proc?.getBuiltinModule?.('node:fs') as Pick<NodeFiles, 'readFileSync'> | undefined;
+  const zlib = proc?.getBuiltinModule?.('node:zlib') as Pick<NodeFiles, 'gunzipSync'> | undefined;
+  return fs?.readFileSync && zlib?.gunzipSync ? { readFileSync: fs.readFileSync, gunzipSync: zlib.gunzipSync } : null;
+}
+
 /**
  * Loads a split of a DEBD data set shipped with the package (read with node:zlib from
- * `data/<name>.<split>.data.gz`).
+ * `data/<name>.<split>.data.gz`). Node only: elsewhere it throws `INVALID_CONFIG`; fetch the file
+ * yourself, gunzip it (`DecompressionStream('gzip')`) and pass the text to {@link parseDebd}.
  *
  * @example
  * ```ts
@@ -53,8 +66,12 @@ export function parseDebd(text: string): Matrix {
 export function loadDebd(name: DebdName, split: DebdSplit): Matrix {
   if (name !== 'nltcs' && name !== 'plants') throw new DescentError('INVALID_CONFIG', 'loadDebd', `unknown data set ${String(name)} (shipped: nltcs, plants)`);
   if (split !== 'train' && split !== 'valid' && split !== 'test') throw new DescentError('INVALID_CONFIG', 'loadDebd', `unknown split ${String(split)}`);
+  const node = nodeFiles();
+  if (node === null) {
+    throw new DescentError('INVALID_CONFIG', 'loadDebd', 'reading the shipped data needs Node (node:fs, node:zlib); elsewhere fetch and gunzip the file and call parseDebd');
+  }
   const url = new URL(`../data/${name}.${split}.data.gz`, import.meta.url);
-  return parseDebd(gunzipSync(readFileSync(url)).toString('utf8'));
+  return parseDebd(new TextDecoder().decode(node.gunzipSync(node.readFileSync(url))));
 }
 
 /**

@@ -1,4 +1,3 @@
-import { deflateSync } from 'node:zlib';
 import { DescentError } from '@descent/linalg';
 import { requireInteger } from './validate.js';
 
@@ -43,8 +42,48 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+type Deflate = (data: Uint8Array, options: { level: number }) => Uint8Array;
+
+// node:zlib is looked up at call time through process.getBuiltinModule (no static import), so the
+// module bundles for browsers.
+function deflateFromNode(): Deflate | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const zlib = proc?.getBuiltinModule?.('node:zlib') as { deflateSync?: Deflate } | undefined;
+  return zlib?.deflateSync ?? null;
+}
+
+/** A zlib stream of uncompressed ("stored") deflate blocks: valid everywhere, no compressor needed. */
+function storedZlib(data: Uint8Array): Uint8Array {
+  const blocks = Math.max(1, Math.ceil(data.length / 65535));
+  const out = new Uint8Array(2 + 5 * blocks + data.length + 4);
+  out[0] = 0x78;
+  out[1] = 0x01;
+  let o = 2;
+  for (let b = 0; b < blocks; b++) {
+    const start = b * 65535;
+    const len = Math.min(65535, data.length - start);
+    out[o] = b === blocks - 1 ? 1 : 0;
+    out[o + 1] = len & 0xff;
+    out[o + 2] = len >>> 8;
+    out[o + 3] = ~len & 0xff;
+    out[o + 4] = (~len >>> 8) & 0xff;
+    out.set(data.subarray(start, start + len), o + 5);
+    o += 5 + len;
+  }
+  let a = 1;
+  let c = 0;
+  for (let i = 0; i < data.length; i++) {
+    a = (a + data[i]!) % 65521;
+    c = (c + a) % 65521;
+  }
+  new DataView(out.buffer).setUint32(o, ((c << 16) | a) >>> 0);
+  return out;
+}
+
 /**
- * Encodes an RGB image as PNG (8-bit truecolour, filter 0, zlib from `node:zlib`): no dependencies.
+ * Encodes an RGB image as PNG (8-bit truecolour, filter 0): no dependencies. Under Node the pixel data
+ * is compressed with `node:zlib` (level 9); elsewhere (browsers) it is stored uncompressed, still a
+ * valid PNG.
  *
  * @example
  * ```ts
@@ -58,7 +97,8 @@ export function encodePng(img: RgbImage): Uint8Array {
   const stride = width * 3;
   const raw = new Uint8Array((stride + 1) * height);
   for (let j = 0; j < height; j++) raw.set(rgb.subarray(j * stride, (j + 1) * stride), j * (stride + 1) + 1);
-  const idat = new Uint8Array(deflateSync(raw, { level: 9 }));
+  const deflate = deflateFromNode();
+  const idat = deflate ? new Uint8Array(deflate(raw, { level: 9 })) : storedZlib(raw);
   const ihdr = new Uint8Array(13);
   const dv = new DataView(ihdr.buffer);
   dv.setUint32(0, width);

@@ -1,5 +1,4 @@
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DescentError } from '@descent/linalg';
 import {
   type ScalarVectorRegion,
@@ -99,6 +98,23 @@ interface Job {
   rows: number;
 }
 
+interface NodeThreads {
+  Worker: typeof Worker;
+  availableParallelism(): number;
+}
+
+// Node's modules are looked up when a pool is created (process.getBuiltinModule, no static import),
+// so the package's main entry bundles for browsers; there a pool is a DescentError.
+function nodeThreads(where: string): NodeThreads {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: typeof Worker } | undefined;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  if (!wt?.Worker || !os?.availableParallelism) {
+    throw new DescentError('INVALID_CONFIG', where, 'worker pools need Node worker threads (node:worker_threads); use scalarVectorRegion on this thread elsewhere');
+  }
+  return { Worker: wt.Worker, availableParallelism: os.availableParallelism };
+}
+
 /**
  * A `Float64Array` of length n over a `SharedArrayBuffer`, so worker threads write into it directly.
  *
@@ -113,7 +129,8 @@ export function sharedFloat64(n: number): Float64Array {
 }
 
 /**
- * Starts `size` worker threads (default: every core, `os.availableParallelism()`). Work is cut into
+ * Starts `size` worker threads (default: every core, `os.availableParallelism()`); Node only (a
+ * `DescentError` elsewhere). Work is cut into
  * row bands (about 8 per worker, handed out on demand, so bands of fast-diverging pixels do not leave
  * workers idle); outputs live in `SharedArrayBuffer`s written in place. Idle workers do not keep the
  * process alive; call `close()` when done.
@@ -127,10 +144,11 @@ export function sharedFloat64(n: number): Float64Array {
  * // true
  * ```
  */
-export function createRegionPool(size: number = availableParallelism()): RegionPool {
-  requireInteger(size, 1, 'createRegionPool', 'size');
+export function createRegionPool(workerCount?: number): RegionPool {
+  const node = nodeThreads('createRegionPool');
+  const size = requireInteger(workerCount ?? node.availableParallelism(), 1, 'createRegionPool', 'size');
   const workers = Array.from({ length: size }, () => {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
+    const w = new node.Worker(WORKER_SOURCE, { eval: true });
     w.unref();
     return w;
   });
