@@ -1,4 +1,5 @@
 import { DescentError } from './errors.js';
+import { portableExp, portableLog, sinCosTurn } from './portable-math.js';
 import { assertArrayLike, assertVector, describeValue, MAX_ELEMENTS } from './validate.js';
 
 /**
@@ -163,6 +164,8 @@ export function uniform(k: Key, n: number, low = 0, high = 1): Float64Array {
 
 /**
  * Writes standard normal draws (times `std`, plus `mean`) into `out` by the Box–Muller transform.
+ * The logarithm, sine and cosine are the library's own ({@link portableLog} and fdlibm's kernels),
+ * not `Math`'s, whose last bits differ between engines: the draws are identical everywhere.
  *
  * @example
  * ```ts
@@ -179,16 +182,17 @@ export function normalInto(k: Key, out: Float64Array, mean = 0, std = 1): Float6
   const k0 = k[0];
   const k1 = k[1];
   const n = out.length;
+  const sc = new Float64Array(2);
   for (let i = 0; 2 * i < n; i++) {
     const wa = threefry(k0, k1, DRAW, 2 * i);
     // (1 - u) lies in (0, 1], so the log is finite.
     const u1 = 1 - ((wa[0]! >>> 5) * 67108864 + (wa[1]! >>> 6)) / 9007199254740992;
     const wb = threefry(k0, k1, DRAW, 2 * i + 1);
     const u2 = ((wb[0]! >>> 5) * 67108864 + (wb[1]! >>> 6)) / 9007199254740992;
-    const r = Math.sqrt(-2 * Math.log(u1));
-    const t = 2 * Math.PI * u2;
-    out[2 * i] = mean + std * r * Math.cos(t);
-    if (2 * i + 1 < n) out[2 * i + 1] = mean + std * r * Math.sin(t);
+    const r = Math.sqrt(-2 * portableLog(u1));
+    sinCosTurn(u2, sc);
+    out[2 * i] = mean + std * r * sc[1]!;
+    if (2 * i + 1 < n) out[2 * i + 1] = mean + std * r * sc[0]!;
   }
   return out;
 }
@@ -265,6 +269,7 @@ export function categorical(k: Key, weights: ArrayLike<number>, n: number): Int3
 
 /**
  * `n` categorical draws given log-weights (any finite or -Infinity values, not all -Infinity).
+ * The weights are {@link portableExp} of the shifted logits, so the draws are the same in every engine.
  *
  * @example
  * ```ts
@@ -281,7 +286,7 @@ export function categoricalLogits(k: Key, logits: ArrayLike<number>, n: number):
     if (v > max) max = v;
   }
   const w = new Float64Array(logits.length);
-  for (let j = 0; j < logits.length; j++) w[j] = Math.exp(logits[j]! - max);
+  for (let j = 0; j < logits.length; j++) w[j] = portableExp(logits[j]! - max);
   return categorical(k, w, n);
 }
 

@@ -17,7 +17,7 @@ describe('PRNG', () => {
     ]);
     expect(Array.from(randomBitsInto(key(42), new Uint32Array(4)))).toEqual([265096540, 1906975608, 2860338764, 3385144831]);
     expect(Array.from(uniform(key(42), 3))).toEqual([0.06172259482743103, 0.6659745185685563, 0.4992350639603581]);
-    expect(Array.from(normal(key(42), 3))).toEqual([-0.17982187963649926, -0.30835589301504934, -0.20480802537233975]);
+    expect(Array.from(normal(key(42), 3))).toEqual([-0.17982187963649918, -0.30835589301504934, -0.20480802537233977]);
   });
 
   test('draws are pure functions of the key; prefixes agree', () => {
