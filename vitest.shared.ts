@@ -16,7 +16,10 @@ export function packageTestConfig(options: { testTimeout?: number } = {}) {
     },
     test: {
       include: ['test/**/*.test.ts'],
-      testTimeout: options.testTimeout ?? 60_000,
+      // No per-test time limit: on a loaded machine a test may take many times its usual time, and
+      // whether it passes must not depend on that. Speed is measured by the benchmarks.
+      testTimeout: options.testTimeout ?? 0,
+      hookTimeout: 0,
       passWithNoTests: true,
       reporters: ['default', 'json'],
       outputFile: { json: '.vitest-results.json' },
