@@ -42,8 +42,8 @@ const LG7 = 1.479819860511658591e-1;
  *
  * @example
  * ```ts
- * [portableLog(1), portableLog(Math.E), portableLog(0)];
- * // [0, 1, -Infinity]
+ * [portableLog(1), portableLog(Math.E), portableLog(0) === -Infinity];
+ * // [0, 1, true]
  * ```
  */
 export function portableLog(x: number): number {
