@@ -20,6 +20,8 @@ export const fuzzTable: FuzzTable = {
   DescentError: 'a class: constructing it with any message is valid',
   isDescentError: 'a predicate that accepts any value by design',
   describeValue: 'describes any value by design',
+  portableExp: 'an elementary function like Math.exp: defined on every number, NaN and ±Infinity included (IEEE special values out)',
+  portableLog: 'an elementary function like Math.log: defined on every number, NaN, negatives and ±Infinity included (IEEE special values out)',
   assertArrayLike: { args: () => [[1, 2], 'f', 'x'] },
   assertConfigObject: { args: () => [{ a: 1 }, 'f'] },
   assertDims: { args: () => [2, 3, 'f', 'A'] },
