@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { DescentError, assertSize } from '@descent/linalg';
 import { normalCdf, normalPpf } from './normal.js';
 
 /** An atom of the measure dg̃: g̃ jumps by `mass` at level `u` (g jumps at survival probability 1 − u). */
@@ -493,6 +493,10 @@ function checkMonotone(g: (s: number) => number, where: string): void {
  * ```
  */
 export function isConcaveOnGrid(g: (s: number) => number, n = 10000): boolean {
+  if (typeof g !== 'function') throw new DescentError('DOMAIN', 'isConcaveOnGrid', 'g must be a function');
+  // n is a grid size: a size within the allocation limit (Infinity would never return).
+  assertSize(n, 'isConcaveOnGrid', 'n');
+  if (n < 1) throw new DescentError('DOMAIN', 'isConcaveOnGrid', 'n must be at least 1');
   let prevInc = Infinity;
   let prev = g(0);
   for (let i = 1; i <= n; i++) {

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { DescentError, assertSize } from '@descent/linalg';
 import type { Distortion } from './distortion.js';
 import { sortFloat64 } from './sort.js';
 
@@ -40,6 +40,7 @@ export function atomIndex(n: number, u: number): number {
  */
 export function drmWeights(n: number, d: Distortion): Float64Array {
   if (!Number.isInteger(n) || n < 1) throw new DescentError('SHAPE_MISMATCH', 'drmWeights', `need n >= 1 samples, got ${n}`);
+  assertSize(n, 'drmWeights', 'n');
   const w = new Float64Array(n);
   let prev = d.gTildeContinuous(0);
   for (let i = 1; i <= n; i++) {

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { DescentError, assertSize } from '@descent/linalg';
 
 /**
  * A constraint set Θ as plain data (so optimizer states stay serialisable):
@@ -14,6 +14,7 @@ export type Projection =
   | { readonly kind: 'budgetBox'; readonly lower: Float64Array; readonly upper: Float64Array; readonly budget: number };
 
 function bounds(lower: number | ArrayLike<number>, upper: number | ArrayLike<number>, p: number, where: string) {
+  assertSize(p, where, 'p');
   const l = typeof lower === 'number' ? new Float64Array(p).fill(lower) : Float64Array.from(lower);
   const u = typeof upper === 'number' ? new Float64Array(p).fill(upper) : Float64Array.from(upper);
   if (l.length !== p || u.length !== p) throw new DescentError('SHAPE_MISMATCH', where, `bounds must have length ${p}`);

@@ -220,6 +220,7 @@ export function mixtureLogPdf(theta: Float64Array, x: number): number {
  */
 export function worstCaseDrm(d: Distortion, cells = 200000): { value: number; quantile: (u: number) => number } {
   if (!Number.isInteger(cells) || cells < 2) throw new DescentError('INVALID_CONFIG', 'worstCaseDrm', `cells must be an integer >= 2, got ${cells}`);
+  if (cells > 1e7) throw new DescentError('INVALID_CONFIG', 'worstCaseDrm', `cells must be at most 1e7, got ${cells}`);
   const hx: number[] = [];
   const hy: number[] = [];
   for (let i = 0; i <= cells; i++) {

@@ -1,3 +1,4 @@
+import { assertArrayLike, assertVector, DescentError } from '@descent/linalg';
 // LSD radix sort of doubles on their raw IEEE bits. Doubles are moved whole through Float64Array views
 // (bit-exact for non-NaN values); as unsigned integers the bits order positives ascending and then
 // negatives by increasing magnitude, so the negative block is reversed to the front at the end.
@@ -19,7 +20,14 @@ const counts = new Uint32Array(RADIX * 6);
  * // [-1, 2, 3]
  * ```
  */
-export function sortFloat64(x: ArrayLike<number>, out = new Float64Array(x.length), perm?: Int32Array): Float64Array {
+export function sortFloat64(x: ArrayLike<number>, out?: Float64Array, perm?: Int32Array): Float64Array {
+  // Every argument is checked before out or perm is written.
+  assertArrayLike(x, 'sortFloat64', 'x');
+  if (out === undefined) out = new Float64Array(x.length);
+  assertVector(out, 'sortFloat64', 'out', x.length);
+  if (perm !== undefined && perm !== null && !(perm instanceof Int32Array && perm.length >= x.length)) {
+    throw new DescentError('SHAPE_MISMATCH', 'sortFloat64', `perm must be an Int32Array of length ≥ ${x.length}`);
+  }
   const n = x.length;
   if (n < 256 && !perm) {
     if (out !== x) out.set(x);
@@ -27,8 +35,8 @@ export function sortFloat64(x: ArrayLike<number>, out = new Float64Array(x.lengt
   }
   if (out !== x) out.set(x);
   if (scratch.length < n) scratch = new Float64Array(n);
-  let a = out;
-  let b = scratch.subarray(0, n);
+  let a: Float64Array = out;
+  let b: Float64Array = scratch.subarray(0, n);
   let pa: Int32Array | undefined;
   let pb: Int32Array | undefined;
   if (perm) {
