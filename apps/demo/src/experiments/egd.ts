@@ -201,9 +201,10 @@ export const egdExperiment: Experiment = {
     const runs = seeds.map((seed, i) => {
       ctx.progress(i, seeds.length);
       const e = trainModularAddition({ ...base, method: 'egd', maxEpochs: setup.egdCap }, seed);
-      // SGD runs to sgdFactor× EGD's epochs (or EGD's cap when EGD never got there), evaluated at a
-      // tenth of EGD's epoch count so its crossing is known to within 10% of EGD's figure.
-      const sgdCap = setup.sgdFactor * (e.epochs ?? setup.egdCap);
+      // SGD runs to sgdFactor× EGD's epochs, evaluated at a tenth of EGD's epoch count so its crossing
+      // is known to within 10% of EGD's figure. When EGD never got there no ratio exists (it counts as
+      // 1), and SGD only gets EGD's budget, for the plot.
+      const sgdCap = e.epochs === null ? setup.egdCap : setup.sgdFactor * e.epochs;
       const evalEvery = Math.max(1, Math.floor((e.epochs ?? setup.egdCap) / 10));
       const s = trainModularAddition({ ...base, method: 'sgd', maxEpochs: sgdCap, evalEvery }, seed);
       const ratio = epochRatioLowerBound(e, s, sgdCap);
