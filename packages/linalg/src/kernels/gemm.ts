@@ -161,6 +161,7 @@ function product(a: Matrix, b: Matrix, out: Matrix, options: GemmOptions, where:
   assertMatrix(a, where, 'A', { nonEmpty: false, finite: false });
   assertMatrix(b, where, 'B', { nonEmpty: false, finite: false });
   assertMatrix(out, where, 'out', { nonEmpty: false, finite: false });
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', where, 'options must be an object');
   const transA = options.transA ?? false;
   const transB = options.transB ?? false;
   const alpha = options.alpha ?? 1;
@@ -227,6 +228,7 @@ export function gemmInto(a: Matrix, b: Matrix, out: Matrix, options: GemmOptions
 export function gemm(a: Matrix, b: Matrix, options: Omit<GemmOptions, 'beta'> = {}): Matrix {
   assertMatrix(a, 'gemm', 'A', { nonEmpty: false, finite: false });
   assertMatrix(b, 'gemm', 'B', { nonEmpty: false, finite: false });
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', 'gemm', 'options must be an object');
   const m = options.transA ? a.cols : a.rows;
   const n = options.transB ? b.rows : b.cols;
   return gemmInto(a, b, { rows: m, cols: n, data: new Float64Array(m * n) }, options);

@@ -1,6 +1,6 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertMatrix } from '../validate.js';
+import { assertMatrix, assertVector } from '../validate.js';
 import { overlaps } from './transpose.js';
 
 /**
@@ -21,6 +21,9 @@ export function gemvInto(
   options: { trans?: boolean; alpha?: number; beta?: number } = {},
 ): Float64Array {
   assertMatrix(a, 'gemv', 'A', { nonEmpty: false, finite: false });
+  assertVector(x, 'gemv', 'x');
+  assertVector(out, 'gemv', 'out');
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', 'gemv', 'options must be an object');
   const trans = options.trans ?? false;
   const alpha = options.alpha ?? 1;
   const beta = options.beta ?? 0;
@@ -96,5 +99,7 @@ export function gemvInto(
  * ```
  */
 export function gemv(a: Matrix, x: Float64Array, options: { trans?: boolean; alpha?: number } = {}): Float64Array {
+  assertMatrix(a, 'gemv', 'A', { nonEmpty: false, finite: false });
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', 'gemv', 'options must be an object');
   return gemvInto(a, x, new Float64Array(options.trans ? a.cols : a.rows), options);
 }

@@ -1,5 +1,7 @@
 import type { Matrix } from '../matrix.js';
-import { assertShape } from '../validate.js';
+import { DescentError } from '../errors.js';
+import { assertMatrixStructure, assertShape, assertVector } from '../validate.js';
+import { assertNumberType } from './number-type.js';
 import { symmetricProductInto } from './gemm.js';
 
 /**
@@ -14,6 +16,8 @@ import { symmetricProductInto } from './gemm.js';
  * ```
  */
 export function gramInto(a: Matrix, out: Matrix, side: 'left' | 'right' = 'left'): Matrix {
+  assertMatrixStructure(a, 'gram', 'A');
+  if (side !== 'left' && side !== 'right') throw new DescentError('INVALID_CONFIG', 'gram', `side must be 'left' or 'right', got ${String(side)}`);
   const n = side === 'left' ? a.cols : a.rows;
   assertShape(out, n, n, 'gram', 'out');
   return symmetricProductInto(a, out, side, 'gram');
@@ -29,6 +33,7 @@ export function gramInto(a: Matrix, out: Matrix, side: 'left' | 'right' = 'left'
  * ```
  */
 export function gram(a: Matrix, side: 'left' | 'right' = 'left'): Matrix {
+  assertMatrixStructure(a, 'gram', 'A');
   const n = side === 'left' ? a.cols : a.rows;
   return gramInto(a, { rows: n, cols: n, data: new Float64Array(n * n) }, side);
 }
@@ -43,7 +48,10 @@ export function gram(a: Matrix, side: 'left' | 'right' = 'left'): Matrix {
  * ```
  */
 export function outerInto(x: Float64Array, y: Float64Array, out: Matrix, options: { alpha?: number; accumulate?: boolean } = {}): Matrix {
+  assertVector(x, 'outer', 'x');
+  assertVector(y, 'outer', 'y');
   assertShape(out, x.length, y.length, 'outer', 'out');
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', 'outer', 'options must be an object');
   const alpha = options.alpha ?? 1;
   const acc = options.accumulate ?? false;
   const n = y.length;
@@ -67,5 +75,8 @@ export function outerInto(x: Float64Array, y: Float64Array, out: Matrix, options
  * ```
  */
 export function outer(x: Float64Array, y: Float64Array, alpha = 1): Matrix {
+  assertVector(x, 'outer', 'x');
+  assertVector(y, 'outer', 'y');
+  assertNumberType(alpha, 'outer', 'alpha');
   return outerInto(x, y, { rows: x.length, cols: y.length, data: new Float64Array(x.length * y.length) }, { alpha });
 }

@@ -1,4 +1,4 @@
-import { assertShape } from '../validate.js';
+import { assertMatrixStructure, assertShape } from '../validate.js';
 import type { Matrix } from '../matrix.js';
 import { DescentError } from '../errors.js';
 
@@ -12,6 +12,7 @@ import { DescentError } from '../errors.js';
  * ```
  */
 export function transposeInto(a: Matrix, out: Matrix): Matrix {
+  assertMatrixStructure(a, 'transpose', 'A');
   assertShape(out, a.cols, a.rows, 'transpose', 'out');
   if (out.data.buffer === a.data.buffer && a.data.length > 0 && overlaps(a.data, out.data)) {
     throw new DescentError('SHAPE_MISMATCH', 'transpose', 'out must not alias the input');
@@ -43,6 +44,7 @@ export function transposeInto(a: Matrix, out: Matrix): Matrix {
  * ```
  */
 export function transpose(a: Matrix): Matrix {
+  assertMatrixStructure(a, 'transpose', 'A');
   return transposeInto(a, { rows: a.cols, cols: a.rows, data: new Float64Array(a.data.length) });
 }
 

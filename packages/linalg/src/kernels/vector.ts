@@ -1,7 +1,11 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
+import { assertArrayLike, assertMatrixStructure, assertVector } from '../validate.js';
+import { assertNumberType } from './number-type.js';
 
-function sameLength(x: ArrayLike<number>, y: ArrayLike<number>, where: string): void {
+function sameLength(x: Float64Array, y: Float64Array, where: string): void {
+  assertVector(x, where, 'x');
+  assertVector(y, where, 'y');
   if (x.length !== y.length) {
     throw new DescentError('SHAPE_MISMATCH', where, `lengths differ: ${x.length} vs ${y.length}`);
   }
@@ -42,6 +46,8 @@ export function dot(x: Float64Array, y: Float64Array): number {
  * ```
  */
 export function axpyInto(alpha: number, x: Float64Array, y: Float64Array, out: Float64Array): Float64Array {
+  assertNumberType(alpha, 'axpy', 'alpha');
+  assertVector(out, 'axpy', 'out');
   sameLength(x, y, 'axpy');
   sameLength(x, out, 'axpy');
   for (let i = 0; i < x.length; i++) out[i] = alpha * x[i]! + y[i]!;
@@ -58,6 +64,8 @@ export function axpyInto(alpha: number, x: Float64Array, y: Float64Array, out: F
  * ```
  */
 export function axpy(alpha: number, x: Float64Array, y: Float64Array): Float64Array {
+  assertNumberType(alpha, 'axpy', 'alpha');
+  assertVector(x, 'axpy', 'x');
   return axpyInto(alpha, x, y, new Float64Array(x.length));
 }
 
@@ -71,6 +79,9 @@ export function axpy(alpha: number, x: Float64Array, y: Float64Array): Float64Ar
  * ```
  */
 export function scaleInto(alpha: number, x: Float64Array, out: Float64Array): Float64Array {
+  assertNumberType(alpha, 'scale', 'alpha');
+  assertVector(x, 'scale', 'x');
+  assertVector(out, 'scale', 'out');
   sameLength(x, out, 'scale');
   for (let i = 0; i < x.length; i++) out[i] = alpha * x[i]!;
   return out;
@@ -86,6 +97,8 @@ export function scaleInto(alpha: number, x: Float64Array, out: Float64Array): Fl
  * ```
  */
 export function scale(alpha: number, x: Float64Array): Float64Array {
+  assertNumberType(alpha, 'scale', 'alpha');
+  assertVector(x, 'scale', 'x');
   return scaleInto(alpha, x, new Float64Array(x.length));
 }
 
@@ -100,6 +113,7 @@ export function scale(alpha: number, x: Float64Array): Float64Array {
  * ```
  */
 export function norm2(x: ArrayLike<number>): number {
+  assertArrayLike(x, 'norm2', 'x');
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
   if (s > 1e-290 && s < 1e290) return Math.sqrt(s);
@@ -129,6 +143,7 @@ export function norm2(x: ArrayLike<number>): number {
  * ```
  */
 export function normInf(x: ArrayLike<number>): number {
+  assertArrayLike(x, 'normInf', 'x');
   let m = 0;
   for (let i = 0; i < x.length; i++) {
     const a = Math.abs(x[i]!);
@@ -147,6 +162,7 @@ export function normInf(x: ArrayLike<number>): number {
  * ```
  */
 export function normFro(a: Matrix): number {
+  assertMatrixStructure(a, 'normFro', 'A');
   return norm2(a.data);
 }
 
@@ -160,6 +176,8 @@ export function normFro(a: Matrix): number {
  * ```
  */
 export function globalNorm(blocks: readonly ArrayLike<number>[]): number {
+  if (!Array.isArray(blocks)) assertArrayLike(blocks as unknown as ArrayLike<number>, 'globalNorm', 'blocks');
+  for (let k = 0; k < blocks.length; k++) assertArrayLike(blocks[k]!, 'globalNorm', `blocks[${k}]`);
   let s = 0;
   for (const b of blocks) {
     const n = norm2(b);
