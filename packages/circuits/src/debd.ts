@@ -1,4 +1,4 @@
-import { DescentError, permutation, type Key, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, DescentError, permutation, type Key, type Matrix } from '@descent/linalg';
 
 /** The DEBD data sets shipped with this package (gzip-compressed under `data/`). */
 export type DebdName = 'nltcs' | 'plants';
@@ -87,6 +87,7 @@ export function loadDebd(name: DebdName, split: DebdSplit): Matrix {
  * ```
  */
 export function epochBatches(numRows: number, batchSize: number, k: Key | null, options: { dropLast?: boolean } = {}): Int32Array[] {
+  assertKnownKeys(options, ['dropLast'], 'epochBatches', 'options');
   if (!Number.isInteger(numRows) || numRows < 0) throw new DescentError('INVALID_CONFIG', 'epochBatches', `numRows = ${numRows} must be a non-negative integer`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new DescentError('INVALID_CONFIG', 'epochBatches', `batchSize = ${batchSize} must be a positive integer`);
   const order = k === null ? Int32Array.from({ length: numRows }, (_, i) => i) : permutation(k, numRows);

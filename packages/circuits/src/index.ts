@@ -24,3 +24,5 @@ export { ratSpn, type RatSpnOptions } from './structures/ratSpn.js';
 export { mixtureOfBernoullis } from './structures/mixture.js';
 export { saveCircuit, loadCircuit, CIRCUIT_FILE_VERSION, type LoadedCircuit } from './save.js';
 export { parseDebd, loadDebd, epochBatches, gatherRows, type DebdName, type DebdSplit } from './debd.js';
+// Save and resume: linalg's generic, tagged with the method's name.
+export { serializeState, deserializeState, type DeserializeStateOptions } from '@descent/linalg';

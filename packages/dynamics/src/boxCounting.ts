@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import { requireFiniteVector, requireInteger } from './validate.js';
 
 function checkImage(len: number, n1: number, n2: number, where: string): void {
@@ -22,6 +22,7 @@ function checkImage(len: number, n1: number, n2: number, where: string): void {
  * ```
  */
 export function boundaryMask(classes: ArrayLike<number>, n1: number, n2: number, options: { sides?: 'both' | 'one' } = {}): Uint8Array {
+  assertKnownKeys(options, ['sides'], 'boundaryMask', 'options');
   checkImage(classes.length, n1, n2, 'boundaryMask');
   const sides = options.sides ?? 'both';
   if (sides !== 'both' && sides !== 'one') throw new DescentError('INVALID_CONFIG', 'boundaryMask', `sides must be 'both' or 'one', got ${String(sides)}`);
@@ -192,6 +193,7 @@ export interface SohlBoxDimension {
  */
 export function sohlBoxCountingDimension(signed: Float64Array, n1: number, n2: number, options: { bins?: number } = {}): SohlBoxDimension {
   const where = 'sohlBoxCountingDimension';
+  assertKnownKeys(options, ['bins'], where, 'options');
   checkImage(signed.length, n1, n2, where);
   requireFiniteVector(signed, where, 'signed');
   if (n1 < 12 || n2 < 12) throw new DescentError('INVALID_CONFIG', where, `image ${n1}×${n2} is smaller than the smallest tile side 10 + 2`);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { type ClassifyOptions, type ResolvedClassifyOptions, resolveClassifyOptions } from './classifyOptions.js';
 import type { Objective } from './objective.js';
 import { Status, type StatusCode } from './status.js';
@@ -29,6 +29,7 @@ export interface Classification {
  */
 export function classifyStart(objective: Objective, x0: Float64Array, eta: number, options: ClassifyOptions = {}): Classification {
   const where = 'classifyStart';
+  assertKnownKeys(options, configKeys<ClassifyOptions>()('maxSteps', 'gradTol', 'lossTol', 'divergenceBound', 'rule'), where, 'options');
   requireStepSize(eta, where);
   if (!(x0 instanceof Float64Array) || x0.length !== objective.dim) {
     throw new DescentError('SHAPE_MISMATCH', where, `x0 must be a Float64Array of length ${objective.dim}`);

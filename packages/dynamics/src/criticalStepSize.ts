@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import { requireFinite, requireInteger, requireNonNegative, requireStepSize } from './validate.js';
 
 /**
@@ -22,6 +22,7 @@ import { requireFinite, requireInteger, requireNonNegative, requireStepSize } fr
  */
 export function scalarVectorCriticalStepSize(y: number, options: { lambda?: number; loss?: 'half' | 'plain' } = {}): number {
   const where = 'scalarVectorCriticalStepSize';
+  assertKnownKeys(options, ['lambda', 'loss'], where, 'options');
   requireFinite(y, where, 'y');
   const lam = requireNonNegative(options.lambda ?? 0, where, 'lambda');
   const scale = options.loss === 'plain' ? 0.5 : 1;
@@ -53,6 +54,7 @@ export function scalarVectorCriticalStepSize(y: number, options: { lambda?: numb
  */
 export function scalarVectorCriticalStepSizeAt(theta0: Float64Array, y: number, options: { loss?: 'half' | 'plain' } = {}): number {
   const where = 'scalarVectorCriticalStepSizeAt';
+  assertKnownKeys(options, ['loss'], where, 'options');
   requireFinite(y, where, 'y');
   if (!(theta0 instanceof Float64Array) || theta0.length < 2 || theta0.length % 2 !== 0) {
     throw new DescentError('SHAPE_MISMATCH', where, 'theta0 must be (u, v) as a Float64Array of even length');

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import type { Objective } from './objective.js';
 import { requireFiniteVector, requireStepSize } from './validate.js';
@@ -68,6 +68,7 @@ export function gradientDescent(objective: Objective): Method<GdConfig, GdState,
     name: `gd:${objective.name}`,
     observes: 'none',
     init(cfg, x0) {
+      assertKnownKeys(cfg, configKeys<GdConfig>()('eta', 'check'), where);
       const eta = requireStepSize(cfg.eta, where);
       if (!(x0 instanceof Float64Array) || x0.length !== dim) {
         throw new DescentError('SHAPE_MISMATCH', where, `x0 must be a Float64Array of length ${dim}`);

@@ -74,3 +74,5 @@ export {
 } from './wasmClassify.js';
 export type { WasmApi, WasmMemory } from '@descent/linalg/wasm';
 export { sohlConvergenceMeasure, type SohlMeasure } from './sohl.js';
+// Save and resume: linalg's generic, tagged with the method's name.
+export { serializeState, deserializeState, type DeserializeStateOptions } from '@descent/linalg';

@@ -1,4 +1,4 @@
-import { DescentError, type Matrix, assertMatrix, matrix, svd } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, type Matrix, assertMatrix, matrix, svd } from '@descent/linalg';
 import type { Objective } from './objective.js';
 import { scalarVectorCriticalStepSize } from './criticalStepSize.js';
 import { requireFiniteVector, requireInteger, requireNonNegative } from './validate.js';
@@ -52,6 +52,7 @@ export function matrixFactorizationMinLoss(Y: Matrix, k: number, lambda = 0): nu
  */
 export function matrixFactorizationObjective(cfg: MatrixFactorizationConfig): Objective {
   const where = 'matrixFactorizationObjective';
+  assertKnownKeys(cfg, configKeys<MatrixFactorizationConfig>()('Y', 'k', 'lambda'), where);
   assertMatrix(cfg.Y, where, 'Y');
   const k = requireInteger(cfg.k, 1, where, 'k');
   const lam = requireNonNegative(cfg.lambda ?? 0, where, 'lambda');

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { type ClassificationRecord, classifyInPlace } from './classify.js';
 import { type ClassifyOptions, type ResolvedClassifyOptions, resolveClassifyOptions } from './classifyOptions.js';
 import { type Grid, type Slice, gridAxis, slicePointInto, validateGrid, validateSlice } from './grid.js';
@@ -82,7 +82,11 @@ export interface ScalarRegionPlan {
  * // 'signAndBalance'
  * ```
  */
+const GRID_KEYS = configKeys<Grid>()('lo1', 'hi1', 'n1', 'lo2', 'hi2', 'n2');
+
 export function planScalarVectorRegion(cfg: ScalarVectorRegionConfig, where: string): ScalarRegionPlan {
+  assertKnownKeys(cfg, configKeys<ScalarVectorRegionConfig>()('y', 'lambda', 'eta', 'grid', 'slice', 'label', 'simd', 'maxSteps', 'gradTol', 'lossTol', 'divergenceBound', 'rule'), where);
+  assertKnownKeys(cfg.grid ?? {}, GRID_KEYS, where, 'grid');
   const eta = requireStepSize(cfg.eta, where);
   const y = requireFinite(cfg.y, where, 'y');
   const lambda = requireNonNegative(cfg.lambda ?? 0, where, 'lambda');
@@ -290,6 +294,8 @@ export interface Region {
  */
 export function regionMap(objective: Objective, cfg: RegionConfig): Region {
   const where = 'regionMap';
+  assertKnownKeys(cfg, configKeys<RegionConfig>()('eta', 'grid', 'slice', 'labelOf', 'valueAt', 'maxSteps', 'gradTol', 'lossTol', 'divergenceBound', 'rule'), where);
+  assertKnownKeys(cfg.grid ?? {}, GRID_KEYS, where, 'grid');
   const eta = requireStepSize(cfg.eta, where);
   const grid = validateGrid(cfg.grid, where);
   const slice = validateSlice(cfg.slice, objective.dim, where);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Objective } from './objective.js';
 import { requireFinite, requireInteger, requireNonNegative } from './validate.js';
 
@@ -48,6 +48,7 @@ export function scalarVectorMinLoss(y: number, lambda = 0): number {
  */
 export function scalarVectorObjective(cfg: ScalarVectorConfig): Objective {
   const where = 'scalarVectorObjective';
+  assertKnownKeys(cfg, configKeys<ScalarVectorConfig>()('d', 'y', 'lambda'), where);
   const d = requireInteger(cfg.d ?? 1, 1, where, 'd');
   const y = requireFinite(cfg.y, where, 'y');
   const lam = requireNonNegative(cfg.lambda ?? 0, where, 'lambda');

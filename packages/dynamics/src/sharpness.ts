@@ -1,4 +1,4 @@
-import { DescentError, type Key, foldIn, key as makeKey, normal } from '@descent/linalg';
+import { assertKnownKeys, DescentError, type Key, foldIn, key as makeKey, normal } from '@descent/linalg';
 import type { Objective } from './objective.js';
 import { Status, type StatusCode } from './status.js';
 import { requireFiniteVector, requireInteger, requirePositive, requireStepSize } from './validate.js';
@@ -61,6 +61,7 @@ export function sharpness(
   options: { key?: Key; shift?: number; tol?: number; maxIter?: number } = {},
 ): SharpnessResult {
   const where = 'sharpness';
+  assertKnownKeys(options, ['key', 'shift', 'tol', 'maxIter'], where, 'options');
   requireInteger(dim, 1, where, 'dim');
   const tol = requirePositive(options.tol ?? 1e-12, where, 'tol');
   const maxIter = requireInteger(options.maxIter ?? 1000, 1, where, 'maxIter');
@@ -132,6 +133,7 @@ export function finiteDifferenceHvp(gradInto: (theta: Float64Array, out: Float64
  * ```
  */
 export function objectiveSharpness(objective: Objective, theta: Float64Array, options: { key?: Key; shift?: number; tol?: number; maxIter?: number } = {}): SharpnessResult {
+  assertKnownKeys(options, ['key', 'shift', 'tol', 'maxIter'], 'objectiveSharpness', 'options');
   if (theta.length !== objective.dim) throw new DescentError('SHAPE_MISMATCH', 'objectiveSharpness', `theta must have length ${objective.dim}`);
   requireFiniteVector(theta, 'objectiveSharpness', 'theta');
   return sharpness((v, o) => objective.hvpInto(theta, v, o), objective.dim, options);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import { type ScalarVectorRegionConfig, fillScalarStarts, planScalarVectorRegion } from './region.js';
 import { requireInteger } from './validate.js';
 
@@ -28,6 +28,7 @@ export interface SohlMeasure {
  */
 export function sohlConvergenceMeasure(cfg: ScalarVectorRegionConfig, options: { window?: number } = {}): SohlMeasure {
   const where = 'sohlConvergenceMeasure';
+  assertKnownKeys(options, ['window'], where, 'options');
   const plan = planScalarVectorRegion(cfg, where);
   const T = plan.options.maxSteps;
   const window = requireInteger(options.window ?? 20, 1, where, 'window');

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Objective } from './objective.js';
 import { requireFiniteVector, requireNonNegative } from './validate.js';
 
@@ -24,6 +24,7 @@ export interface VectorTargetConfig {
  */
 export function vectorTargetObjective(cfg: VectorTargetConfig): Objective {
   const where = 'vectorTargetObjective';
+  assertKnownKeys(cfg, configKeys<VectorTargetConfig>()('y', 'lambda'), where);
   if (!(cfg.y instanceof Float64Array) || cfg.y.length === 0) {
     throw new DescentError('SHAPE_MISMATCH', where, 'y must be a non-empty Float64Array');
   }

@@ -1,4 +1,4 @@
-import { DescentError, assertSize } from '@descent/linalg';
+import { assertKnownKeys, assertSize, configKeys, DescentError } from '@descent/linalg';
 import { normalCdf, normalPpf } from './normal.js';
 
 /** An atom of the measure dg̃: g̃ jumps by `mass` at level `u` (g jumps at survival probability 1 − u). */
@@ -438,6 +438,7 @@ export interface CustomDistortionSpec {
  * ```
  */
 export function customDistortion(spec: CustomDistortionSpec): Distortion {
+  assertKnownKeys(spec, configKeys<CustomDistortionSpec>()('name', 'g', 'gPrime', 'jumps', 'kinks', 'isConcave'), 'customDistortion', 'spec');
   const g = spec.g;
   if (typeof g !== 'function') throw new DescentError('INVALID_CONFIG', 'customDistortion', 'g must be a function');
   const g0 = g(0);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Distortion } from './distortion.js';
 import type { Convention } from './lstatistic.js';
 import { normalCdf, normalPdf } from './normal.js';
@@ -39,6 +39,7 @@ function checkScalar(v: number, where: string, what: string): void {
  * ```
  */
 export function drmOfGaussian(mean: number, sd: number, d: Distortion, options: { convention?: Convention } = {}): number {
+  assertKnownKeys(options, ['convention'], 'drmOfGaussian', 'options');
   checkScalar(mean, 'drmOfGaussian', 'mean');
   checkScalar(sd, 'drmOfGaussian', 'sd');
   if (sd < 0) throw new DescentError('DOMAIN', 'drmOfGaussian', `sd must be >= 0, got ${sd}`);
@@ -136,6 +137,7 @@ export interface QuantileRuleOptions {
  * ```
  */
 export function drmOfQuantileFunction(q: (u: number) => number, d: Distortion, options: QuantileRuleOptions = {}): number {
+  assertKnownKeys(options, configKeys<QuantileRuleOptions>()('rule', 'upperTail', 'levels'), 'drmOfQuantileFunction', 'options');
   let total: number;
   if ((options.rule ?? 'probit') === 'grid') {
     const m = options.levels ?? 1025;

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Distortion } from './distortion.js';
 
 /** Which SA form a grid serves. */
@@ -53,6 +53,7 @@ export interface GridOptions {
  * ```
  */
 export function quantileGrid(d: Distortion, form: SaForm, options: GridOptions = {}): QuantileGrid {
+  assertKnownKeys(options, configKeys<GridOptions>()('M', 'gridPow', 'atomNodes'), 'quantileGrid', 'options');
   const M = options.M ?? 100;
   const pow = options.gridPow ?? 1;
   const atomNodes = options.atomNodes ?? 'cell';

@@ -57,3 +57,5 @@ export {
 export { sampleAverageObjective, sampleAverageOptimize, type SampleAverageOptions } from './saa.js';
 export { gaussianPortfolioProblem, gaussianPortfolioOptimum, gaussianScenarios } from './portfolio.js';
 export { sortFloat64 } from './sort.js';
+// Save and resume: linalg's generic, tagged with the method's name.
+export { serializeState, deserializeState, type DeserializeStateOptions } from '@descent/linalg';

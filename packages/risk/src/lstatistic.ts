@@ -1,9 +1,11 @@
-import { DescentError, assertSize } from '@descent/linalg';
+import { assertKnownKeys, assertSize, DescentError } from '@descent/linalg';
 import type { Distortion } from './distortion.js';
 import { sortFloat64 } from './sort.js';
 
 /** Which way a sample is read: `'loss'` (bigger is worse, g distorts the upper tail) or `'reward'`. */
 export type Convention = 'loss' | 'reward';
+
+const DRM_OPTION_KEYS = ['convention', 'check'];
 
 /** Options of the sample DRM. */
 export interface DrmOptions {
@@ -72,6 +74,7 @@ function checkSamples(x: ArrayLike<number>, where: string, check: boolean): void
  * ```
  */
 export function drmSorted(sorted: ArrayLike<number>, d: Distortion, options: DrmOptions = {}): number {
+  assertKnownKeys(options, DRM_OPTION_KEYS, 'drmSorted', 'options');
   checkSamples(sorted, 'drmSorted', options.check ?? true);
   const n = sorted.length;
   const reward = options.convention === 'reward';
@@ -108,6 +111,7 @@ export function drmSorted(sorted: ArrayLike<number>, d: Distortion, options: Drm
  * ```
  */
 export function drm(samples: ArrayLike<number>, d: Distortion, options: DrmOptions = {}): number {
+  assertKnownKeys(options, DRM_OPTION_KEYS, 'drm', 'options');
   checkSamples(samples, 'drm', options.check ?? true);
   const sorted = sortFloat64(samples);
   return drmSorted(sorted, d, { ...options, check: false });

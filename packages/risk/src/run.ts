@@ -1,4 +1,4 @@
-import { DescentError, foldIn, type Key } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, foldIn, type Key } from '@descent/linalg';
 import type { DrmModel } from './model.js';
 import { drmSA, type DrmSaConfig, type DrmSaState } from './sa.js';
 
@@ -32,6 +32,7 @@ export interface RunResult {
  * ```
  */
 export function runDrmSA(cfg: DrmSaConfig, x0: Float64Array, model: DrmModel, key: Key, options: RunOptions): RunResult {
+  assertKnownKeys(options, configKeys<RunOptions>()('iterations', 'checkpoints'), 'runDrmSA', 'options');
   const K = options.iterations;
   if (!Number.isInteger(K) || K < 0) throw new DescentError('INVALID_CONFIG', 'runDrmSA', `iterations must be an integer >= 0, got ${K}`);
   if (model.dim !== x0.length) throw new DescentError('SHAPE_MISMATCH', 'runDrmSA', `model has dimension ${model.dim}, x0 ${x0.length}`);

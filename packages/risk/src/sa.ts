@@ -1,8 +1,8 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Distortion } from './distortion.js';
 import { quantileGrid, type AtomNodes, type QuantileGrid, type SaForm, type TailRule } from './grid.js';
 import { projectInto, type Projection } from './projection.js';
-import { codeSchedules, stepSize, validateSchedules, type Schedules } from './schedule.js';
+import { codeSchedules, stepSize, validateSchedules, type Schedules, type StepSchedule } from './schedule.js';
 
 /**
  * One batch observed at `state.query`: outcomes x_j (losses, length n) and their GLR/score weights
@@ -201,9 +201,22 @@ function freshLike(s: DrmSaState): DrmSaState {
   };
 }
 
+const DRM_SA_KEYS = configKeys<DrmSaConfig>()(
+  'form', 'distortion', 'M', 'gridPow', 'atomNodes', 'tailRule', 'sense', 'schedules', 'bandwidth', 'projection', 'batchSize', 'warmupSize', 'check',
+);
+const SCHEDULE_KEYS = configKeys<Schedules>()('theta', 'quantile', 'gradient', 'bandwidth');
+/** The keys of a {@link StepSchedule}. */
+export const STEP_SCHEDULE_KEYS = configKeys<StepSchedule>()('a', 'b', 'c');
+const PROJECTION_KEYS: Record<string, readonly string[]> = { none: ['kind'], simplex: ['kind', 'budget'], box: ['kind', 'lower', 'upper'], budgetBox: ['kind', 'lower', 'upper', 'budget'] };
+
 function init(cfg: DrmSaConfig, x0: Float64Array): DrmSaState {
   const where = 'drmSA.init';
-  if (cfg === undefined || typeof cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, 'config is missing');
+  assertKnownKeys(cfg, DRM_SA_KEYS, where);
+  if (cfg.schedules !== undefined) {
+    assertKnownKeys(cfg.schedules, SCHEDULE_KEYS, where, 'schedules');
+    for (const [k, v] of Object.entries(cfg.schedules)) assertKnownKeys(v, STEP_SCHEDULE_KEYS, where, `schedules.${k}`);
+  }
+  if (cfg.projection !== undefined) assertKnownKeys(cfg.projection, PROJECTION_KEYS[(cfg.projection as { kind?: string }).kind ?? ''] ?? ['kind'], where, 'projection');
   const form = cfg.form;
   if (!['qf', 'dm', 'hybrid', 'batching'].includes(form)) throw new DescentError('INVALID_CONFIG', where, `form must be qf | dm | hybrid | batching, got ${String(form)}`);
   if (!(x0 instanceof Float64Array) || x0.length === 0) throw new DescentError('SHAPE_MISMATCH', where, 'x0 must be a non-empty Float64Array');

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Distortion } from './distortion.js';
 import { drmWeights } from './lstatistic.js';
 import { projectInto, type Projection } from './projection.js';
@@ -66,6 +66,7 @@ export function sampleAverageObjective(d: Distortion, scenarios: Float64Array, p
  * ```
  */
 export function sampleAverageOptimize(x0: Float64Array, options: SampleAverageOptions): { x: Float64Array; value: number; iterations: number } {
+  assertKnownKeys(options, configKeys<SampleAverageOptions>()('distortion', 'scenarios', 'projection', 'iterations', 'step'), 'sampleAverageOptimize', 'options');
   const p = x0.length;
   const { distortion, scenarios } = options;
   const N = scenarios.length / p;

@@ -1,5 +1,5 @@
-import { DescentError } from '@descent/linalg';
-import type { SaMethod } from './sa.js';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { STEP_SCHEDULE_KEYS, type SaMethod } from './sa.js';
 import { stepSize, type StepSchedule } from './schedule.js';
 
 /** Configuration of {@link quantileTracker}. */
@@ -27,6 +27,8 @@ export interface QuantileTrackerState {
 
 function init(cfg: QuantileTrackerConfig, q0: Float64Array): QuantileTrackerState {
   const where = 'quantileTracker.init';
+  assertKnownKeys(cfg, configKeys<QuantileTrackerConfig>()('levels', 'schedule', 'monotone', 'check'), where);
+  if (cfg.schedule !== undefined) assertKnownKeys(cfg.schedule, STEP_SCHEDULE_KEYS, where, 'schedule');
   const levels = cfg?.levels;
   if (!(levels instanceof Float64Array) || levels.length === 0) throw new DescentError('SHAPE_MISMATCH', where, 'levels must be a non-empty Float64Array');
   for (let i = 0; i < levels.length; i++) {

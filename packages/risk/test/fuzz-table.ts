@@ -1,6 +1,6 @@
 // Valid calls of the functions of @descent/risk's main entry, for the API fuzz (scripts/fuzz-api.ts).
 import type { FuzzTable } from '../../../scripts/fuzz-api.js';
-import { expectedShortfall, simplexSet, wangTransform } from '@descent/risk';
+import { expectedShortfall, quantileTracker, serializeState, simplexSet, wangTransform } from '@descent/risk';
 
 const v = (...xs: number[]) => Float64Array.from(xs);
 const es = () => expectedShortfall(0.9);
@@ -70,6 +70,8 @@ export const fuzzTable: FuzzTable = {
   sampleAverageOptimize: NO_ROW,
   sampleModel: NO_ROW,
   simplexSet: { args: () => [1] },
+  serializeState: { args: () => [quantileTracker, quantileTracker.init({ levels: v(0.5) }, v(0))] },
+  deserializeState: { args: () => [quantileTracker, serializeState(quantileTracker, quantileTracker.init({ levels: v(0.5) }, v(0)))] },
   sortFloat64: { args: () => [v(3, 1, 2), new Float64Array(3)], writes: [1], pending: ARRAYS },
   stepSize: NO_ROW,
   validateSchedules: NO_ROW,

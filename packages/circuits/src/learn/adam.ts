@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { adam, cloneState, type AdamState } from '@descent/optimizers';
 import { KIND, checkParams, type CompiledCircuit } from '../compile.js';
 import type { CircuitLearner, CircuitLearnerState } from './method.js';
@@ -57,6 +57,7 @@ export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = 
   observes: 'flows',
   init(cfg, x0) {
     const where = 'adamCircuit.init';
+    assertKnownKeys(cfg, configKeys<AdamCircuitConfig>()('circuit', 'lr', 'beta1', 'beta2', 'eps', 'entropy', 'check'), where);
     if (cfg === null || typeof cfg !== 'object' || cfg.circuit === undefined) throw new DescentError('INVALID_CONFIG', where, 'cfg.circuit (a compiled circuit) is required');
     const lr = cfg.lr ?? 1e-2;
     if (!(lr > 0) || !Number.isFinite(lr)) throw new DescentError('INVALID_CONFIG', where, `lr = ${lr} must be positive`);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { KIND, checkParams, type CompiledCircuit } from '../compile.js';
 import { topDownInto } from '../engine.js';
 import type { BatchStatistics } from '../statistics.js';
@@ -79,6 +79,7 @@ export const anemone: CircuitLearner<AnemoneConfig, AnemoneState> = {
   observes: 'flows',
   init(cfg, x0) {
     const where = 'anemone.init';
+    assertKnownKeys(cfg, configKeys<AnemoneConfig>()('circuit', 'stepSize', 'momentum', 'pseudocount', 'entropy', 'check'), where);
     if (cfg === null || typeof cfg !== 'object' || cfg.circuit === undefined) throw new DescentError('INVALID_CONFIG', where, 'cfg.circuit (a compiled circuit) is required');
     const eta = cfg.stepSize ?? 0.4;
     checkRange(eta, 0, 1, true, where, 'stepSize');

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { checkParams, type CompiledCircuit } from '../compile.js';
 import type { BatchStatistics } from '../statistics.js';
 import type { CircuitLearner, CircuitLearnerState } from './method.js';
@@ -38,6 +38,7 @@ function makeEm(name: string, fixedStep: boolean): CircuitLearner<EmConfig, EmSt
     observes: 'flows',
     init(cfg, x0) {
       const where = `${name}.init`;
+      assertKnownKeys(cfg, configKeys<EmConfig>()('circuit', 'stepSize', 'pseudocount', 'entropy', 'check'), where);
       if (cfg === null || typeof cfg !== 'object' || cfg.circuit === undefined) throw new DescentError('INVALID_CONFIG', where, 'cfg.circuit (a compiled circuit) is required');
       const eta = cfg.stepSize ?? 1;
       if (fixedStep && eta !== 1) throw new DescentError('INVALID_CONFIG', where, `full-batch EM has step size 1, got ${eta}; use miniBatchEm`);

@@ -1,4 +1,4 @@
-import { DescentError, foldIn, key as makeKey, type Key, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, foldIn, key as makeKey, type Key, type Matrix } from '@descent/linalg';
 import { checkParams, type CompiledCircuit } from '../compile.js';
 import { checkData } from '../data.js';
 import { epochBatches } from '../debd.js';
@@ -19,6 +19,14 @@ export type OptimizerSpec =
   | { readonly kind: 'miniBatchEm'; readonly stepSize: number; readonly stepSizeEnd?: number; readonly pseudocount?: number; readonly entropy?: number }
   | { readonly kind: 'anemone'; readonly stepSize?: number; readonly stepSizeEnd?: number; readonly momentum?: number; readonly pseudocount?: number; readonly entropy?: number }
   | { readonly kind: 'adam'; readonly lr?: number; readonly entropy?: number };
+
+// The keys of each optimizer spec.
+const OPTIMIZER_KEYS: Record<string, readonly string[]> = {
+  fullBatchEm: ['kind', 'pseudocount', 'entropy'],
+  miniBatchEm: ['kind', 'stepSize', 'stepSizeEnd', 'pseudocount', 'entropy'],
+  anemone: ['kind', 'stepSize', 'stepSizeEnd', 'momentum', 'pseudocount', 'entropy'],
+  adam: ['kind', 'lr', 'entropy'],
+};
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -85,6 +93,11 @@ export interface TrainResult {
  */
 export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, options: TrainOptions): TrainResult {
   const where = 'train';
+  assertKnownKeys(options, configKeys<TrainOptions>()('optimizer', 'epochs', 'batchSize', 'itersPerUpdate', 'key', 'valid', 'test', 'evalTrain', 'maxSeconds', 'softening', 'earlyStopping'), where, 'options');
+  const given = options.optimizer as { kind?: string } | undefined;
+  const givenKeys = given?.kind === undefined ? undefined : OPTIMIZER_KEYS[given.kind];
+  if (givenKeys !== undefined) assertKnownKeys(given, givenKeys, where, `optimizer (${given!.kind})`);
+  if (options.earlyStopping !== undefined) assertKnownKeys(options.earlyStopping, ['patience'], where, 'earlyStopping');
   checkParams(cc, params0, where);
   checkData(cc, data, undefined, where);
   if (options.valid !== undefined) checkData(cc, options.valid, undefined, `${where}: valid`);

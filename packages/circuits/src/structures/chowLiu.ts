@@ -1,4 +1,4 @@
-import { DescentError, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, DescentError, type Matrix } from '@descent/linalg';
 import type { Circuit, CircuitNode } from '../circuit.js';
 import { checkBinary } from './binary.js';
 
@@ -73,6 +73,7 @@ export interface VariableTree {
  * ```
  */
 export function chowLiuTree(data: Matrix, options: { alpha?: number } = {}): VariableTree {
+  assertKnownKeys(options, ['alpha'], 'chowLiuTree', 'options');
   const mi = mutualInformation(data, options.alpha ?? 0.1);
   return maximumSpanningTree(mi);
 }
@@ -160,6 +161,7 @@ export function childrenOf(tree: VariableTree): number[][] {
  * ```
  */
 export function chowLiuCircuit(data: Matrix, options: { alpha?: number } = {}): Circuit {
+  assertKnownKeys(options, ['alpha'], 'chowLiuCircuit', 'options');
   const alpha = options.alpha ?? 0.1;
   const tree = chowLiuTree(data, { alpha });
   const n = data.cols;

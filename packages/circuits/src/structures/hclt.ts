@@ -1,4 +1,4 @@
-import { DescentError, key as makeKey, uniform, type Key, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, key as makeKey, uniform, type Key, type Matrix } from '@descent/linalg';
 import type { Circuit, CircuitNode } from '../circuit.js';
 import { KeyStream, randomSimplex } from './binary.js';
 import { childrenOf, chowLiuTree, type VariableTree } from './chowLiu.js';
@@ -37,7 +37,10 @@ export interface HcltOptions {
  * // 3
  * ```
  */
+const HCLT_KEYS = configKeys<HcltOptions>()('K', 'miAlpha', 'key', 'init', 'perturbation');
+
 export function hclt(data: Matrix, options: HcltOptions): Circuit {
+  assertKnownKeys(options, HCLT_KEYS, 'hclt', 'options');
   const tree = chowLiuTree(data, { alpha: options.miAlpha ?? 0.1 });
   return hcltFromTree(tree, options);
 }
@@ -52,6 +55,7 @@ export function hclt(data: Matrix, options: HcltOptions): Circuit {
  * ```
  */
 export function hcltFromTree(tree: VariableTree, options: HcltOptions): Circuit {
+  assertKnownKeys(options, HCLT_KEYS, 'hclt', 'options');
   const nodes: CircuitNode[] = [];
   const keys = new KeyStream(options.key ?? makeKey(0));
   const prods = hcltInto(nodes, tree, options, 'hclt', keys);

@@ -1,4 +1,4 @@
-import { DescentError, key as makeKey, uniform, type Key } from '@descent/linalg';
+import { assertKnownKeys, DescentError, key as makeKey, uniform, type Key } from '@descent/linalg';
 import type { Circuit, CircuitNode } from '../circuit.js';
 import { KeyStream, randomSimplex } from './binary.js';
 
@@ -13,6 +13,7 @@ import { KeyStream, randomSimplex } from './binary.js';
  * ```
  */
 export function mixtureOfBernoullis(numVars: number, M: number, options: { key?: Key; perturbation?: number } = {}): Circuit {
+  assertKnownKeys(options, ['key', 'perturbation'], 'mixtureOfBernoullis', 'options');
   if (!Number.isInteger(numVars) || numVars < 1) throw new DescentError('INVALID_CONFIG', 'mixtureOfBernoullis', `numVars = ${numVars} must be a positive integer`);
   if (!Number.isInteger(M) || M < 1) throw new DescentError('INVALID_CONFIG', 'mixtureOfBernoullis', `M = ${M} must be a positive integer`);
   const pert = options.perturbation ?? 2;

@@ -1,4 +1,4 @@
-import { DescentError, key as makeKey, permutation, uniform, type Key } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, key as makeKey, permutation, uniform, type Key } from '@descent/linalg';
 import type { Circuit, CircuitNode } from '../circuit.js';
 import { KeyStream, randomSimplex } from './binary.js';
 
@@ -36,6 +36,7 @@ export interface RatSpnOptions {
  */
 export function ratSpn(numVars: number, options: RatSpnOptions): Circuit {
   const where = 'ratSpn';
+  assertKnownKeys(options, configKeys<RatSpnOptions>()('K', 'depth', 'repetitions', 'productMode', 'numPieces', 'key', 'perturbation'), where, 'options');
   const { K, depth, repetitions } = options;
   const pieces = options.numPieces ?? 2;
   const mode = options.productMode ?? 'hadamard';
