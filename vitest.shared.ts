@@ -20,6 +20,7 @@ export function packageTestConfig(options: { testTimeout?: number } = {}) {
       // whether it passes must not depend on that. Speed is measured by the benchmarks.
       testTimeout: options.testTimeout ?? 0,
       hookTimeout: 0,
+      setupFiles: [`${root}vitest.setup.ts`],
       passWithNoTests: true,
       reporters: ['default', 'json'],
       outputFile: { json: '.vitest-results.json' },
