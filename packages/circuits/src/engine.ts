@@ -4,7 +4,7 @@
 // W · E through linalg's gemm; the flow pass runs the same blocks through gemm (Wᵀ R and R Eᵀ).
 // Products and inputs stay fused loops. The straightforward loops it replaced live on in
 // engine-reference.ts, which the tests compare against.
-import { gemmInto, type Matrix } from '@descent/linalg';
+import { gemmInto, type GemmOptions, type Matrix } from '@descent/linalg';
 import { KIND, type CompiledCircuit } from './compile.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -39,6 +39,8 @@ export interface Workspace {
   readonly EF: Float64Array;
   /** Matrix views of the per-group blocks for the current B (rebuilt when B changes). */
   views: GroupViews | undefined;
+  /** gemm options of the three block products (threads set by {@link loadBatch}); reused, never reallocated. */
+  readonly gemm: { plain: GemmOptions; transA: GemmOptions; transB: GemmOptions };
   /** Weight views per parameter array (a learner ping-pongs two arrays, so two entries suffice). */
   readonly weightViews: [Float64Array | undefined, Matrix[], Float64Array | undefined, Matrix[]];
 }
@@ -86,6 +88,7 @@ export function workspace(cc: CompiledCircuit, capacity: number): Workspace {
     T: new Float64Array(maxK * cap),
     EF: new Float64Array(maxGK),
     views: undefined,
+    gemm: { plain: { threads: 1 }, transA: { transA: true, threads: 1 }, transB: { transB: true, threads: 1 } },
     weightViews: [undefined, [], undefined, []],
   };
 }
@@ -133,11 +136,15 @@ function weightViews(cc: CompiledCircuit, ws: Workspace, params: Float64Array): 
 }
 
 /** @internal Copies rows [start, start + B) of data (and mask) transposed into the workspace. */
-export function loadBatch(ws: Workspace, data: Matrix, start: number, B: number, missing?: Uint8Array, rows?: Int32Array, soft = 0): void {
+export function loadBatch(ws: Workspace, data: Matrix, start: number, B: number, missing?: Uint8Array, rows?: Int32Array, soft = 0, threads = 1): void {
   const n = data.cols;
   const x = data.data;
   ws.B = B;
   ws.soft = soft;
+  // linalg's gemm gives the same bits for every thread count, so threads never change a result.
+  ws.gemm.plain.threads = threads;
+  ws.gemm.transA.threads = threads;
+  ws.gemm.transB.threads = threads;
   const X = ws.X;
   const miss = ws.miss;
   for (let b = 0; b < B; b++) {
@@ -225,7 +232,7 @@ export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace
       }
     }
     // S = W · E: the G × k weights times the k × B shifted exponentials.
-    gemmInto(W![g]!, views!.E[g]!, views!.S[g]!);
+    gemmInto(W![g]!, views!.E[g]!, views!.S[g]!, ws.gemm.plain);
     for (let s = 0; s < G; s++) {
       const lo = (i + s) * B;
       for (let b = 0; b < B; b++) {
@@ -296,7 +303,7 @@ export function backward(
       }
     }
     // Child j receives F[c_j] += E_j ∘ (Wᵀ R)_j.
-    gemmInto(W[g]!, views.R[g]!, views.T[g]!, { transA: true });
+    gemmInto(W[g]!, views.R[g]!, views.T[g]!, ws.gemm.transA);
     for (let j = 0; j < k; j++) {
       const co = cc.groupChild[g0 + j]! * B;
       const eo = (g0 + j) * B;
@@ -305,7 +312,7 @@ export function backward(
     }
     // Edge flows EF[s, j] += w_sj (R Eᵀ)[s, j].
     if (edgeFlows !== undefined) {
-      gemmInto(views.R[g]!, views.E[g]!, views.EF[g]!, { transB: true });
+      gemmInto(views.R[g]!, views.E[g]!, views.EF[g]!, ws.gemm.transB);
       const w0 = cc.paramPtr[first]!;
       for (let e = 0; e < G * k; e++) edgeFlows[w0 + e] += params[w0 + e]! * EF[e]!;
     }

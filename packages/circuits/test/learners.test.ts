@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { foldIn, key } from '@descent/linalg';
 import {
   adamCircuit, addStatistics, anemone, batchStatistics, compile, epochBatches, fullBatchEm, gatherRows, loadDebd,
-  miniBatchEm, train, type BatchStatistics,
+  hcltFromTree, miniBatchEm, train, type BatchStatistics,
 } from '@descent/circuits';
 import { buildCircuit, randomData } from '@descent/circuits/laws';
 
@@ -141,5 +141,19 @@ describe('train: annealing, softening, entropy, early stopping', () => {
     expect(r.best!.epoch).toBe(last - 3);
     for (const p of r.curve) expect(p.valid!).toBeLessThanOrEqual(r.best!.valid);
     expect(() => train(cc, cc.params, small, { optimizer: { kind: 'fullBatchEm' }, epochs: 2, earlyStopping: { patience: 3 } })).toThrow(/valid/);
+  });
+});
+
+describe('threads', () => {
+  test('statistics with worker threads are bit-identical to one thread (blocks above the threading threshold)', () => {
+    const tree = { parent: new Int32Array([-1, 0, 0, 1]), root: 0, order: new Int32Array([3, 1, 2, 0]) };
+    const big = compile(hcltFromTree(tree, { K: 128, key: key(2) }));
+    const x = randomData(big, 300, 9);
+    const one = batchStatistics(big, big.params, x, { threads: 1 });
+    const two = batchStatistics(big, big.params, x, { threads: 2 });
+    expect(Buffer.from(two.edgeFlows.buffer).equals(Buffer.from(one.edgeFlows.buffer))).toBe(true);
+    expect(Buffer.from(two.leafStats.buffer).equals(Buffer.from(one.leafStats.buffer))).toBe(true);
+    expect(Object.is(two.logLikelihood, one.logLikelihood)).toBe(true);
+    expect(() => batchStatistics(big, big.params, x, { threads: 0 })).toThrow(/threads/);
   });
 });

@@ -49,6 +49,8 @@ export interface TrainOptions {
    * `batchStatistics`); default 0. Curves still report the log-likelihood of the hard data.
    */
   readonly softening?: number;
+  /** Threads for the statistics passes (see `batchStatistics`); bit-identical for every count. Default 1. */
+  readonly threads?: number;
   /**
    * Early stopping on `valid`: stop once the validation log-likelihood has not improved on its best
    * for `patience` consecutive epochs. `best` holds the parameters of the best epoch.
@@ -117,6 +119,8 @@ export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, 
   const spec = options.optimizer;
   const softening = options.softening ?? 0;
   if (typeof softening !== 'number' || !(softening >= 0 && softening < 1)) throw new DescentError('INVALID_CONFIG', where, `softening = ${softening} must be in [0, 1)`);
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new DescentError('INVALID_CONFIG', where, `threads = ${threads} must be an integer from 1 to 256`);
   const patience = options.earlyStopping?.patience;
   if (options.earlyStopping !== undefined) {
     if (!Number.isInteger(patience) || patience! < 1) throw new DescentError('INVALID_CONFIG', where, `earlyStopping.patience = ${patience} must be a positive integer`);
@@ -188,7 +192,7 @@ export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, 
       if (spare !== undefined) spare = { ...spare, stepSize: eta } as CircuitLearnerState;
     }
     if (spec.kind === 'fullBatchEm') {
-      batchStatisticsInto(cc, state.query, data, stats, { check: false, softening });
+      batchStatisticsInto(cc, state.query, data, stats, { check: false, softening, threads });
       apply(stats);
     } else {
       const batches = epochBatches(data.rows, batchSize, foldIn(k, epoch));
@@ -198,7 +202,7 @@ export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, 
       acc.logLikelihood = 0;
       let inWindow = 0;
       for (const rows of batches) {
-        batchStatisticsInto(cc, state.query, data, per === 1 ? acc : stats, { rows, check: false, softening });
+        batchStatisticsInto(cc, state.query, data, per === 1 ? acc : stats, { rows, check: false, softening, threads });
         if (per > 1) {
           for (let i = 0; i < acc.edgeFlows.length; i++) acc.edgeFlows[i] += stats.edgeFlows[i]!;
           for (let i = 0; i < acc.leafStats.length; i++) acc.leafStats[i] += stats.leafStats[i]!;
