@@ -95,7 +95,7 @@ export interface TrainResult {
  */
 export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, options: TrainOptions): TrainResult {
   const where = 'train';
-  assertKnownKeys(options, configKeys<TrainOptions>()('optimizer', 'epochs', 'batchSize', 'itersPerUpdate', 'key', 'valid', 'test', 'evalTrain', 'maxSeconds', 'softening', 'earlyStopping'), where, 'options');
+  assertKnownKeys(options, configKeys<TrainOptions>()('optimizer', 'epochs', 'batchSize', 'itersPerUpdate', 'key', 'valid', 'test', 'evalTrain', 'maxSeconds', 'softening', 'earlyStopping', 'threads'), where, 'options');
   const given = options.optimizer as { kind?: string } | undefined;
   const givenKeys = given?.kind === undefined ? undefined : OPTIMIZER_KEYS[given.kind];
   if (givenKeys !== undefined) assertKnownKeys(given, givenKeys, where, `optimizer (${given!.kind})`);
