@@ -1,4 +1,4 @@
-import { DescentError, foldIn, uniformInto, type Key, type Matrix } from '@descent/linalg';
+import { DescentError, foldIn, portableCosTurn, portableLog, uniformInto, type Key, type Matrix } from '@descent/linalg';
 import { CHUNK, cachedWorkspace } from './cache.js';
 import { KIND, checkParams, type CompiledCircuit } from './compile.js';
 import { checkData, checkNotEmpty } from './data.js';
@@ -94,7 +94,7 @@ export function sampleConditional(cc: CompiledCircuit, params: Float64Array, k: 
           } else if (kd === KIND.gaussian) {
             const u1 = 1 - u.next();
             const u2 = u.next();
-            val = params[o]! + params[o + 1]! * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+            val = params[o]! + params[o + 1]! * Math.sqrt(-2 * portableLog(u1)) * portableCosTurn(u2);
           } else val = cc.leafArg[i]!;
           x[row * n + v] = val;
         }

@@ -44,7 +44,7 @@ export {
   permutation,
   type Key,
 } from './random.js';
-export { portableLog, portableExp } from './portable-math.js';
+export { portableLog, portableExp, portableSinTurn, portableCosTurn } from './portable-math.js';
 export { dot, axpy, axpyInto, scale, scaleInto, norm2, normInf, normFro, globalNorm } from './kernels/vector.js';
 export { transpose, transposeInto } from './kernels/transpose.js';
 export { gemm, gemmInto, type GemmOptions } from './kernels/gemm.js';

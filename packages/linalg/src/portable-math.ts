@@ -204,3 +204,33 @@ export function sinCosTurn(u: number, out: Float64Array): Float64Array {
   }
   return out;
 }
+
+const TURN = new Float64Array(2);
+
+/**
+ * sin(2πu), bit-identical in every JavaScript engine (the turn is reduced to the nearest quarter
+ * exactly, then fdlibm's kernels run on [−π/4, π/4]). Defined on every number like `Math.sin`:
+ * NaN and ±∞ give NaN.
+ *
+ * @example
+ * ```ts
+ * [portableSinTurn(0.25), portableSinTurn(0.75), portableSinTurn(1 / 12)];
+ * // [1, -1, 0.49999999999999994]
+ * ```
+ */
+export function portableSinTurn(u: number): number {
+  return sinCosTurn(u, TURN)[0]!;
+}
+
+/**
+ * cos(2πu), bit-identical in every JavaScript engine; see {@link portableSinTurn}.
+ *
+ * @example
+ * ```ts
+ * [portableCosTurn(0), portableCosTurn(0.5), portableCosTurn(1 / 6)];
+ * // [1, -1, 0.5]
+ * ```
+ */
+export function portableCosTurn(u: number): number {
+  return sinCosTurn(u, TURN)[1]!;
+}

@@ -21,6 +21,8 @@ export const fuzzTable: FuzzTable = {
   describeValue: 'describes any value by design',
   portableExp: 'an elementary function like Math.exp: defined on every number, NaN and ±Infinity included (IEEE special values out)',
   portableLog: 'an elementary function like Math.log: defined on every number, NaN, negatives and ±Infinity included (IEEE special values out)',
+  portableSinTurn: 'an elementary function like Math.sin: defined on every number, NaN and ±Infinity give NaN',
+  portableCosTurn: 'an elementary function like Math.cos: defined on every number, NaN and ±Infinity give NaN',
   assertArrayLike: { args: () => [[1, 2], 'f', 'x'] },
   assertConfigObject: { args: () => [{ a: 1 }, 'f'] },
   assertDims: { args: () => [2, 3, 'f', 'A'] },

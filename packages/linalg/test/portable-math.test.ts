@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { categorical, categoricalLogits, key, normal, portableExp, portableLog, uniform } from '@descent/linalg';
+import { categorical, categoricalLogits, key, normal, portableCosTurn, portableExp, portableLog, portableSinTurn, uniform } from '@descent/linalg';
 import { sinCosTurn } from '../src/portable-math.js';
 import { loadFixture } from './fixtures.js';
 
@@ -70,6 +70,20 @@ describe('portable elementary functions', () => {
     ]);
     expect(portableLog(5e-324)).toBe(-744.4400719213812);
     expect(portableExp(-745)).toBe(5e-324);
+  });
+
+  test('portableSinTurn and portableCosTurn are the fixture-pinned sinCosTurn, on every number', () => {
+    for (const c of fixture.sinCosTurn) expect([portableSinTurn(c.u), portableCosTurn(c.u)]).toEqual([c.sin, c.cos]);
+    for (const u of [NaN, Infinity, -Infinity]) expect([portableSinTurn(u), portableCosTurn(u)]).toEqual([NaN, NaN]);
+    // Beyond 2^51 every double is a multiple of 1/2 turn, reduced exactly: sin is ±0, cos is ±1.
+    expect([Math.abs(portableSinTurn(2 ** 52 + 1)), portableCosTurn(2 ** 52 + 1), portableCosTurn(2 ** 51 + 0.5)]).toEqual([0, 1, -1]);
+    // Periodic on the turn grid: shifting by whole turns (exact for these u) changes nothing.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 20 }), fc.integer({ min: -1000, max: 1000 }), (m, t) => {
+        const u = m / 2 ** 20;
+        return Object.is(portableSinTurn(u + t), portableSinTurn(u)) && Object.is(portableCosTurn(u + t), portableCosTurn(u));
+      }),
+    );
   });
 
   test('sinCosTurn is sin and cos of 2πu over the whole turn, with exact quarter turns', () => {

@@ -53,7 +53,7 @@ const LOG_FLOOR = Math.log(Number.MIN_VALUE);
  * ```
  */
 export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = {
-  name: 'adam',
+  name: 'adamCircuit',
   observes: 'flows',
   init(cfg, x0) {
     const where = 'adamCircuit.init';
