@@ -100,4 +100,3 @@ export function layout(m: number, n: number, k: number, aLen: number, bLen: numb
   return { mPad, nPad, pa, paBytes, pb, pbBytes, a, b, c, bytes };
 }
 
-export { KC, MC, MR, NC, NR };

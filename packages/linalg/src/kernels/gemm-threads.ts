@@ -1,31 +1,22 @@
-import type { MessagePort, Worker } from 'node:worker_threads';
 import { DescentError } from '../errors.js';
 import { createArena, type GemmArena } from './gemm-arena.js';
+import { awaitLane, laneWorkerSource, nodeWorkerThreads, postLane, startLane, type WorkerLane } from '../wasm/worker-lanes.js';
 
 // Worker threads for large products. The arena's memory is shared: the calling thread copies A and B in,
 // posts each worker a block of C (rows or columns, whole tiles), computes the first block itself and
-// waits (Atomics.wait, which Node allows on its main thread). Every element of C is computed by one
-// thread with the same operations in the same order, so the result does not depend on the thread count.
-// Node-only: worker_threads is looked up at run time (process.getBuiltinModule), so bundles for the
-// browser never reference it, and anything missing (no workers, no SharedArrayBuffer, no blocking wait)
-// means one thread. Workers are unref'd: they never keep a process alive.
+// waits. Every element of C is computed by one thread with the same operations in the same order, so
+// the result does not depend on the thread count. Where worker lanes are unavailable (see
+// wasm/worker-lanes.ts) products run on one thread.
 
-/** Control block (Int32): 0 command sequence, 1 done sequence, 2 status (1 ok, 2 failed), 3 fail-next (tests). */
+/** Control block (Int32): the lane's two sequence slots, 2 status (1 ok, 2 failed), 3 fail-next (tests). */
 const CTL = 4;
 /** The 18 i32 arguments of `slice`. */
 const PRM = 18;
 
-const WORKER_SOURCE = `
-const { workerData, receiveMessageOnPort } = require('node:worker_threads');
-const ctl = new Int32Array(workerData.ctl);
-const prm = new Int32Array(workerData.prm);
-const port = workerData.port;
-let slice = null;
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctl, 0, seen);
-  seen = Atomics.load(ctl, 0);
-  try {
+const WORKER_SOURCE = laneWorkerSource(
+  'Int32Array',
+  'let slice = null;',
+  `try {
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
       const d = m.message;
       slice = new WebAssembly.Instance(d.module, { env: { mem: d.memory } }).exports.slice;
@@ -37,56 +28,25 @@ for (;;) {
   } catch (e) {
     ctl[2] = 2;
     port.postMessage(String(e && e.message || e));
-  }
-  Atomics.store(ctl, 1, seen);
-  Atomics.notify(ctl, 1);
-}
-`;
+  }`,
+);
 
-interface Lane {
-  readonly worker: Worker;
-  readonly port: MessagePort;
-  readonly ctl: Int32Array;
-  readonly prm: Int32Array;
-  seq: number;
-}
-
-type WorkerThreads = typeof import('node:worker_threads');
-
-let threadsModule: WorkerThreads | null | undefined;
 let sharedArena: GemmArena | null | undefined;
-const lanes: Lane[] = [];
+const lanes: WorkerLane<Int32Array>[] = [];
 /** Lanes that have been sent the shared arena. */
 let attached = 0;
 /** Set when a worker stopped answering: later products run on the calling thread. */
 let broken = false;
 
-function workerThreads(): WorkerThreads | null {
-  if (threadsModule === undefined) {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const ok = typeof SharedArrayBuffer === 'function' && typeof Atomics?.wait === 'function';
-    threadsModule = ok ? ((proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined) ?? null) : null;
-  }
-  return threadsModule;
-}
-
 /** The shared arena and `threads − 1` workers bound to it, or undefined where threads are unavailable. */
 export function threadedArena(threads: number): { arena: GemmArena; lanes: number } | undefined {
   if (threads < 2 || broken) return undefined;
-  const wt = workerThreads();
+  const wt = nodeWorkerThreads();
   if (wt === null) return undefined;
   if (sharedArena === undefined) sharedArena = createArena(true);
   if (sharedArena === null) return undefined;
   try {
-    while (lanes.length < threads - 1) {
-      const { port1, port2 } = new wt.MessageChannel();
-      const ctl = new Int32Array(new SharedArrayBuffer(4 * CTL));
-      const prm = new Int32Array(new SharedArrayBuffer(4 * PRM));
-      const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ctl: ctl.buffer, prm: prm.buffer, port: port2 }, transferList: [port2] });
-      worker.unref();
-      port1.unref();
-      lanes.push({ worker, port: port1, ctl, prm, seq: 0 });
-    }
+    while (lanes.length < threads - 1) lanes.push(startLane(wt, WORKER_SOURCE, CTL, 'Int32Array', PRM));
   } catch {
     return undefined;
   }
@@ -101,9 +61,7 @@ export function postSlice(k: number, args: readonly number[]): void {
   const lane = lanes[k]!;
   lane.prm.set(args);
   lane.ctl[2] = 0;
-  lane.seq++;
-  Atomics.store(lane.ctl, 0, lane.seq);
-  Atomics.notify(lane.ctl, 0);
+  postLane(lane);
 }
 
 /**
@@ -112,18 +70,12 @@ export function postSlice(k: number, args: readonly number[]): void {
  */
 export function awaitSlice(k: number, deadlineMs: number): void {
   const lane = lanes[k]!;
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const done = Atomics.load(lane.ctl, 1);
-    if (done === lane.seq) break;
-    if (Date.now() > deadline) {
-      retire();
-      throw new DescentError('NOT_CONVERGED', 'gemm', `worker thread ${k + 1} did not finish its block within ${Math.round(deadlineMs / 1000)} s; later products run on one thread`);
-    }
-    Atomics.wait(lane.ctl, 1, done, 100);
+  if (!awaitLane(lane, deadlineMs)) {
+    retire();
+    throw new DescentError('NOT_CONVERGED', 'gemm', `worker thread ${k + 1} did not finish its block within ${Math.round(deadlineMs / 1000)} s; later products run on one thread`);
   }
   if (lane.ctl[2] !== 1) {
-    const reply = workerThreads()?.receiveMessageOnPort(lane.port);
+    const reply = nodeWorkerThreads()?.receiveMessageOnPort(lane.port);
     retire();
     throw new DescentError('NOT_CONVERGED', 'gemm', `worker thread ${k + 1} failed (${String(reply?.message ?? 'no message')}); later products run on one thread`);
   }

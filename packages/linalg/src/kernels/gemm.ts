@@ -238,9 +238,8 @@ export function gemm(a: Matrix, b: Matrix, options: Omit<GemmOptions, 'beta'> = 
  * out ← AᵀA (`side: 'left'`) or AAᵀ (`'right'`) through the gemm kernel, computing only the tiles on
  * or below the diagonal and mirroring them (half the flops of gemm). Internal to {@link gramInto}.
  */
-export function symmetricProductInto(a: Matrix, out: Matrix, side: 'left' | 'right', where: string, threads?: number): Matrix {
+export function symmetricProductInto(a: Matrix, out: Matrix, side: 'left' | 'right', where: string): Matrix {
   const options: GemmOptions = side === 'left' ? { transA: true } : { transB: true };
-  if (threads !== undefined) options.threads = threads;
   run(product(a, a, out, options, where, true), out.data);
   return out;
 }

@@ -1,2 +1,3 @@
 export { uleb, sleb, section, wasmName, f64bytes } from './encoding.js';
 export { wasmApi, type WasmApi, type WasmMemory } from './api.js';
+export { nodeWorkerThreads, laneWorkerSource, startLane, postLane, awaitLane, LANE_CONTROL_SLOTS, type WorkerLane } from './worker-lanes.js';

@@ -1,4 +1,4 @@
-import type { MessagePort, Worker } from 'node:worker_threads';
+import { awaitLane, laneWorkerSource, nodeWorkerThreads, postLane, startLane, type WorkerLane } from '@descent/linalg/wasm';
 
 // Worker threads that run slices of the Adam kernel on a shared WebAssembly arena, for `threads > 1`.
 // Each element's arithmetic is the same whichever thread does it, so results do not depend on the
@@ -9,23 +9,16 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 // thread. Workers are unref'd: they never keep a process alive.
 
 const VARIANT_INDEX = { plain: 0, decay: 1, general: 2, amsgrad: 3 } as const;
-/** Control block (Int32): 0 command sequence, 1 done sequence, 2 arena id (0: only read messages), 3 variant, 4 status. */
+/** Control block (Int32): the lane's two sequence slots, 2 arena id (0: only read messages), 3 variant, 4 status. */
 const CTL = 5;
 /** Parameter block (Float64): the kernel's 20 arguments, then its result. */
 const PRM = 21;
 
-const WORKER_SOURCE = `
-const { workerData, receiveMessageOnPort } = require('node:worker_threads');
-const ctl = new Int32Array(workerData.ctl);
-const prm = new Float64Array(workerData.prm);
-const port = workerData.port;
-const variants = ['plain', 'decay', 'general', 'amsgrad'];
-const arenas = new Map();
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctl, 0, seen);
-  seen = Atomics.load(ctl, 0);
-  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+const WORKER_SOURCE = laneWorkerSource(
+  'Float64Array',
+  `const variants = ['plain', 'decay', 'general', 'amsgrad'];
+const arenas = new Map();`,
+  `for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
     const d = m.message;
     if (d.type === 'arena') arenas.set(d.id, new WebAssembly.Instance(d.module, { env: { mem: d.memory } }).exports);
     else arenas.delete(d.id);
@@ -40,35 +33,13 @@ for (;;) {
         p[10], p[11], p[12], p[13], p[14], p[15], p[16], p[17], p[18], p[19]);
       ctl[4] = 1;
     }
-  }
-  Atomics.store(ctl, 1, seen);
-  Atomics.notify(ctl, 1);
-}
-`;
+  }`,
+);
 
-interface Lane {
-  readonly worker: Worker;
-  readonly port: MessagePort;
-  readonly ctl: Int32Array;
-  readonly prm: Float64Array;
-  seq: number;
-}
-
-type WorkerThreads = typeof import('node:worker_threads');
-
-let threadsModule: WorkerThreads | null | undefined;
+type Lane = WorkerLane<Float64Array>;
 const lanes: Lane[] = [];
 /** Set when a worker stopped answering: every later step runs on the calling thread. */
 let broken = false;
-
-function workerThreads(): WorkerThreads | null {
-  if (threadsModule === undefined) {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const ok = typeof SharedArrayBuffer === 'function' && typeof Atomics?.wait === 'function';
-    threadsModule = ok ? ((proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined) ?? null) : null;
-  }
-  return threadsModule;
-}
 
 /** A kernel call: byte offsets and length (ten i32s), then the ten f64 scalars. */
 export type KernelArgs = Float64Array;
@@ -99,23 +70,14 @@ let nextArenaId = 1;
 function command(lane: Lane, id: number, variant: number): void {
   lane.ctl[2] = id;
   lane.ctl[3] = variant;
-  lane.seq++;
-  Atomics.store(lane.ctl, 0, lane.seq);
-  Atomics.notify(lane.ctl, 0);
+  postLane(lane);
 }
 
 /** Waits for the lane's last command; false when it did not answer within 30 s (the pool is then retired). */
 function await_(lane: Lane): boolean {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const done = Atomics.load(lane.ctl, 1);
-    if (done === lane.seq) return true;
-    if (broken || Date.now() > deadline) {
-      broken = true;
-      return false;
-    }
-    Atomics.wait(lane.ctl, 1, done, 1000);
-  }
+  if (!broken && awaitLane(lane, 30_000)) return true;
+  broken = true;
+  return false;
 }
 
 /**
@@ -123,17 +85,10 @@ function await_(lane: Lane): boolean {
  * on first use, and returns its handle; undefined when threads are unavailable.
  */
 export function threadPool(threads: number, module: object, memory: object, owner: object): ArenaLanes | undefined {
-  const wt = workerThreads();
+  const wt = nodeWorkerThreads();
   if (wt === null || broken || threads < 2) return undefined;
   try {
-    while (lanes.length < threads - 1) {
-      const { port1, port2 } = new wt.MessageChannel();
-      const ctl = new Int32Array(new SharedArrayBuffer(4 * CTL));
-      const prm = new Float64Array(new SharedArrayBuffer(8 * PRM));
-      const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ctl: ctl.buffer, prm: prm.buffer, port: port2 }, transferList: [port2] });
-      worker.unref();
-      lanes.push({ worker, port: port1, ctl, prm, seq: 0 });
-    }
+    while (lanes.length < threads - 1) lanes.push(startLane(wt, WORKER_SOURCE, CTL, 'Float64Array', PRM));
   } catch {
     return undefined;
   }
