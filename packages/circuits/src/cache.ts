@@ -3,7 +3,10 @@
 import type { CompiledCircuit } from './compile.js';
 import { workspace, type Workspace } from './engine.js';
 
-/** Rows evaluated per pass: bounds the buffers at numNodes × CHUNK doubles. */
+/**
+ * Rows evaluated per pass: bounds the buffers at numNodes × CHUNK doubles. Also the unit of work of
+ * worker threads and of the summation order of batch statistics (partials per chunk, added in order).
+ */
 export const CHUNK = 512;
 const cache = new WeakMap<CompiledCircuit, Workspace>();
 

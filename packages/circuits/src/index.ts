@@ -7,7 +7,7 @@ export { compile, checkParams, nodeParams, KIND, SIMPLEX_TOLERANCE, type Compile
 export { checkData } from './data.js';
 export {
   logLikelihood, meanLogLikelihood, logConditional, posteriors, nodeFlows, topDownProbabilities,
-  type QueryOptions, type Posteriors,
+  type QueryOptions, type LikelihoodOptions, type Posteriors,
 } from './queries.js';
 export { mapQuery, type MapResult } from './map.js';
 export { sample, sampleConditional } from './sample.js';

@@ -3,6 +3,7 @@ import { CHUNK, cachedWorkspace } from './cache.js';
 import { KIND, checkParams, type CompiledCircuit } from './compile.js';
 import { checkData, checkNotEmpty } from './data.js';
 import { backward, forward, loadBatch, topDownInto } from './engine.js';
+import { runRowsThreaded } from './rows-threads.js';
 
 /** Options shared by the queries. */
 export interface QueryOptions {
@@ -10,6 +11,17 @@ export interface QueryOptions {
   readonly missing?: Uint8Array;
   /** Validate params and data (O(size)); default true. */
   readonly check?: boolean;
+}
+
+/** Options of {@link logLikelihood} and {@link meanLogLikelihood}. */
+export interface LikelihoodOptions extends QueryOptions {
+  /**
+   * Threads (Node worker threads over shared memory; default 1): chunks of 512 rows are shared out
+   * between the calling thread and `threads − 1` workers. Each row's value is computed by the same
+   * code on any thread, so results are bit-identical for every count; without worker threads or
+   * `SharedArrayBuffer` everything runs on the calling thread.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -23,17 +35,27 @@ export interface QueryOptions {
  * // [0.25, 0.75]
  * ```
  */
-export function logLikelihood(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: QueryOptions = {}): Float64Array {
+export function logLikelihood(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: LikelihoodOptions = {}): Float64Array {
   return logLikelihoodAt(cc, params, data, options, 'logLikelihood');
 }
 
 // The forward pass behind every likelihood query; `where` names the public function in errors.
-function logLikelihoodAt(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: QueryOptions, where: string): Float64Array {
+function logLikelihoodAt(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: LikelihoodOptions, where: string): Float64Array {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new DescentError('INVALID_CONFIG', where, `threads = ${threads} must be an integer from 1 to 256`);
   if (options.check ?? true) {
     checkParams(cc, params, where);
     checkData(cc, data, options.missing, where);
   } else checkNotEmpty(data, where);
   const out = new Float64Array(data.rows);
+  if (threads > 1) {
+    const job = { mode: 2 as const, data, nRows: data.rows, rows: undefined, missing: options.missing, weights: undefined, soft: 0 };
+    const lls = runRowsThreaded(cc, params, job, threads, where);
+    if (lls !== undefined) {
+      out.set(lls.subarray(0, data.rows));
+      return out;
+    }
+  }
   const ws = cachedWorkspace(cc, data.rows);
   const ro = cc.numNodes - 1;
   for (let start = 0; start < data.rows; start += CHUNK) {
@@ -55,7 +77,7 @@ function logLikelihoodAt(cc: CompiledCircuit, params: Float64Array, data: Matrix
  * // -0.6931471805599453
  * ```
  */
-export function meanLogLikelihood(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: QueryOptions = {}): number {
+export function meanLogLikelihood(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: LikelihoodOptions = {}): number {
   const ll = logLikelihoodAt(cc, params, data, options, 'meanLogLikelihood');
   let s = 0;
   for (let i = 0; i < ll.length; i++) s += ll[i]!;

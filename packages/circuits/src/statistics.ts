@@ -2,7 +2,19 @@ import { DescentError, type Matrix } from '@descent/linalg';
 import { CHUNK, cachedWorkspace } from './cache.js';
 import { checkParams, type CompiledCircuit } from './compile.js';
 import { checkData, checkNotEmpty } from './data.js';
-import { backward, forward, loadBatch } from './engine.js';
+import { partStride, runChunk, runRowsThreaded } from './rows-threads.js';
+
+const scratches = new WeakMap<CompiledCircuit, Float64Array>();
+
+// One chunk's partial statistics (one-thread path), reused across calls.
+function chunkScratch(cc: CompiledCircuit): Float64Array {
+  let s = scratches.get(cc);
+  if (s === undefined) {
+    s = new Float64Array(partStride(cc));
+    scratches.set(cc, s);
+  }
+  return s;
+}
 
 /**
  * What EM-type methods observe (the `Obs` of their step): flows summed over a batch (spec (c)).
@@ -34,9 +46,12 @@ export interface StatisticsOptions {
    */
   readonly softening?: number;
   /**
-   * Threads for the dense sum blocks (linalg's `gemmInto` worker threads, Node only, for blocks of at
-   * least 128³ multiply-adds); default 1. Results are bit-identical for every count; where worker
-   * threads are unavailable the products run on the calling thread.
+   * Threads (Node worker threads over shared memory; default 1). The rows are cut into chunks of 512
+   * and the chunks shared out between the calling thread and `threads − 1` workers; each chunk's
+   * statistics are added in chunk order, so results are bit-identical for every count. A batch of
+   * one chunk passes the count to linalg's `gemmInto` instead (dense blocks of at least 128³
+   * multiply-adds). Where worker threads or `SharedArrayBuffer` are unavailable everything runs on
+   * the calling thread; a worker that fails raises a `DescentError`. Workers never keep a process alive.
    */
   readonly threads?: number;
   /** Validate params and data (O(size)); default true. */
@@ -99,16 +114,30 @@ export function batchStatisticsInto(
   if (out.edgeFlows.length !== cc.numSumParams || out.leafStats.length !== cc.numStats) throw new DescentError('SHAPE_MISMATCH', where, 'out does not match the circuit');
   out.edgeFlows.fill(0);
   out.leafStats.fill(0);
-  const ws = cachedWorkspace(cc, nRows);
+  const E = cc.numSumParams;
+  const S = cc.numStats;
+  const stride = partStride(cc);
+  const nChunks = Math.ceil(nRows / CHUNK);
+  const job = { mode: 1 as const, data, nRows, rows, missing: options.missing, weights: options.weights, soft };
+  const parts = threads > 1 ? runRowsThreaded(cc, params, job, threads, where) : undefined;
+  const ws = parts === undefined ? cachedWorkspace(cc, nRows) : undefined;
+  const scratch = parts === undefined ? chunkScratch(cc) : undefined;
   let count = 0;
   let ll = 0;
-  const root = (cc.numNodes - 1);
-  for (let start = 0; start < nRows; start += CHUNK) {
-    const B = Math.min(CHUNK, nRows - start);
-    loadBatch(ws, data, start, B, options.missing, rows, soft, threads);
-    forward(cc, params, ws, 'sum');
-    count += backward(cc, params, ws, out.edgeFlows, out.leafStats, options.weights, start);
-    for (let b = 0; b < B; b++) ll += (options.weights !== undefined ? options.weights[start + b]! : 1) * ws.L[root * B + b]!;
+  // Each chunk's statistics are formed on their own and added in chunk order, on one thread or many.
+  for (let c = 0; c < nChunks; c++) {
+    let part: Float64Array;
+    if (parts !== undefined) part = parts.subarray(c * stride, (c + 1) * stride);
+    else {
+      part = scratch!;
+      runChunk(cc, params, ws!, data, c, nRows, soft, 1, options.missing, rows, options.weights, part, undefined, threads);
+    }
+    const ef = out.edgeFlows;
+    for (let i = 0; i < E; i++) ef[i] += part[i]!;
+    const ls = out.leafStats;
+    for (let i = 0; i < S; i++) ls[i] += part[E + i]!;
+    count += part[E + S]!;
+    ll += part[E + S + 1]!;
   }
   out.count = count;
   out.logLikelihood = ll;

@@ -49,7 +49,10 @@ export interface TrainOptions {
    * `batchStatistics`); default 0. Curves still report the log-likelihood of the hard data.
    */
   readonly softening?: number;
-  /** Threads for the statistics passes (see `batchStatistics`); bit-identical for every count. Default 1. */
+  /**
+   * Threads for the statistics and evaluation passes (worker threads over chunks of rows, see
+   * `batchStatistics`); results are bit-identical for every count. Default 1.
+   */
   readonly threads?: number;
   /**
    * Early stopping on `valid`: stop once the validation log-likelihood has not improved on its best
@@ -157,9 +160,9 @@ export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, 
     const p = state.x;
     const point: CurvePoint = {
       epoch, updates, seconds,
-      ...(options.evalTrain ?? true ? { train: meanLogLikelihood(cc, p, data, { check: false }) } : {}),
-      ...(options.valid !== undefined ? { valid: meanLogLikelihood(cc, p, options.valid, { check: false }) } : {}),
-      ...(options.test !== undefined ? { test: meanLogLikelihood(cc, p, options.test, { check: false }) } : {}),
+      ...(options.evalTrain ?? true ? { train: meanLogLikelihood(cc, p, data, { check: false, threads }) } : {}),
+      ...(options.valid !== undefined ? { valid: meanLogLikelihood(cc, p, options.valid, { check: false, threads }) } : {}),
+      ...(options.test !== undefined ? { test: meanLogLikelihood(cc, p, options.test, { check: false, threads }) } : {}),
     };
     curve.push(point);
     if (point.valid !== undefined && (best === undefined || point.valid > best.valid)) {
