@@ -100,7 +100,8 @@ export function epochBatches(numRows: number, batchSize: number, k: Key | null, 
 }
 
 /**
- * Copies the given rows of a matrix into a new matrix (a mini-batch).
+ * Copies the given rows of a matrix into a new matrix (a mini-batch); a `CategoricalData` keeps its
+ * cardinalities.
  *
  * @example
  * ```ts
@@ -115,5 +116,7 @@ export function gatherRows(data: Matrix, rows: Int32Array): Matrix {
     if (!(r >= 0 && r < data.rows)) throw new DescentError('INVALID_CONFIG', 'gatherRows', `row ${r} is not in [0, ${data.rows})`);
     out.set(data.data.subarray(r * data.cols, (r + 1) * data.cols), i * data.cols);
   }
-  return { rows: rows.length, cols: data.cols, data: out };
+  const cards = (data as { cardinalities?: Int32Array }).cardinalities;
+  // A categorical data set's rows stay categorical (same cardinalities).
+  return cards !== undefined ? { rows: rows.length, cols: data.cols, data: out, cardinalities: cards } as Matrix : { rows: rows.length, cols: data.cols, data: out };
 }

@@ -5,6 +5,7 @@ export {
 } from './circuit.js';
 export { compile, checkParams, nodeParams, KIND, SIMPLEX_TOLERANCE, type CompiledCircuit } from './compile.js';
 export { checkData } from './data.js';
+export { categoricalData, MAX_CARDINALITY, type CategoricalData } from './categorical.js';
 export {
   logLikelihood, meanLogLikelihood, logConditional, posteriors, nodeFlows, topDownProbabilities,
   type QueryOptions, type LikelihoodOptions, type Posteriors,

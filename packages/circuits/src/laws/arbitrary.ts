@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { foldIn, key, uniform, type Matrix } from '@descent/linalg';
 import type { Circuit, CircuitNode } from '../circuit.js';
+import { categoricalData } from '../categorical.js';
 import { compile, type CompiledCircuit } from '../compile.js';
 import { chowLiuCircuit } from '../structures/chowLiu.js';
 import { hclt } from '../structures/hclt.js';
@@ -9,7 +10,7 @@ import { mixtureOfBernoullis } from '../structures/mixture.js';
 import { ratSpn } from '../structures/ratSpn.js';
 
 /** The structure families the laws draw from. */
-export type Family = 'mixture' | 'hclt' | 'hcltMixture' | 'ratSpnHadamard' | 'ratSpnOuter' | 'chowLiu' | 'categoricalMixture' | 'gaussianMixture';
+export type Family = 'mixture' | 'hclt' | 'hcltMixture' | 'ratSpnHadamard' | 'ratSpnOuter' | 'chowLiu' | 'categoricalMixture' | 'categoricalHclt' | 'gaussianMixture';
 
 /**
  * The discrete families (brute-force enumerable).
@@ -20,7 +21,7 @@ export type Family = 'mixture' | 'hclt' | 'hcltMixture' | 'ratSpnHadamard' | 'ra
  * // true
  * ```
  */
-export const DISCRETE_FAMILIES: readonly Family[] = ['mixture', 'hclt', 'hcltMixture', 'ratSpnHadamard', 'ratSpnOuter', 'chowLiu', 'categoricalMixture'];
+export const DISCRETE_FAMILIES: readonly Family[] = ['mixture', 'hclt', 'hcltMixture', 'ratSpnHadamard', 'ratSpnOuter', 'chowLiu', 'categoricalMixture', 'categoricalHclt'];
 
 /** A random small circuit with random data (a law's input). */
 export interface CircuitCase {
@@ -84,6 +85,26 @@ export function buildCircuit(family: Family, n: number, seed: number): Circuit {
       const data = { rows: 40, cols: n, data: x };
       if (family === 'hcltMixture') return hcltMixture(data, { K: K + 1, trees: 2 + (seed % 2), init: seed % 4 < 2 ? 'juice' : 'pyjuice', key: k });
       return family === 'hclt' ? hclt(data, { K: K + 1, key: k }) : chowLiuCircuit(data, { alpha: 0.5 });
+    }
+    case 'categoricalHclt': {
+      // Correlated categorical data (2 to 4 values per column): each column copies its left
+      // neighbour (modulo its own number of values) with probability 0.7, else draws uniformly.
+      const cards = Array.from({ length: n }, (_, v) => 2 + ((seed + v) % 3));
+      const u = uniform(foldIn(k, 3), 80 * n);
+      const rows: number[][] = [];
+      for (let r = 0; r < 40; r++) {
+        const row: number[] = [];
+        for (let v = 0; v < n; v++) {
+          const a = u[2 * (r * n + v)]!;
+          const b = u[2 * (r * n + v) + 1]!;
+          row.push(v > 0 && a < 0.7 ? row[v - 1]! % cards[v]! : Math.floor(b * cards[v]!));
+        }
+        rows.push(row);
+      }
+      const data = categoricalData(rows, cards);
+      // Odd seeds: a mixture of HCLTs; even: one HCLT; every third: a Chow–Liu circuit.
+      if (seed % 3 === 2) return chowLiuCircuit(data, { alpha: 0.5 });
+      return seed % 2 === 1 ? hcltMixture(data, { K: K + 1, trees: 2, init: 'juice', key: k }) : hclt(data, { K: K + 1, key: k });
     }
     case 'categoricalMixture':
     case 'gaussianMixture': {

@@ -1,11 +1,12 @@
 import { assertKnownKeys, DescentError, type Matrix } from '@descent/linalg';
 import type { Circuit, CircuitNode } from '../circuit.js';
-import { checkBinary } from './binary.js';
+import { discreteCardinalities } from '../categorical.js';
 
 /**
- * Pairwise mutual information of binary data with Laplace smoothing (ChowLiuTrees.jl
- * `pairwise_marginal`): joint counts `c_ij(a,b) + α/4`, marginals `c_i(a) + α/2`, both over `N + α`;
- * `MI_ij = Σ p_ij log(p_ij / (p_i p_j))`. Returns an n × n symmetric matrix (zero diagonal).
+ * Pairwise mutual information of discrete data with Laplace smoothing (ChowLiuTrees.jl
+ * `pairwise_marginal`): joint counts `c_ij(a,b) + α/(k_i·k_j)`, marginals `c_i(a) + α/k_i`, both over
+ * `N + α`; `MI_ij = Σ p_ij log(p_ij / (p_i p_j))`. Binary data (a plain 0/1 matrix: k = 2, so α/4 and
+ * α/2) or a `CategoricalData` (k_i its cardinalities). Returns an n × n symmetric matrix (zero diagonal).
  *
  * @example
  * ```ts
@@ -14,8 +15,9 @@ import { checkBinary } from './binary.js';
  * ```
  */
 export function mutualInformation(data: Matrix, alpha = 0.1): Matrix {
-  checkBinary(data, 'mutualInformation');
+  const cards = discreteCardinalities(data, 'mutualInformation');
   if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new DescentError('INVALID_CONFIG', 'mutualInformation', `alpha = ${alpha} must be finite and >= 0`);
+  if (cards.some((k) => k !== 2)) return categoricalMutualInformation(data, cards, alpha);
   const n = data.cols;
   const N = data.rows;
   const ones = new Float64Array(n);
@@ -33,7 +35,8 @@ export function mutualInformation(data: Matrix, alpha = 0.1): Matrix {
   }
   const mi = new Float64Array(n * n);
   const den = N + alpha;
-  const term = (pij: number, pi: number, pj: number): number => (pij > 0 ? pij * Math.log(pij / (pi * pj)) : 0);
+  // Log differences, not log(pij / (pi·pj)): with a tiny α the product pi·pj can underflow to 0.
+  const term = (pij: number, pi: number, pj: number): number => (pij > 0 ? pij * (Math.log(pij) - Math.log(pi) - Math.log(pj)) : 0);
   for (let i = 0; i < n; i++) {
     const pi1 = (ones[i]! + alpha / 2) / den;
     const pi0 = (N - ones[i]! + alpha / 2) / den;
@@ -47,6 +50,58 @@ export function mutualInformation(data: Matrix, alpha = 0.1): Matrix {
       const q = alpha / 4;
       const v =
         term((c11 + q) / den, pi1, pj1) + term((c10 + q) / den, pi1, pj0) + term((c01 + q) / den, pi0, pj1) + term((c00 + q) / den, pi0, pj0);
+      mi[i * n + j] = v;
+      mi[j * n + i] = v;
+    }
+  }
+  return { rows: n, cols: n, data: mi };
+}
+
+// Categorical counts: a k_i × k_j table per pair i < j, filled in one pass over the rows.
+function categoricalMutualInformation(data: Matrix, cards: Int32Array, alpha: number): Matrix {
+  const n = data.cols;
+  const N = data.rows;
+  const x = data.data;
+  const margOff = new Int32Array(n + 1);
+  for (let v = 0; v < n; v++) margOff[v + 1] = margOff[v]! + cards[v]!;
+  const marg = new Float64Array(margOff[n]!);
+  const pairOff = new Int32Array(n * n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      pairOff[i * n + j] = total;
+      total += cards[i]! * cards[j]!;
+    }
+  }
+  const joint = new Float64Array(total);
+  const xi = new Int32Array(n);
+  for (let r = 0; r < N; r++) {
+    for (let v = 0; v < n; v++) {
+      xi[v] = x[r * n + v]!;
+      marg[margOff[v]! + xi[v]!]++;
+    }
+    for (let i = 0; i < n; i++) {
+      const base = i * n;
+      const a = xi[i]!;
+      for (let j = i + 1; j < n; j++) joint[pairOff[base + j]! + a * cards[j]! + xi[j]!]++;
+    }
+  }
+  const mi = new Float64Array(n * n);
+  const den = N + alpha;
+  for (let i = 0; i < n; i++) {
+    const ki = cards[i]!;
+    for (let j = i + 1; j < n; j++) {
+      const kj = cards[j]!;
+      const q = alpha / (ki * kj);
+      const o = pairOff[i * n + j]!;
+      let v = 0;
+      for (let a = 0; a < ki; a++) {
+        const pa = (marg[margOff[i]! + a]! + alpha / ki) / den;
+        for (let b = 0; b < kj; b++) {
+          const pab = (joint[o + a * kj + b]! + q) / den;
+          if (pab > 0) v += pab * (Math.log(pab) - Math.log(pa) - Math.log((marg[margOff[j]! + b]! + alpha / kj) / den));
+        }
+      }
       mi[i * n + j] = v;
       mi[j * n + i] = v;
     }
@@ -150,8 +205,9 @@ export function childrenOf(tree: VariableTree): number[][] {
 
 /**
  * The plain Chow–Liu tree as a deterministic circuit over indicator leaves, with the smoothed MLE
- * parameters `p(x_v | x_parent) = (c(x_v, x_parent) + α/4) / (c(x_parent) + α/2)` and
- * `p(x_root) = (c(x_root) + α/2) / (N + α)`: the baseline of spec (f).
+ * parameters `p(x_v = a | x_parent = b) = (c(a, b) + α/(k_v·k_p)) / (c(b) + α/k_p)` and
+ * `p(x_root = a) = (c(a) + α/k_root) / (N + α)` (k the number of values: 2 for binary data, a
+ * `CategoricalData`'s cardinalities): the baseline of spec (f).
  *
  * @example
  * ```ts
@@ -164,6 +220,7 @@ export function chowLiuCircuit(data: Matrix, options: { alpha?: number } = {}): 
   assertKnownKeys(options, ['alpha'], 'chowLiuCircuit', 'options');
   const alpha = options.alpha ?? 0.1;
   const tree = chowLiuTree(data, { alpha });
+  const cards = discreteCardinalities(data, 'chowLiuCircuit');
   const n = data.cols;
   const N = data.rows;
   const ch = childrenOf(tree);
@@ -176,8 +233,10 @@ export function chowLiuCircuit(data: Matrix, options: { alpha?: number } = {}): 
     return c;
   };
   for (const v of tree.order) {
+    const kv = cards[v]!;
+    const values = Array.from({ length: kv }, (_, a) => a);
     const prods: number[] = [];
-    for (let a = 0; a < 2; a++) {
+    for (const a of values) {
       nodes.push({ kind: 'indicator', v, value: a });
       const ind = nodes.length - 1;
       if (ch[v]!.length === 0) prods.push(ind);
@@ -188,12 +247,13 @@ export function chowLiuCircuit(data: Matrix, options: { alpha?: number } = {}): 
     }
     const p = tree.parent[v]!;
     if (p < 0) {
-      const w = [0, 1].map((a) => (count(v, a, -1, 0) + alpha / 2) / (N + alpha));
+      const w = values.map((a) => (count(v, a, -1, 0) + alpha / kv) / (N + alpha));
       nodes.push({ kind: 'sum', children: prods, weights: w });
     } else {
-      for (let b = 0; b < 2; b++) {
+      const kp = cards[p]!;
+      for (let b = 0; b < kp; b++) {
         const cp = count(p, b, -1, 0);
-        const w = [0, 1].map((a) => (cp + alpha / 2 > 0 ? (count(v, a, p, b) + alpha / 4) / (cp + alpha / 2) : 0.5));
+        const w = values.map((a) => (cp + alpha / kp > 0 ? (count(v, a, p, b) + alpha / (kv * kp)) / (cp + alpha / kp) : 1 / kv));
         nodes.push({ kind: 'sum', children: prods, weights: w });
         R[v]![b] = nodes.length - 1;
       }

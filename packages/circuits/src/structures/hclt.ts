@@ -20,6 +20,12 @@ export interface HcltOptions {
   readonly init?: 'pyjuice' | 'juice';
   /** See `init`. */
   readonly perturbation?: number;
+  /**
+   * Number of values of each variable (default: the data's, a `CategoricalData`'s cardinalities, or 2
+   * for binary data; `hcltFromTree` without it: all 2). A binary variable gets Bernoulli inputs, a
+   * variable with k > 2 values categorical inputs over k values (initialised like the sum weights).
+   */
+  readonly cardinalities?: ArrayLike<number>;
 }
 
 /**
@@ -28,7 +34,9 @@ export interface HcltOptions {
  * variable c contributes `R_c[k] = Bernoulli(c, k)`; an inner variable v has K products
  * `P_k = Bernoulli(v, k) · Π_{c ∈ ch(v)} R_c[k]` (Hadamard pairing) and K sums
  * `R_v[j] = Σ_k θ_{jk} P_k` (dense K × K transition), the root a single sum over its K products.
- * Sum edges: (#inner − 1)·K² + K. Random init as pyjuice.
+ * Sum edges: (#inner − 1)·K² + K. Random init as pyjuice. Categorical data (a `CategoricalData`,
+ * see `categoricalData`) gets categorical inputs over each variable's values and a tree from the
+ * categorical mutual information.
  *
  * @example
  * ```ts
@@ -37,12 +45,12 @@ export interface HcltOptions {
  * // 3
  * ```
  */
-const HCLT_KEYS = configKeys<HcltOptions>()('K', 'miAlpha', 'key', 'init', 'perturbation');
+const HCLT_KEYS = configKeys<HcltOptions>()('K', 'miAlpha', 'key', 'init', 'perturbation', 'cardinalities');
 
 export function hclt(data: Matrix, options: HcltOptions): Circuit {
   assertKnownKeys(options, HCLT_KEYS, 'hclt', 'options');
   const tree = chowLiuTree(data, { alpha: options.miAlpha ?? 0.1 });
-  return hcltFromTree(tree, options);
+  return hcltFromTree(tree, withDataCardinalities(options, data));
 }
 
 /**
@@ -61,6 +69,12 @@ export function hcltFromTree(tree: VariableTree, options: HcltOptions): Circuit 
   const prods = hcltInto(nodes, tree, options, 'hclt', keys);
   nodes.push({ kind: 'sum', children: prods, weights: initOf(options, 'hclt')(keys.next(), prods.length) });
   return { numVars: tree.parent.length, nodes };
+}
+
+/** @internal `options` with the data's cardinalities when they do not say otherwise. */
+export function withDataCardinalities<O extends HcltOptions>(options: O, data: Matrix): O {
+  const cards = (data as { cardinalities?: Int32Array }).cardinalities;
+  return options.cardinalities === undefined && cards !== undefined ? { ...options, cardinalities: cards } : options;
 }
 
 /** @internal The random slice initialiser of an HCLT options object. */
@@ -85,18 +99,27 @@ export function initOf(options: HcltOptions, where: string): (k: Key, size: numb
 }
 
 /**
- * @internal Appends one HCLT over `tree` to `nodes` (K-state latents per inner variable, Bernoulli
- * inputs) and returns the K products of its root variable, which the caller mixes.
+ * @internal Appends one HCLT over `tree` to `nodes` (K-state latents per inner variable, Bernoulli or
+ * categorical inputs) and returns the K products of its root variable, which the caller mixes.
  */
 export function hcltInto(nodes: CircuitNode[], tree: VariableTree, options: HcltOptions, where: string, keys: KeyStream): number[] {
   const K = options.K;
   if (!Number.isInteger(K) || K < 1) throw new DescentError('INVALID_CONFIG', where, `K = ${K} must be a positive integer`);
   const init = initOf(options, where);
   const n = tree.parent.length;
+  const cards = options.cardinalities;
+  if (cards !== undefined) {
+    if (cards === null || typeof cards !== 'object' || cards.length !== n) throw new DescentError('SHAPE_MISMATCH', where, `cardinalities must list ${n} numbers (one per variable)`);
+    for (let v = 0; v < n; v++) {
+      if (!Number.isInteger(cards[v]) || cards[v]! < 2) throw new DescentError('INVALID_CONFIG', where, `cardinalities[${v}] = ${cards[v]} must be an integer >= 2`);
+    }
+  }
   const ch = childrenOf(tree);
   const R: number[][] = Array.from({ length: n }, () => []);
   const leaf = (v: number): number => {
-    nodes.push({ kind: 'bernoulli', v, p: init(keys.next(), 2)[0]! });
+    const k = cards === undefined ? 2 : cards[v]!;
+    if (k === 2) nodes.push({ kind: 'bernoulli', v, p: init(keys.next(), 2)[0]! });
+    else nodes.push({ kind: 'categorical', v, theta: init(keys.next(), k) });
     return nodes.length - 1;
   };
   let rootProds: number[] = [];

@@ -3,7 +3,7 @@ import type { Circuit, CircuitNode } from '../circuit.js';
 import { gatherRows } from '../debd.js';
 import { KeyStream } from './binary.js';
 import { chowLiuTree, type VariableTree } from './chowLiu.js';
-import { hcltInto, initOf, type HcltOptions } from './hclt.js';
+import { hcltInto, initOf, withDataCardinalities, type HcltOptions } from './hclt.js';
 
 /** Options of {@link hcltMixture}: those of `hclt` plus the number of trees. */
 export interface HcltMixtureOptions extends HcltOptions {
@@ -52,7 +52,7 @@ export function hcltMixture(data: Matrix, options: HcltMixtureOptions): Circuit 
   if (!Number.isInteger(trees) || trees < 1) throw new DescentError('INVALID_CONFIG', where, `trees = ${trees} must be a positive integer`);
   const k = options.key ?? makeKey(0);
   const forest = bootstrapTrees(data, trees, foldIn(k, 0), options.miAlpha ?? 0.1);
-  return hcltMixtureFromTrees(forest, options);
+  return hcltMixtureFromTrees(forest, withDataCardinalities(options, data));
 }
 
 /**
