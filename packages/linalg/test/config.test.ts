@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { assertKnownKeys, closestKey, configKeys, DescentError, editDistance } from '@descent/linalg';
+import { unknownKeyProblem } from '@descent/linalg/laws';
 
 function caught(fn: () => unknown): DescentError {
   try {
@@ -96,5 +97,21 @@ describe('configKeys', () => {
     configKeys<Cfg>()('lr');
     // @ts-expect-error an unknown key does not compile
     configKeys<Cfg>()('lr', 'momentum', 'momentun');
+  });
+});
+
+describe('unknownKeyProblem (the strict-config check the packages’ tests share)', () => {
+  const known = ['lr', 'momentum'];
+  const init = (cfg: object) => assertKnownKeys(cfg, known, 'sgd.init');
+  test('passes a proper rejection and names every way a rejection can fall short', () => {
+    expect(unknownKeyProblem(() => init({ momentun: 0.9 }), 'sgd.init', 'momentun', 'momentum')).toBeUndefined();
+    expect(unknownKeyProblem(() => init({ momentun: 0.9 }), 'sgd.init', 'momentun')).toBeUndefined();
+    expect(unknownKeyProblem(() => init({ lr: 1 }), 'sgd.init', 'lr')).toBe('sgd.init accepted the unknown key `lr`');
+    expect(unknownKeyProblem(() => init({ momentun: 0.9 }), 'adam.init', 'momentun')).toMatch(/^expected INVALID_CONFIG from adam.init, got INVALID_CONFIG from sgd.init/);
+    expect(unknownKeyProblem(() => init({ momentun: 0.9 }), 'sgd.init', 'momentum')).toMatch(/does not name `momentum`/);
+    expect(unknownKeyProblem(() => init({ momentun: 0.9 }), 'sgd.init', 'momentun', 'lr')).toMatch(/does not say "did you mean `lr`\?"/);
+    expect(unknownKeyProblem(() => { throw new DescentError('INVALID_CONFIG', 'sgd.init', 'unknown config key `zz`'); }, 'sgd.init', 'zz')).toMatch(/does not say "did you mean"/);
+    expect(unknownKeyProblem(() => { throw new DescentError('NON_FINITE', 'sgd.init', '`x`'); }, 'sgd.init', 'x')).toMatch(/^expected INVALID_CONFIG/);
+    expect(unknownKeyProblem(() => { throw new TypeError('boom'); }, 'sgd.init', 'x')).toBe('sgd.init threw TypeError: boom instead of a DescentError');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { unknownKeyProblem } from '@descent/linalg/laws';
 import fc from 'fast-check';
 import { DescentError, key, serialize } from '@descent/linalg';
 import {
@@ -82,19 +83,7 @@ describe('detector save and resume', () => {
 });
 
 describe('strict configs', () => {
-  const rejects = (f: () => unknown, where: string, bad: string, near?: string) => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(DescentError);
-      const d = e as DescentError;
-      expect([d.code, d.where]).toEqual(['INVALID_CONFIG', where]);
-      expect(d.message).toContain(`\`${bad}\``);
-      expect(d.message).toContain(near === undefined ? 'did you mean' : `did you mean \`${near}\`?`);
-      return;
-    }
-    throw new Error(`${where} accepted the unknown key ${bad}`);
-  };
+  const rejects = (f: () => unknown, where: string, bad: string, near?: string) => expect(unknownKeyProblem(f, where, bad, near)).toBeUndefined();
   const cfg: DetectorConfig = { p: { mode: 'online' }, betting: { kind: 'jumper' }, threshold: 20, alarmOn: 'product', onAlarm: 'latch' };
 
   test('initDetector rejects an unknown key in the config, the p-value source and every bettor', () => {

@@ -33,3 +33,31 @@ export function thrownCode(fn: () => unknown): DescentErrorCode | 'none' | 'othe
 export function rejectsWith<Args extends unknown[]>(fn: (...args: Args) => unknown, args: fc.Arbitrary<Args>, code: DescentErrorCode): fc.IPropertyWithHooks<[Args]> {
   return fc.property(args, (xs) => thrownCode(() => fn(...xs)) === code);
 }
+
+/**
+ * Checks that `fn` rejects the unknown config key `key` as a strict config must: a DescentError
+ * `INVALID_CONFIG` reported by `where`, naming the key in backticks and, when `near` is given,
+ * suggesting it ("did you mean `near`?"; without `near`, any suggestion). Returns undefined when it
+ * does, else what went wrong, for a test to show.
+ *
+ * @example
+ * ```ts
+ * const init = (cfg: object) => assertKnownKeys(cfg, ['lr', 'momentum'], 'sgd.init');
+ * [unknownKeyProblem(() => init({ momentun: 0.9 }), 'sgd.init', 'momentun', 'momentum') === undefined, unknownKeyProblem(() => init({ lr: 1 }), 'sgd.init', 'lr')];
+ * // [true, 'sgd.init accepted the unknown key `lr`']
+ * ```
+ */
+export function unknownKeyProblem(fn: () => unknown, where: string, key: string, near?: string): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (!isDescentError(e)) return `${where} threw ${String(e)} instead of a DescentError`;
+    const said = `${e.code} from ${e.where}: ${e.message}`;
+    if (e.code !== 'INVALID_CONFIG' || e.where !== where) return `expected INVALID_CONFIG from ${where}, got ${said}`;
+    if (!e.message.replace(/did you mean `[^`]*`\?/g, '').includes(`\`${key}\``)) return `the message does not name \`${key}\`: ${said}`;
+    const hint = near === undefined ? 'did you mean' : `did you mean \`${near}\`?`;
+    if (!e.message.includes(hint)) return `the message does not say "${hint}": ${said}`;
+    return undefined;
+  }
+  return `${where} accepted the unknown key \`${key}\``;
+}
