@@ -69,6 +69,6 @@ export {
   type NewtonSchulzWorkspace,
 } from './matfun/newton-schulz.js';
 export { invSqrtPsd, type InvSqrtPsdOptions } from './matfun/inv-sqrt-psd.js';
-export { racs, racsInto, racsGong, racsGongInit, type RacsOptions, type RacsGongState } from './matfun/racs.js';
+export { racs, racsInto, racsGong, racsGongInto, racsGongInit, type RacsOptions, type RacsGongState } from './matfun/racs.js';
 export { woodburySolve } from './matfun/woodbury.js';
 export { randomizedSvd, type RandomizedSvdOptions } from './matfun/randomized-svd.js';

@@ -96,6 +96,7 @@ export const fuzzTable: FuzzTable = {
   racsInto: { args: () => [m(2, 3), m(2, 3)], writes: [1], pending: DECOMPOSITIONS },
   racsGong: { args: () => [racsGongInit(2, 3), m(2, 3)], pending: DECOMPOSITIONS },
   racsGongInit: { args: () => [2, 3], pending: DECOMPOSITIONS },
+  racsGongInto: { args: () => [racsGongInit(2, 3), m(2, 3), m(2, 3), { s: new Float64Array(2), q: new Float64Array(3) }], writes: [2, 3] },
   randomBitsInto: { args: () => [key(1), new Uint32Array(4)], writes: [1] },
   randomizedSvd: { args: () => [m(4, 3), 2, key(1)], pending: DECOMPOSITIONS },
   scale: { args: () => [2, v(1, 2)] },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   fromRows, gemm, identity, invSqrtPsd, key, newtonSchulz, newtonSchulzInto, newtonSchulzWorkspace, normal, norm2, polar, polarInto,
-  polarWorkspace, racs, racsInto, racsGong,
+  polarWorkspace, racs, racsInto, racsGong, racsGongInto,
   racsGongInit, randomizedSvd, svd, woodburySolve, zeros, type Matrix,
 } from '@descent/linalg';
 import {
@@ -204,6 +204,36 @@ describe('matrix function details', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  test('racsGongInto equals racsGong bit for bit, also updating a state in place and overwriting G', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1e9 }), (m, n, seed) => {
+        let pure = racsGongInit(m, n);
+        const inPlace = racsGongInit(m, n);
+        let theta = 0;
+        let t = 0;
+        for (let step = 0; step < 5; step++) {
+          const g = { rows: m, cols: n, data: normal(key(seed + step), m * n, 0, 10 ** ((step % 3) - 1)) };
+          const r = racsGong(pure, g);
+          // In place: the EMAs overwrite the state's own arrays, the update overwrites G.
+          const res = racsGongInto({ ...inPlace, theta, t }, g, g, { s: inPlace.s, q: inPlace.q });
+          ({ theta, t } = res);
+          const same = (a: Float64Array, b: Float64Array) => a.every((v, i) => Object.is(v, b[i]));
+          if (!same(g.data, r.out.data) || !same(inPlace.s, r.state.s) || !same(inPlace.q, r.state.q)) return false;
+          if (!Object.is(theta, r.state.theta) || t !== r.state.t) return false;
+          pure = r.state;
+        }
+        return true;
+      }),
+      { numRuns: 50 },
+    );
+    const st = racsGongInit(2, 2);
+    const g = fromRows([[1, 2], [3, 4]]);
+    expect(thrownCode(() => racsGongInto({ ...st, s: new Float64Array(3) }, g, zeros(2, 2), { s: new Float64Array(2), q: new Float64Array(2) }))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => racsGongInto(st, g, zeros(2, 3), { s: new Float64Array(2), q: new Float64Array(2) }))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => racsGongInto(st, g, zeros(2, 2), { s: new Float64Array(2), q: new Float64Array(1) }))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => racsGongInto({ ...st, t: -1 }, g, zeros(2, 2), { s: new Float64Array(2), q: new Float64Array(2) }))).toBe('INVALID_STATE');
   });
 
   test('RACS-gong limiter holds for tiny gradients whose squares underflow', () => {

@@ -1,4 +1,5 @@
-import { DescentError, assertFinite, assertLength, assertMatrix, woodburySolve, type Matrix } from '@descent/linalg';
+import { DescentError, assertFinite, assertLength, assertMatrix, gemvInto, gramInto, woodburySolve, type Matrix } from '@descent/linalg';
+import { Scratch } from './internal/matrix-momentum.js';
 
 // Dense SPD solves for the natural gradient. The low-rank path is @descent/linalg's `woodburySolve`;
 // the dense path keeps a small fused Cholesky here so a non-positive-definite F + λM reports `DOMAIN`
@@ -182,27 +183,61 @@ export function empiricalFisherSolve(gamma: Matrix, g: Float64Array, damping: nu
   assertLength(g, gamma.cols, where, 'g');
   assertFinite(g, where, 'g');
   checkDamping(damping, where);
+  checkMetric(metric, gamma.cols, where);
+  return empiricalSolveInto(gamma, g, damping, metric, new Float64Array(gamma.cols), new EmpiricalScratch(), where);
+}
+
+/** Scratch of {@link empiricalSolveInto}, grown on demand and reused across steps (never part of a state). */
+export class EmpiricalScratch {
+  readonly scale = new Scratch();
+  readonly gamma = new Scratch();
+  readonly rhs = new Scratch();
+  readonly system = new Scratch();
+  readonly factor = new Scratch();
+  readonly small = new Scratch();
+  readonly correction = new Scratch();
+}
+
+/**
+ * The solve of {@link empiricalFisherSolve} for validated inputs, into `x` (length d) with scratch
+ * from `ws`: after the scratch has grown to the largest N and d seen, a driver step allocates nothing.
+ */
+export function empiricalSolveInto(gamma: Matrix, g: Float64Array, damping: number, metric: DampingMetric, x: Float64Array, ws: EmpiricalScratch, where: string): Float64Array {
   const n = gamma.rows;
   const d = gamma.cols;
-  checkMetric(metric, d, where);
   if (damping > 0 && n < d && (metric === undefined || metric instanceof Float64Array)) {
-    if (metric === undefined) return woodburyKernel(gamma.data, n, d, g, damping);
-    // (ΓᵀΓ/N + λD)⁻¹g = D^{-1/2}(Γ'ᵀΓ'/N + λI)⁻¹D^{-1/2}g with Γ' = ΓD^{-1/2}.
-    const s = new Float64Array(d);
-    for (let c = 0; c < d; c++) s[c] = 1 / Math.sqrt(metric[c]!);
-    const gs = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) gs[i * d + c] = gamma.data[i * d + c]! * s[c]!;
-    const gg = new Float64Array(d);
-    for (let c = 0; c < d; c++) gg[c] = g[c]! * s[c]!;
-    const y = woodburyKernel(gs, n, d, gg, damping);
-    for (let c = 0; c < d; c++) y[c] *= s[c]!;
-    return y;
+    // (ΓᵀΓ/N + λD)⁻¹g = D^{-1/2}(Γ'ᵀΓ'/N + λI)⁻¹D^{-1/2}g with Γ' = ΓD^{-1/2}; D = I needs no rescaling.
+    let gm = gamma;
+    let rhs = g;
+    let s: Float64Array | undefined;
+    if (metric !== undefined) {
+      s = ws.scale.get(d);
+      for (let c = 0; c < d; c++) s[c] = 1 / Math.sqrt(metric[c]!);
+      const gs = ws.gamma.get(n * d);
+      for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) gs[i * d + c] = gamma.data[i * d + c]! * s[c]!;
+      const gg = ws.rhs.get(d);
+      for (let c = 0; c < d; c++) gg[c] = g[c]! * s[c]!;
+      gm = { rows: n, cols: d, data: gs };
+      rhs = gg;
+    }
+    // Woodbury: x = (g − Γᵀ(NλI_N + ΓΓᵀ)⁻¹Γg)/λ, with an N×N system.
+    const k = gramInto(gm, { rows: n, cols: n, data: ws.system.get(n * n) }, 'right').data;
+    for (let i = 0; i < n; i++) k[i * n + i] += n * damping;
+    const z = gemvInto(gm, rhs, ws.small.get(n));
+    const l = ws.factor.get(n * n);
+    choleskyInto(k, n, l, where);
+    choleskySolveInPlace(l, n, z);
+    const correction = gemvInto(gm, z, ws.correction.get(d), { trans: true });
+    const inv = 1 / damping;
+    for (let c = 0; c < d; c++) x[c] = (rhs[c]! - correction[c]!) * inv;
+    if (s !== undefined) for (let c = 0; c < d; c++) x[c] *= s[c]!;
+    return x;
   }
-  const f = empiricalFisherData(gamma.data, n, d);
+  const f = empiricalFisherDataInto(gamma.data, n, d, ws.system.get(d * d));
   if (damping > 0) addMetric(f, d, damping, metric);
-  const l = new Float64Array(d * d);
+  const l = ws.factor.get(d * d);
   choleskyInto(f, d, l, where);
-  const x = new Float64Array(g);
+  x.set(g);
   choleskySolveInPlace(l, d, x);
   return x;
 }
@@ -219,7 +254,12 @@ export function empiricalFisherSolve(gamma: Matrix, g: Float64Array, damping: nu
  * ```
  */
 export function empiricalFisherData(gd: Float64Array, n: number, d: number): Float64Array {
-  const f = new Float64Array(d * d);
+  return empiricalFisherDataInto(gd, n, d, new Float64Array(d * d));
+}
+
+/** {@link empiricalFisherData} into `f` (d×d, overwritten). */
+function empiricalFisherDataInto(gd: Float64Array, n: number, d: number, f: Float64Array): Float64Array {
+  f.fill(0);
   for (let i = 0; i < n; i++) {
     const ri = i * d;
     for (let a = 0; a < d; a++) {

@@ -1,6 +1,6 @@
 import { assertKnownKeys, configKeys, DescentError, assertFinite, assertLength, assertMatrix, assertParam, type Matrix } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
-import { checkDenseSolve, dampedFisherSolve, dampedSolveInto, empiricalFisherSolve, type DampingMetric } from './fisher-solve.js';
+import { checkDenseSolve, dampedFisherSolve, dampedSolveInto, EmpiricalScratch, empiricalFisherSolve, empiricalSolveInto, type DampingMetric } from './fisher-solve.js';
 import { Scratch } from './internal/matrix-momentum.js';
 
 /** Where the natural gradient's Fisher comes from. */
@@ -166,7 +166,11 @@ export function klTrustRegionScale(g: Float64Array, direction: Float64Array, kl:
 }
 
 function meanRows(m: Matrix): Float64Array {
-  const g = new Float64Array(m.cols);
+  return meanRowsInto(m, new Float64Array(m.cols));
+}
+
+function meanRowsInto(m: Matrix, g: Float64Array): Float64Array {
+  g.fill(0);
   if (m.rows === 0) return g;
   for (let i = 0; i < m.rows; i++) for (let c = 0; c < m.cols; c++) g[c] += m.data[i * m.cols + c]!;
   const inv = 1 / m.rows;
@@ -244,6 +248,8 @@ const dirScratch = new Scratch();
 const sqScratch = new Scratch();
 const denseA = new Scratch();
 const denseL = new Scratch();
+const meanScratch = new Scratch();
+const empirical = new EmpiricalScratch();
 
 function advance(state: NaturalGradientState, rawObs: Float64Array | NaturalGradientObservation, out: Mutable<NaturalGradientState>): NaturalGradientState {
   const d = state.x.length;
@@ -290,9 +296,10 @@ function advance(state: NaturalGradientState, rawObs: Float64Array | NaturalGrad
     if (obs.perSample === undefined) throw new DescentError('SHAPE_MISMATCH', NAME, "the 'empirical' Fisher needs obs.perSample");
     assertMatrix(obs.perSample, NAME, 'perSample', { finite: state.check });
     if (obs.perSample.cols !== d) throw new DescentError('SHAPE_MISMATCH', NAME, `perSample has ${obs.perSample.cols} columns, expected ${d}`);
-    g = obs.grad ?? meanRows(obs.perSample);
+    g = obs.grad ?? meanRowsInto(obs.perSample, meanScratch.get(d));
     assertLength(g, d, NAME, 'grad');
-    direction = empiricalFisherSolve(obs.perSample, g, state.damping, metric);
+    assertFinite(g, 'empiricalFisherSolve', 'g');
+    direction = empiricalSolveInto(obs.perSample, g, state.damping, metric, dirScratch.get(d), empirical, 'empiricalFisherSolve');
   }
   let q = 0;
   for (let k = 0; k < d; k++) q += g[k]! * direction[k]!;

@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, racs, racsGong, racsInto, type Layout, type Matrix, type RacsOptions } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, racs, racsGongInto, racsInto, type Layout, type Matrix, type RacsOptions } from '@descent/linalg';
 import type { FirstOrderMethod } from './method.js';
 import { transformMethod, type Transform, type TransformMethodState } from './transform.js';
 import { chain } from './chain.js';
@@ -203,12 +203,12 @@ export function scaleByReg(options: RegOptions = {}): Transform<RegBlockState> {
       checkMomentumFinite('reg.step', U);
       const w = out as Mutable<RegBlockState>;
       if (o.racs === 'gong') {
-        const r = racsGong({ rows, cols, s: state.gongS, q: state.gongQ, theta: state.gongTheta, t: state.gongT }, { rows, cols, data: U }, { beta: o.gongBeta, eps: o.gongEps, gamma: o.gongGamma });
-        u.set(r.out.data);
-        w.gongS.set(r.state.s);
-        w.gongQ.set(r.state.q);
-        w.gongTheta = r.state.theta;
-        w.gongT = r.state.t;
+        const r = racsGongInto(
+          { rows, cols, s: state.gongS, q: state.gongQ, theta: state.gongTheta, t: state.gongT }, { rows, cols, data: U }, { rows, cols, data: u },
+          { s: w.gongS, q: w.gongQ }, { beta: o.gongBeta, eps: o.gongEps, gamma: o.gongGamma },
+        );
+        w.gongTheta = r.theta;
+        w.gongT = r.t;
       } else {
         racsStateless({ rows, cols, data: U }, { rows, cols, data: u }, o);
         w.gongTheta = state.gongTheta;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { key, normal, type Layout } from '@descent/linalg';
-import { cloneState, egd, egdDirectionInto, muon, naturalGradient, orthogonalizeInto, reg, sgd, type Method, type MethodState } from '@descent/optimizers';
+import { cloneState, egd, egdDirectionInto, empiricalFisherSolve, muon, naturalGradient, orthogonalizeInto, reg, sgd, type Method, type MethodState } from '@descent/optimizers';
 
 /** Runs `fn` with the global Float64Array constructor wrapped to count `new Float64Array(...)` calls. */
 function countAllocations(fn: () => void): number {
@@ -50,8 +50,8 @@ describe('matrix optimizers allocate nothing per driver step (stepInto ping-pong
     const m = egd(sgd) as Method<unknown, typeof s0, Float64Array>;
     expect(pingPongAllocations(m, s0, grads, 6)).toBe(0);
   });
-  test('REG with the Sinkhorn and the one-shot RACS', () => {
-    for (const racs of ['sinkhorn', 'oneshot'] as const) {
+  test('REG with the Sinkhorn, the one-shot and the Gong RACS', () => {
+    for (const racs of ['sinkhorn', 'oneshot', 'gong'] as const) {
       const s0 = reg.init({ layout, lr: 0.01, racs }, normal(key(4), d));
       expect(pingPongAllocations(reg as Method<unknown, typeof s0, Float64Array>, s0, grads, 6)).toBe(0);
     }
@@ -79,6 +79,36 @@ describe('matrix optimizers allocate nothing per driver step (stepInto ping-pong
       const viaStep = naturalGradient.step(s0, obs[0]!);
       const viaInto = naturalGradient.stepInto!(s0, obs[0]!, cloneState(s0));
       expect(Array.from(viaInto.x)).toEqual(Array.from(viaStep.x));
+    }
+  });
+  test('natural gradient with the empirical Fisher: Woodbury (N < d, identity or diagonal metric) and dense (N ≥ d)', () => {
+    const n = 10;
+    const cases = [
+      { rows: 4, dampingMetric: undefined },
+      { rows: 4, dampingMetric: Float64Array.from({ length: n }, (_, i) => 1 + i / 4) },
+      { rows: 12, dampingMetric: undefined },
+    ];
+    for (const { rows, dampingMetric } of cases) {
+      const s0 = naturalGradient.init({ fisher: 'empirical', lr: 0.1, damping: 0.5, ...(dampingMetric ? { dampingMetric } : {}) }, normal(key(5), n));
+      const obs = [0, 1].map((i) => ({ perSample: { rows, cols: n, data: normal(key(60 + i), rows * n) } }));
+      const m = naturalGradient as unknown as Method<unknown, typeof s0, (typeof obs)[number]>;
+      const a = cloneState(s0);
+      const b = cloneState(s0);
+      m.stepInto!(a, obs[0]!, b);
+      m.stepInto!(b, obs[1]!, a);
+      const count = countAllocations(() => {
+        for (let t = 0; t < 6; t++) {
+          if (t % 2 === 0) m.stepInto!(a, obs[t % 2]!, b);
+          else m.stepInto!(b, obs[t % 2]!, a);
+        }
+      });
+      expect(count).toBe(0);
+      // The same direction as the public, allocating solve.
+      const viaInto = naturalGradient.stepInto!(s0, obs[0]!, cloneState(s0));
+      const g = new Float64Array(n);
+      for (let i = 0; i < rows; i++) for (let c = 0; c < n; c++) g[c] += obs[0]!.perSample.data[i * n + c]!;
+      for (let c = 0; c < n; c++) g[c] *= 1 / rows; // the default gradient: the mean of the rows
+      expect(Array.from(viaInto.direction)).toEqual(Array.from(empiricalFisherSolve(obs[0]!.perSample, g, 0.5, dampingMetric)));
     }
   });
   test('the counter sees allocating steps', () => {

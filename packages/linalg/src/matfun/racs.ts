@@ -1,6 +1,6 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertDims, assertMatrix, assertShape } from '../validate.js';
+import { assertDims, assertMatrix, assertShape, assertVector } from '../validate.js';
 import { overlaps } from '../kernels/transpose.js';
 import { norm2 } from '../kernels/vector.js';
 
@@ -412,40 +412,98 @@ export function racsGong(
   options: { beta?: number; eps?: number; gamma?: number } = {},
 ): { out: Matrix; state: RacsGongState } {
   assertMatrix(g, 'racsGong', 'G');
+  const out: Matrix = { rows: g.rows, cols: g.cols, data: new Float64Array(g.rows * g.cols) };
+  const next = { s: new Float64Array(g.rows), q: new Float64Array(g.cols) };
+  const { theta, t } = racsGongStep(state, g, out, next, options, 'racsGong');
+  return { out, state: { rows: g.rows, cols: g.cols, s: next.s, q: next.q, theta, t } };
+}
+
+/**
+ * {@link racsGong} into caller buffers, allocating nothing: writes ρ·Ĝ into `out` (rows×cols) and
+ * the new EMAs into `next.s` (rows) and `next.q` (cols), and returns the new θ and step count. The
+ * buffers may alias `state`'s own arrays (each entry is read before it is written). Bit-identical to
+ * {@link racsGong}.
+ *
+ * @example
+ * ```ts
+ * const s0 = racsGongInit(1, 2);
+ * const out = { rows: 1, cols: 2, data: new Float64Array(2) };
+ * const { t } = racsGongInto(s0, fromRows([[1, 1]]), out, { s: new Float64Array(1), q: new Float64Array(2) });
+ * [t, Array.from(out.data).every((v, i) => v === racsGong(s0, fromRows([[1, 1]])).out.data[i])];
+ * // [1, true]
+ * ```
+ */
+export function racsGongInto(
+  state: RacsGongState,
+  g: Matrix,
+  out: Matrix,
+  next: { readonly s: Float64Array; readonly q: Float64Array },
+  options: { beta?: number; eps?: number; gamma?: number } = {},
+): { theta: number; t: number } {
+  return racsGongStep(state, g, out, next, options, 'racsGongInto');
+}
+
+/** Column sums of G², then √(q + ε): one scratch row shared by every call (never part of a result). */
+let columnScratch = new Float64Array(0);
+
+function racsGongStep(
+  state: RacsGongState,
+  g: Matrix,
+  out: Matrix,
+  next: { readonly s: Float64Array; readonly q: Float64Array },
+  options: { beta?: number; eps?: number; gamma?: number },
+  where: string,
+): { theta: number; t: number } {
+  assertMatrix(g, where, 'G');
+  if (state === null || typeof state !== 'object') throw new DescentError('INVALID_STATE', where, 'state must be a racsGongInit state');
   if (g.rows !== state.rows || g.cols !== state.cols) {
-    throw new DescentError('SHAPE_MISMATCH', 'racsGong', `G is ${g.rows}×${g.cols}, the state is for ${state.rows}×${state.cols}`);
+    throw new DescentError('SHAPE_MISMATCH', where, `G is ${g.rows}×${g.cols}, the state is for ${state.rows}×${state.cols}`);
   }
+  const { rows: A, cols: B } = g;
+  assertVector(state.s, where, 'state.s', A);
+  assertVector(state.q, where, 'state.q', B);
+  if (!(typeof state.theta === 'number' && state.theta >= 0) || !Number.isInteger(state.t) || state.t < 0) {
+    throw new DescentError('INVALID_STATE', where, `state.theta (${String(state.theta)}) must be ≥ 0 and state.t (${String(state.t)}) a non-negative integer`);
+  }
+  assertMatrix(out, where, 'out', { finite: false });
+  if (out.rows !== A || out.cols !== B) throw new DescentError('SHAPE_MISMATCH', where, `out is ${out.rows}×${out.cols}, G is ${A}×${B}`);
+  if (next === null || typeof next !== 'object') throw new DescentError('INVALID_CONFIG', where, 'next must be { s, q }');
+  assertVector(next.s, where, 'next.s', A);
+  assertVector(next.q, where, 'next.q', B);
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', where, 'options must be an object');
   const beta = options.beta ?? 0.9;
   const eps = options.eps ?? 1e-8;
   const gamma = options.gamma ?? 1.01;
-  if (!(beta >= 0 && beta < 1)) throw new DescentError('INVALID_CONFIG', 'racsGong', `beta must be in [0, 1), got ${beta}`);
-  if (!(eps > 0)) throw new DescentError('INVALID_CONFIG', 'racsGong', `eps must be > 0, got ${eps}`);
-  if (!(gamma > 0)) throw new DescentError('INVALID_CONFIG', 'racsGong', `gamma must be > 0, got ${gamma}`);
-  const { rows: A, cols: B } = g;
+  if (!(beta >= 0 && beta < 1)) throw new DescentError('INVALID_CONFIG', where, `beta must be in [0, 1), got ${beta}`);
+  if (!(eps > 0)) throw new DescentError('INVALID_CONFIG', where, `eps must be > 0, got ${eps}`);
+  if (!(gamma > 0)) throw new DescentError('INVALID_CONFIG', where, `gamma must be > 0, got ${gamma}`);
   const d = g.data;
-  const s = new Float64Array(A);
-  const q = new Float64Array(B);
+  const o = out.data;
+  const { s, q } = next;
+  if (columnScratch.length < B) columnScratch = new Float64Array(B);
+  const col = columnScratch;
+  col.fill(0, 0, B);
   for (let i = 0; i < A; i++) {
     let rs = 0;
     for (let j = 0; j < B; j++) {
       const v = d[i * B + j]!;
       rs += v * v;
-      q[j] += v * v;
+      col[j] += v * v;
     }
     s[i] = beta * state.s[i]! + ((1 - beta) * rs) / B;
   }
-  for (let j = 0; j < B; j++) q[j] = beta * state.q[j]! + ((1 - beta) * q[j]!) / A;
-  const out = new Float64Array(A * B);
-  const sq = new Float64Array(B);
-  for (let j = 0; j < B; j++) sq[j] = Math.sqrt(q[j]! + eps);
+  for (let j = 0; j < B; j++) {
+    q[j] = beta * state.q[j]! + ((1 - beta) * col[j]!) / A;
+    col[j] = Math.sqrt(q[j]! + eps);
+  }
   for (let i = 0; i < A; i++) {
     const si = Math.sqrt(s[i]! + eps);
-    for (let j = 0; j < B; j++) out[i * B + j] = d[i * B + j]! / (si * sq[j]!);
+    for (let j = 0; j < B; j++) o[i * B + j] = d[i * B + j]! / (si * col[j]!);
   }
   // The limiter compares norms across steps: a plain sum of squares underflows for |Ĝ| ≲ 1e-154
   // and would let the update grow past γ·θ.
-  const nrm = norm2(out);
+  const nrm = norm2(o);
   const rho = state.t === 0 || nrm === 0 ? 1 : Math.min(1, (gamma * state.theta) / nrm);
-  if (rho !== 1) for (let k = 0; k < out.length; k++) out[k] *= rho;
-  return { out: { rows: A, cols: B, data: out }, state: { rows: A, cols: B, s, q, theta: rho * nrm, t: state.t + 1 } };
+  if (rho !== 1) for (let k = 0; k < o.length; k++) o[k] *= rho;
+  return { theta: rho * nrm, t: state.t + 1 };
 }
