@@ -59,6 +59,7 @@ export { cholesky, choleskySolve } from './decompositions/cholesky.js';
 export { lu, luSolve, solve, det, type Lu } from './decompositions/lu.js';
 export { pinv, lstsq, type LeastSquares } from './decompositions/least-squares.js';
 export { polar, polarInto, polarWorkspace, type PolarOptions, type PolarWorkspace } from './matfun/polar.js';
+export { singularValueMap, singularValueMapInto, type SingularValueMapOptions } from './matfun/singular-value-map.js';
 export {
   newtonSchulz,
   newtonSchulzInto,

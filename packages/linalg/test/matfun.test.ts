@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   fromRows, gemm, identity, invSqrtPsd, key, newtonSchulz, newtonSchulzInto, newtonSchulzWorkspace, normal, norm2, polar, polarInto,
-  polarWorkspace, racs, racsInto, racsGong, racsGongInto,
+  polarWorkspace, racs, racsInto, racsGong, racsGongInto, singularValueMap, singularValueMapInto,
   racsGongInit, randomizedSvd, svd, woodburySolve, zeros, type Matrix,
 } from '@descent/linalg';
 import {
@@ -204,6 +204,33 @@ describe('matrix function details', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  test('singularValueMap: f(σ) = 1 is the polar factor, the clamp is U·diag(min(1, σ/c))·Vᵀ, f(σ) = σ gives G back', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 1e9 }), (m, n, seed) => {
+        const g = { rows: m, cols: n, data: normal(key(seed), m * n) };
+        const scale = maxAbs(g.data);
+        if (maxAbsDiff(singularValueMap(g, (s) => (s > 0 ? 1 : 0)).data, polar(g, { rcond: 0 }).data) > 1e-13) return false;
+        if (maxAbsDiff(singularValueMap(g, (s) => s).data, g.data) > 1e-13 * scale * Math.max(m, n)) return false;
+        // The clamp through the workspace path equals the dense formula from svd().
+        const c = 0.7;
+        const f = svd(g);
+        const k = Math.min(m, n);
+        const dense = new Float64Array(m * n);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let r = 0; r < k; r++) dense[i * n + j] += f.u.data[i * k + r]! * Math.min(1, f.s[r]! / c) * f.v.data[j * k + r]!;
+        const out = zeros(m, n);
+        singularValueMapInto(g, out, (s) => s / Math.max(s, c), { workspace: polarWorkspace(m, n) });
+        return maxAbsDiff(out.data, dense) <= 1e-13 * Math.max(m, n);
+      }),
+      { numRuns: 60 },
+    );
+    // A non-finite f(σ) is NON_FINITE and leaves out as it was.
+    const out = zeros(2, 2);
+    expect(thrownCode(() => singularValueMapInto(fromRows([[1, 2], [3, 4]]), out, (s) => (s > 1 ? Infinity : 0)))).toBe('NON_FINITE');
+    expect(Array.from(out.data)).toEqual([0, 0, 0, 0]);
+    expect(thrownCode(() => singularValueMap(fromRows([[1]]), 3 as never))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => singularValueMap(fromRows([[1]]), (s) => s, { worksapce: 1 } as never))).toBe('INVALID_CONFIG');
   });
 
   test('racsGongInto equals racsGong bit for bit, also updating a state in place and overwriting G', () => {

@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, foldIn, gemm, placeBlocks, polarInto, randomizedSvd, svd, type Key, type Layout, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, foldIn, gemm, placeBlocks, polarInto, randomizedSvd, singularValueMapInto, type Key, type Layout, type Matrix } from '@descent/linalg';
 import type { FirstOrderMethod, MethodState } from './method.js';
 import type { Transform } from './transform.js';
 import { checkGrad, checkOut, choice, flag, nonNegative, nonNegativeInteger, param, positive, positiveInteger } from './internal/checks.js';
@@ -53,19 +53,6 @@ function resolveEgd(where: string, o: EgdOptions): ResolvedEgd {
 }
 
 /** U·diag(w)·Vᵀ for thin factors u (m×k) and v (n×k), written into out (m×n). */
-function recompose(u: Matrix, w: Float64Array, v: Matrix, out: Float64Array, m: number, n: number): void {
-  const k = w.length;
-  out.fill(0);
-  for (let i = 0; i < m; i++) {
-    const row = i * n;
-    for (let r = 0; r < k; r++) {
-      const c = u.data[i * u.cols + r]! * w[r]!;
-      if (c === 0) continue;
-      for (let j = 0; j < n; j++) out[row + j] += c * v.data[j * v.cols + r]!;
-    }
-  }
-}
-
 function egdResolved(g0: Matrix, out: Matrix, o: ResolvedEgd, rngKey: Key | undefined, ws?: ShapeWorkspaces): Matrix {
   const { rows: m, cols: n } = g0;
   const d = out.data;
@@ -79,10 +66,9 @@ function egdResolved(g0: Matrix, out: Matrix, o: ResolvedEgd, rngKey: Key | unde
     });
   }
   if (o.variant === 'clamp') {
-    const f = svd(g0, { check: false });
-    const w = f.s.map((s) => s / Math.max(s, o.clamp));
-    recompose(f.u, w, f.v, d, m, n);
-    return out;
+    // U·diag(σ/max(σ, c))·Vᵀ: singular values min(1, σ/c).
+    const c = o.clamp;
+    return singularValueMapInto(g0, out, (sv) => sv / Math.max(sv, c), { check: false, ...(ws !== undefined ? { workspace: ws.polar(m, n) } : {}) });
   }
   // The randomized sketch's products (G·Ω, power iterations) are not scale-safe: work at unit scale;
   // σ(G) = σ(G')·2^e.

@@ -45,10 +45,12 @@ describe('matrix optimizers allocate nothing per driver step (stepInto ping-pong
       expect(pingPongAllocations(muon as Method<unknown, typeof s0, Float64Array>, s0, grads, 6)).toBe(0);
     }
   });
-  test('EGD (polar factor) over SGD', () => {
-    const s0 = egd(sgd).init({ base: { lr: 0.1 }, layout }, normal(key(2), d));
-    const m = egd(sgd) as Method<unknown, typeof s0, Float64Array>;
-    expect(pingPongAllocations(m, s0, grads, 6)).toBe(0);
+  test('EGD (polar factor and clamped singular values) over SGD', () => {
+    for (const variant of ['pinv', 'clamp'] as const) {
+      const s0 = egd(sgd).init({ base: { lr: 0.1 }, layout, variant, clamp: 0.5 }, normal(key(2), d));
+      const m = egd(sgd) as Method<unknown, typeof s0, Float64Array>;
+      expect(pingPongAllocations(m, s0, grads, 6)).toBe(0);
+    }
   });
   test('REG with the Sinkhorn, the one-shot and the Gong RACS', () => {
     for (const racs of ['sinkhorn', 'oneshot', 'gong'] as const) {
