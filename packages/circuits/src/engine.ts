@@ -27,6 +27,8 @@ export interface Workspace {
   /** The batch transposed: X[v * B + b]. */
   readonly X: Float64Array;
   readonly miss: Uint8Array;
+  /** Linear-domain values of the discrete input nodes (exp of their L), per example. */
+  readonly Lin: Float64Array;
   readonly logw: Float64Array;
   /**
    * Data softening β of the current batch (0: hard data): every observed discrete value x counts as
@@ -83,6 +85,7 @@ export function workspace(cc: CompiledCircuit, capacity: number): Workspace {
     S: new Float64Array(cc.numNodes * cap),
     X: new Float64Array(cc.numVars * cap),
     miss: new Uint8Array(cc.numVars * cap),
+    Lin: new Float64Array(Math.max(1, cc.numLeaves) * cap),
     logw: new Float64Array(cc.numSumParams),
     soft: 0,
     T: new Float64Array(maxK * cap),
@@ -92,6 +95,99 @@ export function workspace(cc: CompiledCircuit, capacity: number): Workspace {
     weightViews: [undefined, [], undefined, []],
   };
 }
+
+/**
+ * @internal Which sum groups take their children's values as linear-domain products, and the factors.
+ * A group qualifies when every child is a discrete input, a sum, or a product of discrete inputs and
+ * sums: then exp(L_child − shift) is the product of the inputs' probabilities and the sums' S (their
+ * group's linear sums, relative to its max M), shift = Σ of those groups' M. The group needs no
+ * Math.exp per child and example, only one Math.log per example (its own M), and sums and products
+ * whose L nothing reads are not given one (mode 'flows').
+ */
+export interface LinearPlan {
+  readonly eligible: Uint8Array;
+  /** Per group child (index into groupChild): CSR of its factors. */
+  readonly factorPtr: Int32Array;
+  readonly factorNode: Int32Array;
+  /** Group of a sum factor (whose M it carries), -1 for an input factor. */
+  readonly factorGroup: Int32Array;
+  /** Per group: every child's factors come from the same groups (one shared shift). */
+  readonly uniformShift: Uint8Array;
+  /** Per node: its L is read by something (the root, a product that is read, a group not in the plan). */
+  readonly needL: Uint8Array;
+  readonly allL: Uint8Array;
+}
+
+const plans = new WeakMap<CompiledCircuit, LinearPlan>();
+
+/** @internal The (cached) linear plan of a compiled circuit. */
+export function linearPlan(cc: CompiledCircuit): LinearPlan {
+  const cached = plans.get(cc);
+  if (cached !== undefined) return cached;
+  const discrete = (i: number): boolean => i < cc.numLeaves && cc.kind[i] !== KIND.gaussian;
+  const nChildren = cc.groupChildPtr[cc.numGroups]!;
+  const eligible = new Uint8Array(cc.numGroups);
+  const uniformShift = new Uint8Array(cc.numGroups);
+  const factorPtr = new Int32Array(nChildren + 1);
+  const nodes: number[] = [];
+  const groups: number[] = [];
+  for (let g = 0; g < cc.numGroups; g++) {
+    const g0 = cc.groupChildPtr[g]!;
+    const g1 = cc.groupChildPtr[g + 1]!;
+    let ok = true;
+    const start = nodes.length;
+    const keys: string[] = [];
+    for (let e = g0; e < g1 && ok; e++) {
+      const c = cc.groupChild[e]!;
+      const fs: number[] = [];
+      if (discrete(c) || cc.kind[c] === KIND.sum) fs.push(c);
+      else if (cc.kind[c] === KIND.product) {
+        for (let q = cc.childPtr[c]!; q < cc.childPtr[c + 1]!; q++) {
+          const d = cc.child[q]!;
+          if (discrete(d) || cc.kind[d] === KIND.sum) fs.push(d);
+          else ok = false;
+        }
+      } else ok = false;
+      const gs: number[] = [];
+      for (const f of fs) {
+        nodes.push(f);
+        const h = cc.kind[f] === KIND.sum ? cc.groupOf[f]! : -1;
+        groups.push(h);
+        if (h >= 0) gs.push(h);
+      }
+      keys.push(gs.sort((a, b) => a - b).join(','));
+      factorPtr[e + 1] = nodes.length;
+    }
+    if (!ok) {
+      nodes.length = start;
+      groups.length = start;
+      for (let e = g0; e < g1; e++) factorPtr[e + 1] = start;
+      continue;
+    }
+    eligible[g] = 1;
+    uniformShift[g] = keys.every((x) => x === keys[0]) ? 1 : 0;
+  }
+  const N = cc.numNodes;
+  const needL = new Uint8Array(N);
+  needL[N - 1] = 1;
+  for (let i = N - 1; i >= cc.numLeaves; i--) {
+    if (cc.kind[i] === KIND.product) {
+      if (needL[i]) for (let e = cc.childPtr[i]!; e < cc.childPtr[i + 1]!; e++) needL[cc.child[e]!] = 1;
+    } else {
+      const g = cc.groupOf[i]!;
+      if (!eligible[g] && cc.groupFirst[g] === i) for (let e = cc.groupChildPtr[g]!; e < cc.groupChildPtr[g + 1]!; e++) needL[cc.groupChild[e]!] = 1;
+    }
+  }
+  const plan: LinearPlan = {
+    eligible, factorPtr, factorNode: Int32Array.from(nodes), factorGroup: Int32Array.from(groups), uniformShift, needL,
+    allL: new Uint8Array(N).fill(1),
+  };
+  plans.set(cc, plan);
+  return plan;
+}
+
+/** Below this, a linear-domain product may have lost bits to underflow: that example takes logs. */
+const TINY = 1e-280;
 
 function groupViews(cc: CompiledCircuit, ws: Workspace): GroupViews {
   const B = ws.B;
@@ -158,14 +254,18 @@ export function loadBatch(ws: Workspace, data: Matrix, start: number, B: number,
 }
 
 /**
- * @internal Forward pass. `mode` 'sum': log-likelihoods (marginalized leaves give 0); 'max':
- * max-product values (marginalized leaves give max_u log f(u)).
+ * @internal Forward pass. `mode` 'sum': log-likelihoods of every node (marginalized leaves give 0);
+ * 'flows': the same pass, but only the L that something reads (the root's, and what groups outside the
+ * linear plan read) — enough for the root log-likelihood and the backward pass; 'max': max-product
+ * values (marginalized leaves give max_u log f(u)).
  */
-export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace, mode: 'sum' | 'max' = 'sum'): void {
+export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace, mode: 'sum' | 'flows' | 'max' = 'sum'): void {
   const B = ws.B;
   const L = ws.L;
   const maxMode = mode === 'max';
   inputLayer(cc, params, ws, maxMode);
+  const plan = linearPlan(cc);
+  const needL = mode === 'flows' ? plan.needL : plan.allL;
   const logw = ws.logw;
   if (maxMode) for (let e = 0; e < cc.numSumParams; e++) logw[e] = Math.log(params[e]!);
   const views = maxMode ? undefined : groupViews(cc, ws);
@@ -177,6 +277,10 @@ export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace
   const S = ws.S;
   for (let i = cc.numLeaves; i < N; ) {
     if (cc.kind[i] === KIND.product) {
+      if (!maxMode && !needL[i]) {
+        i++;
+        continue;
+      }
       const lo = i * B;
       const e0 = cc.childPtr[i]!;
       const e1 = cc.childPtr[i + 1]!;
@@ -213,27 +317,31 @@ export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace
       continue;
     }
     const mo = g * B;
-    for (let b = 0; b < B; b++) M[mo + b] = -Infinity;
-    for (let j = 0; j < k; j++) {
-      const co = cc.groupChild[g0 + j]! * B;
-      for (let b = 0; b < B; b++) {
-        const a = L[co + b]!;
-        const m = M[mo + b]!;
-        M[mo + b] = a > m ? a : m;
+    if (plan.eligible[g]) linearGroup(cc, plan, ws, g);
+    else {
+      for (let b = 0; b < B; b++) M[mo + b] = -Infinity;
+      for (let j = 0; j < k; j++) {
+        const co = cc.groupChild[g0 + j]! * B;
+        for (let b = 0; b < B; b++) {
+          const a = L[co + b]!;
+          const m = M[mo + b]!;
+          M[mo + b] = a > m ? a : m;
+        }
       }
-    }
-    for (let j = 0; j < k; j++) {
-      const co = cc.groupChild[g0 + j]! * B;
-      const eo = (g0 + j) * B;
-      for (let b = 0; b < B; b++) {
-        const m = M[mo + b]!;
-        // Guard: never compute -Inf - -Inf.
-        E[eo + b] = m === -Infinity ? 0 : Math.exp(L[co + b]! - m);
+      for (let j = 0; j < k; j++) {
+        const co = cc.groupChild[g0 + j]! * B;
+        const eo = (g0 + j) * B;
+        for (let b = 0; b < B; b++) {
+          const m = M[mo + b]!;
+          // Guard: never compute -Inf - -Inf.
+          E[eo + b] = m === -Infinity ? 0 : Math.exp(L[co + b]! - m);
+        }
       }
     }
     // S = W · E: the G × k weights times the k × B shifted exponentials.
     gemmInto(W![g]!, views!.E[g]!, views!.S[g]!, ws.gemm.plain);
     for (let s = 0; s < G; s++) {
+      if (!needL[i + s]) continue;
       const lo = (i + s) * B;
       for (let b = 0; b < B; b++) {
         const m = M[mo + b]!;
@@ -242,6 +350,122 @@ export function forward(cc: CompiledCircuit, params: Float64Array, ws: Workspace
     }
     i += G;
   }
+}
+
+/**
+ * The shifted exponentials E_j = exp(L_child_j − M) of a group in the linear plan, as products of the
+ * children's factors (input probabilities, sums' S), and the group's max M = shift + log(max_j E_j).
+ * An example whose largest product is below TINY (bits possibly lost to underflow) is redone in logs.
+ */
+function linearGroup(cc: CompiledCircuit, plan: LinearPlan, ws: Workspace, g: number): void {
+  const B = ws.B;
+  const E = ws.E;
+  const M = ws.M;
+  const S = ws.S;
+  const Lin = ws.Lin;
+  const T = ws.T;
+  const mx = ws.R;
+  const g0 = cc.groupChildPtr[g]!;
+  const k = cc.groupChildPtr[g + 1]! - g0;
+  const mo = g * B;
+  const fp = plan.factorPtr;
+  const fn = plan.factorNode;
+  const fg = plan.factorGroup;
+  for (let j = 0; j < k; j++) {
+    const eo = (g0 + j) * B;
+    const f0 = fp[g0 + j]!;
+    const f1 = fp[g0 + j + 1]!;
+    const a0 = fg[f0]! < 0 ? Lin : S;
+    const o0 = fn[f0]! * B;
+    for (let b = 0; b < B; b++) E[eo + b] = a0[o0 + b]!;
+    for (let f = f0 + 1; f < f1; f++) {
+      const a = fg[f]! < 0 ? Lin : S;
+      const o = fn[f]! * B;
+      for (let b = 0; b < B; b++) E[eo + b] *= a[o + b]!;
+    }
+  }
+  // Shifts: M[mo] holds the largest child shift; T[j] each child's own unless they are all equal.
+  const uniform = plan.uniformShift[g] === 1;
+  for (let b = 0; b < B; b++) M[mo + b] = 0;
+  if (uniform) {
+    for (let f = fp[g0]!; f < fp[g0 + 1]!; f++) {
+      const h = fg[f]!;
+      if (h < 0) continue;
+      const ho = h * B;
+      for (let b = 0; b < B; b++) M[mo + b] += M[ho + b]!;
+    }
+  } else {
+    for (let b = 0; b < B; b++) M[mo + b] = -Infinity;
+    for (let j = 0; j < k; j++) {
+      const to = j * B;
+      for (let b = 0; b < B; b++) T[to + b] = 0;
+      for (let f = fp[g0 + j]!; f < fp[g0 + j + 1]!; f++) {
+        const h = fg[f]!;
+        if (h < 0) continue;
+        const ho = h * B;
+        for (let b = 0; b < B; b++) T[to + b] += M[ho + b]!;
+      }
+      for (let b = 0; b < B; b++) if (T[to + b]! > M[mo + b]!) M[mo + b] = T[to + b]!;
+    }
+    for (let j = 0; j < k; j++) {
+      const to = j * B;
+      const eo = (g0 + j) * B;
+      for (let b = 0; b < B; b++) {
+        const t = T[to + b]!;
+        const m = M[mo + b]!;
+        if (t !== m) E[eo + b] = m === -Infinity || t === -Infinity ? 0 : E[eo + b]! * Math.exp(t - m);
+      }
+    }
+  }
+  // Normalise by the largest product: E ≤ 1 with a 1, M = shift + log(max).
+  for (let b = 0; b < B; b++) mx[b] = 0;
+  for (let j = 0; j < k; j++) {
+    const eo = (g0 + j) * B;
+    for (let b = 0; b < B; b++) if (E[eo + b]! > mx[b]!) mx[b] = E[eo + b]!;
+  }
+  for (let b = 0; b < B; b++) {
+    const e = mx[b]!;
+    const sh = M[mo + b]!;
+    if (sh === -Infinity) {
+      M[mo + b] = -Infinity;
+      mx[b] = 0;
+    } else if (e < TINY) {
+      // Also e = 0: a true zero or products that underflowed; the logs tell them apart.
+      logGroupExample(cc, plan, ws, g, b);
+      mx[b] = 1;
+    } else {
+      M[mo + b] = sh + Math.log(e);
+      mx[b] = 1 / e;
+    }
+  }
+  for (let j = 0; j < k; j++) {
+    const eo = (g0 + j) * B;
+    for (let b = 0; b < B; b++) E[eo + b] *= mx[b]!;
+  }
+}
+
+// One example of a linear-plan group, in logs: M = max_j Σ log(factors) + shift_j, E_j = exp(· − M).
+function logGroupExample(cc: CompiledCircuit, plan: LinearPlan, ws: Workspace, g: number, b: number): void {
+  const B = ws.B;
+  const g0 = cc.groupChildPtr[g]!;
+  const k = cc.groupChildPtr[g + 1]! - g0;
+  const fp = plan.factorPtr;
+  let best = -Infinity;
+  for (let j = 0; j < k; j++) {
+    let l = 0;
+    for (let f = fp[g0 + j]!; f < fp[g0 + j + 1]!; f++) {
+      const h = plan.factorGroup[f]!;
+      const o = plan.factorNode[f]! * B + b;
+      l += h < 0 ? Math.log(ws.Lin[o]!) : Math.log(ws.S[o]!) + ws.M[h * B + b]!;
+    }
+    ws.E[(g0 + j) * B + b] = l;
+    if (l > best) best = l;
+  }
+  for (let j = 0; j < k; j++) {
+    const eo = (g0 + j) * B + b;
+    ws.E[eo] = best === -Infinity ? 0 : Math.exp(ws.E[eo]! - best);
+  }
+  ws.M[g * B + b] = best;
 }
 
 /**
@@ -328,6 +552,7 @@ export function inputLayer(cc: CompiledCircuit, params: Float64Array, ws: Worksp
   const L = ws.L;
   const X = ws.X;
   const miss = ws.miss;
+  const Lin = ws.Lin;
   const beta = maxMode ? 0 : ws.soft;
   for (let k = 0; k < cc.numLeaves; k++) {
     const kd = cc.kind[k]!;
@@ -337,10 +562,13 @@ export function inputLayer(cc: CompiledCircuit, params: Float64Array, ws: Worksp
     const xo = v * B;
     if (kd === KIND.bernoulli) {
       const p = params[o]!;
-      const l1 = beta > 0 ? Math.log((1 - beta) * p + beta * (1 - p)) : Math.log(p);
-      const l0 = beta > 0 ? Math.log((1 - beta) * (1 - p) + beta * p) : Math.log(1 - p);
+      const q1 = beta > 0 ? (1 - beta) * p + beta * (1 - p) : p;
+      const q0 = beta > 0 ? (1 - beta) * (1 - p) + beta * p : 1 - p;
+      const l1 = Math.log(q1);
+      const l0 = Math.log(q0);
       const lm = maxMode ? Math.max(l0, l1) : 0;
       for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] ? lm : X[xo + b] === 1 ? l1 : l0;
+      if (!maxMode) for (let b = 0; b < B; b++) Lin[lo + b] = miss[xo + b] ? 1 : X[xo + b] === 1 ? q1 : q0;
     } else if (kd === KIND.categorical) {
       const K = cc.leafArg[k]!;
       let lm = 0;
@@ -350,11 +578,14 @@ export function inputLayer(cc: CompiledCircuit, params: Float64Array, ws: Worksp
         lm = Math.log(m);
       }
       // log θ once per node, not per example.
-      if (catLog.length < K) catLog = new Float64Array(K);
+      if (catLog.length < 2 * K) catLog = new Float64Array(2 * K);
       const lt = catLog;
-      if (beta > 0 && K > 1) for (let u = 0; u < K; u++) lt[u] = Math.log((1 - beta) * params[o + u]! + (beta * (1 - params[o + u]!)) / (K - 1));
-      else for (let u = 0; u < K; u++) lt[u] = Math.log(params[o + u]!);
+      // lt[u] = log q_u, lt[K + u] = q_u.
+      if (beta > 0 && K > 1) for (let u = 0; u < K; u++) lt[K + u] = (1 - beta) * params[o + u]! + (beta * (1 - params[o + u]!)) / (K - 1);
+      else for (let u = 0; u < K; u++) lt[K + u] = params[o + u]!;
+      for (let u = 0; u < K; u++) lt[u] = Math.log(lt[K + u]!);
       for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] ? lm : lt[X[xo + b]!]!;
+      if (!maxMode) for (let b = 0; b < B; b++) Lin[lo + b] = miss[xo + b] ? 1 : lt[K + X[xo + b]!]!;
     } else if (kd === KIND.gaussian) {
       const mu = params[o]!;
       const inv = 1 / params[o + 1]!;
@@ -369,11 +600,14 @@ export function inputLayer(cc: CompiledCircuit, params: Float64Array, ws: Worksp
       }
     } else {
       const val = cc.leafArg[k]!;
+      const qHit = beta > 0 ? 1 - beta : 1;
+      const qOther = beta > 0 ? beta / (cc.cardinality[v]! - 1) : 0;
       if (beta > 0) {
-        const hit = Math.log(1 - beta);
-        const other = Math.log(beta / (cc.cardinality[v]! - 1));
+        const hit = Math.log(qHit);
+        const other = Math.log(qOther);
         for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] ? 0 : X[xo + b] === val ? hit : other;
       } else for (let b = 0; b < B; b++) L[lo + b] = miss[xo + b] || X[xo + b] === val ? 0 : -Infinity;
+      if (!maxMode) for (let b = 0; b < B; b++) Lin[lo + b] = miss[xo + b] ? 1 : X[xo + b] === val ? qHit : qOther;
     }
   }
 }

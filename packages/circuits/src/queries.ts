@@ -61,7 +61,7 @@ function logLikelihoodAt(cc: CompiledCircuit, params: Float64Array, data: Matrix
   for (let start = 0; start < data.rows; start += CHUNK) {
     const B = Math.min(CHUNK, data.rows - start);
     loadBatch(ws, data, start, B, options.missing);
-    forward(cc, params, ws, 'sum');
+    forward(cc, params, ws, 'flows');
     out.set(ws.L.subarray(ro * B, ro * B + B), start);
   }
   return out;

@@ -47,7 +47,7 @@ export function runChunk(
   const start = c * CHUNK;
   const B = Math.min(CHUNK, nRows - start);
   loadBatch(ws, data, start, B, missing, rows, soft, gemmThreads);
-  forward(cc, params, ws, 'sum');
+  forward(cc, params, ws, 'flows');
   const ro = (cc.numNodes - 1) * B;
   if (mode === 2) {
     lls!.set(ws.L.subarray(ro, ro + B), start);
