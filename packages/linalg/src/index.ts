@@ -72,4 +72,4 @@ export {
 export { invSqrtPsd, type InvSqrtPsdOptions } from './matfun/inv-sqrt-psd.js';
 export { racs, racsInto, racsGong, racsGongInto, racsGongInit, type RacsOptions, type RacsGongState } from './matfun/racs.js';
 export { woodburySolve } from './matfun/woodbury.js';
-export { randomizedSvd, type RandomizedSvdOptions } from './matfun/randomized-svd.js';
+export { randomizedSvd, randomizedSvdInto, randomizedSvdWorkspace, type RandomizedSvdOptions, type RandomizedSvdWorkspace } from './matfun/randomized-svd.js';

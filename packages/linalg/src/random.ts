@@ -162,6 +162,9 @@ export function uniform(k: Key, n: number, low = 0, high = 1): Float64Array {
   return uniformInto(k, new Float64Array(checkCount(n, 'uniform')), low, high);
 }
 
+/** sin and cos of the current draw's turn (module scratch: normalInto allocates nothing). */
+const SIN_COS = new Float64Array(2);
+
 /**
  * Writes standard normal draws (times `std`, plus `mean`) into `out` by the Box–Muller transform.
  * The logarithm, sine and cosine are the library's own ({@link portableLog} and fdlibm's kernels),
@@ -182,7 +185,7 @@ export function normalInto(k: Key, out: Float64Array, mean = 0, std = 1): Float6
   const k0 = k[0];
   const k1 = k[1];
   const n = out.length;
-  const sc = new Float64Array(2);
+  const sc = SIN_COS;
   for (let i = 0; 2 * i < n; i++) {
     const wa = threefry(k0, k1, DRAW, 2 * i);
     // (1 - u) lies in (0, 1], so the log is finite.

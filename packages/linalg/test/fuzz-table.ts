@@ -1,7 +1,7 @@
 // Valid calls of every function of @descent/linalg's main entry, for the API fuzz (scripts/fuzz-api.ts).
 import type { FuzzTable } from '../../../scripts/fuzz-api.js';
 import {
-  key, lu, newtonSchulzWorkspace, polarWorkspace, racsGongInit, serialize, serializeState, type Matrix,
+  key, lu, newtonSchulzWorkspace, polarWorkspace, racsGongInit, randomizedSvdWorkspace, serialize, serializeState, type Matrix,
 } from '@descent/linalg';
 
 const m = (rows: number, cols: number, f = (i: number) => 1 + ((i * 7) % 5) / 3): Matrix => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, (_, i) => f(i)) });
@@ -103,6 +103,8 @@ export const fuzzTable: FuzzTable = {
   racsGongInto: { args: () => [racsGongInit(2, 3), m(2, 3), m(2, 3), { s: new Float64Array(2), q: new Float64Array(3) }], writes: [2, 3] },
   randomBitsInto: { args: () => [key(1), new Uint32Array(4)], writes: [1] },
   randomizedSvd: { args: () => [m(4, 3), 2, key(1)], pending: DECOMPOSITIONS },
+  randomizedSvdInto: { args: () => [m(3, 2), 2, key(1), { workspace: randomizedSvdWorkspace(3, 2, 2) }], writes: [3] },
+  randomizedSvdWorkspace: { args: () => [3, 2, 2] },
   scale: { args: () => [2, v(1, 2)] },
   scaleInto: { args: () => [2, v(1, 2), new Float64Array(2)], writes: [2] },
   setKernelThreads: 'a process-wide setting: fuzzing it would change the threading of every later call in the run',

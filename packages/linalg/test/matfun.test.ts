@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   fromRows, gemm, identity, invSqrtPsd, key, newtonSchulz, newtonSchulzInto, newtonSchulzWorkspace, normal, norm2, polar, polarInto,
-  polarWorkspace, racs, racsInto, racsGong, racsGongInto, singularValueMap, singularValueMapInto,
+  polarWorkspace, racs, racsInto, racsGong, racsGongInto, randomizedSvdInto, randomizedSvdWorkspace, singularValueMap, singularValueMapInto,
   racsGongInit, randomizedSvd, svd, woodburySolve, zeros, type Matrix,
 } from '@descent/linalg';
 import {
@@ -231,6 +231,29 @@ describe('matrix function details', () => {
     expect(Array.from(out.data)).toEqual([0, 0, 0, 0]);
     expect(thrownCode(() => singularValueMap(fromRows([[1]]), 3 as never))).toBe('INVALID_CONFIG');
     expect(thrownCode(() => singularValueMap(fromRows([[1]]), (s) => s, { worksapce: 1 } as never))).toBe('INVALID_CONFIG');
+  });
+
+  test('randomizedSvdInto equals randomizedSvd bit for bit and reuses its workspace', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), (m, n, seed, q, p) => {
+          const k = 1 + (seed % Math.min(m, n));
+          const ws = randomizedSvdWorkspace(m, n, k, p);
+          const same = (x: Float64Array, y: Float64Array) => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+          for (const s of [seed, seed + 1]) {
+            const a = { rows: m, cols: n, data: normal(key(s), m * n) };
+            const ref = randomizedSvd(a, k, key(s + 7), { powerIterations: q, oversample: p });
+            const got = randomizedSvdInto(a, k, key(s + 7), { powerIterations: q, oversample: p, workspace: ws });
+            if (!same(got.u.data, ref.u.data) || !same(got.v.data, ref.v.data) || !same(got.s, ref.s) || got.rank !== ref.rank) return false;
+          }
+          return true;
+        }),
+      { numRuns: 60 },
+    );
+    const ws = randomizedSvdWorkspace(3, 3, 2);
+    expect(thrownCode(() => randomizedSvdInto(fromRows([[1, 2], [3, 4]]), 2, key(0), { workspace: ws }))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => randomizedSvdInto(zeros(3, 3), 1, key(0), { workspace: ws }))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => randomizedSvdInto(zeros(3, 3), 2, key(0), { workspace: ws, oversample: 1 }))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => randomizedSvdWorkspace(3, 3, 4))).toBe('INVALID_CONFIG');
   });
 
   test('racsGongInto equals racsGong bit for bit, also updating a state in place and overwriting G', () => {

@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, foldIn, gemm, placeBlocks, polarInto, randomizedSvd, singularValueMapInto, type Key, type Layout, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, foldIn, gemmInto, placeBlocks, polarInto, randomizedSvd, randomizedSvdInto, singularValueMapInto, type Key, type Layout, type Matrix } from '@descent/linalg';
 import type { FirstOrderMethod, MethodState } from './method.js';
 import type { Transform } from './transform.js';
 import { checkGrad, checkOut, choice, flag, nonNegative, nonNegativeInteger, param, positive, positiveInteger } from './internal/checks.js';
@@ -72,15 +72,17 @@ function egdResolved(g0: Matrix, out: Matrix, o: ResolvedEgd, rngKey: Key | unde
   }
   // The randomized sketch's products (G·Ω, power iterations) are not scale-safe: work at unit scale;
   // σ(G) = σ(G')·2^e.
-  const scaled = new Float64Array(m * n);
+  const scaled = ws !== undefined ? ws.first.get(m * n) : new Float64Array(m * n);
   const e = normalizeByPowerOfTwo(g0.data, scaled);
   const g: Matrix = { rows: m, cols: n, data: scaled };
   const unit = 2 ** e;
   if (rngKey === undefined) throw new DescentError('INVALID_CONFIG', 'egd', "variant 'rsvd' needs a PRNG key");
   const k = Math.min(o.rank, m, n);
-  const f = randomizedSvd(g, k, rngKey, { powerIterations: o.powerIterations });
+  const f = ws !== undefined
+    ? randomizedSvdInto(g, k, rngKey, { powerIterations: o.powerIterations, workspace: ws.randomizedSvd(m, n, k) })
+    : randomizedSvd(g, k, rngKey, { powerIterations: o.powerIterations });
   // Û·diag(1/max(S, c))·(Ûᵀ·G), as the reference code.
-  const utg = gemm(f.u, g, { transA: true }); // k×n
+  const utg = gemmInto(f.u, g, { rows: k, cols: n, data: ws !== undefined ? ws.second.get(k * n) : new Float64Array(k * n) }, { transA: true }); // k×n
   d.fill(0);
   for (let i = 0; i < m; i++) {
     const row = i * n;

@@ -45,9 +45,9 @@ describe('matrix optimizers allocate nothing per driver step (stepInto ping-pong
       expect(pingPongAllocations(muon as Method<unknown, typeof s0, Float64Array>, s0, grads, 6)).toBe(0);
     }
   });
-  test('EGD (polar factor and clamped singular values) over SGD', () => {
-    for (const variant of ['pinv', 'clamp'] as const) {
-      const s0 = egd(sgd).init({ base: { lr: 0.1 }, layout, variant, clamp: 0.5 }, normal(key(2), d));
+  test('EGD (polar factor, clamped singular values, randomized rank-k) over SGD', () => {
+    for (const variant of ['pinv', 'clamp', 'rsvd'] as const) {
+      const s0 = egd(sgd).init({ base: { lr: 0.1 }, layout, variant, clamp: 0.5, rank: 3 }, normal(key(2), d), key(9));
       const m = egd(sgd) as Method<unknown, typeof s0, Float64Array>;
       expect(pingPongAllocations(m, s0, grads, 6)).toBe(0);
     }

@@ -33,16 +33,57 @@ export interface Qr {
 export function qr(a: Matrix, options: { check?: boolean } = {}): Qr {
   assertMatrix(a, 'qr', 'A', { finite: options.check ?? true });
   const { rows: m, cols: n } = a;
+  const ws = qrBuffers(m, n);
+  const ex = qrCore(a, ws);
+  const { k, w, rdiag, qc } = ws;
+  const f = pow2(ex);
+  const r = { rows: k, cols: n, data: new Float64Array(k * n) };
+  for (let i = 0; i < k; i++) {
+    // Row i of R flips sign with column i of Q (qrCore made diag(R) ≥ 0 that way).
+    const flip = rdiag[i]! * f < 0 ? -1 : 1;
+    r.data[i * n + i] = flip * (rdiag[i]! * f);
+    for (let j = i + 1; j < n; j++) r.data[i * n + j] = flip * (w[j * m + i]! * f);
+  }
+  const q = { rows: m, cols: k, data: new Float64Array(m * k) };
+  for (let j = 0; j < k; j++) for (let i = 0; i < m; i++) q.data[i * k + j] = qc[j * m + i]!;
+  return { q, r };
+}
+
+/**
+ * Scratch of the thin QR of an m×n matrix: the column-major working copy `w` (Householder vectors
+ * below the diagonal, R above), R's diagonal and the reflectors' τ (k = min(m, n) each), and Q
+ * column-major in `qc` (m×k).
+ */
+export interface QrBuffers {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly w: Float64Array;
+  readonly rdiag: Float64Array;
+  readonly tau: Float64Array;
+  readonly qc: Float64Array;
+  readonly scratch: ReturnType<typeof reflectorScratch>;
+}
+
+/** Fresh {@link QrBuffers} for an m×n matrix. */
+export function qrBuffers(m: number, n: number): QrBuffers {
   const k = Math.min(m, n);
+  return { m, n, k, w: new Float64Array(m * n), rdiag: new Float64Array(k), tau: new Float64Array(k), qc: new Float64Array(m * k), scratch: reflectorScratch() };
+}
+
+/**
+ * The thin QR of A (validated, m×n as `ws`) in `ws`, allocating nothing: on return `ws.qc` holds Q
+ * column-major with its columns signed so that diag(R) ≥ 0, and `ws.w`/`ws.rdiag` hold R (unsigned)
+ * scaled by 2^−e, where e is the returned exponent.
+ */
+export function qrCore(a: Matrix, ws: QrBuffers): number {
+  const { m, n, k, w, rdiag, tau, qc, scratch } = ws;
   // Column-major copy: column j at w[j*m ..], scaled by an exact power of two to max|a| ≈ 1 (R is
   // scaled back; Q is scale-free), so subnormal input keeps its digits.
-  const w = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) w[j * m + i] = a.data[i * n + j]!;
   const ex = pow2Exponent(w);
   scaleByPow2(w, ex);
-  const rdiag = new Float64Array(k);
-  const tau = new Float64Array(k);
-  const scratch = reflectorScratch();
+  tau.fill(0);
   const nb = k > QR_BLOCK ? QR_BLOCK : k;
   for (let c0 = 0; c0 < k; c0 += nb) {
     const b = Math.min(nb, k - c0);
@@ -72,15 +113,9 @@ export function qr(a: Matrix, options: { check?: boolean } = {}): Qr {
       applyBlockReflector(w, m, c0, m, c0 + b, n, b, true, scratch);
     }
   }
-  const f = pow2(ex);
-  const r = { rows: k, cols: n, data: new Float64Array(k * n) };
-  for (let i = 0; i < k; i++) {
-    r.data[i * n + i] = rdiag[i]! * f;
-    for (let j = i + 1; j < n; j++) r.data[i * n + j] = w[j * m + i]! * f;
-  }
   // Q = H₀⋯H_{k−1}·I[:, :k] (column-major m×k), accumulated backwards a block at a time: columns left
   // of a block are still unit vectors there, so each block only touches rows and columns ≥ its start.
-  const qc = new Float64Array(m * k);
+  qc.fill(0);
   for (let j = 0; j < k; j++) qc[j * m + j] = 1;
   const last = Math.floor((k - 1) / nb) * nb;
   for (let c0 = last; c0 >= 0; c0 -= nb) {
@@ -102,12 +137,10 @@ export function qr(a: Matrix, options: { check?: boolean } = {}): Qr {
       applyBlockReflector(qc, m, c0, m, c0 + b, k, b, false, scratch);
     }
   }
-  const q = { rows: m, cols: k, data: new Float64Array(m * k) };
+  // Flip signs so that diag(R) >= 0 (the sign R's diagonal has at A's scale, as qr() reports it).
+  const f = pow2(ex);
   for (let j = 0; j < k; j++) {
-    // Flip signs so that diag(R) >= 0.
-    const flip = r.data[j * n + j]! < 0 ? -1 : 1;
-    for (let i = 0; i < m; i++) q.data[i * k + j] = flip * qc[j * m + i]!;
-    if (flip < 0) for (let jj = j; jj < n; jj++) r.data[j * n + jj] = -r.data[j * n + jj]!;
+    if (rdiag[j]! * f < 0) for (let i = 0; i < m; i++) qc[j * m + i] = -qc[j * m + i]!;
   }
-  return { q, r };
+  return ex;
 }

@@ -1,4 +1,7 @@
-import { newtonSchulzWorkspace, polarWorkspace, type NewtonSchulzWorkspace, type PolarWorkspace } from '@descent/linalg';
+import {
+  newtonSchulzWorkspace, polarWorkspace, randomizedSvdWorkspace, type NewtonSchulzWorkspace, type PolarWorkspace, type RandomizedSvdWorkspace,
+} from '@descent/linalg';
+import { Scratch } from './matrix-momentum.js';
 
 /** A numeric key for a matrix shape (rows, cols < 2^26), so a lookup builds no string. */
 const shapeKey = (rows: number, cols: number): number => rows * 67108864 + cols;
@@ -10,6 +13,10 @@ const shapeKey = (rows: number, cols: number): number => rows * 67108864 + cols;
 export class ShapeWorkspaces {
   private readonly ns = new Map<number, NewtonSchulzWorkspace>();
   private readonly pol = new Map<number, PolarWorkspace>();
+  private readonly rsvd = new Map<number, Map<number, RandomizedSvdWorkspace>>();
+  /** Two plain scratch buffers (e.g. a rescaled copy of the input and a product). */
+  readonly first = new Scratch();
+  readonly second = new Scratch();
 
   newtonSchulz(rows: number, cols: number): NewtonSchulzWorkspace {
     const k = shapeKey(rows, cols);
@@ -27,6 +34,21 @@ export class ShapeWorkspaces {
     if (w === undefined) {
       w = polarWorkspace(rows, cols);
       this.pol.set(k, w);
+    }
+    return w;
+  }
+
+  randomizedSvd(rows: number, cols: number, k: number): RandomizedSvdWorkspace {
+    const key = shapeKey(rows, cols);
+    let byRank = this.rsvd.get(key);
+    if (byRank === undefined) {
+      byRank = new Map();
+      this.rsvd.set(key, byRank);
+    }
+    let w = byRank.get(k);
+    if (w === undefined) {
+      w = randomizedSvdWorkspace(rows, cols, k);
+      byRank.set(k, w);
     }
     return w;
   }
