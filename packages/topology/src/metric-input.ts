@@ -29,6 +29,13 @@ export interface PreparedDistances {
   n: number;
   /** Dense: D(i,j) for i > j at i(i−1)/2 + j. */
   lower?: Float64Array;
+  /**
+   * Dense alternative to `lower` (the ripser CLI's float32 distances, n ≤ 4096): the symmetric n×n
+   * matrix, zero diagonal (−0 allowed), handed to the engine as is (no float64 triangle alongside it).
+   */
+  full32?: Float32Array;
+  /** The enclosing radius, when the caller has computed it already. */
+  enclosing?: number;
   /** Sparse: CSR neighbour lists sorted by vertex. */
   nbrStart?: Int32Array;
   nbrIdx?: Int32Array;
@@ -267,6 +274,38 @@ export function enclosingRadiusOfLower(lower: Float64Array, n: number): number {
   let r = Infinity;
   for (let i = 0; i < n; i++) if (rowMax[i]! < r) r = rowMax[i]!;
   return r;
+}
+
+/** Enclosing radius of a dense symmetric n×n matrix: min over rows of the row maximum. @internal */
+export function enclosingRadiusOfFull(full: Float32Array, n: number): number {
+  if (n <= 1) return 0;
+  let r = Infinity;
+  for (let i = 0, row = 0; i < n; i++, row += n) {
+    let m = 0;
+    for (let j = 0; j < n; j++) if (full[row + j]! > m) m = full[row + j]!;
+    if (m < r) r = m;
+  }
+  return r;
+}
+
+/** CSR neighbour lists (entries ≤ t) of a dense symmetric n×n matrix. @internal */
+export function fullToSparse(full: Float32Array, n: number, t: number): PreparedDistances {
+  const deg = new Int32Array(n + 1);
+  for (let i = 0, row = 0; i < n; i++, row += n) for (let j = 0; j < n; j++) if (j !== i && full[row + j]! <= t) deg[i + 1]!++;
+  for (let v = 0; v < n; v++) deg[v + 1]! += deg[v]!;
+  const m = deg[n]!;
+  const idx = new Int32Array(m);
+  const w = new Float64Array(m);
+  for (let i = 0, row = 0, q = 0; i < n; i++, row += n) {
+    for (let j = 0; j < n; j++) {
+      const v = full[row + j]!;
+      if (j !== i && v <= t) {
+        idx[q] = j;
+        w[q++] = v;
+      }
+    }
+  }
+  return { n, nbrStart: deg, nbrIdx: idx, nbrW: w };
 }
 
 /** Converts dense distances to CSR neighbour lists keeping entries ≤ t. @internal */

@@ -4,7 +4,7 @@ import { EntryHeap } from './internal/heap.js';
 import { F64Vec, U16Vec } from './internal/growable.js';
 import { PivotMap } from './internal/pivot-map.js';
 import { radixByKeys, sortFiltrationOrder } from './internal/sort.js';
-import { enclosingRadiusOfLower, lowerToSparse, prepareDistances, type MetricInput, type PreparedDistances } from './metric-input.js';
+import { enclosingRadiusOfFull, enclosingRadiusOfLower, fullToSparse, lowerToSparse, prepareDistances, type MetricInput, type PreparedDistances } from './metric-input.js';
 import { findRoot } from './internal/union-find.js';
 
 /**
@@ -150,8 +150,16 @@ function makeEngine(x: MetricInput | undefined, o: RipsOptions, where: string, g
   let threshold = o.threshold ?? Infinity;
   let dist = prepared;
   let numEdges = 0;
-  if (prepared.lower) {
-    renc = enclosingRadiusOfLower(prepared.lower, n);
+  if (prepared.full32) {
+    const full = prepared.full32;
+    renc = prepared.enclosing ?? enclosingRadiusOfFull(full, n);
+    if (renc < threshold) threshold = renc;
+    const tInt = Number.isFinite(threshold) ? threshold : Number.MAX_VALUE;
+    for (let i = 1, row = n; i < n; i++, row += n) for (let j = 0; j < i; j++) if (full[row + j]! <= tInt) numEdges++;
+    const useSparse = o.sparse ?? numEdges * 4 < (n * (n - 1)) / 2;
+    if (useSparse) dist = fullToSparse(full, n, tInt);
+  } else if (prepared.lower) {
+    renc = prepared.enclosing ?? enclosingRadiusOfLower(prepared.lower, n);
     if (renc < threshold) threshold = renc;
     const tInt = Number.isFinite(threshold) ? threshold : Number.MAX_VALUE;
     const lower = prepared.lower;
@@ -204,6 +212,7 @@ export function ripsPairsInOrder(x: MetricInput | PreparedDistances, o: RipsOpti
     // lets go of its matrix once the engine has its own, so both never coexist at the memory peak.
     engine = makeEngine(undefined, o, where, x);
     delete x.lower;
+    delete x.full32;
   }
   engine.reduce(engine.dimMax);
   const birth: Float64Array[] = [];
@@ -369,8 +378,8 @@ class RipsEngine {
   private readonly B: Cofacets;
   private readonly scratch: Int32Array;
   private readonly fverts: Int32Array;
-  private readonly W = new EntryHeap();
-  private readonly C = new EntryHeap();
+  private readonly W: EntryHeap;
+  private readonly C: EntryHeap;
   private readonly buf = { d: new F64Vec(), x: new F64Vec(), c: new U16Vec() };
   private readonly V = { d: new F64Vec(), x: new F64Vec(), c: new U16Vec() };
   // results
@@ -394,8 +403,9 @@ class RipsEngine {
     private readonly where: string,
   ) {
     this.n = d.n;
-    this.sparse = d.lower === undefined;
-    if (d.lower) {
+    this.sparse = d.lower === undefined && d.full32 === undefined;
+    if (d.full32) this.full = d.full32;
+    else if (d.lower) {
       const n = d.n;
       const lower = d.lower;
       if (n <= 4096) {
@@ -424,6 +434,10 @@ class RipsEngine {
     }
     if (d.vertexBirth) this.vertexBirth = d.vertexBirth;
     this.p = modulus;
+    // Diameters of a float32 matrix's simplices are float32 values: the heaps store them in 4 bytes.
+    const f32 = this.full instanceof Float32Array;
+    this.W = new EntryHeap(modulus, f32);
+    this.C = new EntryHeap(modulus, f32);
     this.t = Number.isFinite(threshold) ? threshold : Number.MAX_VALUE;
     this.shortcuts = o.keepZero !== true;
     const n = this.n;
@@ -719,9 +733,11 @@ class RipsEngine {
    * offset i(i−1)/2 + j), sorted by a stable radix sort on the distance's bits of ids listed in decreasing
    * order, so ties keep the larger index first; 20 bytes per edge at the peak instead of ~50.
    */
-  private edges(): { diam?: Float64Array; idx?: Float64Array; ids?: Uint32Array; count: number } {
+  private edges(): { diam?: Float64Array; idx?: Float64Array; ids?: Uint32Array; pos?: Uint32Array; count: number } {
     const n = this.n;
     const t = this.t;
+    const full = this.full;
+    if (full instanceof Float32Array) return this.edgesFloat32(full);
     if (!this.sparse) {
       const m = this.numEdges;
       const ids = new Uint32Array(m);
@@ -775,6 +791,51 @@ class RipsEngine {
     return { diam, idx, count };
   }
 
+  /**
+   * Edges (diam ≤ t) of a float32 matrix in filtration order, as positions i·n + j (i > j) in the matrix:
+   * a stable two-digit LSD radix sort on the float32 bits (non-negative floats order like their bits once
+   * −0 is mapped to +0), from a scan in decreasing index order, so ties keep the larger index first. The
+   * digit histograms come from one scan, the first scatter from a second: 8 bytes per edge at the peak.
+   */
+  private edgesFloat32(full: Float32Array): { pos: Uint32Array; count: number } {
+    const n = this.n;
+    const t = this.t;
+    const bits = new Uint32Array(full.buffer, full.byteOffset, n * n);
+    const c0 = new Uint32Array(65536);
+    const c1 = new Uint32Array(65536);
+    let q = 0;
+    for (let i = n - 1, row = i * n; i >= 1; i--, row -= n) {
+      for (let j = i - 1; j >= 0; j--) {
+        if (full[row + j]! <= t) {
+          const k = bits[row + j]! & 0x7fffffff;
+          c0[k & 0xffff]!++;
+          c1[k >>> 16]!++;
+          q++;
+        }
+      }
+    }
+    for (let b = 0, s0 = 0, s1 = 0; b < 65536; b++) {
+      const x0 = c0[b]!;
+      const x1 = c1[b]!;
+      c0[b] = s0;
+      c1[b] = s1;
+      s0 += x0;
+      s1 += x1;
+    }
+    const a = new Uint32Array(q);
+    for (let i = n - 1, row = i * n; i >= 1; i--, row -= n) {
+      for (let j = i - 1; j >= 0; j--) {
+        if (full[row + j]! <= t) a[c0[bits[row + j]! & 0xffff]!++] = row + j;
+      }
+    }
+    const out = new Uint32Array(q);
+    for (let r = 0; r < q; r++) {
+      const pos = a[r]!;
+      out[c1[(bits[pos]! & 0x7fffffff) >>> 16]!++] = pos;
+    }
+    return { pos: out, count: q };
+  }
+
   /** Runs the reduction; births/deaths (and cocycles, generators) in the order found. */
   reduce(maxDim: number): void {
     const n = this.n;
@@ -803,15 +864,27 @@ class RipsEngine {
     const colsX = new F64Vec();
     let apparent1 = 0;
     const ids = edges.ids;
+    const pos = edges.pos;
     for (let q = 0; q < edges.count; q++) {
-      const idx = ids !== undefined ? ids[q]! : edges.idx![q]!;
-      // edge index = C(a, 2) + b with a > b: invert with a square root instead of a binary search
-      let a = Math.floor((1 + Math.sqrt(1 + 8 * idx)) / 2);
-      while ((a * (a - 1)) / 2 > idx) a--;
-      while (((a + 1) * a) / 2 <= idx) a++;
-      ev[0] = a;
-      ev[1] = idx - (a * (a - 1)) / 2;
-      const d = ids !== undefined ? this.dist(a, ev[1]!) : edges.diam![q]!;
+      let idx: number;
+      let d: number;
+      if (pos !== undefined) {
+        const x = pos[q]!;
+        const a = (x / n) | 0;
+        ev[0] = a;
+        ev[1] = x - a * n;
+        idx = (a * (a - 1)) / 2 + ev[1]!;
+        d = this.full![x]!;
+      } else {
+        idx = ids !== undefined ? ids[q]! : edges.idx![q]!;
+        // edge index = C(a, 2) + b with a > b: invert with a square root instead of a binary search
+        let a = Math.floor((1 + Math.sqrt(1 + 8 * idx)) / 2);
+        while ((a * (a - 1)) / 2 > idx) a--;
+        while (((a + 1) * a) / 2 <= idx) a++;
+        ev[0] = a;
+        ev[1] = idx - (a * (a - 1)) / 2;
+        d = ids !== undefined ? this.dist(a, ev[1]!) : edges.diam![q]!;
+      }
       let u = find(ev[0]!);
       let v = find(ev[1]!);
       if (u !== v) {
@@ -861,7 +934,16 @@ class RipsEngine {
     let cx = colsX.toArray().reverse();
     let simplicesD = edges.diam ?? new Float64Array(0);
     let simplicesX = edges.idx ?? new Float64Array(0);
-    if (ids !== undefined && this.dimMax >= 2) {
+    if (pos !== undefined && this.dimMax >= 2) {
+      simplicesD = new Float64Array(edges.count);
+      simplicesX = new Float64Array(edges.count);
+      for (let q = 0; q < edges.count; q++) {
+        const x = pos[q]!;
+        const a = (x / n) | 0;
+        simplicesD[q] = this.full![x]!;
+        simplicesX[q] = (a * (a - 1)) / 2 + x - a * n;
+      }
+    } else if (ids !== undefined && this.dimMax >= 2) {
       // the next dimension's assembly walks the edges' cofacets: materialise their (diam, index)
       simplicesD = new Float64Array(edges.count);
       simplicesX = new Float64Array(edges.count);

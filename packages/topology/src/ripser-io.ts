@@ -1,6 +1,6 @@
 import { DescentError } from '@descent/linalg';
 import { formatG } from './internal/format-g.js';
-import type { MetricInput, PreparedDistances } from './metric-input.js';
+import { enclosingRadiusOfLower, type MetricInput, type PreparedDistances } from './metric-input.js';
 import { ripsPairsInOrder } from './rips.js';
 
 /**
@@ -156,8 +156,10 @@ export interface RipserOptions {
 }
 
 const FLT_MAX = 3.4028234663852886e38;
+/** The engine keeps a full n×n matrix up to this n (a lower triangle beyond). */
+const DENSE_MAX = 4096;
 
-/** Distances of a point cloud in float32 arithmetic, as ripser computes them. */
+/** Distances of a point cloud in float32 arithmetic, as ripser computes them (lower triangle). */
 function float32PointDistances(data: Float64Array, n: number, d: number): Float64Array {
   const f = Math.fround;
   const x = Float64Array.from(data, f);
@@ -175,8 +177,53 @@ function float32PointDistances(data: Float64Array, n: number, d: number): Float6
   return lower;
 }
 
-/** ripser's header lines for a dense matrix; returns the threshold it runs with (the enclosing radius by default). */
-function denseHeader(lower: Float64Array, n: number, t: number, hasThreshold: boolean, out: string[]): number {
+/**
+ * The same distances straight into a symmetric n×n float32 matrix (the engine's dense storage), so no
+ * float64 triangle is ever allocated: D(i, j) for i > j, computed as x_i − x_j like ripser, copied to (j, i).
+ */
+function float32PointMatrix(data: Float64Array, n: number, d: number): Float32Array {
+  const f = Math.fround;
+  const x = Float32Array.from(data);
+  const full = new Float32Array(n * n);
+  for (let i = 1; i < n; i++) {
+    const xi = i * d;
+    for (let j = 0; j < i; j++) {
+      const xj = j * d;
+      let s = 0;
+      for (let c = 0; c < d; c++) {
+        const t = f(x[xi + c]! - x[xj + c]!);
+        s = f(s + f(t * t));
+      }
+      const v = f(Math.sqrt(s));
+      full[i * n + j] = v;
+      full[j * n + i] = v;
+    }
+  }
+  return full;
+}
+
+/** A lower triangle, rounded to float32, as a symmetric n×n float32 matrix (−0 kept, as ripser keeps it). */
+function float32Matrix(lower: Float64Array, n: number): Float32Array {
+  const full = new Float32Array(n * n);
+  for (let i = 1, k = 0; i < n; i++) {
+    for (let j = 0; j < i; j++, k++) {
+      const v = lower[k]!;
+      full[i * n + j] = v;
+      full[j * n + i] = v;
+    }
+  }
+  return full;
+}
+
+interface DenseStats {
+  min: number;
+  maxFinite: number;
+  edges: number;
+  enclosing: number;
+}
+
+/** Range, edge count (≤ t) and enclosing radius of a lower triangle; DOMAIN on a negative or NaN entry. */
+function lowerStats(lower: Float64Array, n: number, t: number): DenseStats {
   let min = Infinity;
   let maxFinite = -Infinity;
   let edges = 0;
@@ -187,23 +234,44 @@ function denseHeader(lower: Float64Array, n: number, t: number, hasThreshold: bo
     if (d !== Infinity && d > maxFinite) maxFinite = d;
     if (d <= t) edges++;
   }
-  out.push(`value range: [${formatG(min)},${formatG(maxFinite)}]`);
+  return { min, maxFinite, edges, enclosing: n <= 1 ? 0 : enclosingRadiusOfLower(lower, n) };
+}
+
+/** The same from the symmetric float32 matrix, in one pass over its rows. */
+function fullStats(full: Float32Array, n: number, t: number): DenseStats {
+  let min = Infinity;
+  let maxFinite = -Infinity;
+  let edges = 0;
+  let enclosing = n <= 1 ? 0 : Infinity;
+  for (let i = 0, row = 0; i < n; i++, row += n) {
+    let rowMax = 0;
+    for (let j = 0; j < n; j++) {
+      const d = full[row + j]!;
+      if (d > rowMax) rowMax = d;
+      if (j >= i) continue;
+      if (!(d >= 0)) {
+        const k = (i * (i - 1)) / 2 + j;
+        throw new DescentError('DOMAIN', 'ripserOutput', `distances must be ≥ 0, entry ${k} of the lower triangle is ${d}`);
+      }
+      if (d < min) min = d;
+      if (d !== Infinity && d > maxFinite) maxFinite = d;
+      if (d <= t) edges++;
+    }
+    if (rowMax < enclosing) enclosing = rowMax;
+  }
+  return { min, maxFinite, edges, enclosing };
+}
+
+/** ripser's header lines for a dense matrix; returns the threshold it runs with (the enclosing radius by default). */
+function denseHeader(s: DenseStats, n: number, t: number, hasThreshold: boolean, out: string[]): number {
+  out.push(`value range: [${formatG(s.min)},${formatG(s.maxFinite)}]`);
   if (hasThreshold) {
     // ripser prints (n·n − 1)/2 here (integer division), not n(n − 1)/2
-    out.push(`sparse distance matrix with ${n} points and ${edges}/${Math.floor((n * n - 1) / 2)} entries`);
+    out.push(`sparse distance matrix with ${n} points and ${s.edges}/${Math.floor((n * n - 1) / 2)} entries`);
     return t;
   }
-  const rowMax = new Float64Array(n);
-  for (let i = 1, k = 0; i < n; i++) {
-    for (let j = 0; j < i; j++, k++) {
-      if (lower[k]! > rowMax[i]!) rowMax[i] = lower[k]!;
-      if (lower[k]! > rowMax[j]!) rowMax[j] = lower[k]!;
-    }
-  }
-  let r = Infinity;
-  for (let i = 0; i < n; i++) if (rowMax[i]! < r) r = rowMax[i]!;
-  out.push(`distance matrix with ${n} points, using threshold at enclosing radius ${formatG(r)}`);
-  return r;
+  out.push(`distance matrix with ${n} points, using threshold at enclosing radius ${formatG(s.enclosing)}`);
+  return s.enclosing;
 }
 
 /**
@@ -238,9 +306,25 @@ export function ripserOutput(text: string, o: RipserOptions = {}): string {
     out.push(`sparse distance matrix with ${x.n} points and ${w.length}/${(x.n * (x.n - 1)) / 2} entries`);
   } else {
     if (x.kind === 'points') out.push(`point cloud with ${x.n} points in dimension ${x.n > 0 ? x.d : 0}`);
-    // the float32 matrix is handed over without a copy (ripsPairsInOrder takes it from `prepared`)
-    const prepared: PreparedDistances = { n: x.n, lower: x.kind === 'points' ? float32PointDistances(x.data, x.n, x.d) : Float64Array.from(x.data, Math.fround) };
-    if (!(x.kind === 'points' && hasThreshold)) threshold = denseHeader(prepared.lower!, x.n, t, hasThreshold, out);
+    // The float32 matrix is handed over without a copy (ripsPairsInOrder takes it from `prepared`): up
+    // to the engine's dense limit as the full n×n matrix it reduces on, beyond it as a lower triangle.
+    const n = x.n;
+    const needHeader = !(x.kind === 'points' && hasThreshold);
+    let prepared: PreparedDistances;
+    let stats: DenseStats | undefined;
+    if (n <= DENSE_MAX) {
+      const full32 = x.kind === 'points' ? float32PointMatrix(x.data, n, x.d) : float32Matrix(x.data, n);
+      if (needHeader) stats = fullStats(full32, n, t);
+      prepared = { n, full32 };
+    } else {
+      const lower = x.kind === 'points' ? float32PointDistances(x.data, n, x.d) : Float64Array.from(x.data, Math.fround);
+      if (needHeader) stats = lowerStats(lower, n, t);
+      prepared = { n, lower };
+    }
+    if (stats) {
+      threshold = denseHeader(stats, n, t, hasThreshold, out);
+      prepared.enclosing = stats.enclosing;
+    }
     input = prepared;
   }
   const n = x.n;
