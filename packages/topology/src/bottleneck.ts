@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '@descent/linalg';
 import { assertDiagram, type Diagram } from './diagram.js';
 import { hopcroftKarp } from './internal/matching.js';
 import { splitDiagram } from './internal/split-diagram.js';
@@ -40,6 +41,7 @@ function linf(b1: number, d1: number, b2: number, d2: number): number {
  * ```
  */
 export function bottleneck(a: Diagram, b: Diagram, o: { matching?: boolean } = {}): DiagramDistance {
+  assertKnownKeys(o, ['matching'], 'bottleneck', 'options');
   assertDiagram(a, 'bottleneck', 'a');
   assertDiagram(b, 'bottleneck', 'b');
   const sa = splitDiagram(a);

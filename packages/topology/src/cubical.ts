@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { canonicalOrder, permute, type Diagram } from './diagram.js';
 
 /**
@@ -34,6 +34,7 @@ export interface CubicalOptions {
  */
 export function cubicalPersistence(values: Float64Array, shape: readonly number[], o: CubicalOptions = {}): Diagram[] {
   const where = 'cubicalPersistence';
+  assertKnownKeys(o, configKeys<CubicalOptions>()('periodic'), where, 'options');
   if (!(values instanceof Float64Array)) throw new DescentError('INVALID_CONFIG', where, 'values must be a Float64Array');
   if (!Array.isArray(shape) || shape.length < 1) throw new DescentError('INVALID_CONFIG', where, 'shape must be a non-empty array of sizes');
   const d = shape.length;

@@ -1,4 +1,4 @@
-import { DescentError, split, uniform, type Key } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, split, uniform, type Key } from '@descent/linalg';
 
 function checkCtrl(ctrl: readonly Float64Array[], where: string): number {
   if (!Array.isArray(ctrl) || ctrl.length < 2) throw new DescentError('INVALID_CONFIG', where, 'need at least 2 control points');
@@ -171,7 +171,9 @@ export const curveFit: StepMethod<CurveCfg, CurveState, { value?: number; grad: 
   observes: 'grad',
   init(cfg: CurveCfg, x0: Float64Array, k?: Key): CurveState {
     const where = 'curveFit.init';
-    if (!cfg || !(cfg.a instanceof Float64Array) || !(cfg.b instanceof Float64Array)) throw new DescentError('INVALID_CONFIG', where, 'a and b must be Float64Arrays');
+    assertKnownKeys(cfg, configKeys<CurveCfg>()('a', 'b', 'bends', 'curve', 'optimizer'), where);
+    if (cfg.optimizer !== undefined) assertKnownKeys(cfg.optimizer, ['kind', 'lr', 'beta1', 'beta2', 'eps', 'momentum'], where, 'optimizer');
+    if (!(cfg.a instanceof Float64Array) || !(cfg.b instanceof Float64Array)) throw new DescentError('INVALID_CONFIG', where, 'a and b must be Float64Arrays');
     if (cfg.a.length !== cfg.b.length) throw new DescentError('SHAPE_MISMATCH', where, `a has ${cfg.a.length} entries, b has ${cfg.b.length}`);
     const bends = cfg.bends ?? 3;
     if (!Number.isInteger(bends) || bends < 3) throw new DescentError('INVALID_CONFIG', where, `bends must be an integer ≥ 3, got ${String(bends)}`);

@@ -1,4 +1,4 @@
-import { DescentError, normal, split, uniform, type Key } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, normal, split, uniform, type Key } from '@descent/linalg';
 import { mergeHeight, mergeTree } from './sublevel.js';
 
 /**
@@ -68,6 +68,8 @@ export interface HomotopyResult {
   epsilon: number;
 }
 
+const HOMOTOPY_KEYS = configKeys<HomotopyOptions>()('level', 'tol', 'points', 'steps', 'epsilon', 'tubeSamples', 'tubeRadius', 'key', 'lipschitz');
+
 function resample(path: readonly Float64Array[], m: number, where: string, what: string): Float64Array[] {
   if (!Array.isArray(path) || path.length < 2) throw new DescentError('INVALID_CONFIG', where, `${what} needs at least 2 points`);
   const D = path[0]!.length;
@@ -126,6 +128,7 @@ function dist2(a: Float64Array, b: Float64Array): number {
  */
 export function homotopyTest(P: readonly Float64Array[], Q: readonly Float64Array[], loss: (x: Float64Array) => number, o: HomotopyOptions = {}): HomotopyResult {
   const where = 'homotopyTest';
+  assertKnownKeys(o, HOMOTOPY_KEYS, where, 'options');
   const m = o.points ?? 41;
   const kSteps = o.steps ?? 21;
   if (!Number.isInteger(m) || m < 2) throw new DescentError('INVALID_CONFIG', where, `points must be an integer ≥ 2, got ${String(m)}`);

@@ -15,3 +15,5 @@ export { persistenceLandscape, type SampleOptions, type SampledFunctions } from 
 export { silhouette } from './silhouette.js';
 export { persistenceImage, type PersistenceImage, type PersistenceImageOptions } from './persistence-image.js';
 export { cubicalPersistence, type CubicalOptions } from './cubical.js';
+// Save and resume (curveFit's state): linalg's generic, tagged with the method's name.
+export { serializeState, deserializeState, type DeserializeStateOptions } from '@descent/linalg';

@@ -1,4 +1,4 @@
-import { DescentError, normal, placeBlocks, type Key, type Layout } from '@descent/linalg';
+import { assertKnownKeys, DescentError, normal, placeBlocks, type Key, type Layout } from '@descent/linalg';
 
 /**
  * A filter-normalised random direction (Li et al. 2018, tomgoldstein/loss-landscape `net_plotter.py`):
@@ -17,6 +17,7 @@ import { DescentError, normal, placeBlocks, type Key, type Layout } from '@desce
  */
 export function filterNormalizedDirection(theta: Float64Array, layout: Layout, k: Key, o: { ignore?: 'biasbn' | 'none' } = {}): Float64Array {
   const where = 'filterNormalizedDirection';
+  assertKnownKeys(o, ['ignore'], where, 'options');
   const placed = placeBlocks(layout);
   const size = placed.reduce((s, b) => Math.max(s, b.offset + b.size), 0);
   if (!(theta instanceof Float64Array) || theta.length !== size) throw new DescentError('SHAPE_MISMATCH', where, `theta must have ${size} entries for this layout, got ${theta?.length}`);
@@ -65,6 +66,7 @@ export function lossSlice(
   o: { points?: number; range?: readonly [number, number] } = {},
 ): { values: Float64Array; coords: Float64Array; points: number } {
   const where = 'lossSlice';
+  assertKnownKeys(o, ['points', 'range'], where, 'options');
   const D = theta.length;
   if (d1.length !== D || d2.length !== D) throw new DescentError('SHAPE_MISMATCH', where, `directions must have ${D} entries`);
   const m = o.points ?? 41;

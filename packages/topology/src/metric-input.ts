@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 
 /**
  * What Rips persistence reads: a point cloud, a distance matrix (lower-triangular or full), or a sparse
@@ -43,6 +43,14 @@ export interface PreparedDistances {
   vertexBirth?: Float64Array;
 }
 
+// The fields of each input kind: a misspelt optional field (`metic`, `vertexBirths`) must not fall back to its default.
+const INPUT_KEYS: Record<string, readonly string[]> = {
+  points: ['kind', 'n', 'd', 'data', 'metric'],
+  lower: ['kind', 'n', 'data'],
+  full: ['kind', 'n', 'data'],
+  graph: ['kind', 'n', 'i', 'j', 'w', 'vertexBirth'],
+};
+
 function isIntIn(x: number, lo: number, hi: number): boolean {
   return Number.isInteger(x) && x >= lo && x <= hi;
 }
@@ -51,6 +59,7 @@ function isIntIn(x: number, lo: number, hi: number): boolean {
 export function prepareDistances(x: MetricInput, where: string, options: { float32?: boolean; check?: boolean } = {}): PreparedDistances {
   const check = options.check !== false;
   if (!x || typeof x !== 'object') throw new DescentError('INVALID_CONFIG', where, 'input must be a MetricInput object');
+  if (typeof x.kind === 'string' && Object.hasOwn(INPUT_KEYS, x.kind)) assertKnownKeys(x, INPUT_KEYS[x.kind]!, where, 'input');
   const n = x.n;
   if (!isIntIn(n, 0, 2 ** 26)) throw new DescentError('INVALID_CONFIG', where, `n must be a non-negative integer, got ${String(n)}`);
   const round = options.float32 === true ? Math.fround : undefined;

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 
 /**
  * A loss along a path: values `loss[i]` at parameters `alpha[i]` ∈ [0, 1] (both ends included).
@@ -39,6 +39,7 @@ function evalLoss(loss: (x: Float64Array) => number, x: Float64Array, where: str
  */
 export function linearPathLoss(loss: (x: Float64Array) => number, a: Float64Array, b: Float64Array, o: { points?: number } = {}): PathLoss {
   const where = 'linearPathLoss';
+  assertKnownKeys(o, ['points'], where, 'options');
   checkVector(a, where, 'a');
   checkVector(b, where, 'b');
   if (a.length !== b.length) throw new DescentError('SHAPE_MISMATCH', where, `a has ${a.length} entries, b has ${b.length}`);
@@ -83,6 +84,7 @@ export type BarrierReference = 'linear' | 'mean' | 'max';
  */
 export function barrier(curve: PathLoss, o: { reference?: BarrierReference } = {}): { height: number; argmax: number } {
   const where = 'barrier';
+  assertKnownKeys(o, ['reference'], where, 'options');
   const { alpha, loss } = curve;
   if (!(alpha instanceof Float64Array) || !(loss instanceof Float64Array) || alpha.length !== loss.length || loss.length < 2) {
     throw new DescentError('SHAPE_MISMATCH', where, 'alpha and loss must be Float64Arrays of equal length ≥ 2');
@@ -127,6 +129,7 @@ export function lmcClasses(
   o: { tol: number; points?: number; reference?: BarrierReference },
 ): { labels: Int32Array; barriers: Float64Array; count: number } {
   const where = 'lmcClasses';
+  assertKnownKeys(o, ['tol', 'points', 'reference'], where, 'options');
   if (!o || !(o.tol >= 0)) throw new DescentError('INVALID_CONFIG', where, `tol must be ≥ 0, got ${String(o?.tol)}`);
   const N = thetas.length;
   const barriers = new Float64Array(N * N);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Diagram } from './diagram.js';
 import { finiteBars, linspace, positiveInt } from './internal/vector-grid.js';
 
@@ -58,6 +58,7 @@ export interface PersistenceImage {
  */
 export function persistenceImage(d: Diagram, o: PersistenceImageOptions = {}): PersistenceImage {
   const where = 'persistenceImage';
+  assertKnownKeys(o, configKeys<PersistenceImageOptions>()('bandwidth', 'resolution', 'range', 'weight'), where, 'options');
   finiteBars(d, where);
   const sigma = o.bandwidth ?? 1;
   if (!(sigma > 0) || !Number.isFinite(sigma)) throw new DescentError('INVALID_CONFIG', where, `bandwidth must be a finite positive number, got ${String(sigma)}`);

@@ -1,5 +1,9 @@
+import { assertKnownKeys, configKeys } from '@descent/linalg';
 import type { Diagram } from './diagram.js';
 import { finiteBars, positiveInt, sampleGrid, tent } from './internal/vector-grid.js';
+
+/** The keys of {@link SampleOptions}. @internal */
+export const SAMPLE_KEYS = configKeys<SampleOptions>()('resolution', 'range', 'keepEndpoints', 'scale');
 
 /**
  * Options of {@link persistenceLandscape} and {@link silhouette}: where the functions are sampled.
@@ -58,6 +62,7 @@ export interface SampledFunctions {
  */
 export function persistenceLandscape(d: Diagram, o: SampleOptions & { k?: number } = {}): SampledFunctions {
   const where = 'persistenceLandscape';
+  assertKnownKeys(o, [...SAMPLE_KEYS, 'k'], where, 'options');
   finiteBars(d, where);
   const k = positiveInt(o.k, 5, 'k', where);
   const res = positiveInt(o.resolution, 100, 'resolution', where);

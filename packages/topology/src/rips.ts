@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { canonicalOrder, permute, type Diagram } from './diagram.js';
 import { EntryHeap } from './internal/heap.js';
 import { F64Vec, U16Vec } from './internal/growable.js';
@@ -131,7 +131,10 @@ function isPrime(p: number): boolean {
   return true;
 }
 
+const RIPS_KEYS = configKeys<RipsOptions>()('maxDim', 'threshold', 'modulus', 'ratio', 'keepZero', 'cocycles', 'generators', 'float32', 'sparse', 'check', 'onProgress');
+
 function makeEngine(x: MetricInput | undefined, o: RipsOptions, where: string, given?: PreparedDistances): RipsEngine {
+  assertKnownKeys(o, RIPS_KEYS, where, 'options');
   const maxDim = o.maxDim ?? 1;
   if (!Number.isSafeInteger(maxDim) || maxDim < 0) {
     throw new DescentError('INVALID_CONFIG', where, `maxDim must be a non-negative integer, got ${String(maxDim)}`);
@@ -1301,6 +1304,7 @@ export function estimateRipsSize(
   x: MetricInput,
   o: { threshold?: number; maxDim?: number } = {},
 ): { threshold: number; numEdges: number; sparse: boolean; distanceBytes: number; topSimplices: number } {
+  assertKnownKeys(o, ['threshold', 'maxDim'], 'estimateRipsSize', 'options');
   const prepared = prepareDistances(x, 'estimateRipsSize');
   const n = prepared.n;
   const maxDim = o.maxDim ?? 1;

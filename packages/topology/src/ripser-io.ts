@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, closestKey, configKeys, DescentError } from '@descent/linalg';
 import { formatG } from './internal/format-g.js';
 import { enclosingRadiusOfLower, type MetricInput, type PreparedDistances } from './metric-input.js';
 import { ripsPairsInOrder } from './rips.js';
@@ -289,6 +289,7 @@ function denseHeader(s: DenseStats, n: number, t: number, hasThreshold: boolean,
  */
 export function ripserOutput(text: string, o: RipserOptions = {}): string {
   const where = 'ripserOutput';
+  assertKnownKeys(o, configKeys<RipserOptions>()('format', 'dim', 'threshold', 'ratio', 'modulus'), where, 'options');
   const format = o.format ?? 'distance';
   const dim = o.dim ?? 1;
   if (!Number.isInteger(dim) || dim < 0) throw new DescentError('INVALID_CONFIG', where, `dim must be a non-negative integer, got ${String(dim)}`);
@@ -358,6 +359,8 @@ function formatOf(s: string | undefined, where: string): RipserFormat {
   throw new DescentError('INVALID_CONFIG', where, `unknown --format ${s}`);
 }
 
+const FLAGS = ['--help', '--dim', '--threshold', '--ratio', '--modulus', '--format'];
+
 function numberArg(flag: string, s: string | undefined, integer: boolean, where: string): number {
   if (s === undefined || !/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
     throw new DescentError('INVALID_CONFIG', where, `${flag} needs a number, got ${String(s)}`);
@@ -391,7 +394,7 @@ export function parseRipserArgs(args: readonly string[]): { options: RipserOptio
     else if (a === '--ratio') options.ratio = numberArg(a, args[++i], false, where);
     else if (a === '--modulus') options.modulus = numberArg(a, args[++i], true, where);
     else if (a === '--format') options.format = formatOf(args[++i], where);
-    else if (a.startsWith('--')) throw new DescentError('INVALID_CONFIG', where, `unknown option ${a}`);
+    else if (a.startsWith('--')) throw new DescentError('INVALID_CONFIG', where, `unknown option ${a} (did you mean \`${closestKey(a, FLAGS)}\`?)`);
     else if (file !== undefined) throw new DescentError('INVALID_CONFIG', where, `more than one file name: ${file}, ${a}`);
     else file = a;
   }

@@ -1,6 +1,6 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import type { Diagram } from './diagram.js';
-import type { SampledFunctions, SampleOptions } from './persistence-landscape.js';
+import { SAMPLE_KEYS, type SampledFunctions, type SampleOptions } from './persistence-landscape.js';
 import { finiteBars, positiveInt, sampleGrid, tent } from './internal/vector-grid.js';
 
 /**
@@ -19,6 +19,7 @@ import { finiteBars, positiveInt, sampleGrid, tent } from './internal/vector-gri
  */
 export function silhouette(d: Diagram, o: SampleOptions & { weight?: (birth: number, death: number) => number; power?: number } = {}): SampledFunctions {
   const where = 'silhouette';
+  assertKnownKeys(o, [...SAMPLE_KEYS, 'weight', 'power'], where, 'options');
   finiteBars(d, where);
   if (o.weight !== undefined && o.power !== undefined) throw new DescentError('INVALID_CONFIG', where, 'give weight or power, not both');
   if (o.power !== undefined && !Number.isFinite(o.power)) throw new DescentError('INVALID_CONFIG', where, `power must be finite, got ${o.power}`);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertConfigObject, assertKnownKeys, DescentError } from '@descent/linalg';
 import type { Diagram } from './diagram.js';
 import { canonicalOrder, permute } from './diagram.js';
 import { ripsPersistence, type PersistenceResult } from './rips.js';
@@ -39,7 +39,9 @@ export function domainAdjacency(dom: Domain, nValues: number, where: string): { 
   let ei: number[] = [];
   let ej: number[] = [];
   let n: number;
+  assertConfigObject(dom, where, 'domain');
   if (dom.kind === 'grid') {
+    assertKnownKeys(dom, ['kind', 'shape', 'connectivity'], where, 'domain');
     const shape = dom.shape as readonly unknown[];
     if (!Array.isArray(shape) || shape.length !== 2) throw new DescentError('INVALID_CONFIG', where, `grid shape must be [rows, cols], got ${String(shape)}`);
     const [rows, cols] = shape as [number, number];
@@ -67,6 +69,7 @@ export function domainAdjacency(dom: Domain, nValues: number, where: string): { 
       }
     }
   } else if (dom.kind === 'graph') {
+    assertKnownKeys(dom, ['kind', 'n', 'i', 'j'], where, 'domain');
     n = dom.n;
     if (!Number.isInteger(n) || n < 0) throw new DescentError('INVALID_CONFIG', where, `graph n must be a non-negative integer, got ${n}`);
     if (!(dom.i instanceof Int32Array) || !(dom.j instanceof Int32Array) || dom.i.length !== dom.j.length) {
@@ -126,6 +129,7 @@ function sortedVertices(f: Float64Array): Uint32Array {
  */
 export function sublevelPersistence0(f: Float64Array, dom: Domain, o: { keepZero?: boolean } = {}): SublevelDiagram0 {
   const where = 'sublevelPersistence0';
+  assertKnownKeys(o, ['keepZero'], where, 'options');
   checkValues(f, where);
   const { n, start, adj } = domainAdjacency(dom, f.length, where);
   const parent = new Int32Array(n);
@@ -281,6 +285,7 @@ export function mergeHeight(tree: MergeTree, a: number, b: number): number {
  */
 export function lowerStarPersistence(f: Float64Array, dom: Domain, o: { maxDim?: 1 | 2; modulus?: number } = {}): PersistenceResult {
   const where = 'lowerStarPersistence';
+  assertKnownKeys(o, ['maxDim', 'modulus'], where, 'options');
   checkValues(f, where);
   const maxDim = o.maxDim ?? 1;
   if (maxDim !== 1 && maxDim !== 2) throw new DescentError('INVALID_CONFIG', where, `maxDim must be 1 or 2, got ${String(maxDim)}`);

@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import { prepareDistances, type MetricInput } from './metric-input.js';
 
 /**
@@ -15,6 +15,7 @@ import { prepareDistances, type MetricInput } from './metric-input.js';
  */
 export function greedySubsample(x: MetricInput, k: number, o: { start?: number } = {}): { indices: Int32Array; coveringRadius: number } {
   const where = 'greedySubsample';
+  assertKnownKeys(o, ['start'], where, 'options');
   const d = prepareDistances(x, where);
   const n = d.n;
   if (!d.lower) throw new DescentError('INVALID_CONFIG', where, 'graph input is not supported');

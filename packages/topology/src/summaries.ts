@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import { assertDiagram, type Diagram } from './diagram.js';
 
 function lengths(d: Diagram, infinite: 'drop' | number | undefined, where: string): number[] {
@@ -35,6 +35,7 @@ function lengths(d: Diagram, infinite: 'drop' | number | undefined, where: strin
  * ```
  */
 export function totalPersistence(d: Diagram, o: { power?: number; infinite?: 'drop' | number } = {}): number {
+  assertKnownKeys(o, ['power', 'infinite'], 'totalPersistence', 'options');
   assertDiagram(d, 'totalPersistence', 'd');
   const q = o.power ?? 1;
   if (!(q > 0) || !Number.isFinite(q)) throw new DescentError('INVALID_CONFIG', 'totalPersistence', `power must be a positive number, got ${String(q)}`);
@@ -55,6 +56,7 @@ export function totalPersistence(d: Diagram, o: { power?: number; infinite?: 'dr
  * ```
  */
 export function persistenceEntropy(d: Diagram, o: { normalize?: boolean; infinite?: 'drop' | number } = {}): number {
+  assertKnownKeys(o, ['normalize', 'infinite'], 'persistenceEntropy', 'options');
   assertDiagram(d, 'persistenceEntropy', 'd');
   const ls = lengths(d, o.infinite, 'persistenceEntropy');
   let total = 0;

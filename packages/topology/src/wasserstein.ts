@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, DescentError } from '@descent/linalg';
 import { assertDiagram, type Diagram } from './diagram.js';
 import type { DiagramDistance } from './bottleneck.js';
 import { splitDiagram } from './internal/split-diagram.js';
@@ -17,6 +17,7 @@ import { splitDiagram } from './internal/split-diagram.js';
  * ```
  */
 export function wasserstein(a: Diagram, b: Diagram, o: { q?: number; p?: number; matching?: boolean } = {}): DiagramDistance {
+  assertKnownKeys(o, ['q', 'p', 'matching'], 'wasserstein', 'options');
   const q = o.q ?? 1;
   const p = o.p ?? Infinity;
   if (!(q >= 1) || !Number.isFinite(q)) throw new DescentError('INVALID_CONFIG', 'wasserstein', `q must be a finite number ≥ 1, got ${String(q)}`);
