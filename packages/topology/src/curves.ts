@@ -1,8 +1,10 @@
-import { assertKnownKeys, configKeys, DescentError, split, uniform, type Key } from '@descent/linalg';
+import { describeValue, assertKnownKeys, configKeys, DescentError, split, uniform, type Key } from '@descent/linalg';
+import { assertAllocation } from './internal/args.js';
 
 function checkCtrl(ctrl: readonly Float64Array[], where: string): number {
   if (!Array.isArray(ctrl) || ctrl.length < 2) throw new DescentError('INVALID_CONFIG', where, 'need at least 2 control points');
-  const d = ctrl[0]!.length;
+  const first: unknown = ctrl[0];
+  const d = first instanceof Float64Array ? first.length : 0;
   for (let k = 0; k < ctrl.length; k++) {
     if (!(ctrl[k] instanceof Float64Array) || ctrl[k]!.length !== d) throw new DescentError('SHAPE_MISMATCH', where, `control point ${k} must be a Float64Array of length ${d}`);
   }
@@ -10,7 +12,14 @@ function checkCtrl(ctrl: readonly Float64Array[], where: string): number {
 }
 
 function checkT(t: number, where: string): void {
-  if (!(t >= 0 && t <= 1)) throw new DescentError('DOMAIN', where, `t must be in [0, 1], got ${String(t)}`);
+  if (typeof t !== 'number' || !(t >= 0 && t <= 1)) throw new DescentError('DOMAIN', where, `t must be in [0, 1], got ${String(t)}`);
+}
+
+// A caller's out buffer is checked before anything is written into it.
+function checkOut(out: Float64Array | undefined, d: number, where: string): Float64Array {
+  if (out === undefined) return new Float64Array(d);
+  if (!(out instanceof Float64Array) || out.length !== d) throw new DescentError('SHAPE_MISMATCH', where, `out must be a Float64Array of length ${d}, got ${describeValue(out)}`);
+  return out;
 }
 
 /** Bernstein weights C(K,k) t^k (1 − t)^(K−k), k = 0..K. @internal */
@@ -53,7 +62,8 @@ function combine(ctrl: readonly Float64Array[], w: Float64Array, out: Float64Arr
 export function bezier(ctrl: readonly Float64Array[], t: number, out?: Float64Array): Float64Array {
   const d = checkCtrl(ctrl, 'bezier');
   checkT(t, 'bezier');
-  return combine(ctrl, bezierWeights(ctrl.length - 1, t, new Float64Array(ctrl.length)), out ?? new Float64Array(d));
+  const o = checkOut(out, d, 'bezier');
+  return combine(ctrl, bezierWeights(ctrl.length - 1, t, new Float64Array(ctrl.length)), o);
 }
 
 /**
@@ -68,7 +78,8 @@ export function bezier(ctrl: readonly Float64Array[], t: number, out?: Float64Ar
 export function polychain(ctrl: readonly Float64Array[], t: number, out?: Float64Array): Float64Array {
   const d = checkCtrl(ctrl, 'polychain');
   checkT(t, 'polychain');
-  return combine(ctrl, polychainWeights(ctrl.length - 1, t, new Float64Array(ctrl.length)), out ?? new Float64Array(d));
+  const o = checkOut(out, d, 'polychain');
+  return combine(ctrl, polychainWeights(ctrl.length - 1, t, new Float64Array(ctrl.length)), o);
 }
 
 /**
@@ -198,6 +209,8 @@ export const curveFit: StepMethod<CurveCfg, CurveState, { value?: number; grad: 
     if (opt.kind !== 'adam' && opt.kind !== 'sgd') throw new DescentError('INVALID_CONFIG', where, `optimizer.kind must be adam or sgd`);
     const D = cfg.a.length;
     const K = bends - 1;
+    assertAllocation((K - 1) * D, where, 'bends × the dimension');
+    if (!(x0 instanceof Float64Array)) throw new DescentError('SHAPE_MISMATCH', where, `x0 must be a Float64Array, got ${describeValue(x0)}`);
     let x: Float64Array;
     if (x0.length === 0) {
       x = new Float64Array((K - 1) * D);
@@ -268,6 +281,12 @@ export const curveFit: StepMethod<CurveCfg, CurveState, { value?: number; grad: 
  * ```
  */
 export function curveControlPoints(s: CurveState): Float64Array[] {
+  const where = 'curveControlPoints';
+  if (s === null || typeof s !== 'object' || s.cfg === null || typeof s.cfg !== 'object') throw new DescentError('INVALID_CONFIG', where, `s must be a curveFit state, got ${describeValue(s)}`);
+  const { a, b, bends } = s.cfg;
+  if (!(a instanceof Float64Array) || !(b instanceof Float64Array) || a.length !== b.length) throw new DescentError('SHAPE_MISMATCH', where, 's.cfg.a and s.cfg.b must be Float64Arrays of one length');
+  if (typeof bends !== 'number' || !Number.isSafeInteger(bends) || bends < 3) throw new DescentError('INVALID_CONFIG', where, `s.cfg.bends must be an integer ≥ 3, got ${describeValue(bends)}`);
+  if (!(s.x instanceof Float64Array) || s.x.length !== (bends - 2) * a.length) throw new DescentError('SHAPE_MISMATCH', where, `s.x must be a Float64Array of ${bends - 2} control points of length ${a.length}`);
   const D = s.cfg.a.length;
   const out = [s.cfg.a.slice()];
   for (let k = 1; k < s.cfg.bends - 1; k++) out.push(s.x.slice((k - 1) * D, k * D));

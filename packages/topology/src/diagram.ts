@@ -1,4 +1,5 @@
-import { DescentError } from '@descent/linalg';
+import { describeValue, DescentError } from '@descent/linalg';
+import { assertAllocation } from './internal/args.js';
 
 /**
  * A persistence diagram: bars [birth, death) of homology in dimension `dim`, as parallel arrays.
@@ -27,12 +28,19 @@ export interface Diagram {
  * ```
  */
 export function diagram(pairs: ReadonlyArray<readonly [number, number]>, dim = 0): Diagram {
+  if (!Array.isArray(pairs)) throw new DescentError('INVALID_CONFIG', 'diagram', `pairs must be an array of [birth, death] pairs, got ${describeValue(pairs)}`);
+  if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) throw new DescentError('INVALID_CONFIG', 'diagram', `dim must be a non-negative integer, got ${describeValue(dim)}`);
+  assertAllocation(pairs.length, 'diagram', 'pairs');
   const birth = new Float64Array(pairs.length);
   const death = new Float64Array(pairs.length);
-  pairs.forEach(([b, d], i) => {
-    birth[i] = b;
-    death[i] = d;
-  });
+  for (let i = 0; i < pairs.length; i++) {
+    const p: unknown = pairs[i];
+    if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number') {
+      throw new DescentError('INVALID_CONFIG', 'diagram', `pairs[${i}] must be a [birth, death] pair of numbers, got ${describeValue(p)}`);
+    }
+    birth[i] = p[0];
+    death[i] = p[1];
+  }
   const out = { dim, birth, death };
   assertDiagram(out, 'diagram', 'pairs');
   return out;
@@ -74,6 +82,7 @@ export function assertDiagram(d: Diagram, where: string, what: string): void {
  * ```
  */
 export function sortDiagram(d: Diagram): Diagram {
+  assertDiagram(d, 'sortDiagram', 'd');
   const perm = canonicalOrder(d.birth, d.death);
   return { dim: d.dim, birth: permute(d.birth, perm), death: permute(d.death, perm) };
 }
@@ -103,6 +112,10 @@ export function permute(x: Float64Array, perm: Uint32Array): Float64Array {
  * ```
  */
 export function filterDiagram(d: Diagram, minPersistence: number): Diagram {
+  assertDiagram(d, 'filterDiagram', 'd');
+  if (typeof minPersistence !== 'number' || Number.isNaN(minPersistence)) {
+    throw new DescentError('INVALID_CONFIG', 'filterDiagram', `minPersistence must be a number, got ${describeValue(minPersistence)}`);
+  }
   const keep: number[] = [];
   for (let i = 0; i < d.birth.length; i++) if (d.death[i]! - d.birth[i]! > minPersistence) keep.push(i);
   return {
@@ -122,6 +135,7 @@ export function filterDiagram(d: Diagram, minPersistence: number): Diagram {
  * ```
  */
 export function persistence(d: Diagram): Float64Array {
+  assertDiagram(d, 'persistence', 'd');
   const out = new Float64Array(d.birth.length);
   for (let i = 0; i < out.length; i++) out[i] = d.death[i]! - d.birth[i]!;
   return out;

@@ -1,4 +1,5 @@
-import { assertKnownKeys, configKeys, DescentError, normal, split, uniform, type Key } from '@descent/linalg';
+import { describeValue, assertKnownKeys, configKeys, DescentError, normal, split, uniform, type Key } from '@descent/linalg';
+import { assertFunction, assertIntIn, assertPoints } from './internal/args.js';
 import { mergeHeight, mergeTree } from './sublevel.js';
 
 /**
@@ -16,7 +17,7 @@ export interface HomotopyOptions {
   level?: number;
   /** Added to max L(P ∪ Q) when `level` is not given (default 0). */
   tol?: number;
-  /** Samples per path after arc-length resampling (default 41). */
+  /** Samples per path after arc-length resampling (default 41). points × steps + 2 × tubeSamples ≤ 2^14. */
   points?: number;
   /** Rows of the straight-line homotopy grid, ends included (default 21). */
   steps?: number;
@@ -68,6 +69,10 @@ export interface HomotopyResult {
   epsilon: number;
 }
 
+// Limits that keep the all-pairs sample graph and its flag complex bounded (stated in the TSDoc).
+const MAX_SAMPLES = 2 ** 14;
+const MAX_SIMPLICES = 2 ** 24;
+
 const HOMOTOPY_KEYS = configKeys<HomotopyOptions>()('level', 'tol', 'points', 'steps', 'epsilon', 'tubeSamples', 'tubeRadius', 'key', 'lipschitz');
 
 function resample(path: readonly Float64Array[], m: number, where: string, what: string): Float64Array[] {
@@ -116,7 +121,8 @@ function dist2(a: Float64Array, b: Float64Array): number {
  *    complex of the ε-graph, lower-star values) with value ≤ c; if it does not bound, the paths are not
  *    homotopic in the sampled complex. A binary search gives c*, the level at which it first bounds.
  * H1-trivial is necessary but not sufficient for homotopy (π₁ may be non-abelian); ε too large fills
- * real holes and too small leaves spurious ones: check 2–3 values of ε.
+ * real holes and too small leaves spurious ones: check 2–3 values of ε. At most 2^14 samples, and an ε
+ * that joins more than 2^24 sample pairs or spans more than 2^24 triangles is `INVALID_CONFIG`.
  *
  * @example
  * ```ts
@@ -129,10 +135,26 @@ function dist2(a: Float64Array, b: Float64Array): number {
 export function homotopyTest(P: readonly Float64Array[], Q: readonly Float64Array[], loss: (x: Float64Array) => number, o: HomotopyOptions = {}): HomotopyResult {
   const where = 'homotopyTest';
   assertKnownKeys(o, HOMOTOPY_KEYS, where, 'options');
+  assertFunction(loss, where, 'loss');
   const m = o.points ?? 41;
   const kSteps = o.steps ?? 21;
-  if (!Number.isInteger(m) || m < 2) throw new DescentError('INVALID_CONFIG', where, `points must be an integer ≥ 2, got ${String(m)}`);
-  if (!Number.isInteger(kSteps) || kSteps < 2) throw new DescentError('INVALID_CONFIG', where, `steps must be an integer ≥ 2, got ${String(kSteps)}`);
+  assertIntIn(m, 2, MAX_SAMPLES, where, 'points');
+  assertIntIn(kSteps, 2, MAX_SAMPLES, where, 'steps');
+  const tubeDraws = o.tubeSamples ?? 50;
+  assertIntIn(tubeDraws, 0, MAX_SAMPLES, where, 'tubeSamples');
+  // The sample graph is built by comparing all pairs: its size is bounded before anything is sampled.
+  if (m * kSteps + (o.key === undefined ? 0 : 2 * tubeDraws) > MAX_SAMPLES) {
+    throw new DescentError('INVALID_CONFIG', where, `points × steps + 2 × tubeSamples = ${m * kSteps + 2 * tubeDraws} samples is above the limit of ${MAX_SAMPLES}`);
+  }
+  for (const name of ['tol', 'epsilon', 'tubeRadius', 'lipschitz'] as const) {
+    const x = o[name];
+    if (x !== undefined && (typeof x !== 'number' || !Number.isFinite(x) || (name !== 'tol' && x < 0))) {
+      throw new DescentError('INVALID_CONFIG', where, `${name} must be a finite number${name === 'tol' ? '' : ' ≥ 0'}, got ${describeValue(x)}`);
+    }
+  }
+  if (o.level !== undefined && (typeof o.level !== 'number' || Number.isNaN(o.level))) throw new DescentError('INVALID_CONFIG', where, `level must be a number, got ${describeValue(o.level)}`);
+  assertPoints(P, where, 'P', 2);
+  assertPoints(Q, where, 'Q', 2);
   const p = resample(P, m, where, 'P');
   const q = resample(Q, m, where, 'Q');
   const D = p[0]!.length;
@@ -193,7 +215,7 @@ export function homotopyTest(P: readonly Float64Array[], Q: readonly Float64Arra
     for (let i = 0; i + 1 < m; i++) pathSpacing = Math.max(pathSpacing, Math.sqrt(dist2(p[i]!, p[i + 1]!)), Math.sqrt(dist2(q[i]!, q[i + 1]!)));
     if (eps < pathSpacing) throw new DescentError('INVALID_CONFIG', where, `epsilon ${eps} is below the path sample spacing ${pathSpacing}: raise points or epsilon`);
   }
-  const tubeN = o.key ? (o.tubeSamples ?? 50) : 0;
+  const tubeN = o.key ? tubeDraws : 0;
   if (tubeN > 0) {
     const r = o.tubeRadius ?? eps;
     const [k1, k2, k3] = split(o.key!, 3);
@@ -226,6 +248,7 @@ export function homotopyTest(P: readonly Float64Array[], Q: readonly Float64Arra
   for (let a = 0; a < S; a++) {
     for (let b = a + 1; b < S; b++) {
       if (dist2(pts[a]!, pts[b]!) <= eps2) {
+        if (ei.length >= MAX_SIMPLICES) throw new DescentError('INVALID_CONFIG', where, `epsilon ${eps} joins more than ${MAX_SIMPLICES} sample pairs: lower epsilon or the sample counts`);
         nbrs[a]!.push(b);
         nbrs[b]!.push(a);
         ei.push(a);
@@ -282,6 +305,7 @@ export function homotopyTest(P: readonly Float64Array[], Q: readonly Float64Arra
         else if (cb < ca) y++;
         else {
           if (ca > b) {
+            if (triV.length >= MAX_SIMPLICES) throw new DescentError('INVALID_CONFIG', where, `epsilon ${eps} gives more than ${MAX_SIMPLICES} triangles: lower epsilon or the sample counts`);
             triA.push(idOf(a, b));
             triB.push(idOf(a, ca));
             triC.push(idOf(b, ca));

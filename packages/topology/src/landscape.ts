@@ -1,4 +1,5 @@
-import { assertKnownKeys, DescentError, normal, placeBlocks, type Key, type Layout } from '@descent/linalg';
+import { describeValue, MAX_ELEMENTS, assertVector, assertKnownKeys, DescentError, normal, placeBlocks, type Key, type Layout } from '@descent/linalg';
+import { assertAllocation, assertFunction, assertIntIn } from './internal/args.js';
 
 /**
  * A filter-normalised random direction (Li et al. 2018, tomgoldstein/loss-landscape `net_plotter.py`):
@@ -67,11 +68,19 @@ export function lossSlice(
 ): { values: Float64Array; coords: Float64Array; points: number } {
   const where = 'lossSlice';
   assertKnownKeys(o, ['points', 'range'], where, 'options');
+  assertFunction(loss, where, 'loss');
+  assertVector(theta, where, 'theta');
   const D = theta.length;
-  if (d1.length !== D || d2.length !== D) throw new DescentError('SHAPE_MISMATCH', where, `directions must have ${D} entries`);
+  assertVector(d1, where, 'd1', D);
+  assertVector(d2, where, 'd2', D);
   const m = o.points ?? 41;
-  if (!Number.isInteger(m) || m < 2) throw new DescentError('INVALID_CONFIG', where, `points must be an integer ≥ 2, got ${String(m)}`);
-  const [lo, hi] = o.range ?? [-1, 1];
+  assertIntIn(m, 2, MAX_ELEMENTS, where, 'points');
+  assertAllocation(m * m, where, 'points² grid values');
+  const range: unknown = o.range ?? [-1, 1];
+  if (!Array.isArray(range) || range.length !== 2 || typeof range[0] !== 'number' || typeof range[1] !== 'number' || !Number.isFinite(range[0]) || !Number.isFinite(range[1])) {
+    throw new DescentError('INVALID_CONFIG', where, `range must be [lo, hi] with finite numbers, got ${describeValue(range)}`);
+  }
+  const [lo, hi] = range as [number, number];
   if (!(hi > lo)) throw new DescentError('INVALID_CONFIG', where, `range must be increasing, got [${lo}, ${hi}]`);
   const coords = new Float64Array(m);
   for (let i = 0; i < m; i++) coords[i] = lo + ((hi - lo) * i) / (m - 1);

@@ -1,4 +1,5 @@
-import { assertKnownKeys, DescentError } from '@descent/linalg';
+import { describeValue, MAX_ELEMENTS, assertKnownKeys, DescentError } from '@descent/linalg';
+import { assertAllocation, assertFunction, assertIntIn, assertPoints } from './internal/args.js';
 
 /**
  * A loss along a path: values `loss[i]` at parameters `alpha[i]` ∈ [0, 1] (both ends included).
@@ -40,11 +41,12 @@ function evalLoss(loss: (x: Float64Array) => number, x: Float64Array, where: str
 export function linearPathLoss(loss: (x: Float64Array) => number, a: Float64Array, b: Float64Array, o: { points?: number } = {}): PathLoss {
   const where = 'linearPathLoss';
   assertKnownKeys(o, ['points'], where, 'options');
+  assertFunction(loss, where, 'loss');
   checkVector(a, where, 'a');
   checkVector(b, where, 'b');
   if (a.length !== b.length) throw new DescentError('SHAPE_MISMATCH', where, `a has ${a.length} entries, b has ${b.length}`);
   const m = o.points ?? 31;
-  if (!Number.isInteger(m) || m < 2) throw new DescentError('INVALID_CONFIG', where, `points must be an integer ≥ 2, got ${String(m)}`);
+  assertIntIn(m, 2, MAX_ELEMENTS, where, 'points');
   const alpha = new Float64Array(m);
   const out = new Float64Array(m);
   const x = new Float64Array(a.length);
@@ -85,6 +87,7 @@ export type BarrierReference = 'linear' | 'mean' | 'max';
 export function barrier(curve: PathLoss, o: { reference?: BarrierReference } = {}): { height: number; argmax: number } {
   const where = 'barrier';
   assertKnownKeys(o, ['reference'], where, 'options');
+  if (curve === null || typeof curve !== 'object') throw new DescentError('INVALID_CONFIG', where, `curve must be a PathLoss { alpha, loss }, got ${describeValue(curve)}`);
   const { alpha, loss } = curve;
   if (!(alpha instanceof Float64Array) || !(loss instanceof Float64Array) || alpha.length !== loss.length || loss.length < 2) {
     throw new DescentError('SHAPE_MISMATCH', where, 'alpha and loss must be Float64Arrays of equal length ≥ 2');
@@ -131,7 +134,15 @@ export function lmcClasses(
   const where = 'lmcClasses';
   assertKnownKeys(o, ['tol', 'points', 'reference'], where, 'options');
   if (!o || !(o.tol >= 0)) throw new DescentError('INVALID_CONFIG', where, `tol must be ≥ 0, got ${String(o?.tol)}`);
+  assertFunction(loss, where, 'loss');
+  if (o.points !== undefined) assertIntIn(o.points, 2, MAX_ELEMENTS, where, 'points');
+  if (o.reference !== undefined && o.reference !== 'linear' && o.reference !== 'mean' && o.reference !== 'max') {
+    throw new DescentError('INVALID_CONFIG', where, `reference must be linear, mean or max, got ${describeValue(o.reference)}`);
+  }
+  assertPoints(thetas, where, 'thetas', 0);
   const N = thetas.length;
+  // N² barriers are stored: the size is checked before the pairs are walked.
+  assertAllocation(N * N, where, 'thetas (N² barriers)');
   const barriers = new Float64Array(N * N);
   const parent = Int32Array.from({ length: N }, (_, i) => i);
   const find = (v: number): number => {

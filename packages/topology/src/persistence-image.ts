@@ -1,4 +1,5 @@
 import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { assertAllocation, assertFunction } from './internal/args.js';
 import type { Diagram } from './diagram.js';
 import { finiteBars, linspace, positiveInt } from './internal/vector-grid.js';
 
@@ -66,6 +67,8 @@ export function persistenceImage(d: Diagram, o: PersistenceImageOptions = {}): P
   if (!Array.isArray(resolution) || resolution.length !== 2) throw new DescentError('INVALID_CONFIG', where, 'resolution must be [nx, ny]');
   const nx = positiveInt(resolution[0], 20, 'resolution[0]', where);
   const ny = positiveInt(resolution[1], 20, 'resolution[1]', where);
+  assertAllocation(nx * ny, where, 'resolution');
+  if (o.weight !== undefined) assertFunction(o.weight, where, 'weight');
   const m = d.birth.length;
   let range = o.range;
   if (range === undefined) {

@@ -1,4 +1,5 @@
-import { assertKnownKeys, configKeys } from '@descent/linalg';
+import { DescentError, assertKnownKeys, configKeys } from '@descent/linalg';
+import { assertAllocation } from './internal/args.js';
 import type { Diagram } from './diagram.js';
 import { finiteBars, positiveInt, sampleGrid, tent } from './internal/vector-grid.js';
 
@@ -66,8 +67,10 @@ export function persistenceLandscape(d: Diagram, o: SampleOptions & { k?: number
   finiteBars(d, where);
   const k = positiveInt(o.k, 5, 'k', where);
   const res = positiveInt(o.resolution, 100, 'resolution', where);
+  assertAllocation(k * res, where, 'k × resolution');
   const grid = sampleGrid(d, res, o.range, o.keepEndpoints === true, where);
   const scale = o.scale ?? 1;
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new DescentError('INVALID_CONFIG', where, `scale must be a finite number, got ${String(scale)}`);
   const m = d.birth.length;
   const values = new Float64Array(k * res);
   const col = new Float64Array(m);

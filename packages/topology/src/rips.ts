@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { describeValue, assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { canonicalOrder, permute, type Diagram } from './diagram.js';
 import { EntryHeap } from './internal/heap.js';
 import { F64Vec, U16Vec } from './internal/growable.js';
@@ -135,12 +135,13 @@ const RIPS_KEYS = configKeys<RipsOptions>()('maxDim', 'threshold', 'modulus', 'r
 
 function makeEngine(x: MetricInput | undefined, o: RipsOptions, where: string, given?: PreparedDistances): RipsEngine {
   assertKnownKeys(o, RIPS_KEYS, where, 'options');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new DescentError('INVALID_CONFIG', where, `onProgress must be a function, got ${describeValue(o.onProgress)}`);
   const maxDim = o.maxDim ?? 1;
   if (!Number.isSafeInteger(maxDim) || maxDim < 0) {
     throw new DescentError('INVALID_CONFIG', where, `maxDim must be a non-negative integer, got ${String(maxDim)}`);
   }
   const modulus = o.modulus ?? 2;
-  if (!isPrime(modulus) || modulus >= 65536) throw new DescentError('INVALID_CONFIG', where, `modulus must be a prime < 65536, got ${String(modulus)}`);
+  if (typeof modulus !== 'number' || modulus >= 65536 || !isPrime(modulus)) throw new DescentError('INVALID_CONFIG', where, `modulus must be a prime < 65536, got ${String(modulus)}`);
   const ratio = o.ratio ?? 1;
   if (!(ratio >= 1) || !Number.isFinite(ratio)) throw new DescentError('INVALID_CONFIG', where, `ratio must be a finite number ≥ 1, got ${String(ratio)}`);
   if (o.threshold !== undefined) {
@@ -1304,10 +1305,18 @@ export function estimateRipsSize(
   x: MetricInput,
   o: { threshold?: number; maxDim?: number } = {},
 ): { threshold: number; numEdges: number; sparse: boolean; distanceBytes: number; topSimplices: number } {
-  assertKnownKeys(o, ['threshold', 'maxDim'], 'estimateRipsSize', 'options');
-  const prepared = prepareDistances(x, 'estimateRipsSize');
-  const n = prepared.n;
+  const where = 'estimateRipsSize';
+  assertKnownKeys(o, ['threshold', 'maxDim'], where, 'options');
   const maxDim = o.maxDim ?? 1;
+  // maxDim + 2 factors of the binomial are multiplied: a huge maxDim must not run that loop.
+  if (typeof maxDim !== 'number' || !Number.isSafeInteger(maxDim) || maxDim < 0 || maxDim > 2 ** 26) {
+    throw new DescentError('INVALID_CONFIG', where, `maxDim must be a non-negative integer ≤ 2^26, got ${describeValue(maxDim)}`);
+  }
+  if (o.threshold !== undefined && (typeof o.threshold !== 'number' || Number.isNaN(o.threshold))) {
+    throw new DescentError('INVALID_CONFIG', where, `threshold must be a number, got ${describeValue(o.threshold)}`);
+  }
+  const prepared = prepareDistances(x, where);
+  const n = prepared.n;
   let threshold = o.threshold ?? Infinity;
   let numEdges = 0;
   let sparse = true;

@@ -1,4 +1,4 @@
-import { assertKnownKeys, closestKey, configKeys, DescentError } from '@descent/linalg';
+import { describeValue, assertKnownKeys, closestKey, configKeys, DescentError } from '@descent/linalg';
 import { formatG } from './internal/format-g.js';
 import { enclosingRadiusOfLower, type MetricInput, type PreparedDistances } from './metric-input.js';
 import { ripsPairsInOrder } from './rips.js';
@@ -383,6 +383,9 @@ function numberArg(flag: string, s: string | undefined, integer: boolean, where:
  */
 export function parseRipserArgs(args: readonly string[]): { options: RipserOptions; file?: string; help: boolean } {
   const where = 'parseRipserArgs';
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) {
+    throw new DescentError('INVALID_CONFIG', where, `args must be an array of strings, got ${describeValue(args)}`);
+  }
   const options: RipserOptions = {};
   let file: string | undefined;
   let help = false;

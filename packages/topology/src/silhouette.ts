@@ -1,4 +1,5 @@
 import { assertKnownKeys, DescentError } from '@descent/linalg';
+import { assertAllocation, assertFunction } from './internal/args.js';
 import type { Diagram } from './diagram.js';
 import { SAMPLE_KEYS, type SampledFunctions, type SampleOptions } from './persistence-landscape.js';
 import { finiteBars, positiveInt, sampleGrid, tent } from './internal/vector-grid.js';
@@ -23,9 +24,12 @@ export function silhouette(d: Diagram, o: SampleOptions & { weight?: (birth: num
   finiteBars(d, where);
   if (o.weight !== undefined && o.power !== undefined) throw new DescentError('INVALID_CONFIG', where, 'give weight or power, not both');
   if (o.power !== undefined && !Number.isFinite(o.power)) throw new DescentError('INVALID_CONFIG', where, `power must be finite, got ${o.power}`);
+  if (o.weight !== undefined) assertFunction(o.weight, where, 'weight');
   const res = positiveInt(o.resolution, 100, 'resolution', where);
+  assertAllocation(res, where, 'resolution');
   const grid = sampleGrid(d, res, o.range, o.keepEndpoints === true, where);
   const scale = o.scale ?? 1;
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new DescentError('INVALID_CONFIG', where, `scale must be a finite number, got ${String(scale)}`);
   const m = d.birth.length;
   const w = new Float64Array(m);
   let total = 0;

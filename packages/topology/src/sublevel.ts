@@ -1,4 +1,4 @@
-import { assertConfigObject, assertKnownKeys, DescentError } from '@descent/linalg';
+import { describeValue, assertConfigObject, assertKnownKeys, DescentError } from '@descent/linalg';
 import type { Diagram } from './diagram.js';
 import { canonicalOrder, permute } from './diagram.js';
 import { ripsPersistence, type PersistenceResult } from './rips.js';
@@ -258,13 +258,25 @@ export function mergeTree(f: Float64Array, dom: Domain): MergeTree {
  * ```
  */
 export function mergeHeight(tree: MergeTree, a: number, b: number): number {
+  const where = 'mergeHeight';
+  if (tree === null || typeof tree !== 'object' || !(tree.parent instanceof Int32Array) || !(tree.height instanceof Float64Array) || tree.parent.length !== tree.height.length) {
+    throw new DescentError('INVALID_CONFIG', where, `tree must be a merge tree (Int32Array parent, Float64Array height of one length), got ${describeValue(tree)}`);
+  }
   const m = tree.parent.length;
   if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0 || a >= m || b >= m) {
-    throw new DescentError('SHAPE_MISMATCH', 'mergeHeight', `vertices ${a}, ${b} out of range`);
+    throw new DescentError('SHAPE_MISMATCH', where, `vertices ${a}, ${b} out of range`);
   }
+  // A walk longer than m nodes (or leaving the tree) means the parent links are not a forest: reject
+  // instead of looping for ever.
+  const up = (x: number, steps: number): number => {
+    if (steps > m) throw new DescentError('DOMAIN', where, 'tree.parent has a cycle');
+    const p = tree.parent[x]!;
+    if (p !== -1 && (p < 0 || p >= m)) throw new DescentError('DOMAIN', where, `tree.parent[${x}] = ${p} is out of range`);
+    return p;
+  };
   const seen = new Set<number>();
-  for (let x = a; x !== -1; x = tree.parent[x]!) seen.add(x);
-  for (let x = b; x !== -1; x = tree.parent[x]!) if (seen.has(x)) return tree.height[x]!;
+  for (let x = a, s = 0; x !== -1; x = up(x, ++s)) seen.add(x);
+  for (let x = b, s = 0; x !== -1; x = up(x, ++s)) if (seen.has(x)) return tree.height[x]!;
   return Infinity;
 }
 
@@ -286,6 +298,7 @@ export function mergeHeight(tree: MergeTree, a: number, b: number): number {
 export function lowerStarPersistence(f: Float64Array, dom: Domain, o: { maxDim?: 1 | 2; modulus?: number } = {}): PersistenceResult {
   const where = 'lowerStarPersistence';
   assertKnownKeys(o, ['maxDim', 'modulus'], where, 'options');
+  assertConfigObject(dom, where, 'domain');
   checkValues(f, where);
   const maxDim = o.maxDim ?? 1;
   if (maxDim !== 1 && maxDim !== 2) throw new DescentError('INVALID_CONFIG', where, `maxDim must be 1 or 2, got ${String(maxDim)}`);

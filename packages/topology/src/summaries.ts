@@ -1,4 +1,4 @@
-import { assertKnownKeys, DescentError } from '@descent/linalg';
+import { describeValue, assertKnownKeys, DescentError } from '@descent/linalg';
 import { assertDiagram, type Diagram } from './diagram.js';
 
 function lengths(d: Diagram, infinite: 'drop' | number | undefined, where: string): number[] {
@@ -86,6 +86,12 @@ export function persistenceEntropy(d: Diagram, o: { normalize?: boolean; infinit
  * ```
  */
 export function bettiAt(d: Diagram, r: number): number {
+  assertDiagram(d, 'bettiAt', 'd');
+  if (typeof r !== 'number' || Number.isNaN(r)) throw new DescentError('INVALID_CONFIG', 'bettiAt', `r must be a number, got ${describeValue(r)}`);
+  return countAlive(d, r);
+}
+
+function countAlive(d: Diagram, r: number): number {
   let c = 0;
   for (let i = 0; i < d.birth.length; i++) if (d.birth[i]! <= r && r < d.death[i]!) c++;
   return c;
@@ -101,7 +107,10 @@ export function bettiAt(d: Diagram, r: number): number {
  * ```
  */
 export function bettiCurve(d: Diagram, rs: Float64Array): Int32Array {
+  assertDiagram(d, 'bettiCurve', 'd');
+  if (!(rs instanceof Float64Array)) throw new DescentError('INVALID_CONFIG', 'bettiCurve', `rs must be a Float64Array, got ${describeValue(rs)}`);
+  for (let k = 0; k < rs.length; k++) if (Number.isNaN(rs[k]!)) throw new DescentError('NON_FINITE', 'bettiCurve', `rs[${k}] is NaN`);
   const out = new Int32Array(rs.length);
-  for (let k = 0; k < rs.length; k++) out[k] = bettiAt(d, rs[k]!);
+  for (let k = 0; k < rs.length; k++) out[k] = countAlive(d, rs[k]!);
   return out;
 }
