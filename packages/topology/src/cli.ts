@@ -15,7 +15,9 @@ Options:
                      upper-distance (upper triangular distance matrix)
                      distance       (full distance matrix; default)
                      point-cloud    (point cloud in Euclidean space)
+                     dipha          (distance matrix in DIPHA file format)
                      sparse         (sparse distance matrix in sparse triplet format)
+                     binary         (lower triangular distance matrix in binary format)
   --dim <k>        compute persistent homology up to dimension k
   --threshold <t>  compute Rips complexes up to diameter t
   --modulus <p>    compute homology with coefficients in the prime field Z/pZ
@@ -37,14 +39,17 @@ if (parsed.help) {
   process.stderr.write(USAGE);
   process.exit(0);
 }
-let text: string;
+let input: string | Uint8Array;
 try {
-  text = readFileSync(parsed.file ?? 0, 'utf8');
+  const bytes = readFileSync(parsed.file ?? 0);
+  const f = parsed.options.format;
+  // text formats: one character per byte, as ripser's streams read them
+  input = f === 'binary' || f === 'dipha' ? bytes : bytes.toString('latin1');
 } catch {
   fail(`couldn't open file ${parsed.file ?? 'stdin'}\n`, 255);
 }
 try {
-  process.stdout.write(ripserOutput(text, parsed.options));
+  process.stdout.write(ripserOutput(input, parsed.options));
 } catch (e) {
   fail(`descent-ripser: ${(e as Error).message}\n`, 1);
 }

@@ -10,7 +10,20 @@ import { ripsPairsInOrder } from './rips.js';
  * - `lower-distance`: the lower triangle row by row, D(1,0), D(2,0), D(2,1), … (any separators);
  * - `upper-distance`: the upper triangle row by row, D(0,1), D(0,2), …, D(1,2), …;
  * - `distance`: the full matrix, one row per line (only the part below the diagonal is read);
- * - `sparse`: one edge `i j d` per line (0-based vertices; lines with i = j are ignored).
+ * - `sparse`: one edge `i j d` per line (0-based vertices; lines with i = j are ignored);
+ * - `binary` (bytes): the lower triangle as little-endian float32 values, in `lower-distance` order. A file
+ *   of n(n−1)/2 values is read as written. ripser 1.2.1's reader appends a 0 after the last value (its
+ *   end-of-file test comes after a read that fails), so it aborts on such a file and reads a file one
+ *   value short as having D(n−1, n−2) = 0: a file of n(n−1)/2 − 1 values is read that way here too, so
+ *   both tools print the same for it (an empty file is one point, not ripser's two). Trailing bytes
+ *   short of a whole value are ignored, as by ripser;
+ * - `dipha` (bytes): a DIPHA distance matrix: little-endian int64 magic number 8067171840, int64 file
+ *   type 7, int64 n, then n·n float64 values row by row, of which only the part below the diagonal is
+ *   read (like ripser). A file shorter than that is `SHAPE_MISMATCH` (ripser reads the missing values
+ *   as 0).
+ *
+ * Text formats take a string (a `Uint8Array` is read as Latin-1, one character per byte, as ripser reads
+ * bytes); the binary formats take the file's bytes.
  *
  * @example
  * ```ts
@@ -19,11 +32,53 @@ import { ripsPairsInOrder } from './rips.js';
  * // 3
  * ```
  */
-export type RipserFormat = 'point-cloud' | 'lower-distance' | 'upper-distance' | 'distance' | 'sparse';
+export type RipserFormat = 'point-cloud' | 'lower-distance' | 'upper-distance' | 'distance' | 'sparse' | 'binary' | 'dipha';
 
-const FORMATS: readonly RipserFormat[] = ['point-cloud', 'lower-distance', 'upper-distance', 'distance', 'sparse'];
+const FORMATS: readonly RipserFormat[] = ['point-cloud', 'lower-distance', 'upper-distance', 'distance', 'sparse', 'binary', 'dipha'];
 const NUMBER = /[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
-const SPACE = /\s*/y;
+// C's isspace in the "C" locale (JavaScript's \s also skips no-break spaces and byte-order marks)
+const SPACE = /[ \t\n\v\f\r]*/y;
+const DIPHA_MAGIC = 8067171840n;
+
+/** Bytes as a string of one character per byte (Latin-1), the way ripser's streams see a text file. */
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 8192)));
+  return s;
+}
+
+/** ripser's `--format binary`: little-endian float32 lower triangle (see {@link RipserFormat}). */
+function readBinary(bytes: Uint8Array, where: string): MetricInput {
+  const m = bytes.length >>> 2;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const side = (k: number) => {
+    const n = Math.round((1 + Math.sqrt(1 + 8 * k)) / 2);
+    return (n * (n - 1)) / 2 === k ? n : -1;
+  };
+  let n = side(m);
+  // one value short: ripser's reader supplies a final 0
+  const oneShort = n < 0 && side(m + 1) > 0;
+  if (oneShort) n = side(m + 1);
+  if (n < 0) throw new DescentError('SHAPE_MISMATCH', where, `a binary lower triangle has n(n−1)/2 float32 values (or one fewer), got ${m}`);
+  const data = new Float64Array(oneShort ? m + 1 : m);
+  for (let k = 0; k < m; k++) data[k] = view.getFloat32(4 * k, true);
+  return { kind: 'lower', n, data };
+}
+
+/** ripser's `--format dipha`: a DIPHA distance matrix, the part below the diagonal. */
+function readDipha(bytes: Uint8Array, where: string): MetricInput {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 8 || view.getBigInt64(0, true) !== DIPHA_MAGIC) throw new DescentError('INVALID_CONFIG', where, 'input is not a Dipha file (magic number: 8067171840)');
+  if (bytes.length < 16 || view.getBigInt64(8, true) !== 7n) throw new DescentError('INVALID_CONFIG', where, 'input is not a Dipha distance matrix (file type: 7)');
+  const big = bytes.length < 24 ? -1n : view.getBigInt64(16, true);
+  const n = Number(big);
+  if (big < 0n || 24 + 8 * n * n > bytes.length) {
+    throw new DescentError('SHAPE_MISMATCH', where, `a Dipha distance matrix of n = ${big < 0n ? '?' : String(big)} needs 24 + 8n² bytes, the input has ${bytes.length}`);
+  }
+  const data = new Float64Array((n * (n - 1)) / 2);
+  for (let i = 1, k = 0; i < n; i++) for (let j = 0; j < i; j++, k++) data[k] = view.getFloat64(24 + 8 * (i * n + j), true);
+  return { kind: 'lower', n, data };
+}
 
 /**
  * Reads numbers the way ripser's `while (s >> value) s.ignore();` does: skip whitespace, read a number,
@@ -53,19 +108,26 @@ function triangleSide(m: number, where: string, what: string): number {
 
 /**
  * Parses ripser's input formats (see {@link RipserFormat}) into a {@link MetricInput}: `points` for a
- * point cloud, `lower` for the three matrix formats, `graph` for sparse triplets. Values are kept as
+ * point cloud, `lower` for the matrix formats (text, binary, DIPHA), `graph` for sparse triplets. Text
+ * formats take a string (or its bytes), `binary` and `dipha` the file's bytes. Values are kept as
  * written (doubles); `ripsPersistence(x, { float32: true })` rounds them like the ripser CLI.
  *
  * @example
  * ```ts
  * const x = parseRipserInput('0,0\n1,0\n0,1\n', 'point-cloud');
- * [x.kind, x.n];
- * // ['points', 3]
+ * const b = parseRipserInput(new Uint8Array(new Float32Array([1, 2, 1]).buffer), 'binary'); // little-endian hosts
+ * [x.kind, x.n, b.kind, b.n];
+ * // ['points', 3, 'lower', 3]
  * ```
  */
-export function parseRipserInput(text: string, format: RipserFormat): MetricInput {
+export function parseRipserInput(input: string | Uint8Array, format: RipserFormat): MetricInput {
   const where = 'parseRipserInput';
-  if (typeof text !== 'string') throw new DescentError('INVALID_CONFIG', where, 'text must be a string');
+  if (format === 'binary' || format === 'dipha') {
+    if (!(input instanceof Uint8Array)) throw new DescentError('INVALID_CONFIG', where, `format ${format} reads bytes: input must be a Uint8Array`);
+    return format === 'binary' ? readBinary(input, where) : readDipha(input, where);
+  }
+  const text = input instanceof Uint8Array ? latin1(input) : input;
+  if (typeof text !== 'string') throw new DescentError('INVALID_CONFIG', where, 'input must be a string or a Uint8Array');
   switch (format) {
     case 'point-cloud': {
       const rows: number[][] = [];
@@ -287,7 +349,7 @@ function denseHeader(s: DenseStats, n: number, t: number, hasThreshold: boolean,
  * // ['persistence intervals in dim 1:', ' [1,1.41421)', '']
  * ```
  */
-export function ripserOutput(text: string, o: RipserOptions = {}): string {
+export function ripserOutput(file: string | Uint8Array, o: RipserOptions = {}): string {
   const where = 'ripserOutput';
   assertKnownKeys(o, configKeys<RipserOptions>()('format', 'dim', 'threshold', 'ratio', 'modulus'), where, 'options');
   const format = o.format ?? 'distance';
@@ -297,7 +359,7 @@ export function ripserOutput(text: string, o: RipserOptions = {}): string {
   const t = o.threshold === undefined ? FLT_MAX : Math.fround(o.threshold);
   if (Number.isNaN(t)) throw new DescentError('INVALID_CONFIG', where, 'threshold is NaN');
   const hasThreshold = t < FLT_MAX;
-  const x = parseRipserInput(text, format);
+  const x = parseRipserInput(file, format);
   const out: string[] = [];
   let input: MetricInput | PreparedDistances;
   let threshold = t;
@@ -348,7 +410,7 @@ export function ripserOutput(text: string, o: RipserOptions = {}): string {
   return out.join('\n') + '\n';
 }
 
-/** ripser's `--format` names, matched by prefix like ripser (`lower…`, `upper…`, `dist…`, `point…`). */
+/** ripser's `--format` names, matched by prefix like ripser (`lower…`, `upper…`, `dist…`, `point…`; `sparse`, `binary`, `dipha` exactly). */
 function formatOf(s: string | undefined, where: string): RipserFormat {
   if (s === undefined) throw new DescentError('INVALID_CONFIG', where, '--format needs a value');
   if (s.startsWith('lower')) return 'lower-distance';
@@ -356,6 +418,8 @@ function formatOf(s: string | undefined, where: string): RipserFormat {
   if (s.startsWith('dist')) return 'distance';
   if (s.startsWith('point')) return 'point-cloud';
   if (s === 'sparse') return 'sparse';
+  if (s === 'binary') return 'binary';
+  if (s === 'dipha') return 'dipha';
   throw new DescentError('INVALID_CONFIG', where, `unknown --format ${s}`);
 }
 
