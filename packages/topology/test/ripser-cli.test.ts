@@ -203,7 +203,7 @@ describe('parsers', () => {
 
   test('modulus: Z/3 output has the engine bars (RP²-like ties are covered by the engine fixtures)', () => {
     const c = cases.find((x) => x.name === 'circle')!;
-    const z3 = ripserOutput(c.input, { format: 'point-cloud', modulus: 3 });
+    const z3 = ripserOutput(c.input!, { format: 'point-cloud', modulus: 3 });
     expect(z3).toBe(c.stdout); // a circle's barcode has no 2-torsion
   });
 });
