@@ -1,5 +1,3 @@
-import type { MessagePort, Worker } from 'node:worker_threads';
-
 // Synchronous worker threads over shared memory, for kernels that split one call across threads.
 // The calling thread writes a lane's arguments into its shared parameter block, bumps the command
 // sequence (ctl[0]) and later waits (Atomics.wait, which Node allows on its main thread) until the
@@ -10,8 +8,26 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 /** Control-block slots every lane has: 0 command sequence, 1 done sequence. Kernels add their own after. */
 export const LANE_CONTROL_SLOTS = 2;
 
-type WorkerThreads = typeof import('node:worker_threads');
-let threadsModule: WorkerThreads | null | undefined;
+/** A worker thread, as far as the lanes use it (declared here, so the types need no `@types/node`). */
+export interface LaneWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+}
+
+/** One end of a message channel, as far as the lanes use it. */
+export interface LanePort {
+  postMessage(value: unknown): void;
+  unref(): void;
+}
+
+/** The part of Node's `worker_threads` module the lanes use. */
+export interface WorkerThreadsModule {
+  Worker: new (source: string, options: { eval: boolean; workerData: unknown; transferList: unknown[] }) => LaneWorker;
+  MessageChannel: new () => { port1: LanePort; port2: LanePort };
+  receiveMessageOnPort(port: LanePort): { message: unknown } | undefined;
+}
+
+let threadsModule: WorkerThreadsModule | null | undefined;
 
 /**
  * Node's `worker_threads` module where synchronous shared-memory threads can work (worker threads,
@@ -24,20 +40,20 @@ let threadsModule: WorkerThreads | null | undefined;
  * // 'function'
  * ```
  */
-export function nodeWorkerThreads(): WorkerThreads | null {
+export function nodeWorkerThreads(): WorkerThreadsModule | null {
   if (threadsModule === undefined) {
     const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
     const ok = typeof SharedArrayBuffer === 'function' && typeof Atomics?.wait === 'function';
-    threadsModule = ok ? ((proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined) ?? null) : null;
+    threadsModule = ok ? ((proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreadsModule | undefined) ?? null) : null;
   }
   return threadsModule;
 }
 
 /** One worker thread and its shared blocks. */
 export interface WorkerLane<P extends Int32Array | Float64Array> {
-  readonly worker: Worker;
+  readonly worker: LaneWorker;
   /** The calling thread's end of the lane's message channel (unref'd). */
-  readonly port: MessagePort;
+  readonly port: LanePort;
   /** Control block: {@link LANE_CONTROL_SLOTS} sequence slots, then the kernel's own. */
   readonly ctl: Int32Array;
   /** Parameter block. */
@@ -92,7 +108,7 @@ for (;;) {
  * ```
  */
 export function startLane<T extends 'Int32Array' | 'Float64Array'>(
-  wt: WorkerThreads, source: string, controlSlots: number, prmType: T, params: number,
+  wt: WorkerThreadsModule, source: string, controlSlots: number, prmType: T, params: number,
 ): WorkerLane<T extends 'Int32Array' ? Int32Array : Float64Array> {
   const { port1, port2 } = new wt.MessageChannel();
   const ctl = new Int32Array(new SharedArrayBuffer(4 * Math.max(controlSlots, LANE_CONTROL_SLOTS)));
