@@ -281,10 +281,13 @@ export function mergeHeight(tree: MergeTree, a: number, b: number): number {
 }
 
 /**
- * Lower-star persistence of `f` in dimensions 0..maxDim (default 1) on the flag complex of the domain,
- * computed by the Rips engine on a graph with vertex births f and edge values max(f(u), f(v)). For H1 on a
- * grid use 8-connectivity or 'freudenthal': the 4-neighbour grid has no triangles, so every unit square
- * would be a spurious hole (rejected).
+ * Lower-star persistence of `f` in dimensions 0..maxDim (default 1, any dimension) on the flag complex of
+ * the domain, computed by the Rips engine on a graph with vertex births f and edge values max(f(u), f(v)).
+ * The flag complex of a graph holds a k-simplex per (k+1)-clique, so a graph's higher homology is there
+ * (the 3-sphere K_{2,2,2,2} has an H3 bar); the only bound on maxDim is the engine's index limit
+ * C(n, maxDim + 2) ≤ 2^53 (`INVALID_CONFIG` beyond it). For H1 on a grid use 8-connectivity or
+ * 'freudenthal': the 4-neighbour grid has no triangles, so every unit square would be a spurious hole
+ * (rejected).
  *
  * @example
  * ```ts
@@ -295,13 +298,15 @@ export function mergeHeight(tree: MergeTree, a: number, b: number): number {
  * // [1, 5]
  * ```
  */
-export function lowerStarPersistence(f: Float64Array, dom: Domain, o: { maxDim?: 1 | 2; modulus?: number } = {}): PersistenceResult {
+export function lowerStarPersistence(f: Float64Array, dom: Domain, o: { maxDim?: number; modulus?: number } = {}): PersistenceResult {
   const where = 'lowerStarPersistence';
   assertKnownKeys(o, ['maxDim', 'modulus'], where, 'options');
   assertConfigObject(dom, where, 'domain');
   checkValues(f, where);
   const maxDim = o.maxDim ?? 1;
-  if (maxDim !== 1 && maxDim !== 2) throw new DescentError('INVALID_CONFIG', where, `maxDim must be 1 or 2, got ${String(maxDim)}`);
+  // Any dimension: the flag complex of a graph has simplices up to its clique number (an 8-connected grid
+  // has tetrahedra); the Rips engine's index limit, C(n, maxDim + 2) ≤ 2^53, is the only bound.
+  if (!Number.isSafeInteger(maxDim) || maxDim < 0) throw new DescentError('INVALID_CONFIG', where, `maxDim must be a non-negative integer, got ${String(maxDim)}`);
   if (dom.kind === 'grid' && dom.connectivity === 4) {
     throw new DescentError('INVALID_CONFIG', where, '4-connectivity has no triangles, so H1 would count every unit square: use 8 or freudenthal');
   }

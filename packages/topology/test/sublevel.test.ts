@@ -68,6 +68,34 @@ describe('sublevel persistence', () => {
     expect(Math.abs(r.diagrams[1]!.death[0]! - 181.616)).toBeLessThan(0.02);
   });
 
+  const high = fixture<Array<{ name: string; n: number; i: number[]; j: number[]; f: number[]; gudhi: Bars[]; gudhiZ3: Bars[] }>>('topology_lowerstar_high.json');
+  test('H0..H3 of flag complexes (spheres up to S³, dense random graphs with ties) equal GUDHI SimplexTree lower-star over Z/2 and Z/3', () => {
+    for (const c of high) {
+      const dom = { kind: 'graph' as const, n: c.n, i: Int32Array.from(c.i), j: Int32Array.from(c.j) };
+      for (const [modulus, ref] of [
+        [2, c.gudhi],
+        [3, c.gudhiZ3],
+      ] as const) {
+        const r = lowerStarPersistence(Float64Array.from(c.f), dom, { maxDim: 3, modulus });
+        for (let k = 0; k <= 3; k++) {
+          const cmp = compare(r.diagrams[k]!, ref[k]!);
+          expect(cmp.count, `${c.name} Z/${modulus} H${k}`).toBe(true);
+          expect(cmp.db, `${c.name} Z/${modulus} H${k}`).toBe(0);
+        }
+      }
+    }
+    // the fixture exercises H2 and H3 at all
+    expect(high.some((c) => c.gudhi[3]!.length > 0) && high.some((c) => c.gudhi[2]!.length > 0)).toBe(true);
+  });
+
+  test('maxDim above 3 on an 8-connected grid: the flag complex is the nerve of the closed pixels, so H2 and up are empty', () => {
+    const g = fx.grids[0]!;
+    const r = lowerStarPersistence(Float64Array.from(g.f), { kind: 'grid', shape: g.shape, connectivity: 8 }, { maxDim: 4 });
+    expect(r.diagrams.length).toBe(5);
+    for (let k = 0; k < 2; k++) expect(compare(r.diagrams[k]!, g.gudhi[k]!).db).toBe(0);
+    for (let k = 2; k <= 4; k++) expect(r.diagrams[k]!.birth.length).toBe(0);
+  });
+
   test('union–find H0 equals the Rips-engine H0 (Freudenthal); 4-connectivity is refused for H1', () => {
     const f = himmelblau(61);
     const dom = { kind: 'grid' as const, shape: [61, 61] as const, connectivity: 'freudenthal' as const };
