@@ -11,7 +11,7 @@ import { backward, forward, loadBatch, workspace, type Workspace } from './engin
 // synchronous: the caller posts each worker a contiguous range of chunks through a shared control
 // block, runs the first range itself and waits (Atomics.wait, which Node allows on the main thread).
 // Where worker threads or shared memory are missing (browsers without cross-origin isolation),
-// `rowPool` returns undefined and everything runs on the calling thread. Workers are unref'd.
+// `runRowsThreaded` returns undefined and everything runs on the calling thread. Workers are unref'd.
 //
 // A worker runs this very module (its compiled form in dist/, also when the caller runs the TypeScript
 // sources under a test runner) and calls `serveRowWorker`.
