@@ -142,6 +142,7 @@ export function sumNode(children: readonly number[], weights: ArrayLike<number>)
  * ```
  */
 export function isInput(n: CircuitNode): n is InputNode {
+  if (n === null || typeof n !== 'object') throw new DescentError('INVALID_CONFIG', 'isInput', `n must be a circuit node, got ${String(n)}`);
   return n.kind !== 'product' && n.kind !== 'sum';
 }
 

@@ -1,4 +1,5 @@
-import { DescentError } from '@descent/linalg';
+import { describeValue, DescentError } from '@descent/linalg';
+import { assertCompiled, registerCompiled } from './compiled-check.js';
 import type { Circuit, CircuitNode } from './circuit.js';
 
 /**
@@ -95,6 +96,9 @@ export function compile(circuit: Circuit): CompiledCircuit {
   if (!Number.isInteger(numVars) || numVars < 1) throw new DescentError('INVALID_CONFIG', where, `numVars must be a positive integer, got ${numVars}`);
   const N = nodes.length;
   if (N === 0) throw new DescentError('INVALID_CONFIG', where, 'circuit has no nodes');
+  // Each variable needs an input node under the root: more variables than nodes cannot compile, and
+  // the per-variable arrays must not be allocated for a huge numVars.
+  if (numVars > N) throw new DescentError('INVALID_CONFIG', where, `numVars = ${numVars} exceeds the number of nodes (${N}): variable ${N} and above can have no input node`);
 
   // --- variables: kind (real / discrete) and cardinality
   const card = new Int32Array(numVars).fill(-1); // -1 unknown, 0 real
@@ -348,6 +352,7 @@ export function compile(circuit: Circuit): CompiledCircuit {
     numParams, numSumParams, numStats, layerPtr, groupOf, numGroups, groupFirst, groupSize, groupChildPtr, groupChild,
     cardinality: card, original, compiledOf, varLeafPtr, varLeaf, params,
   };
+  registerCompiled(cc);
   checkParams(cc, params, where);
   return cc;
 }
@@ -383,6 +388,7 @@ export const SIMPLEX_TOLERANCE = 1e-9;
  * ```
  */
 export function checkParams(cc: CompiledCircuit, params: Float64Array, where: string): void {
+  assertCompiled(cc, where);
   if (!(params instanceof Float64Array) || params.length !== cc.numParams) {
     throw new DescentError('SHAPE_MISMATCH', where, `params must be a Float64Array of length ${cc.numParams}, got ${(params as { length?: number })?.length}`);
   }
@@ -426,6 +432,10 @@ export function checkParams(cc: CompiledCircuit, params: Float64Array, where: st
  * ```
  */
 export function nodeParams(cc: CompiledCircuit, params: Float64Array, node: number): Float64Array {
+  assertCompiled(cc, 'nodeParams');
+  if (!(params instanceof Float64Array) || params.length !== cc.numParams) {
+    throw new DescentError('SHAPE_MISMATCH', 'nodeParams', `params must be a Float64Array of length ${cc.numParams}, got ${describeValue(params)}`);
+  }
   if (!Number.isInteger(node) || node < 0 || node >= cc.numNodes) throw new DescentError('INVALID_CONFIG', 'nodeParams', `node ${node} is not in [0, ${cc.numNodes})`);
   const k = cc.compiledOf[node]!;
   const o = cc.paramPtr[k]!;

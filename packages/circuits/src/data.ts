@@ -1,4 +1,5 @@
 import { DescentError, type Matrix } from '@descent/linalg';
+import { assertCompiled } from './compiled-check.js';
 import type { CompiledCircuit } from './compile.js';
 
 /**
@@ -16,6 +17,7 @@ import type { CompiledCircuit } from './compile.js';
  * ```
  */
 export function checkData(cc: CompiledCircuit, data: Matrix, missing: Uint8Array | undefined, where: string): void {
+  assertCompiled(cc, where);
   if (data === null || typeof data !== 'object' || !(data.data instanceof Float64Array) || data.data.length !== data.rows * data.cols) {
     throw new DescentError('SHAPE_MISMATCH', where, 'data must be a Matrix { rows, cols, data: Float64Array }');
   }
@@ -47,5 +49,6 @@ export function checkData(cc: CompiledCircuit, data: Matrix, missing: Uint8Array
  * `check: false`.
  */
 export function checkNotEmpty(data: Matrix, where: string): void {
+  if (data === null || typeof data !== 'object') throw new DescentError('SHAPE_MISMATCH', where, 'data must be a Matrix { rows, cols, data: Float64Array }');
   if (!(data.rows >= 1)) throw new DescentError('SHAPE_MISMATCH', where, `data is empty (${data.rows}×${data.cols})`);
 }

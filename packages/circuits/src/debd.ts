@@ -1,4 +1,4 @@
-import { assertKnownKeys, DescentError, permutation, type Key, type Matrix } from '@descent/linalg';
+import { describeValue, assertMatrixStructure, MAX_ELEMENTS, assertKnownKeys, DescentError, permutation, type Key, type Matrix } from '@descent/linalg';
 
 /** The DEBD data sets shipped with this package (gzip-compressed under `data/`). */
 export type DebdName = 'nltcs' | 'plants';
@@ -17,6 +17,7 @@ export type DebdSplit = 'train' | 'valid' | 'test';
  * ```
  */
 export function parseDebd(text: string): Matrix {
+  if (typeof text !== 'string') throw new DescentError('INVALID_CONFIG', 'parseDebd', `text must be a string, got ${describeValue(text)}`);
   const lines = text.split('\n');
   let cols = -1;
   const values: number[] = [];
@@ -110,6 +111,9 @@ export function epochBatches(numRows: number, batchSize: number, k: Key | null, 
  * ```
  */
 export function gatherRows(data: Matrix, rows: Int32Array): Matrix {
+  assertMatrixStructure(data, 'gatherRows', 'data');
+  if (!(rows instanceof Int32Array)) throw new DescentError('INVALID_CONFIG', 'gatherRows', `rows must be an Int32Array, got ${describeValue(rows)}`);
+  if (rows.length * data.cols > MAX_ELEMENTS) throw new DescentError('INVALID_CONFIG', 'gatherRows', `rows × cols = ${rows.length * data.cols} is above the allocation limit of ${MAX_ELEMENTS}`);
   const out = new Float64Array(rows.length * data.cols);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;

@@ -1,4 +1,5 @@
-import type { Matrix } from '@descent/linalg';
+import { assertKnownKeys, type Matrix } from '@descent/linalg';
+import { assertCompiled } from './compiled-check.js';
 import { CHUNK, cachedWorkspace } from './cache.js';
 import { KIND, checkParams, type CompiledCircuit } from './compile.js';
 import { checkData, checkNotEmpty } from './data.js';
@@ -26,6 +27,8 @@ export interface MapResult {
  * ```
  */
 export function mapQuery(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: { missing?: Uint8Array; check?: boolean } = {}): MapResult {
+  assertCompiled(cc, 'mapQuery');
+  assertKnownKeys(options, ['missing', 'check'], 'mapQuery', 'options');
   if (options.check ?? true) {
     checkParams(cc, params, 'mapQuery');
     checkData(cc, data, options.missing, 'mapQuery');

@@ -1,4 +1,5 @@
-import { DescentError, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, type Matrix } from '@descent/linalg';
+import { assertCompiled } from './compiled-check.js';
 import { CHUNK, cachedWorkspace } from './cache.js';
 import { KIND, checkParams, type CompiledCircuit } from './compile.js';
 import { checkData, checkNotEmpty } from './data.js';
@@ -24,6 +25,9 @@ export interface LikelihoodOptions extends QueryOptions {
   readonly threads?: number;
 }
 
+const QUERY_KEYS = configKeys<QueryOptions>()('missing', 'check');
+const LIKELIHOOD_KEYS = configKeys<LikelihoodOptions>()('missing', 'check', 'threads');
+
 /**
  * `log p(x_b)` for every row, or with `missing` the marginal `log p(e_b)` of the observed entries
  * (marginalized leaves evaluate to 0): one forward pass (spec (b) 1-2).
@@ -41,6 +45,8 @@ export function logLikelihood(cc: CompiledCircuit, params: Float64Array, data: M
 
 // The forward pass behind every likelihood query; `where` names the public function in errors.
 function logLikelihoodAt(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: LikelihoodOptions, where: string): Float64Array {
+  assertCompiled(cc, where);
+  assertKnownKeys(options, where === 'logConditional' ? QUERY_KEYS : LIKELIHOOD_KEYS, where, 'options');
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new DescentError('INVALID_CONFIG', where, `threads = ${threads} must be an integer from 1 to 256`);
   if (options.check ?? true) {
@@ -96,6 +102,9 @@ export function meanLogLikelihood(cc: CompiledCircuit, params: Float64Array, dat
  * ```
  */
 export function logConditional(cc: CompiledCircuit, params: Float64Array, data: Matrix, query: Uint8Array, options: QueryOptions = {}): Float64Array {
+  assertCompiled(cc, 'logConditional');
+  assertKnownKeys(options, QUERY_KEYS, 'logConditional', 'options');
+  assertKnownKeys(options, QUERY_KEYS, 'logConditional', 'options');
   if (!(query instanceof Uint8Array) || query.length !== cc.numVars) throw new DescentError('SHAPE_MISMATCH', 'logConditional', `query must be a Uint8Array of length ${cc.numVars}`);
   const joint = logLikelihoodAt(cc, params, data, options, 'logConditional');
   const missE = new Uint8Array(data.rows * cc.numVars);
@@ -134,6 +143,9 @@ export interface Posteriors {
  * ```
  */
 export function posteriors(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: QueryOptions = {}): Posteriors {
+  assertCompiled(cc, 'posteriors');
+  assertKnownKeys(options, QUERY_KEYS, 'posteriors', 'options');
+  assertKnownKeys(options, QUERY_KEYS, 'posteriors', 'options');
   if (options.check ?? true) {
     checkParams(cc, params, 'posteriors');
     checkData(cc, data, options.missing, 'posteriors');
@@ -198,6 +210,9 @@ export function posteriors(cc: CompiledCircuit, params: Float64Array, data: Matr
  * ```
  */
 export function nodeFlows(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: QueryOptions = {}): Matrix {
+  assertCompiled(cc, 'nodeFlows');
+  assertKnownKeys(options, QUERY_KEYS, 'nodeFlows', 'options');
+  assertKnownKeys(options, QUERY_KEYS, 'nodeFlows', 'options');
   if (options.check ?? true) {
     checkParams(cc, params, 'nodeFlows');
     checkData(cc, data, options.missing, 'nodeFlows');
@@ -230,6 +245,9 @@ export function nodeFlows(cc: CompiledCircuit, params: Float64Array, data: Matri
  * ```
  */
 export function topDownProbabilities(cc: CompiledCircuit, params: Float64Array, options: { check?: boolean } = {}): Float64Array {
+  assertCompiled(cc, 'topDownProbabilities');
+  assertKnownKeys(options, ['check'], 'topDownProbabilities', 'options');
+  assertKnownKeys(options, ['check'], 'topDownProbabilities', 'options');
   if (options.check ?? true) checkParams(cc, params, 'topDownProbabilities');
   const td = topDownInto(cc, params, new Float64Array(cc.numNodes));
   const out = new Float64Array(cc.numNodes);

@@ -1,4 +1,5 @@
-import { DescentError, foldIn, portableCosTurn, portableLog, uniformInto, type Key, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, MAX_ELEMENTS, DescentError, foldIn, portableCosTurn, portableLog, uniformInto, type Key, type Matrix } from '@descent/linalg';
+import { assertCompiled } from './compiled-check.js';
 import { CHUNK, cachedWorkspace } from './cache.js';
 import { KIND, checkParams, type CompiledCircuit } from './compile.js';
 import { checkData, checkNotEmpty } from './data.js';
@@ -33,6 +34,8 @@ class UniformStream {
  * ```
  */
 export function sampleConditional(cc: CompiledCircuit, params: Float64Array, k: Key, evidence: Matrix, missing: Uint8Array, options: { check?: boolean } = {}): Matrix {
+  assertCompiled(cc, 'sampleConditional');
+  assertKnownKeys(options, ['check'], 'sampleConditional', 'options');
   if (options.check ?? true) {
     checkParams(cc, params, 'sampleConditional');
     checkData(cc, evidence, missing, 'sampleConditional');
@@ -115,7 +118,10 @@ export function sampleConditional(cc: CompiledCircuit, params: Float64Array, k: 
  * ```
  */
 export function sample(cc: CompiledCircuit, params: Float64Array, k: Key, count: number, options: { check?: boolean } = {}): Matrix {
+  assertCompiled(cc, 'sample');
+  assertKnownKeys(options, ['check'], 'sample', 'options');
   if (!Number.isInteger(count) || count < 0) throw new DescentError('INVALID_CONFIG', 'sample', `count must be a non-negative integer, got ${count}`);
+  if (count * cc.numVars > MAX_ELEMENTS) throw new DescentError('INVALID_CONFIG', 'sample', `count × numVars = ${count * cc.numVars} is above the allocation limit of ${MAX_ELEMENTS}`);
   const size = count * cc.numVars;
   const evidence = { rows: count, cols: cc.numVars, data: new Float64Array(size) };
   return sampleConditional(cc, params, k, evidence, new Uint8Array(size).fill(1), options);

@@ -49,9 +49,12 @@ function paramCount(kind: number, children: number, leafArg: number): number {
  * ```
  */
 export function saveCircuit(cc: CompiledCircuit, params: Float64Array): string {
-  const where = 'saveCircuit';
-  if (cc === null || typeof cc !== 'object' || !(cc.kind instanceof Uint8Array)) throw new DescentError('INVALID_CONFIG', where, 'cc must be a compiled circuit');
-  checkParams(cc, params, where);
+  checkParams(cc, params, 'saveCircuit');
+  return JSON.stringify(savedCircuit(cc, params));
+}
+
+/** The saved form of a circuit and parameters, unchecked (callers validate first). @internal */
+export function savedCircuit(cc: CompiledCircuit, params: Float64Array): SerializedState {
   const N = cc.numNodes;
   const kind = new Uint8Array(N);
   const variable = new Int32Array(N);
@@ -80,7 +83,7 @@ export function saveCircuit(cc: CompiledCircuit, params: Float64Array): string {
     version: CIRCUIT_FILE_VERSION, numVars: cc.numVars, cardinalities: Int32Array.from(cc.cardinality),
     kind, variable, leafArg, minSigma, childPtr, child, params: flat,
   };
-  return JSON.stringify(serialize(saved, 'circuit'));
+  return serialize(saved, 'circuit');
 }
 
 /**

@@ -1,4 +1,5 @@
-import { DescentError, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, describeValue, DescentError, type Matrix } from '@descent/linalg';
+import { assertCompiled } from './compiled-check.js';
 import { CHUNK, cachedWorkspace } from './cache.js';
 import { checkParams, type CompiledCircuit } from './compile.js';
 import { checkData, checkNotEmpty } from './data.js';
@@ -70,6 +71,7 @@ export interface StatisticsOptions {
  * ```
  */
 export function batchStatistics(cc: CompiledCircuit, params: Float64Array, data: Matrix, options: StatisticsOptions = {}): BatchStatistics {
+  assertCompiled(cc, 'batchStatistics');
   const out = { edgeFlows: new Float64Array(cc.numSumParams), leafStats: new Float64Array(cc.numStats), count: 0, logLikelihood: 0 };
   return batchStatisticsInto(cc, params, data, out, options);
 }
@@ -94,7 +96,14 @@ export function batchStatisticsInto(
   options: StatisticsOptions = {},
 ): BatchStatistics {
   const where = 'batchStatistics';
+  assertCompiled(cc, where);
+  assertKnownKeys(options, configKeys<StatisticsOptions>()('missing', 'weights', 'rows', 'softening', 'threads', 'check'), where, 'options');
+  checkNotEmpty(data, where);
+  if (out === null || typeof out !== 'object' || !(out.edgeFlows instanceof Float64Array) || !(out.leafStats instanceof Float64Array)) {
+    throw new DescentError('SHAPE_MISMATCH', where, `out must be statistics of this circuit (emptyStatistics(cc)), got ${describeValue(out)}`);
+  }
   const rows = options.rows;
+  if (rows !== undefined && !(rows instanceof Int32Array)) throw new DescentError('INVALID_CONFIG', where, `rows must be an Int32Array, got ${describeValue(rows)}`);
   const nRows = rows !== undefined ? rows.length : data.rows;
   const soft = options.softening ?? 0;
   if (typeof soft !== 'number' || !(soft >= 0 && soft < 1)) throw new DescentError('INVALID_CONFIG', where, `softening = ${soft} must be in [0, 1)`);
@@ -154,6 +163,7 @@ export function batchStatisticsInto(
  * ```
  */
 export function emptyStatistics(cc: CompiledCircuit): { edgeFlows: Float64Array; leafStats: Float64Array; count: number; logLikelihood: number } {
+  assertCompiled(cc, 'emptyStatistics');
   return { edgeFlows: new Float64Array(cc.numSumParams), leafStats: new Float64Array(cc.numStats), count: 0, logLikelihood: 0 };
 }
 
@@ -170,6 +180,11 @@ export function emptyStatistics(cc: CompiledCircuit): { edgeFlows: Float64Array;
  * ```
  */
 export function addStatistics(a: BatchStatistics, b: BatchStatistics): BatchStatistics {
+  for (const [s, what] of [[a, 'a'], [b, 'b']] as const) {
+    if (s === null || typeof s !== 'object' || !(s.edgeFlows instanceof Float64Array) || !(s.leafStats instanceof Float64Array) || typeof s.count !== 'number' || typeof s.logLikelihood !== 'number') {
+      throw new DescentError('INVALID_CONFIG', 'addStatistics', `${what} must be batch statistics { edgeFlows, leafStats, count, logLikelihood }, got ${describeValue(s)}`);
+    }
+  }
   if (a.edgeFlows.length !== b.edgeFlows.length || a.leafStats.length !== b.leafStats.length) {
     throw new DescentError('SHAPE_MISMATCH', 'addStatistics', 'statistics of different circuits');
   }

@@ -1,4 +1,5 @@
 import { assertKnownKeys, configKeys, DescentError, foldIn, key as makeKey, type Key, type Matrix } from '@descent/linalg';
+import { assertCompiled } from '../compiled-check.js';
 import { checkParams, type CompiledCircuit } from '../compile.js';
 import { checkData } from '../data.js';
 import { epochBatches } from '../debd.js';
@@ -98,6 +99,7 @@ export interface TrainResult {
  */
 export function train(cc: CompiledCircuit, params0: Float64Array, data: Matrix, options: TrainOptions): TrainResult {
   const where = 'train';
+  assertCompiled(cc, where);
   assertKnownKeys(options, configKeys<TrainOptions>()('optimizer', 'epochs', 'batchSize', 'itersPerUpdate', 'key', 'valid', 'test', 'evalTrain', 'maxSeconds', 'softening', 'earlyStopping', 'threads'), where, 'options');
   const given = options.optimizer as { kind?: string } | undefined;
   const givenKeys = given?.kind === undefined ? undefined : OPTIMIZER_KEYS[given.kind];

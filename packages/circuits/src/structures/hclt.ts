@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, key as makeKey, uniform, type Key, type Matrix } from '@descent/linalg';
+import { describeValue, MAX_ELEMENTS, assertKnownKeys, configKeys, DescentError, key as makeKey, uniform, type Key, type Matrix } from '@descent/linalg';
 import type { Circuit, CircuitNode } from '../circuit.js';
 import { KeyStream, randomSimplex } from './binary.js';
 import { childrenOf, chowLiuTree, type VariableTree } from './chowLiu.js';
@@ -99,14 +99,44 @@ export function initOf(options: HcltOptions, where: string): (k: Key, size: numb
 }
 
 /**
+ * @internal Throws unless `tree` is a rooted tree over its variables: `parent` an Int32Array with -1 at
+ * `root` only and every other entry a variable, `order` a permutation listing every variable before
+ * its parent (so the parent links have no cycle).
+ */
+export function assertVariableTree(tree: VariableTree, where: string): void {
+  if (tree === null || typeof tree !== 'object' || !(tree.parent instanceof Int32Array) || !(tree.order instanceof Int32Array)) {
+    throw new DescentError('INVALID_CONFIG', where, `tree must be { parent: Int32Array, root, order: Int32Array }, got ${describeValue(tree)}`);
+  }
+  const n = tree.parent.length;
+  if (n < 1 || tree.order.length !== n) throw new DescentError('SHAPE_MISMATCH', where, `tree.order must list the ${n} variables of tree.parent (got ${tree.order.length})`);
+  if (!Number.isInteger(tree.root) || tree.root < 0 || tree.root >= n || tree.parent[tree.root] !== -1) {
+    throw new DescentError('INVALID_CONFIG', where, `tree.root = ${String(tree.root)} must be the variable whose parent is -1`);
+  }
+  const pos = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const v = tree.order[i]!;
+    if (v < 0 || v >= n || pos[v] !== -1) throw new DescentError('INVALID_CONFIG', where, 'tree.order must be a permutation of the variables');
+    pos[v] = i;
+  }
+  for (let v = 0; v < n; v++) {
+    const p = tree.parent[v]!;
+    if (v === tree.root) continue;
+    if (p < 0 || p >= n || !(pos[p]! > pos[v]!)) throw new DescentError('INVALID_CONFIG', where, `tree.parent[${v}] = ${p} is not a variable listed after ${v} in tree.order`);
+  }
+}
+
+/**
  * @internal Appends one HCLT over `tree` to `nodes` (K-state latents per inner variable, Bernoulli or
  * categorical inputs) and returns the K products of its root variable, which the caller mixes.
  */
 export function hcltInto(nodes: CircuitNode[], tree: VariableTree, options: HcltOptions, where: string, keys: KeyStream): number[] {
   const K = options.K;
   if (!Number.isInteger(K) || K < 1) throw new DescentError('INVALID_CONFIG', where, `K = ${K} must be a positive integer`);
-  const init = initOf(options, where);
+  assertVariableTree(tree, where);
   const n = tree.parent.length;
+  // K² weights per inner variable: the size is checked before any node is built.
+  if (K * K * n > MAX_ELEMENTS) throw new DescentError('INVALID_CONFIG', where, `K² × variables = ${K * K * n} is above the allocation limit of ${MAX_ELEMENTS}`);
+  const init = initOf(options, where);
   const cards = options.cardinalities;
   if (cards !== undefined) {
     if (cards === null || typeof cards !== 'object' || cards.length !== n) throw new DescentError('SHAPE_MISMATCH', where, `cardinalities must list ${n} numbers (one per variable)`);

@@ -3,7 +3,11 @@ import type { Circuit, CircuitNode } from '../circuit.js';
 import { gatherRows } from '../debd.js';
 import { KeyStream } from './binary.js';
 import { chowLiuTree, type VariableTree } from './chowLiu.js';
-import { hcltInto, initOf, withDataCardinalities, type HcltOptions } from './hclt.js';
+import { assertVariableTree, hcltInto, initOf, withDataCardinalities, type HcltOptions } from './hclt.js';
+
+
+// Each tree is a Chow–Liu fit of a resample (O(rows × vars²)): a bound that keeps a typo from running for ever.
+const MAX_TREES = 2 ** 16;
 
 /** Options of {@link hcltMixture}: those of `hclt` plus the number of trees. */
 export interface HcltMixtureOptions extends HcltOptions {
@@ -22,7 +26,7 @@ export interface HcltMixtureOptions extends HcltOptions {
  * ```
  */
 export function bootstrapTrees(data: Matrix, trees: number, k: Key, miAlpha = 0.1): VariableTree[] {
-  if (!Number.isInteger(trees) || trees < 1) throw new DescentError('INVALID_CONFIG', 'bootstrapTrees', `trees = ${trees} must be a positive integer`);
+  if (!Number.isInteger(trees) || trees < 1 || trees > MAX_TREES) throw new DescentError('INVALID_CONFIG', 'bootstrapTrees', `trees = ${trees} must be an integer from 1 to ${MAX_TREES}`);
   const out: VariableTree[] = [chowLiuTree(data, { alpha: miAlpha })];
   for (let t = 1; t < trees; t++) {
     const u = uniform(foldIn(k, t), data.rows);
@@ -49,7 +53,7 @@ export function hcltMixture(data: Matrix, options: HcltMixtureOptions): Circuit 
   const where = 'hcltMixture';
   if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', where, 'options { K, trees? } are required');
   const trees = options.trees ?? 4;
-  if (!Number.isInteger(trees) || trees < 1) throw new DescentError('INVALID_CONFIG', where, `trees = ${trees} must be a positive integer`);
+  if (!Number.isInteger(trees) || trees < 1 || trees > MAX_TREES) throw new DescentError('INVALID_CONFIG', where, `trees = ${trees} must be an integer from 1 to ${MAX_TREES}`);
   const k = options.key ?? makeKey(0);
   const forest = bootstrapTrees(data, trees, foldIn(k, 0), options.miAlpha ?? 0.1);
   return hcltMixtureFromTrees(forest, withDataCardinalities(options, data));
@@ -68,6 +72,8 @@ export function hcltMixture(data: Matrix, options: HcltMixtureOptions): Circuit 
 export function hcltMixtureFromTrees(trees: readonly VariableTree[], options: HcltOptions): Circuit {
   const where = 'hcltMixture';
   if (!Array.isArray(trees) || trees.length < 1) throw new DescentError('INVALID_CONFIG', where, 'needs at least one tree');
+  if (options === null || typeof options !== 'object') throw new DescentError('INVALID_CONFIG', where, `options must be a plain object, got ${String(options)}`);
+  for (const tree of trees) assertVariableTree(tree, where);
   const n = trees[0]!.parent.length;
   const k = options.key ?? makeKey(0);
   const nodes: CircuitNode[] = [];

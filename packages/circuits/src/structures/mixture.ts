@@ -1,4 +1,4 @@
-import { assertKnownKeys, DescentError, key as makeKey, uniform, type Key } from '@descent/linalg';
+import { MAX_ELEMENTS, assertKnownKeys, DescentError, key as makeKey, uniform, type Key } from '@descent/linalg';
 import type { Circuit, CircuitNode } from '../circuit.js';
 import { KeyStream, randomSimplex } from './binary.js';
 
@@ -16,6 +16,7 @@ export function mixtureOfBernoullis(numVars: number, M: number, options: { key?:
   assertKnownKeys(options, ['key', 'perturbation'], 'mixtureOfBernoullis', 'options');
   if (!Number.isInteger(numVars) || numVars < 1) throw new DescentError('INVALID_CONFIG', 'mixtureOfBernoullis', `numVars = ${numVars} must be a positive integer`);
   if (!Number.isInteger(M) || M < 1) throw new DescentError('INVALID_CONFIG', 'mixtureOfBernoullis', `M = ${M} must be a positive integer`);
+  if (numVars * M > MAX_ELEMENTS) throw new DescentError('INVALID_CONFIG', 'mixtureOfBernoullis', `numVars × M = ${numVars * M} is above the allocation limit of ${MAX_ELEMENTS}`);
   const pert = options.perturbation ?? 2;
   const keys = new KeyStream(options.key ?? makeKey(0));
   const nodes: CircuitNode[] = [];

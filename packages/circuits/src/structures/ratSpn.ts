@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, key as makeKey, permutation, uniform, type Key } from '@descent/linalg';
+import { MAX_ELEMENTS, assertKnownKeys, configKeys, DescentError, key as makeKey, permutation, uniform, type Key } from '@descent/linalg';
 import type { Circuit, CircuitNode } from '../circuit.js';
 import { KeyStream, randomSimplex } from './binary.js';
 
@@ -46,6 +46,10 @@ export function ratSpn(numVars: number, options: RatSpnOptions): Circuit {
   if (!Number.isInteger(repetitions) || repetitions < 1) throw new DescentError('INVALID_CONFIG', where, `repetitions = ${repetitions} must be a positive integer`);
   if (!Number.isInteger(pieces) || pieces < 2) throw new DescentError('INVALID_CONFIG', where, `numPieces = ${pieces} must be an integer >= 2`);
   if (mode !== 'hadamard' && mode !== 'outer') throw new DescentError('INVALID_CONFIG', where, `productMode = ${String(mode)} must be 'hadamard' or 'outer'`);
+  // Sizes bounded before any node is built: leaves over all repetitions, and an outer region's K^pieces products.
+  if (numVars * K * repetitions > MAX_ELEMENTS || (mode === 'outer' && K ** Math.min(pieces, numVars) > MAX_ELEMENTS)) {
+    throw new DescentError('INVALID_CONFIG', where, `numVars = ${numVars}, K = ${K}, repetitions = ${repetitions}${mode === 'outer' ? `, numPieces = ${pieces}` : ''} give a circuit above the allocation limit of ${MAX_ELEMENTS} nodes`);
+  }
   const pert = options.perturbation ?? 2;
   const keys = new KeyStream(options.key ?? makeKey(0));
   const nodes: CircuitNode[] = [];
