@@ -1,4 +1,5 @@
-import { assertKnownKeys, assertSize, configKeys, DescentError } from '@descent/linalg';
+import { assertKnownKeys, assertSize, configKeys, DescentError, describeValue } from '@descent/linalg';
+import { assertDistortion } from './check-distortion.js';
 import { normalCdf, normalPpf } from './normal.js';
 
 /** An atom of the measure dg̃: g̃ jumps by `mass` at level `u` (g jumps at survival probability 1 − u). */
@@ -364,6 +365,9 @@ export function expectation(): Distortion {
  * ```
  */
 export function mixture(parts: readonly Distortion[], weights: readonly number[]): Distortion {
+  if (!Array.isArray(parts as unknown)) throw new DescentError('INVALID_CONFIG', 'mixture', `parts must be an array of distortions, got ${describeValue(parts)}`);
+  if (!Array.isArray(weights as unknown)) throw new DescentError('INVALID_CONFIG', 'mixture', `weights must be an array of numbers, got ${describeValue(weights)}`);
+  parts.forEach((d, k) => assertDistortion(d, 'mixture', `parts[${k}]`));
   if (parts.length === 0 || parts.length !== weights.length) {
     throw new DescentError('SHAPE_MISMATCH', 'mixture', `need as many weights as parts, got ${weights.length} and ${parts.length}`);
   }
@@ -405,6 +409,7 @@ export function mixture(parts: readonly Distortion[], weights: readonly number[]
  * ```
  */
 export function discontinuousDistortion(levels: readonly number[] = [0.3, 0.5, 0.7], jumpWeight = 0.2, a = 5): Distortion {
+  if (!Array.isArray(levels as unknown)) throw new DescentError('INVALID_CONFIG', 'discontinuousDistortion', `levels must be an array of levels, got ${describeValue(levels)}`);
   param(jumpWeight >= 0 && jumpWeight <= 1, 'discontinuousDistortion', 'jumpWeight must be in [0, 1]', jumpWeight);
   if (levels.length === 0) throw new DescentError('INVALID_CONFIG', 'discontinuousDistortion', 'levels is empty');
   const parts = [sShape(a), ...levels.map((p) => valueAtRisk(p))];

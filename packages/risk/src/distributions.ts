@@ -1,4 +1,5 @@
-import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { assertArrayLike, assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { assertDistortion } from './check-distortion.js';
 import type { Distortion } from './distortion.js';
 import type { Convention } from './lstatistic.js';
 import { normalCdf, normalPdf } from './normal.js';
@@ -17,6 +18,7 @@ import { integrate, probitKinks, probitRange } from './quadrature.js';
  * ```
  */
 export function gaussianCoefficient(d: Distortion): number {
+  assertDistortion(d, 'gaussianCoefficient');
   const L = probitRange(d);
   const kinks = probitKinks(d);
   const upper = integrate((x) => d.g(normalCdf(-x)), 0, L, kinks);
@@ -39,6 +41,7 @@ function checkScalar(v: number, where: string, what: string): void {
  * ```
  */
 export function drmOfGaussian(mean: number, sd: number, d: Distortion, options: { convention?: Convention } = {}): number {
+  assertDistortion(d, 'drmOfGaussian');
   assertKnownKeys(options, ['convention'], 'drmOfGaussian', 'options');
   checkScalar(mean, 'drmOfGaussian', 'mean');
   checkScalar(sd, 'drmOfGaussian', 'sd');
@@ -137,6 +140,7 @@ export interface QuantileRuleOptions {
  * ```
  */
 export function drmOfQuantileFunction(q: (u: number) => number, d: Distortion, options: QuantileRuleOptions = {}): number {
+  assertDistortion(d, 'drmOfQuantileFunction');
   assertKnownKeys(options, configKeys<QuantileRuleOptions>()('rule', 'upperTail', 'levels'), 'drmOfQuantileFunction', 'options');
   let total: number;
   if ((options.rule ?? 'probit') === 'grid') {
@@ -202,6 +206,7 @@ export function drmOfQuantileFunction(q: (u: number) => number, d: Distortion, o
  * ```
  */
 export function empiricalQuantile(sorted: ArrayLike<number>, u: number): number {
+  assertArrayLike(sorted, 'empiricalQuantile', 'sorted');
   const n = sorted.length;
   if (n === 0) throw new DescentError('SHAPE_MISMATCH', 'empiricalQuantile', 'empty sample');
   if (!(u >= 0 && u <= 1)) throw new DescentError('DOMAIN', 'empiricalQuantile', `level must be in [0, 1], got ${u}`);

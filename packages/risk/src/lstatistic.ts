@@ -1,4 +1,5 @@
-import { assertKnownKeys, assertSize, DescentError } from '@descent/linalg';
+import { assertArrayLike, assertKnownKeys, assertSize, DescentError } from '@descent/linalg';
+import { assertDistortion } from './check-distortion.js';
 import type { Distortion } from './distortion.js';
 import { sortFloat64 } from './sort.js';
 
@@ -41,6 +42,7 @@ export function atomIndex(n: number, u: number): number {
  * ```
  */
 export function drmWeights(n: number, d: Distortion): Float64Array {
+  assertDistortion(d, 'drmWeights');
   if (!Number.isInteger(n) || n < 1) throw new DescentError('SHAPE_MISMATCH', 'drmWeights', `need n >= 1 samples, got ${n}`);
   assertSize(n, 'drmWeights', 'n');
   const w = new Float64Array(n);
@@ -74,6 +76,8 @@ function checkSamples(x: ArrayLike<number>, where: string, check: boolean): void
  * ```
  */
 export function drmSorted(sorted: ArrayLike<number>, d: Distortion, options: DrmOptions = {}): number {
+  assertArrayLike(sorted, 'drmSorted', 'sorted');
+  assertDistortion(d, 'drmSorted');
   assertKnownKeys(options, DRM_OPTION_KEYS, 'drmSorted', 'options');
   checkSamples(sorted, 'drmSorted', options.check ?? true);
   const n = sorted.length;
@@ -111,6 +115,8 @@ export function drmSorted(sorted: ArrayLike<number>, d: Distortion, options: Drm
  * ```
  */
 export function drm(samples: ArrayLike<number>, d: Distortion, options: DrmOptions = {}): number {
+  assertArrayLike(samples, 'drm', 'samples');
+  assertDistortion(d, 'drm');
   assertKnownKeys(options, DRM_OPTION_KEYS, 'drm', 'options');
   checkSamples(samples, 'drm', options.check ?? true);
   const sorted = sortFloat64(samples);

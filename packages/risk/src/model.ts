@@ -1,4 +1,4 @@
-import { DescentError, cholesky, isDescentError, normalInto, type Key } from '@descent/linalg';
+import { DescentError, assertArrayLike, cholesky, isDescentError, normalInto, type Key } from '@descent/linalg';
 
 /**
  * A parametrised random outcome the SA optimizers can sample: `sampleInto` writes n = x.length losses
@@ -21,6 +21,7 @@ export interface DrmModel {
  * ```
  */
 export function choleskyLower(a: Float64Array, p: number, where = 'cholesky'): Float64Array {
+  assertArrayLike(a, where, 'matrix');
   if (a.length !== p * p) throw new DescentError('SHAPE_MISMATCH', where, `matrix has ${a.length} entries, expected ${p * p}`);
   try {
     return cholesky({ rows: p, cols: p, data: a }).data;
@@ -44,6 +45,8 @@ export function choleskyLower(a: Float64Array, p: number, where = 'cholesky'): F
  * ```
  */
 export function linearGaussianModel(mean: Float64Array, cov: Float64Array): DrmModel & { readonly chol: Float64Array } {
+  assertArrayLike(mean, 'linearGaussianModel', 'mean');
+  assertArrayLike(cov, 'linearGaussianModel', 'cov');
   const p = mean.length;
   for (let i = 0; i < p; i++) if (mean[i]! - mean[i]! !== 0) throw new DescentError('NON_FINITE', 'linearGaussianModel', `mean[${i}] is ${mean[i]}`);
   const L = choleskyLower(cov, p, 'linearGaussianModel');

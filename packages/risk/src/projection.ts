@@ -1,4 +1,4 @@
-import { DescentError, assertSize } from '@descent/linalg';
+import { DescentError, assertArrayLike, assertSize, assertVector, describeValue } from '@descent/linalg';
 
 /**
  * A constraint set Θ as plain data (so optimizer states stay serialisable):
@@ -15,6 +15,8 @@ export type Projection =
 
 function bounds(lower: number | ArrayLike<number>, upper: number | ArrayLike<number>, p: number, where: string) {
   assertSize(p, where, 'p');
+  if (typeof lower !== 'number') assertArrayLike(lower, where, 'lower');
+  if (typeof upper !== 'number') assertArrayLike(upper, where, 'upper');
   const l = typeof lower === 'number' ? new Float64Array(p).fill(lower) : Float64Array.from(lower);
   const u = typeof upper === 'number' ? new Float64Array(p).fill(upper) : Float64Array.from(upper);
   if (l.length !== p || u.length !== p) throw new DescentError('SHAPE_MISMATCH', where, `bounds must have length ${p}`);
@@ -90,6 +92,11 @@ export function budgetBoxSet(lower: number | ArrayLike<number>, upper: number | 
  * ```
  */
 export function projectInto(set: Projection, v: Float64Array, out: Float64Array): Float64Array {
+  if (set === null || typeof set !== 'object' || typeof set.kind !== 'string') {
+    throw new DescentError('INVALID_CONFIG', 'project', `set must be a Projection (from boxSet, simplexSet, …), got ${describeValue(set)}`);
+  }
+  assertVector(v, 'project', 'v');
+  assertVector(out, 'project', 'out');
   const p = v.length;
   if (out.length !== p) throw new DescentError('SHAPE_MISMATCH', 'project', `out has length ${out.length}, expected ${p}`);
   switch (set.kind) {
@@ -147,6 +154,7 @@ export function projectInto(set: Projection, v: Float64Array, out: Float64Array)
  * ```
  */
 export function project(set: Projection, v: Float64Array): Float64Array {
+  assertVector(v, 'project', 'v');
   return projectInto(set, v, new Float64Array(v.length));
 }
 

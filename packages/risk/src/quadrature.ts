@@ -1,4 +1,5 @@
 import { assertArrayLike, assertNumber, DescentError, describeValue } from '@descent/linalg';
+import { assertDistortion } from './check-distortion.js';
 import type { Distortion } from './distortion.js';
 import { normalCdf, normalPpf } from './normal.js';
 
@@ -110,6 +111,7 @@ export function integrate(f: (x: number) => number, a: number, b: number, breakp
  * ```
  */
 export function probitRange(d: Distortion): number {
+  assertDistortion(d, 'probitRange');
   for (let L = 8; L <= 37; L += 1) {
     const s = normalCdf(-L);
     if (d.g(s) < 1e-17 && d.gTilde(s) < 1e-17) return L;
@@ -127,5 +129,6 @@ export function probitRange(d: Distortion): number {
  * ```
  */
 export function probitKinks(d: Distortion): number[] {
+  assertDistortion(d, 'probitKinks');
   return d.kinks.map((u) => normalPpf(u));
 }

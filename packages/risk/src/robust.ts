@@ -1,4 +1,5 @@
 import { DescentError, normalInto, uniformInto, split, type Key } from '@descent/linalg';
+import { assertDistortion } from './check-distortion.js';
 import {
   discontinuousDistortion,
   expectedShortfall,
@@ -219,6 +220,7 @@ export function mixtureLogPdf(theta: Float64Array, x: number): number {
  * ```
  */
 export function worstCaseDrm(d: Distortion, cells = 200000): { value: number; quantile: (u: number) => number } {
+  assertDistortion(d, 'worstCaseDrm');
   if (!Number.isInteger(cells) || cells < 2) throw new DescentError('INVALID_CONFIG', 'worstCaseDrm', `cells must be an integer >= 2, got ${cells}`);
   if (cells > 1e7) throw new DescentError('INVALID_CONFIG', 'worstCaseDrm', `cells must be at most 1e7, got ${cells}`);
   const hx: number[] = [];
