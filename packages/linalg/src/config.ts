@@ -13,10 +13,11 @@ import { DescentError } from './errors.js';
  * ```
  */
 export function assertKnownKeys(cfg: unknown, known: readonly string[], where: string, what = 'config'): void {
+  assertStringList(known, 'assertKnownKeys', 'known');
   assertConfigObject(cfg, where, what);
   for (const k of Object.keys(cfg)) {
     if (!known.includes(k)) {
-      const near = closestKey(k, known);
+      const near = k.length <= MAX_KEY_LENGTH ? closestKey(k, known) : undefined;
       const hint = near === undefined ? '' : ` (did you mean \`${near}\`?)`;
       const list = known.length === 0 ? 'none' : known.join(', ');
       throw new DescentError('INVALID_CONFIG', where, `unknown ${what} key \`${k}\`${hint}; known keys: ${list}`);
@@ -45,6 +46,26 @@ export function assertConfigObject(cfg: unknown, where: string, what = 'config')
   }
 }
 
+/** `INVALID_CONFIG` unless `list` is an array of strings (of at most MAX_KEYS entries). */
+function assertStringList(list: unknown, where: string, what: string): asserts list is readonly string[] {
+  if (!Array.isArray(list)) throw new DescentError('INVALID_CONFIG', where, `${what} must be an array of strings, got ${describe(list)}`);
+  if (list.length > MAX_KEYS) throw new DescentError('INVALID_CONFIG', where, `${what} has ${list.length} entries, above the limit of ${MAX_KEYS}`);
+  for (let i = 0; i < list.length; i++) {
+    if (typeof list[i] !== 'string') throw new DescentError('INVALID_CONFIG', where, `${what}[${i}] must be a string, got ${describe(list[i])}`);
+  }
+}
+
+/** `INVALID_CONFIG` unless `s` is a string of at most MAX_KEY_LENGTH characters. */
+function assertKeyString(s: unknown, where: string, what: string): asserts s is string {
+  if (typeof s !== 'string') throw new DescentError('INVALID_CONFIG', where, `${what} must be a string, got ${describe(s)}`);
+  if (s.length > MAX_KEY_LENGTH) throw new DescentError('INVALID_CONFIG', where, `${what} has ${s.length} characters, above the limit of ${MAX_KEY_LENGTH}`);
+}
+
+// Keys are identifiers: the edit distance is O(|a|·|b|), so both the key length and the number of
+// known keys are bounded to keep a hostile or mistaken argument from running for minutes.
+const MAX_KEY_LENGTH = 4096;
+const MAX_KEYS = 65536;
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
@@ -65,6 +86,8 @@ function describe(v: unknown): string {
  * ```
  */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
+  assertKeyString(key, 'closestKey', 'key');
+  assertStringList(known, 'closestKey', 'known');
   const norm = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
   const nk = norm(key);
   let best: string | undefined;
@@ -93,6 +116,8 @@ export function closestKey(key: string, known: readonly string[]): string | unde
  * ```
  */
 export function editDistance(a: string, b: string): number {
+  assertKeyString(a, 'editDistance', 'a');
+  assertKeyString(b, 'editDistance', 'b');
   const m = a.length, n = b.length;
   // Three rolling rows: the transposition looks two rows back.
   let prev2 = new Array<number>(n + 1).fill(0);

@@ -1,4 +1,5 @@
 import { DescentError } from './errors.js';
+import { describeValue } from './validate.js';
 
 /** The format tag of every value {@link serialize} writes. */
 export const STATE_FORMAT = 'descent-state';
@@ -133,6 +134,18 @@ function encodeObject(v: object, ids: Map<object, number>, open: Set<object>, pa
  * ```
  */
 export function deserialize<T = unknown>(value: unknown, options: DeserializeOptions<T> = {}): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new DescentError('INVALID_CONFIG', 'deserialize', `options must be an object, got ${describeValue(options)}`);
+  }
+  if (options.where !== undefined && typeof options.where !== 'string') {
+    throw new DescentError('INVALID_CONFIG', 'deserialize', `options.where must be a string, got ${describeValue(options.where)}`);
+  }
+  if (options.check !== undefined && typeof options.check !== 'function') {
+    throw new DescentError('INVALID_CONFIG', 'deserialize', `options.check must be a function, got ${describeValue(options.check)}`);
+  }
+  if (options.kind !== undefined && typeof options.kind !== 'string' && !(Array.isArray(options.kind) && options.kind.every((k) => typeof k === 'string'))) {
+    throw new DescentError('INVALID_CONFIG', 'deserialize', `options.kind must be a string or an array of strings, got ${describeValue(options.kind)}`);
+  }
   const where = options.where ?? 'deserialize';
   const fail = (msg: string): never => {
     throw new DescentError('INVALID_STATE', where, msg);

@@ -3,6 +3,8 @@ import { describe, expect, test } from 'vitest';
 import {
   assertArrayLike, assertDims, assertMatrixStructure, assertNumber, assertSize, assertVector, cloneMatrix, diag,
   fromRows, gemmInto, identity, layoutSize, matrix, MAX_ELEMENTS, pack, toRows, unpack, zeros, type Matrix,
+  assertKnownKeys, cholesky, closestKey, editDistance, invSqrtPsd, lu, luSolve, newtonSchulz, newtonSchulzInto,
+  newtonSchulzWorkspace, pinv, polarInto, polarWorkspace, racs, svd,
 } from '@descent/linalg';
 import { thrownCode } from '@descent/linalg/laws';
 
@@ -119,5 +121,51 @@ describe('layouts and vectors', () => {
     expect(() => assertArrayLike(null as unknown as number[], 'f', 'x')).toThrow('f: x must be an array of numbers, got null');
     expect(() => assertNumber('1' as unknown as number, 'f', 'x')).toThrow('f: x must be a finite number, got "1"');
     expect(thrownCode(() => assertNumber(-Infinity, 'f', 'x', 'NON_FINITE'))).toBe('NON_FINITE');
+  });
+});
+
+describe('decompositions and matrix functions check options and workspaces at the entry point', () => {
+  const g = () => fromRows([[1, 2, 0], [0, 1, 3]]);
+  test('a forged or copied workspace is INVALID_CONFIG, and `out` is left untouched', () => {
+    const out = zeros(2, 3);
+    const ws = newtonSchulzWorkspace(2, 3);
+    const forged = { rows: 2, cols: 3, x: new Float64Array(1), s: new Float64Array(1), t: new Float64Array(1) };
+    expect(thrownCode(() => newtonSchulzInto(g(), out, { workspace: forged }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => newtonSchulzInto(g(), out, { workspace: { ...ws } }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => polarInto(g(), out, { workspace: { ...polarWorkspace(2, 3) } }))).toBe('INVALID_CONFIG');
+    expect(Array.from(out.data)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(thrownCode(() => newtonSchulzInto(g(), out, { workspace: ws }))).toBe('none');
+  });
+
+  test('null options and options of the wrong type are INVALID_CONFIG naming the called function', () => {
+    const calls: [string, () => unknown][] = [
+      ['cholesky', () => cholesky(fromRows([[2, 0], [0, 2]]), null as never)],
+      ['svd', () => svd(g(), { check: 'yes' as never })],
+      ['pinv', () => pinv(g(), { rcond: -1 })],
+      ['racs', () => racs(g(), { maxIterations: 1e9 })],
+      ['newtonSchulz', () => newtonSchulz(g(), { steps: 1e9 })],
+      ['invSqrtPsd', () => invSqrtPsd(fromRows([[2, 0], [0, 2]]), null as never)],
+    ];
+    for (const [name, call] of calls) {
+      const e = (() => { try { call(); } catch (err) { return err as { code?: string; message: string }; } })();
+      expect(e?.code, name).toBe('INVALID_CONFIG');
+      expect(e?.message.startsWith(`${name}:`), e?.message).toBe(true);
+    }
+  });
+
+  test('luSolve checks the factorization and names itself; a lying matrix is rejected before newtonSchulz allocates', () => {
+    const f = lu(fromRows([[2, 0], [0, 4]]));
+    const bad = { ...f, pivots: Int32Array.from([0, 7]) };
+    const e = (() => { try { luSolve(bad, new Float64Array(2)); } catch (err) { return err as { code?: string; message: string }; } })();
+    expect([e?.code, e?.message.startsWith('luSolve:')]).toEqual(['SHAPE_MISMATCH', true]);
+    expect(thrownCode(() => luSolve(f, new Float64Array(3)))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => newtonSchulz({ rows: 1e9, cols: 1e9, data: new Float64Array(4) }))).toBe('SHAPE_MISMATCH');
+  });
+
+  test('config helpers reject non-strings and non-lists with INVALID_CONFIG', () => {
+    expect(thrownCode(() => editDistance(null as never, 'a'))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => closestKey('a', 'ab' as never))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => assertKnownKeys({ a: 1 }, [1] as never, 'f'))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => editDistance('a'.repeat(5000), 'b'))).toBe('INVALID_CONFIG');
   });
 });

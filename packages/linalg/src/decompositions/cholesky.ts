@@ -1,6 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertMatrix } from '../validate.js';
+import { readOptions, optionalBoolean, rhsShape } from '../options.js';
+import { assertMatrix, assertMatrixStructure } from '../validate.js';
 import { symmetricPart } from './symmetric.js';
 
 /**
@@ -14,7 +15,9 @@ import { symmetricPart } from './symmetric.js';
  * ```
  */
 export function cholesky(a: Matrix, options: { check?: boolean } = {}): Matrix {
-  assertMatrix(a, 'cholesky', 'A', { finite: options.check ?? true });
+  const o = readOptions(options, 'cholesky');
+  optionalBoolean(o.check, 'cholesky', 'options.check');
+  assertMatrix(a, 'cholesky', 'A', { finite: o.check ?? true });
   const n = a.rows;
   const s = symmetricPart(a, 'cholesky');
   const l = new Float64Array(n * n);
@@ -48,12 +51,11 @@ export function cholesky(a: Matrix, options: { check?: boolean } = {}): Matrix {
  * ```
  */
 export function choleskySolve<B extends Float64Array | Matrix>(l: Matrix, b: B): B {
+  assertMatrixStructure(l, 'choleskySolve', 'L');
   const n = l.rows;
-  const isVec = b instanceof Float64Array;
-  const rhs = isVec ? 1 : (b as Matrix).cols;
-  const bRows = isVec ? (b as Float64Array).length : (b as Matrix).rows;
-  if (bRows !== n) throw new DescentError('SHAPE_MISMATCH', 'choleskySolve', `B has ${bRows} rows, L is ${n}×${n}`);
-  const x = (isVec ? (b as Float64Array).slice() : (b as Matrix).data.slice()) as Float64Array;
+  if (l.cols !== n) throw new DescentError('SHAPE_MISMATCH', 'choleskySolve', `L must be square, got ${l.rows}×${l.cols}`);
+  const { isVec, rhs, data } = rhsShape(b, n, 'choleskySolve');
+  const x = data.slice();
   const L = l.data;
   for (let c = 0; c < rhs; c++) {
     for (let i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
+import { optionalBoolean, readOptions } from '../options.js';
 import { hypot } from './hypot.js';
 import { pow2, pow2Exponent, pow2ExponentOf, scaleByPow2 } from './pow2-scale.js';
 import { symmetricPart } from './symmetric.js';
@@ -30,7 +31,9 @@ const EPS = 2 ** -52;
  * ```
  */
 export function eigh(a: Matrix, options: { check?: boolean } = {}): Eigh {
-  assertMatrix(a, 'eigh', 'A', { finite: options.check ?? true });
+  const o = readOptions(options, 'eigh');
+  optionalBoolean(o.check, 'eigh', 'options.check');
+  assertMatrix(a, 'eigh', 'A', { finite: o.check ?? true });
   const n = a.rows;
   // Full symmetric storage; column j at w[j*n ..] (the same array read row- or column-major).
   const w = symmetricPart(a, 'eigh');

@@ -1,6 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertMatrix } from '../validate.js';
+import { optionalNumber, readOptions } from '../options.js';
+import { assertMatrix, assertMatrixStructure } from '../validate.js';
 import { mulPow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
 import { svd } from './svd.js';
 
@@ -17,8 +18,11 @@ const EPS = 2 ** -52;
  * ```
  */
 export function pinv(a: Matrix, options: { rcond?: number } = {}): Matrix {
+  const o = readOptions(options, 'pinv');
+  optionalNumber(o.rcond, 'pinv', 'options.rcond', (v) => v >= 0, 'a finite number >= 0');
+  assertMatrix(a, 'pinv', 'A');
   const { rows: m, cols: n } = a;
-  const f = svd(a, { rcond: options.rcond ?? Math.max(m, n) * EPS });
+  const f = svd(a, { rcond: o.rcond ?? Math.max(m, n) * EPS });
   const k = f.s.length;
   const out = new Float64Array(n * m);
   // A⁺[i, j] = Σ_r v[i, r] u[j, r] / s[r] over the kept singular values.
@@ -58,9 +62,12 @@ export interface LeastSquares<B> {
  * ```
  */
 export function lstsq<B extends Float64Array | Matrix>(a: Matrix, b: B, options: { rcond?: number } = {}): LeastSquares<B> {
+  const o = readOptions(options, 'lstsq');
+  optionalNumber(o.rcond, 'lstsq', 'options.rcond', (v) => v >= 0, 'a finite number >= 0');
   assertMatrix(a, 'lstsq', 'A');
   const { rows: m, cols: n } = a;
   const isVec = b instanceof Float64Array;
+  if (!isVec) assertMatrixStructure(b as Matrix, 'lstsq', 'b');
   const bm: Matrix = isVec ? { rows: (b as Float64Array).length, cols: 1, data: b as Float64Array } : (b as Matrix);
   if (bm.rows !== m) throw new DescentError('SHAPE_MISMATCH', 'lstsq', `b has ${bm.rows} rows, A has ${m}`);
   assertMatrix(bm, 'lstsq', 'b', { nonEmpty: false });
@@ -73,7 +80,7 @@ export function lstsq<B extends Float64Array | Matrix>(a: Matrix, b: B, options:
   scaleByPow2(as, ea);
   const bs = Float64Array.from(bm.data);
   scaleByPow2(bs, eb);
-  const f = svd({ rows: m, cols: n, data: as }, { rcond: options.rcond ?? Math.max(m, n) * EPS, check: false });
+  const f = svd({ rows: m, cols: n, data: as }, { rcond: o.rcond ?? Math.max(m, n) * EPS, check: false });
   const k = f.s.length;
   // x' = V_r S_r⁻¹ U_rᵀ b'.
   const c = new Float64Array(f.rank * rhs);

@@ -1,6 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertMatrix } from '../validate.js';
+import { readOptions, optionalBoolean, rhsShape } from '../options.js';
+import { assertMatrix, assertMatrixStructure, describeValue } from '../validate.js';
 
 /** An LU factorization with partial pivoting, P·A = L·U. */
 export interface Lu {
@@ -23,7 +24,9 @@ export interface Lu {
  * ```
  */
 export function lu(a: Matrix, options: { check?: boolean } = {}): Lu {
-  assertMatrix(a, 'lu', 'A', { finite: options.check ?? true });
+  const o = readOptions(options, 'lu');
+  optionalBoolean(o.check, 'lu', 'options.check');
+  assertMatrix(a, 'lu', 'A', { finite: o.check ?? true });
   if (a.rows !== a.cols) throw new DescentError('SHAPE_MISMATCH', 'lu', `matrix must be square, got ${a.rows}×${a.cols}`);
   const n = a.rows;
   const w = a.data.slice();
@@ -74,15 +77,31 @@ export function lu(a: Matrix, options: { check?: boolean } = {}): Lu {
  * ```
  */
 export function luSolve<B extends Float64Array | Matrix>(f: Lu, b: B): B {
+  assertLu(f, 'luSolve');
+  return luSolveAt(f, b, 'luSolve');
+}
+
+/** `SHAPE_MISMATCH` unless `f` has the structure of an {@link Lu} (pivots a permutation index each). */
+function assertLu(f: Lu, where: string): void {
+  if (f === null || typeof f !== 'object') throw new DescentError('SHAPE_MISMATCH', where, `F must be an LU factorization from lu(), got ${describeValue(f)}`);
+  assertMatrixStructure(f.lu, where, 'F.lu');
   const n = f.lu.rows;
-  const isVec = b instanceof Float64Array;
-  const rhs = isVec ? 1 : (b as Matrix).cols;
-  const bRows = isVec ? (b as Float64Array).length : (b as Matrix).rows;
-  if (bRows !== n) throw new DescentError('SHAPE_MISMATCH', 'solve', `B has ${bRows} rows, A is ${n}×${n}`);
-  const src = isVec ? (b as Float64Array) : (b as Matrix).data;
+  if (f.lu.cols !== n) throw new DescentError('SHAPE_MISMATCH', where, `F.lu must be square, got ${f.lu.rows}×${f.lu.cols}`);
+  if (!(f.pivots instanceof Int32Array) || f.pivots.length !== n) {
+    throw new DescentError('SHAPE_MISMATCH', where, `F.pivots must be an Int32Array of length ${n}, got ${describeValue(f.pivots)}`);
+  }
+  for (let i = 0; i < n; i++) {
+    const p = f.pivots[i]!;
+    if (p < 0 || p >= n) throw new DescentError('SHAPE_MISMATCH', where, `F.pivots[${i}] = ${p} is not a row index of a ${n}×${n} matrix`);
+  }
+}
+
+function luSolveAt<B extends Float64Array | Matrix>(f: Lu, b: B, where: string): B {
+  const n = f.lu.rows;
+  const { isVec, rhs, data: src } = rhsShape(b, n, where);
   const w = f.lu.data;
   for (let i = 0; i < n; i++) {
-    if (w[i * n + i] === 0) throw new DescentError('DOMAIN', 'solve', `matrix is singular: U[${i}, ${i}] = 0`);
+    if (w[i * n + i] === 0) throw new DescentError('DOMAIN', where, `matrix is singular: U[${i}, ${i}] = 0`);
   }
   const x = new Float64Array(n * rhs);
   for (let i = 0; i < n; i++) {
@@ -114,11 +133,12 @@ export function luSolve<B extends Float64Array | Matrix>(f: Lu, b: B): B {
  * ```
  */
 export function solve<B extends Float64Array | Matrix>(a: Matrix, b: B): B {
-  const bd = b instanceof Float64Array ? b : (b as Matrix).data;
+  assertMatrixStructure(a, 'solve', 'A');
+  const bd = rhsShape(b, a.rows, 'solve').data;
   for (let i = 0; i < bd.length; i++) {
     if (bd[i]! - bd[i]! !== 0) throw new DescentError('NON_FINITE', 'solve', `B has a non-finite entry at ${i}: ${bd[i]}`);
   }
-  return luSolve(lu(a), b);
+  return luSolveAt(lu(a), b, 'solve');
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
+import { optionalBoolean, readOptions } from '../options.js';
 import { applyBlockReflector, formBlockReflector, reflectorScratch } from './block-reflector.js';
 import { hypot } from './hypot.js';
 import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
@@ -31,7 +32,9 @@ export interface Qr {
  * ```
  */
 export function qr(a: Matrix, options: { check?: boolean } = {}): Qr {
-  assertMatrix(a, 'qr', 'A', { finite: options.check ?? true });
+  const o = readOptions(options, 'qr');
+  optionalBoolean(o.check, 'qr', 'options.check');
+  assertMatrix(a, 'qr', 'A', { finite: o.check ?? true });
   const { rows: m, cols: n } = a;
   const ws = qrBuffers(m, n);
   const ex = qrCore(a, ws);

@@ -1,6 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
+import { optionalBoolean, readOptions } from '../options.js';
 import { hypot } from './hypot.js';
 import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
 import { accumulateReflectors, bidiagonalize, bidiagonalScratch, BRD_BLOCK, type BidiagonalScratch } from './bidiagonal.js';
@@ -47,10 +48,12 @@ const MAX_SWEEPS_PER_VALUE = 75;
  * ```
  */
 export function svd(a: Matrix, options: SvdOptions = {}): Svd {
-  assertMatrix(a, 'svd', 'A', { finite: options.check ?? true });
+  const o = readOptions(options, 'svd');
+  optionalBoolean(o.check, 'svd', 'options.check');
+  assertMatrix(a, 'svd', 'A', { finite: o.check ?? true });
   const { rows, cols } = a;
-  const rcond = options.rcond ?? Math.max(rows, cols) * EPS;
-  if (!(rcond >= 0)) throw new DescentError('INVALID_CONFIG', 'svd', `rcond must be >= 0, got ${rcond}`);
+  const rcond = o.rcond ?? Math.max(rows, cols) * EPS;
+  if (typeof rcond !== 'number' || !(rcond >= 0)) throw new DescentError('INVALID_CONFIG', 'svd', `rcond must be >= 0, got ${String(rcond)}`);
   const ws = svdBuffers(rows, cols);
   const rank = svdCore(a, ws, rcond);
   const { m, n, u, s, v, wide } = ws;

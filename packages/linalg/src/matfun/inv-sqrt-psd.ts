@@ -1,6 +1,8 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { eigh } from '../decompositions/eigh.js';
+import { optionalNumber, readOptions } from '../options.js';
+import { assertMatrix } from '../validate.js';
 
 /** Options of {@link invSqrtPsd}. */
 export interface InvSqrtPsdOptions {
@@ -24,17 +26,20 @@ export interface InvSqrtPsdOptions {
  * ```
  */
 export function invSqrtPsd(a: Matrix, options: InvSqrtPsdOptions = {}): Matrix {
-  const damping = options.damping ?? 0;
-  if (!(damping >= 0) || !Number.isFinite(damping)) {
-    throw new DescentError('INVALID_CONFIG', 'invSqrtPsd', `damping must be a finite number >= 0, got ${damping}`);
+  const o = readOptions(options, 'invSqrtPsd');
+  const damping = o.damping ?? 0;
+  if (typeof damping !== 'number' || !(damping >= 0) || !Number.isFinite(damping)) {
+    throw new DescentError('INVALID_CONFIG', 'invSqrtPsd', `damping must be a finite number >= 0, got ${String(damping)}`);
   }
+  optionalNumber(o.rcond, 'invSqrtPsd', 'options.rcond', (v) => v >= 0, 'a finite number >= 0');
+  assertMatrix(a, 'invSqrtPsd', 'A');
   const n = a.rows;
   const { values, vectors } = eigh(a);
   const top = Math.max(Math.abs(values[0] ?? 0), Math.abs(values[n - 1] ?? 0));
   if ((values[0] ?? 0) < -Math.sqrt(2 ** -52) * top) {
     throw new DescentError('DOMAIN', 'invSqrtPsd', `matrix is not positive semi-definite: smallest eigenvalue ${values[0]}`);
   }
-  const rcond = options.rcond ?? n * 2 ** -52;
+  const rcond = o.rcond ?? n * 2 ** -52;
   const lmax = (values[n - 1] ?? 0) + damping;
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) {

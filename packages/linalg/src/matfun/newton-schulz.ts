@@ -1,12 +1,16 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertMatrix, assertShape } from '../validate.js';
+import { assertDims, assertMatrix, assertMatrixStructure, assertShape, describeValue } from '../validate.js';
+import { optionalBoolean, optionalNumber, readOptions } from '../options.js';
 import { gemmInto } from '../kernels/gemm.js';
 import { gramInto } from '../kernels/gram.js';
 import { overlaps } from '../kernels/transpose.js';
 import { norm2 } from '../kernels/vector.js';
 
 /** Muon's quintic coefficients (a, b, c) of p(x) = a·x + b·x³ + c·x⁵ (Keller Jordan's `muon.py`). */
+/** Largest `steps` of {@link newtonSchulz} (Muon uses 5). */
+const MAX_STEPS = 1000;
+
 export const MUON_COEFFICIENTS: readonly [number, number, number] = [3.4445, -4.775, 2.0315];
 
 /** Options of {@link newtonSchulz}. */
@@ -36,6 +40,8 @@ export interface NewtonSchulzOptions {
  * ```
  */
 export function newtonSchulz(g: Matrix, options: NewtonSchulzIntoOptions = {}): Matrix {
+  // Structure first: the output is allocated from G's claimed shape.
+  assertMatrixStructure(g, 'newtonSchulz', 'G');
   return newtonSchulzInto(g, { rows: g.rows, cols: g.cols, data: new Float64Array(g.rows * g.cols) }, options);
 }
 
@@ -73,13 +79,19 @@ interface NsBuffers extends NewtonSchulzWorkspace {
  * ```
  */
 export function newtonSchulzWorkspace(rows: number, cols: number): NewtonSchulzWorkspace {
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
-    throw new DescentError('INVALID_CONFIG', 'newtonSchulzWorkspace', `rows and cols must be non-negative integers, got ${rows}×${cols}`);
+  if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 0 || cols < 0) {
+    throw new DescentError('INVALID_CONFIG', 'newtonSchulzWorkspace', `rows and cols must be non-negative integers, got ${describeValue(rows)}×${describeValue(cols)}`);
   }
+  assertDims(rows, cols, 'newtonSchulzWorkspace', 'G');
   const r = Math.min(rows, cols);
   const ws: NsBuffers = { rows, cols, x: new Float64Array(rows * cols), s: new Float64Array(r * r), t: new Float64Array(r * r) };
+  workspaces.add(ws);
   return ws;
 }
+
+// Workspaces made by newtonSchulzWorkspace: anything else passed as one (a copy, a forged object whose
+// buffers are too short) is rejected instead of being written out of bounds.
+const workspaces = new WeakSet<object>();
 
 const shared: NsBuffers = { rows: 0, cols: 0, x: new Float64Array(0), s: new Float64Array(0), t: new Float64Array(0) };
 
@@ -108,20 +120,28 @@ function sharedBuffers(rows: number, cols: number): NsBuffers {
  * ```
  */
 export function newtonSchulzInto(g: Matrix, out: Matrix, options: NewtonSchulzIntoOptions = {}): Matrix {
-  assertMatrix(g, 'newtonSchulz', 'G', { finite: options.check ?? true });
+  const o = readOptions(options, 'newtonSchulz');
+  optionalBoolean(o.check, 'newtonSchulz', 'options.check');
+  assertMatrix(g, 'newtonSchulz', 'G', { finite: o.check ?? true });
   assertShape(out, g.rows, g.cols, 'newtonSchulz', 'out');
   if (overlaps(out.data, g.data)) throw new DescentError('SHAPE_MISMATCH', 'newtonSchulz', 'out must not alias G');
-  const steps = options.steps ?? 5;
-  if (!Number.isInteger(steps) || steps < 0) throw new DescentError('INVALID_CONFIG', 'newtonSchulz', `steps must be a non-negative integer, got ${steps}`);
-  const [a, b, c] = options.coefficients ?? MUON_COEFFICIENTS;
-  if (![a, b, c].every(Number.isFinite)) throw new DescentError('INVALID_CONFIG', 'newtonSchulz', 'coefficients must be finite');
-  const eps = options.eps ?? 1e-7;
-  if (!(eps >= 0)) throw new DescentError('INVALID_CONFIG', 'newtonSchulz', `eps must be >= 0, got ${eps}`);
+  const steps = o.steps ?? 5;
+  // Each step costs O(mn·min(m, n)): a bound keeps a typo such as 1e9 from running for hours.
+  optionalNumber(steps, 'newtonSchulz', 'options.steps', (v) => Number.isInteger(v) && v >= 0 && v <= MAX_STEPS, `an integer in [0, ${MAX_STEPS}]`);
+  const coefficients = o.coefficients ?? MUON_COEFFICIENTS;
+  if (!Array.isArray(coefficients) || coefficients.length !== 3) {
+    throw new DescentError('INVALID_CONFIG', 'newtonSchulz', `options.coefficients must be an array of 3 numbers, got ${describeValue(coefficients)}`);
+  }
+  const [a, b, c] = coefficients as readonly [number, number, number];
+  if (![a, b, c].every((x) => typeof x === 'number' && Number.isFinite(x))) throw new DescentError('INVALID_CONFIG', 'newtonSchulz', 'coefficients must be finite');
+  const eps = o.eps ?? 1e-7;
+  optionalNumber(eps, 'newtonSchulz', 'options.eps', (v) => v >= 0, 'a finite number >= 0');
   const { rows: m, cols: n } = g;
   let ws: NsBuffers;
-  if (options.workspace !== undefined) {
-    ws = options.workspace as NsBuffers;
-    if (ws.rows !== m || ws.cols !== n || !(ws.x instanceof Float64Array)) {
+  if (o.workspace !== undefined) {
+    ws = o.workspace as NsBuffers;
+    if (!workspaces.has(ws)) throw new DescentError('INVALID_CONFIG', 'newtonSchulz', `options.workspace must come from newtonSchulzWorkspace, got ${describeValue(ws)}`);
+    if (ws.rows !== m || ws.cols !== n) {
       throw new DescentError('SHAPE_MISMATCH', 'newtonSchulz', `workspace is for ${ws.rows}×${ws.cols}, G is ${m}×${n}`);
     }
   } else {

@@ -1,11 +1,16 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertMatrix, assertShape } from '../validate.js';
+import { assertDims, assertMatrix, assertMatrixStructure, assertShape, describeValue } from '../validate.js';
+import { optionalBoolean, readOptions } from '../options.js';
 import { gemmInto } from '../kernels/gemm.js';
 import { overlaps } from '../kernels/transpose.js';
 import { svdBuffers, svdCore, type SvdBuffers } from '../decompositions/svd.js';
 
 const EPS = 2 ** -52;
+
+// Workspaces made by polarWorkspace: anything else passed as one is rejected instead of being written
+// out of bounds.
+const workspaces = new WeakSet<object>();
 
 /** Options of {@link polar} and {@link polarInto}. */
 export interface PolarOptions {
@@ -37,10 +42,13 @@ export interface PolarWorkspace {
  * ```
  */
 export function polarWorkspace(rows: number, cols: number): PolarWorkspace {
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-    throw new DescentError('INVALID_CONFIG', 'polarWorkspace', `rows and cols must be positive integers, got ${rows}×${cols}`);
+  if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 1 || cols < 1) {
+    throw new DescentError('INVALID_CONFIG', 'polarWorkspace', `rows and cols must be positive integers, got ${describeValue(rows)}×${describeValue(cols)}`);
   }
-  return svdBuffers(rows, cols);
+  assertDims(rows, cols, 'polarWorkspace', 'G');
+  const ws = svdBuffers(rows, cols);
+  workspaces.add(ws);
+  return ws;
 }
 
 /**
@@ -56,6 +64,8 @@ export function polarWorkspace(rows: number, cols: number): PolarWorkspace {
  * ```
  */
 export function polar(g: Matrix, options: PolarOptions = {}): Matrix {
+  // Structure first: the output is allocated from G's claimed shape.
+  assertMatrixStructure(g, 'polar', 'G');
   return polarInto(g, { rows: g.rows, cols: g.cols, data: new Float64Array(g.rows * g.cols) }, options);
 }
 
@@ -73,15 +83,18 @@ export function polar(g: Matrix, options: PolarOptions = {}): Matrix {
  * ```
  */
 export function polarInto(g: Matrix, out: Matrix, options: PolarOptions = {}): Matrix {
-  assertMatrix(g, 'polar', 'G', { finite: options.check ?? true });
+  const o = readOptions(options, 'polar');
+  optionalBoolean(o.check, 'polar', 'options.check');
+  assertMatrix(g, 'polar', 'G', { finite: o.check ?? true });
   assertShape(out, g.rows, g.cols, 'polar', 'out');
   if (overlaps(out.data, g.data)) throw new DescentError('SHAPE_MISMATCH', 'polar', 'out must not alias G');
-  const rcond = options.rcond ?? Math.max(g.rows, g.cols) * EPS;
-  if (!(rcond >= 0)) throw new DescentError('INVALID_CONFIG', 'polar', `rcond must be >= 0, got ${rcond}`);
+  const rcond = o.rcond ?? Math.max(g.rows, g.cols) * EPS;
+  if (typeof rcond !== 'number' || !(rcond >= 0)) throw new DescentError('INVALID_CONFIG', 'polar', `rcond must be >= 0, got ${String(rcond)}`);
   let ws: SvdBuffers;
-  if (options.workspace !== undefined) {
-    ws = options.workspace as SvdBuffers;
-    if (ws.rows !== g.rows || ws.cols !== g.cols || !(ws.u instanceof Float64Array)) {
+  if (o.workspace !== undefined) {
+    ws = o.workspace as SvdBuffers;
+    if (!workspaces.has(ws)) throw new DescentError('INVALID_CONFIG', 'polar', `options.workspace must come from polarWorkspace, got ${describeValue(ws)}`);
+    if (ws.rows !== g.rows || ws.cols !== g.cols) {
       throw new DescentError('SHAPE_MISMATCH', 'polar', `workspace is for ${ws.rows}×${ws.cols}, G is ${g.rows}×${g.cols}`);
     }
   } else {

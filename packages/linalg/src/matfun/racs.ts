@@ -1,6 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertDims, assertMatrix, assertShape, assertVector } from '../validate.js';
+import { assertDims, assertMatrix, assertShape, assertVector, describeValue } from '../validate.js';
+import { optionalNumber, readOptions } from '../options.js';
 import { overlaps } from '../kernels/transpose.js';
 import { norm2 } from '../kernels/vector.js';
 
@@ -44,7 +45,25 @@ export interface RacsOptions {
  */
 export function racs(m: Matrix, options: RacsOptions = {}): Matrix {
   assertMatrix(m, 'racs', 'M');
+  checkRacsOptions(options);
   return racsInto(m, { rows: m.rows, cols: m.cols, data: new Float64Array(m.rows * m.cols) }, options);
+}
+
+/** Largest iteration count of the Sinkhorn/Newton loop (each is a pass over M). */
+const MAX_RACS_ITERATIONS = 1e6;
+
+/** Type and range checks of {@link RacsOptions} before anything is read or written. */
+function checkRacsOptions(options: RacsOptions | undefined): RacsOptions {
+  const o = readOptions(options, 'racs');
+  if (o.variant !== undefined && o.variant !== 'sinkhorn' && o.variant !== 'oneshot') {
+    throw new DescentError('INVALID_CONFIG', 'racs', `unknown variant ${describeValue(o.variant)} (expected 'sinkhorn' or 'oneshot')`);
+  }
+  const count = (v: number) => Number.isInteger(v) && v >= 1 && v <= MAX_RACS_ITERATIONS;
+  optionalNumber(o.iterations, 'racs', 'options.iterations', count, `an integer in [1, ${MAX_RACS_ITERATIONS}]`);
+  optionalNumber(o.maxIterations, 'racs', 'options.maxIterations', count, `an integer in [1, ${MAX_RACS_ITERATIONS}]`);
+  optionalNumber(o.tol, 'racs', 'options.tol', (v) => v >= 0, 'a finite number >= 0');
+  optionalNumber(o.eps, 'racs', 'options.eps', (v) => v >= 0, 'a finite number >= 0');
+  return o;
 }
 
 // Scratch of racsInto, reused across calls (JavaScript runs one call at a time on a thread): each use
@@ -74,6 +93,7 @@ function scratch(slot: number, n: number): Float64Array {
  * ```
  */
 export function racsInto(m: Matrix, into: Matrix, options: RacsOptions = {}): Matrix {
+  options = checkRacsOptions(options);
   assertMatrix(m, 'racs', 'M');
   assertShape(into, m.rows, m.cols, 'racs', 'out');
   if (overlaps(into.data, m.data)) throw new DescentError('SHAPE_MISMATCH', 'racs', 'out must not alias M');

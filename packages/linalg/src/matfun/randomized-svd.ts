@@ -1,6 +1,7 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertDims, assertMatrix } from '../validate.js';
+import { readOptions } from '../options.js';
 import { gemmInto } from '../kernels/gemm.js';
 import { normalInto, type Key } from '../random.js';
 import { qrBuffers, qrCore, type QrBuffers } from '../decompositions/qr.js';
@@ -26,9 +27,10 @@ export interface RandomizedSvdOptions {
  * ```
  */
 export function randomizedSvd(a: Matrix, k: number, rngKey: Key, options: RandomizedSvdOptions = {}): Svd {
+  const o = readOptions(options, 'randomizedSvd');
   assertMatrix(a, 'randomizedSvd', 'A');
-  const { l } = checkSketch(a.rows, a.cols, k, options, 'randomizedSvd');
-  const f = sketchSvd(a, k, rngKey, options.powerIterations ?? 2, allocate(a.rows, a.cols, k, l));
+  const { l } = checkSketch(a.rows, a.cols, k, o, 'randomizedSvd');
+  const f = sketchSvd(a, k, rngKey, o.powerIterations ?? 2, allocate(a.rows, a.cols, k, l));
   return { u: copyMatrix(f.u), s: f.s.slice(), v: copyMatrix(f.v), rank: f.rank };
 }
 
@@ -114,7 +116,8 @@ function checkSketch(m: number, n: number, k: number, options: RandomizedSvdOpti
   }
   const q = options.powerIterations ?? 2;
   const p = options.oversample ?? 0;
-  if (!Number.isInteger(q) || q < 0) throw new DescentError('INVALID_CONFIG', where, `powerIterations must be a non-negative integer, got ${q}`);
+  // Each power iteration is two products and two QRs: a bound keeps a typo such as 1e9 from hanging.
+  if (!Number.isInteger(q) || q < 0 || q > 1000) throw new DescentError('INVALID_CONFIG', where, `powerIterations must be an integer in [0, 1000], got ${q}`);
   if (!Number.isInteger(p) || p < 0) throw new DescentError('INVALID_CONFIG', where, `oversample must be a non-negative integer, got ${p}`);
   assertDims(m, n, where, 'A');
   return { l: Math.min(k + p, Math.min(m, n)) };

@@ -1,6 +1,6 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { assertFinite, assertMatrix } from '../validate.js';
+import { assertFinite, assertMatrix, assertVector } from '../validate.js';
 import { gemvInto } from '../kernels/gemv.js';
 import { gramInto } from '../kernels/gram.js';
 import { cholesky, choleskySolve } from '../decompositions/cholesky.js';
@@ -20,6 +20,7 @@ import { cholesky, choleskySolve } from '../decompositions/cholesky.js';
 export function woodburySolve(gamma: Matrix, g: Float64Array, lambda: number): Float64Array {
   assertMatrix(gamma, 'woodburySolve', 'Γ');
   const { rows: N, cols: d } = gamma;
+  assertVector(g, 'woodburySolve', 'g');
   if (g.length !== d) throw new DescentError('SHAPE_MISMATCH', 'woodburySolve', `g has length ${g.length}, Γ has ${d} columns`);
   assertFinite(g, 'woodburySolve', 'g');
   if (!(lambda > 0) || !Number.isFinite(lambda)) {
