@@ -25,6 +25,17 @@ export interface FuzzRow {
    * failing valid call still fail.
    */
   pending?: string;
+  /**
+   * The outputs (`writes`) may hold partial results when the call rejects with `NON_FINITE`: an
+   * overflow is found by doing the arithmetic (a method's `stepInto` documents `out` as unspecified
+   * then). Every other rejection must still come before anything is written.
+   */
+  overflowWrites?: boolean;
+  /**
+   * The function to call, for a row that names no export: a method or function made by an exported
+   * factory (`gradientDescent(f).step`, `sam(sgd).init`), fuzzed like the exports.
+   */
+  call?: (...args: never[]) => unknown;
 }
 
 /** A package's table: each exported function's valid call, or a string saying why it is not fuzzed. */
@@ -179,16 +190,38 @@ export interface FuzzHooks {
   failure(f: FuzzFailure): void;
 }
 
-/** Fuzzes every function exported by `mod` against `table`. */
-export function fuzzModule(mod: Record<string, unknown>, table: FuzzTable, hooks: FuzzHooks, options: { seed?: number; doubles?: number; skip?: readonly string[] } = {}): FuzzReport {
+/**
+ * The callable entries of `mod`: its exported functions by name and, with `members`, the function
+ * members of its exported plain objects as `object.member` (a method's `sgd.init`, `sgd.step`, …),
+ * called with the object as `this`.
+ */
+export function callables(mod: Record<string, unknown>, members = false): Map<string, (...a: unknown[]) => unknown> {
+  const out = new Map<string, (...a: unknown[]) => unknown>();
+  for (const k of Object.keys(mod)) {
+    const v = mod[k];
+    if (typeof v === 'function') out.set(k, v as (...a: unknown[]) => unknown);
+    else if (members && isPlainObject(v)) {
+      for (const m of Object.keys(v)) {
+        const f = v[m];
+        if (typeof f === 'function') out.set(`${k}.${m}`, (...a: unknown[]) => (f as (...b: unknown[]) => unknown).apply(v, a));
+      }
+    }
+  }
+  return out;
+}
+
+/** Fuzzes every function exported by `mod` against `table` (with `members`, methods of exported objects too). */
+export function fuzzModule(mod: Record<string, unknown>, table: FuzzTable, hooks: FuzzHooks, options: { seed?: number; doubles?: number; skip?: readonly string[]; members?: boolean } = {}): FuzzReport {
   const report: FuzzReport = { calls: 0, rejected: 0, failures: [], missing: [], stale: [], skipped: {}, pending: {} };
   const fail = (f: FuzzFailure) => {
     report.failures.push(f);
     hooks.failure(f);
   };
   const doubles = fc.sample(fc.double(), { seed: options.seed ?? 19, numRuns: options.doubles ?? 4 });
-  const functions = Object.keys(mod).filter((k) => typeof mod[k] === 'function').sort();
-  report.stale = Object.keys(table).filter((k) => typeof mod[k] !== 'function');
+  const entries = callables(mod, options.members ?? false);
+  const made = Object.keys(table).filter((k) => !entries.has(k) && typeof table[k] === 'object' && typeof (table[k] as FuzzRow).call === 'function');
+  const functions = [...entries.keys(), ...made].sort();
+  report.stale = Object.keys(table).filter((k) => !entries.has(k) && !made.includes(k));
   for (const name of functions) {
     const row = table[name];
     if (row === undefined) {
@@ -201,7 +234,7 @@ export function fuzzModule(mod: Record<string, unknown>, table: FuzzTable, hooks
       report.skipped[name] = row;
       continue;
     }
-    const fn = mod[name] as (...a: unknown[]) => unknown;
+    const fn = entries.get(name) ?? ((row.call as (...a: unknown[]) => unknown | undefined)!);
     const run = (site: string, args: unknown[], valid: boolean) => {
       const writes = new Set(row.writes ?? []);
       const before = args.map((a) => snapshot(a));
@@ -209,6 +242,7 @@ export function fuzzModule(mod: Record<string, unknown>, table: FuzzTable, hooks
       hooks.before(name, site);
       let threw: unknown;
       let ok = true;
+      let overflowed = false;
       try {
         fn(...args);
       } catch (e) {
@@ -222,10 +256,11 @@ export function fuzzModule(mod: Record<string, unknown>, table: FuzzTable, hooks
         else if (!isDescent && row.pending !== undefined) report.pending[name] = (report.pending[name] ?? 0) + 1;
         else if (!isDescent) fail({ fn: name, site, problem: `rejected with ${threw instanceof Error ? `${threw.name}: ${threw.message}` : String(threw)}, not a DescentError` });
         else report.rejected++;
+        overflowed = isDescent && (threw as { code?: unknown }).code === 'NON_FINITE' && row.overflowWrites === true;
       }
       args.forEach((a, i) => {
         // Outputs may change when the call succeeds; a rejected call must leave everything as it was.
-        if (ok && writes.has(i)) return;
+        if ((ok || overflowed) && writes.has(i)) return;
         if (!same(before[i], snapshot(a))) fail({ fn: name, site, problem: `argument ${i} was mutated${ok ? '' : ' by a call that was then rejected'}` });
       });
     };

@@ -12,6 +12,8 @@ export interface FuzzRunOptions {
   table: string;
   seed?: number;
   watchdogMs?: number;
+  /** Also fuzz the function members of exported plain objects (methods' `init`, `step`, …) as `name.member`. */
+  members?: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ function oneWorker(options: FuzzRunOptions, skip: readonly string[]): Promise<{ 
   const watchdogMs = options.watchdogMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./fuzz-worker-entry.mjs', import.meta.url), {
-      workerData: { entry: options.entry, table: options.table, seed: options.seed ?? 19, skip },
+      workerData: { entry: options.entry, table: options.table, seed: options.seed ?? 19, skip, members: options.members ?? false },
       // A call that allocates without bound dies here instead of taking the machine down.
       resourceLimits: { maxOldGenerationSizeMb: 4096 },
     });
