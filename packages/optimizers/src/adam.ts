@@ -1,6 +1,26 @@
 import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { cloneState, type FirstOrderMethod, type MethodState } from './method.js';
 import { checkBuffers, checkGrad, checkOut, checkX0, flag, nonNegative, param, positive, unitInterval } from './internal/checks.js';
+import { checkInto, checkState } from './internal/state-check.js';
+
+/** The state's fields (hyperparameters included: step reads them), checked before anything is written. */
+function checkAdamState(where: string, s: AdamState): void {
+  checkState(where, s, {
+    lr: { number: nonNegative, expected: 'a finite number >= 0' },
+    beta1: { number: unitInterval, expected: 'in [0, 1)' },
+    beta2: { number: unitInterval, expected: 'in [0, 1)' },
+    eps: { number: positive, expected: 'a finite number > 0' },
+    weightDecay: { number: nonNegative, expected: 'a finite number >= 0' },
+    decoupled: 'boolean',
+    amsgrad: 'boolean',
+    maximize: 'boolean',
+    check: 'boolean',
+    threads: { number: (v) => Number.isInteger(v) && v >= 1 && v <= 64, expected: 'an integer in [1, 64]' },
+    m: 'buffer',
+    v: 'buffer',
+  });
+  checkState(where, s, { vMax: { buffer: s.amsgrad ? s.x.length : 0 } });
+}
 import type { Mutable } from './internal/mutable.js';
 import { ARENA_MIN_LENGTH, adamArenaPair, adamArenaStep, sharedArena, type AdamKernelVariant } from './internal/adam-wasm.js';
 
@@ -219,22 +239,24 @@ function makeMethod(name: 'adam' | 'adamw', decoupled: boolean): FirstOrderMetho
     observes: 'grad',
     init: makeInit(`${name}.init`, decoupled),
     step(s, g) {
-      checkBuffers(`${name}.step`, s, {});
+      checkAdamState(`${name}.step`, s);
       const n = s.x.length;
       const x = new Float64Array(n);
       const out = { ...s, x, query: x, m: new Float64Array(n), v: new Float64Array(n), vMax: new Float64Array(s.vMax.length) };
       return into(`${name}.step`, s, g, out);
     },
     pingPongStates(s) {
+      checkAdamState(`${name}.pingPongStates`, s);
       return adamArenaPair(s, s.threads) ?? [cloneState(s), cloneState(s)];
     },
     stepInto(s, g, out) {
-      checkBuffers(`${name}.stepInto`, s, {});
+      checkAdamState(`${name}.stepInto`, s);
       checkBuffers(`${name}.stepInto`, out, {});
       checkOut(`${name}.stepInto`, s, out);
-      if (out.m.length !== s.m.length || out.v.length !== s.v.length || out.vMax.length !== s.vMax.length) {
+      if (!(out.m instanceof Float64Array) || !(out.v instanceof Float64Array) || !(out.vMax instanceof Float64Array) || out.m.length !== s.m.length || out.v.length !== s.v.length || out.vMax.length !== s.vMax.length) {
         throw new DescentError('SHAPE_MISMATCH', `${name}.stepInto`, 'out has buffers of the wrong length');
       }
+      checkInto(`${name}.stepInto`, s, out);
       return into(`${name}.step`, s, g, out as Mutable<AdamState>);
     },
   };

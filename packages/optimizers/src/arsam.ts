@@ -2,6 +2,7 @@ import { assertKnownKeys, configKeys, DescentError, foldIn, key as makeKey, plac
 import type { Method, MethodState } from './method.js';
 import { resolvePerturbation, samPerturbInto, type SamPerturbationConfig } from './sam.js';
 import { booleanParam, checkGradient, copyInto, gradOf, norm2, numberParam, withGrad, type Writable } from './sam-internal.js';
+import { baseStateField, checkInto, checkState, PERTURBATION_FIELDS, type FieldKind } from './internal/state-check.js';
 
 /** How ARSAM chooses between a SAM step and a (PSF-reusing) single-gradient step. */
 export type ArsamSchedule =
@@ -324,6 +325,21 @@ export function arsam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<
     return out;
   }
 
+  const checkArsamState = (where: string, s: ArsamState<BaseState>): void => {
+    checkState(where, s, { window: { number: (v) => Number.isInteger(v) && v >= 2 && v <= 2 ** 28, expected: 'an integer in [2, 2^28]' }, check: 'boolean' });
+    const fin = (lo: number): FieldKind => ({ number: (v) => Number.isFinite(v) && v >= lo, expected: `a finite number >= ${lo}` });
+    checkState(where, s, {
+      base: baseStateField(s.x.length), phase: { oneOf: [0, 1] }, grad: 'buffer', perturbed: 'buffer', psf: 'buffer',
+      reuseWeight: 'number', reuseCount: 'count', batchIdx: 'count', srNow: fin(0), baseSR: 'number', pSample: fin(0),
+      samSteps: 'count', gradEvals: 'count',
+      ringRatio: { buffer: s.window }, ringPsfNorm: { buffer: s.window }, ringVariance: { buffer: s.window },
+      key: { test: (k) => Array.isArray(k) && k.length === 2 && k.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32), expected: 'a PRNG key' },
+      schedule: { oneOf: ['adaptive', 'always', 'never'] },
+      varianceBlocks: 'count', maxSR: 'count', rateGainRatio: fin(0), rateGainVariance: fin(0), reuseDecay: fin(0),
+      maxReuse: 'count', warmup: 'count', statStart: { number: (v) => Number.isInteger(v) && v >= 0 && v < s.x.length, expected: 'an index of the parameters' },
+      ...PERTURBATION_FIELDS,
+    });
+  };
   return {
     name,
     observes: base.observes,
@@ -335,7 +351,8 @@ export function arsam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<
         throw new DescentError('INVALID_CONFIG', name, `schedule must be 'adaptive', 'always' or 'never', got ${String(schedule)}`);
       }
       const isInt = (v: number) => Number.isInteger(v);
-      const window = numberParam(name, 'window', cfg.window, 50, (v) => isInt(v) && v >= 2, 'an integer >= 2');
+      // The window sizes three ring buffers: bounded like every allocation.
+      const window = numberParam(name, 'window', cfg.window, 50, (v) => isInt(v) && v >= 2 && v <= 2 ** 28, 'an integer in [2, 2^28]');
       const varianceBlocks = numberParam(name, 'varianceBlocks', cfg.varianceBlocks, 5, (v) => isInt(v) && v >= 1 && Math.floor(window / v) >= 2, `an integer >= 1 with window/varianceBlocks >= 2 (window ${window})`);
       const maxP = numberParam(name, 'maxSampleFraction', cfg.maxSampleFraction, 0.8, (v) => v > 0 && v < 1 && Math.floor(window * v) >= 1, `in (0, 1) with ⌊window·maxSampleFraction⌋ >= 1`);
       const a1 = numberParam(name, 'rateGainRatio', cfg.rateGainRatio, 0.13, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0');
@@ -393,13 +410,17 @@ export function arsam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<
       };
     },
     step(s, obs) {
+      checkArsamState(`${name}.step`, s);
       const out = structuredClone(s) as Writable<ArsamState<BaseState>>;
       return advance(s, obs, out);
     },
     stepInto(s, obs, out) {
+      checkArsamState(`${name}.stepInto`, s);
+      checkState(`${name}.stepInto`, out, {});
       if (out === s || out.perturbed === s.perturbed || out.base === s.base || out.psf === s.psf) {
         throw new DescentError('INVALID_CONFIG', name, 'stepInto: out must not be (or share buffers with) state');
       }
+      checkInto(`${name}.stepInto`, s, out);
       if (out.psf.length !== s.psf.length || out.ringRatio.length !== s.ringRatio.length) {
         throw new DescentError('SHAPE_MISMATCH', name, "stepInto: out does not have the state's shape");
       }

@@ -1,7 +1,8 @@
-import { assertKnownKeys, configKeys, DescentError, foldIn, gemmInto, placeBlocks, polarInto, randomizedSvd, randomizedSvdInto, singularValueMapInto, type Key, type Layout, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, assertMatrix, assertShape, configKeys, DescentError, foldIn, gemmInto, placeBlocks, polarInto, randomizedSvd, randomizedSvdInto, singularValueMapInto, type Key, type Layout, type Matrix } from '@descent/linalg';
 import type { FirstOrderMethod, MethodState } from './method.js';
 import type { Transform } from './transform.js';
-import { checkGrad, checkOut, choice, flag, nonNegative, nonNegativeInteger, param, positive, positiveInteger } from './internal/checks.js';
+import { baseStateField, checkInto, checkState } from './internal/state-check.js';
+import { checkGrad, checkOut, checkX0, choice, flag, nonNegative, nonNegativeInteger, param, positive, positiveInteger } from './internal/checks.js';
 import { matrixShape } from './internal/matrix-momentum.js';
 import { resolveMatrixBlocks } from './internal/blocks.js';
 import { normalizeByPowerOfTwo } from './internal/normalize.js';
@@ -41,13 +42,15 @@ interface ResolvedEgd {
   readonly columnFloor: number;
 }
 
+const isKey = (k: unknown): boolean => Array.isArray(k) && k.length === 2 && k.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w < 2 ** 32);
+
 function resolveEgd(where: string, o: EgdOptions): ResolvedEgd {
   return {
     variant: choice(where, 'variant', o.variant, 'pinv', ['pinv', 'clamp', 'rsvd', 'colnorm']),
     rcond: o.rcond === undefined ? undefined : param(where, 'rcond', o.rcond, 0, nonNegative, 'non-negative'),
     clamp: param(where, 'clamp', o.clamp, 1e-6, positive, 'positive'),
     rank: param(where, 'rank', o.rank, 36, positiveInteger, 'a positive integer'),
-    powerIterations: param(where, 'powerIterations', o.powerIterations, 2, nonNegativeInteger, 'a non-negative integer'),
+    powerIterations: param(where, 'powerIterations', o.powerIterations, 2, (v) => nonNegativeInteger(v) && v <= 1000, 'an integer in [0, 1000]'),
     columnFloor: param(where, 'columnFloor', o.columnFloor, 0.01, positive, 'positive'),
   };
 }
@@ -122,8 +125,14 @@ function columnNormalize(g: Matrix, out: Matrix, floor: number): Matrix {
  * ```
  */
 export function egdDirectionInto(g: Matrix, out: Matrix, options: EgdOptions = {}, rngKey?: Key): Matrix {
-  assertKnownKeys(options, EGD_OPTION_KEYS, 'egdDirection', 'options');
-  return egdResolved(g, out, resolveEgd('egdDirection', options), rngKey);
+  const where = 'egdDirectionInto';
+  assertKnownKeys(options, EGD_OPTION_KEYS, where, 'options');
+  const o = resolveEgd(where, options);
+  assertMatrix(g, where, 'G');
+  assertShape(out, g.rows, g.cols, where, 'out');
+  if (out.data === g.data) throw new DescentError('SHAPE_MISMATCH', where, 'out must not alias G');
+  if (rngKey !== undefined && !isKey(rngKey)) throw new DescentError('INVALID_CONFIG', where, 'rngKey must be a PRNG key made by key(seed)');
+  return egdResolved(g, out, o, rngKey);
 }
 
 /** State of {@link scaleByEgd} for one block. */
@@ -258,6 +267,27 @@ export function egd<BaseCfg, BaseState extends MethodState>(base: FirstOrderMeth
     }
     return gt;
   };
+  // Configs this method resolved (init), or checked once when a restored state brought a new one.
+  const trusted = new WeakSet<object>();
+  const checkEgdState = (where: string, s: EgdState<BaseState>): void => {
+    checkState(where, s, { check: 'boolean' });
+    checkState(where, s, {
+      base: baseStateField(s.x.length),
+      key: { test: (k) => k === null || isKey(k), expected: 'null or a PRNG key' },
+      config: { test: (c) => c !== null && typeof c === 'object', expected: 'a resolved EGD config' },
+    });
+    const c = s.config;
+    if (trusted.has(c)) return;
+    const placed = placeBlocks(c.layout);
+    const total = placed.length === 0 ? 0 : placed[placed.length - 1]!.offset + placed[placed.length - 1]!.size;
+    if (total !== s.x.length) throw new DescentError('SHAPE_MISMATCH', where, `state.config.layout holds ${total} entries, the parameters have ${s.x.length}`);
+    if (!Array.isArray(c.matrixBlocks) || !c.matrixBlocks.every((b) => typeof b === 'string' && placed.some((p) => p.name === b))) {
+      throw new DescentError('INVALID_STATE', where, 'state.config.matrixBlocks must name blocks of the layout');
+    }
+    const r = resolveEgd(where, c);
+    if (r.variant === 'rsvd' && s.key === null) throw new DescentError('INVALID_STATE', where, "variant 'rsvd' needs state.key");
+    trusted.add(c);
+  };
   const wrap = (s: EgdState<BaseState>, next: BaseState, out: Mutable<EgdState<BaseState>>): EgdState<BaseState> => {
     out.base = next;
     out.x = next.x;
@@ -274,6 +304,7 @@ export function egd<BaseCfg, BaseState extends MethodState>(base: FirstOrderMeth
     init(cfg, x0, key) {
       const where = `${name}.init`;
       assertKnownKeys(cfg, EGD_KEYS, where);
+      checkX0(where, x0);
       const matrixBlocks = resolveMatrixBlocks('egd', cfg.layout, cfg.matrixBlocks);
       const placed = placeBlocks(cfg.layout);
       const total = placed.length === 0 ? 0 : placed[placed.length - 1]!.offset + placed[placed.length - 1]!.size;
@@ -281,14 +312,21 @@ export function egd<BaseCfg, BaseState extends MethodState>(base: FirstOrderMeth
       const resolved = resolveEgd(where, cfg);
       if (resolved.variant === 'rsvd' && key === undefined) throw new DescentError('INVALID_CONFIG', where, "variant 'rsvd' needs a PRNG key: init(cfg, x0, key)");
       const b = base.init(cfg.base, x0, key);
-      return { x: b.x, query: b.query, t: 0, base: b, key: key ?? null, config: { ...resolved, layout: cfg.layout, matrixBlocks }, check: flag(where, 'check', cfg.check, true) };
+      if (key !== undefined && !isKey(key)) throw new DescentError('INVALID_CONFIG', where, 'key must be a PRNG key made by key(seed)');
+      const config = { ...resolved, layout: cfg.layout, matrixBlocks };
+      trusted.add(config);
+      return { x: b.x, query: b.query, t: 0, base: b, key: key ?? null, config, check: flag(where, 'check', cfg.check, true) };
     },
     step(s, g) {
+      checkEgdState(`${name}.step`, s);
       const next = base.step(s.base, precondition(s, g, false));
       return wrap(s, next, { ...s });
     },
     stepInto(s, g, out) {
+      checkEgdState(`${name}.stepInto`, s);
+      checkState(`${name}.stepInto`, out, {});
       checkOut(`${name}.stepInto`, s, out);
+      checkInto(`${name}.stepInto`, s, out);
       // The base's stepInto consumes gt within the call, so the scratch buffer can be reused.
       const gt = precondition(s, g, base.stepInto !== undefined);
       const next = base.stepInto !== undefined ? base.stepInto(s.base, gt, out.base) : base.step(s.base, gt);

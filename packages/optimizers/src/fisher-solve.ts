@@ -1,4 +1,4 @@
-import { DescentError, assertFinite, assertLength, assertMatrix, gemvInto, gramInto, woodburySolve, type Matrix } from '@descent/linalg';
+import { DescentError, assertFinite, assertLength, assertMatrix, assertVector, gemvInto, gramInto, woodburySolve, type Matrix } from '@descent/linalg';
 import { Scratch } from './internal/matrix-momentum.js';
 
 // Dense SPD solves for the natural gradient. The low-rank path is @descent/linalg's `woodburySolve`;
@@ -85,6 +85,7 @@ function checkMetric(metric: DampingMetric, d: number, where: string): void {
 export function dampedFisherSolve(fisher: Matrix, g: Float64Array, damping: number, metric?: DampingMetric): Float64Array {
   const where = 'dampedFisherSolve';
   assertMatrix(fisher, where, 'fisher');
+  assertVector(g, where, 'g');
   const d = g.length;
   if (fisher.rows !== d || fisher.cols !== d) {
     throw new DescentError('SHAPE_MISMATCH', where, `fisher is ${fisher.rows}×${fisher.cols}, expected ${d}×${d} to match g`);

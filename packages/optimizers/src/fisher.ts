@@ -1,4 +1,4 @@
-import { DescentError, assertFinite, assertLength, assertMatrix, categorical, foldIn, type Key, type Matrix } from '@descent/linalg';
+import { DescentError, assertFinite, assertLength, assertMatrix, assertVector, categorical, foldIn, type Key, type Matrix } from '@descent/linalg';
 import { empiricalFisherData, type DampingMetric } from './fisher-solve.js';
 
 /**
@@ -28,7 +28,9 @@ export function empiricalFisher(perSample: Matrix): Matrix {
  * ```
  */
 export function diagonalFisherEmaInto(f: Float64Array, g: Float64Array, rho: number, out: Float64Array): Float64Array {
-  const where = 'diagonalFisherEma';
+  const where = 'diagonalFisherEmaInto';
+  assertVector(f, where, 'f');
+  assertVector(out, where, 'out');
   assertLength(g, f.length, where, 'g');
   assertLength(out, f.length, where, 'out');
   if (typeof rho !== 'number' || !(rho >= 0 && rho < 1)) {
@@ -52,6 +54,7 @@ export function diagonalFisherEmaInto(f: Float64Array, g: Float64Array, rho: num
  * ```
  */
 export function softmax(logits: Float64Array): Float64Array {
+  assertVector(logits, 'softmax', 'logits');
   if (logits.length === 0) throw new DescentError('SHAPE_MISMATCH', 'softmax', 'logits is empty');
   assertFinite(logits, 'softmax', 'logits');
   let m = -Infinity;
@@ -68,6 +71,7 @@ export function softmax(logits: Float64Array): Float64Array {
 }
 
 function checkProbabilities(p: Float64Array, where: string): void {
+  assertVector(p, where, 'p');
   if (p.length === 0) throw new DescentError('SHAPE_MISMATCH', where, 'p is empty');
   let s = 0;
   for (let k = 0; k < p.length; k++) {

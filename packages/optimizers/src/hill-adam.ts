@@ -2,6 +2,26 @@ import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Method, MethodState, ValueAndGrad } from './method.js';
 import { adamFailure, adamRange } from './adam.js';
 import { checkBuffers, checkGrad, checkOut, checkValue, checkX0, choice, finite, flag, nonNegative, param, positive, unitInterval } from './internal/checks.js';
+import { checkInto, checkState } from './internal/state-check.js';
+
+const orNull = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v));
+
+/** The state's fields (hyperparameters included: step reads them), checked before anything is written. */
+function checkHillAdamState(where: string, s: HillAdamState): void {
+  checkState(where, s, {
+    m: 'buffer', v: 'buffer', bestX: 'buffer', k: 'count', resets: 'count', flips: 'count',
+    direction: { oneOf: ['min', 'max'] },
+    prev: { test: orNull, expected: 'null or a finite number' },
+    best: { test: (v) => typeof v === 'number' && !Number.isNaN(v), expected: 'a number (±Infinity before any value)' },
+    notHere: 'boolean',
+    lr: { number: nonNegative, expected: 'a finite number >= 0' },
+    beta1: { number: unitInterval, expected: 'in [0, 1)' },
+    beta2: { number: unitInterval, expected: 'in [0, 1)' },
+    eps: { number: positive, expected: 'a finite number > 0' },
+    delta: { number: nonNegative, expected: 'a finite number >= 0' },
+    gammaHi: 'number', gammaLo: 'number', check: 'boolean',
+  });
+}
 import type { Mutable } from './internal/mutable.js';
 
 /** Config of {@link hillAdam}. Defaults are the official code's (2manikan/Hill-ADAM `updated_optimizer.py`). */
@@ -195,18 +215,19 @@ export const hillAdam: Method<HillAdamConfig, HillAdamState, ValueAndGrad> = {
   observes: 'valueAndGrad',
   init,
   step(s, obs) {
-    checkBuffers('hillAdam.step', s, {});
+    checkHillAdamState('hillAdam.step', s);
     const n = s.x.length;
     const x = new Float64Array(n);
     return into(s, obs, { ...s, x, query: x, m: new Float64Array(n), v: new Float64Array(n), bestX: new Float64Array(n) });
   },
   stepInto(s, obs, out) {
-    checkBuffers('hillAdam.stepInto', s, {});
+    checkHillAdamState('hillAdam.stepInto', s);
     checkBuffers('hillAdam.stepInto', out, { m: s.x.length, v: s.x.length, bestX: s.x.length });
     checkOut('hillAdam.stepInto', s, out);
     if (out.bestX === s.bestX || out.m === s.m || out.v === s.v) {
       throw new DescentError('INVALID_CONFIG', 'hillAdam.stepInto', 'out must not share buffers with state');
     }
+    checkInto('hillAdam.stepInto', s, out);
     return into(s, obs, out as Mutable<HillAdamState>);
   },
 };

@@ -1,5 +1,6 @@
 import { assertKnownKeys, DescentError } from '@descent/linalg';
 import type { Method, MethodState, Oracle } from './method.js';
+import { checkMethod } from './internal/method-check.js';
 import { pingPongStates } from './internal/ping-pong.js';
 import { callOracle, observation, type Observed } from './internal/observe.js';
 import { START_KEYS, startState, type Start } from './minimize.js';
@@ -24,18 +25,26 @@ export type IterateOptions<Cfg, State> = Start<Cfg, State> & {
  * // [0.5, 0.25, 0.125]
  * ```
  */
-export function* iterate<Cfg, State extends MethodState, Obs>(
+export function iterate<Cfg, State extends MethodState, Obs>(
   method: Method<Cfg, State, Obs>,
   oracle: Oracle,
   options: IterateOptions<Cfg, State>,
 ): Generator<State, State, undefined> {
+  // Arguments are checked here, when iterate is called, not at the first next() of the generator.
+  checkMethod('iterate', method);
   const where = `iterate(${method.name})`;
   assertKnownKeys(options, START_KEYS.concat('steps'), where, 'options');
   const steps = options.steps ?? Infinity;
   if (!(steps >= 0) || (steps !== Infinity && !Number.isInteger(steps))) {
     throw new DescentError('INVALID_CONFIG', where, `steps must be a non-negative integer, got ${String(steps)}`);
   }
-  let state = startState(where, method, options);
+  const state = startState(where, method, options);
+  if (typeof oracle !== 'function') throw new DescentError('INVALID_CONFIG', where, 'oracle must be a function');
+  return run(method, oracle, steps, state, where);
+}
+
+function* run<Cfg, State extends MethodState, Obs>(method: Method<Cfg, State, Obs>, oracle: Oracle, steps: number, start: State, where: string): Generator<State, State, undefined> {
+  let state = start;
   const stepInto = method.stepInto;
   const [a, b] = stepInto !== undefined && steps > 0 ? pingPongStates(method as Method<unknown, State, unknown>, state) : [undefined, undefined];
   const o: Observed = { value: NaN, grad: new Float64Array(0), raw: new Float64Array(0) };

@@ -1,4 +1,4 @@
-import type { Key } from '@descent/linalg';
+import { DescentError, type Key } from '@descent/linalg';
 import { isArenaBuffer } from './internal/adam-wasm.js';
 
 /**
@@ -115,7 +115,13 @@ export type Oracle = (x: Float64Array) => OracleResult;
 export function cloneState<S>(state: S): S {
   // structuredClone copies a view's whole buffer: right for ordinary state arrays, but an arena view
   // would drag the entire WebAssembly memory (both ping-pong states) along.
-  return holdsArenaView(state) ? (copyOutOfArena(state, new Map()) as S) : structuredClone(state);
+  if (holdsArenaView(state)) return copyOutOfArena(state, new Map()) as S;
+  try {
+    return structuredClone(state);
+  } catch (e) {
+    // A function, symbol or class with private slots somewhere in it: not plain data.
+    throw new DescentError('INVALID_STATE', 'cloneState', `a state is plain data (typed arrays, numbers, strings, plain objects): ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function holdsArenaView(v: unknown): boolean {

@@ -1,4 +1,5 @@
-import { assertKnownKeys, DescentError, type Key } from '@descent/linalg';
+import { assertKnownKeys, assertSize, DescentError, describeValue, type Key } from '@descent/linalg';
+import { checkMethod } from './internal/method-check.js';
 import type { Method, MethodState, Oracle } from './method.js';
 import { detachState, pingPongStates } from './internal/ping-pong.js';
 import { callOracle, distance, norm, observation, type Observed } from './internal/observe.js';
@@ -54,7 +55,11 @@ export const START_KEYS: readonly string[] = ['state', 'config', 'x0', 'key'];
 
 /** Validates a start and returns the initial state. */
 export function startState<Cfg, State extends MethodState, Obs>(where: string, method: Method<Cfg, State, Obs>, start: Start<Cfg, State>): State {
-  if ('state' in start && start.state !== undefined) return start.state;
+  if ('state' in start && start.state !== undefined) {
+    const x = (start.state as { x?: unknown } | null)?.x;
+    if (!(x instanceof Float64Array)) throw new DescentError('INVALID_CONFIG', where, `options.state must be a state of the method (an object with a Float64Array x), got ${describeValue(start.state)}`);
+    return start.state;
+  }
   if ('config' in start && 'x0' in start) return method.init(start.config, start.x0, start.key);
   throw new DescentError('INVALID_CONFIG', where, 'give either { state } or { config, x0 }');
 }
@@ -83,18 +88,23 @@ export function minimize<Cfg, State extends MethodState, Obs>(
   oracle: Oracle,
   options: MinimizeOptions<Cfg, State>,
 ): MinimizeResult<State> {
+  checkMethod('minimize', method);
   const where = `minimize(${method.name})`;
   assertKnownKeys(options, START_KEYS.concat('maxSteps', 'trace', 'gradTol', 'stop'), where, 'options');
   const maxSteps = options.maxSteps;
-  if (!Number.isInteger(maxSteps) || maxSteps < 0) {
+  if (!Number.isSafeInteger(maxSteps) || maxSteps < 0) {
     throw new DescentError('INVALID_CONFIG', where, `maxSteps must be a non-negative integer, got ${String(maxSteps)}`);
   }
   const gradTol = options.gradTol;
-  if (gradTol !== undefined && !(gradTol >= 0)) {
+  if (gradTol !== undefined && (typeof gradTol !== 'number' || !(gradTol >= 0))) {
     throw new DescentError('INVALID_CONFIG', where, `gradTol must be non-negative, got ${String(gradTol)}`);
   }
   const stop = options.stop;
+  if (stop !== undefined && typeof stop !== 'function') throw new DescentError('INVALID_CONFIG', where, `stop must be a function, got ${describeValue(stop)}`);
   const traced = options.trace ?? false;
+  if (typeof traced !== 'boolean') throw new DescentError('INVALID_CONFIG', where, `trace must be a boolean, got ${describeValue(traced)}`);
+  // The trace holds three arrays of maxSteps entries: bounded like every other allocation.
+  if (traced) assertSize(maxSteps, where, 'maxSteps (with trace)');
   const trace: Trace | undefined = traced
     ? { value: new Float64Array(maxSteps), gradNorm: new Float64Array(maxSteps), stepNorm: new Float64Array(maxSteps) }
     : undefined;

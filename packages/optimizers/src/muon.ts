@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, MUON_COEFFICIENTS, newtonSchulzInto, polarInto, type Layout, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, assertMatrix, assertShape, configKeys, DescentError, MUON_COEFFICIENTS, newtonSchulzInto, polarInto, type Layout, type Matrix } from '@descent/linalg';
 import type { FirstOrderMethod } from './method.js';
 import { transformMethod, type Transform, type TransformMethodState } from './transform.js';
 import { chain } from './chain.js';
@@ -68,7 +68,7 @@ function resolveOrthogonalize(where: string, o: OrthogonalizeOptions): ResolvedO
   }
   return {
     orthogonalizer: choice(where, 'orthogonalizer', o.orthogonalizer, 'newton-schulz', ['newton-schulz', 'svd']),
-    nsSteps: param(where, 'nsSteps', o.nsSteps, 5, nonNegativeInteger, 'a non-negative integer'),
+    nsSteps: param(where, 'nsSteps', o.nsSteps, 5, (v) => nonNegativeInteger(v) && v <= 1000, 'an integer in [0, 1000]'),
     nsCoefficients: [coefficients[0]!, coefficients[1]!, coefficients[2]!],
     nsEps: param(where, 'nsEps', o.nsEps, 1e-7, nonNegative, 'non-negative'),
     rcond: o.rcond === undefined ? undefined : param(where, 'rcond', o.rcond, 0, nonNegative, 'non-negative'),
@@ -89,8 +89,12 @@ function resolveOrthogonalize(where: string, o: OrthogonalizeOptions): ResolvedO
  * ```
  */
 export function orthogonalizeInto(g: Matrix, out: Matrix, options: OrthogonalizeOptions = {}): Matrix {
-  assertKnownKeys(options, ORTHOGONALIZE_KEYS, 'orthogonalize', 'options');
-  const o = resolveOrthogonalize('orthogonalize', options);
+  const where = 'orthogonalizeInto';
+  assertKnownKeys(options, ORTHOGONALIZE_KEYS, where, 'options');
+  const o = resolveOrthogonalize(where, options);
+  assertMatrix(g, where, 'G');
+  assertShape(out, g.rows, g.cols, where, 'out');
+  if (out.data === g.data) throw new DescentError('SHAPE_MISMATCH', where, 'out must not alias G');
   return orthogonalizeResolved(g, out, o);
 }
 

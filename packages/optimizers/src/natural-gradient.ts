@@ -1,7 +1,31 @@
-import { assertKnownKeys, configKeys, DescentError, assertFinite, assertLength, assertMatrix, assertParam, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, assertFinite, assertLength, assertMatrix, assertParam, assertVector, describeValue, type Matrix } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import { checkDenseSolve, dampedFisherSolve, dampedSolveInto, EmpiricalScratch, empiricalFisherSolve, empiricalSolveInto, type DampingMetric } from './fisher-solve.js';
 import { Scratch } from './internal/matrix-momentum.js';
+import { checkInto, checkState } from './internal/state-check.js';
+
+/** The state's fields (hyperparameters included: step reads them), checked before anything is written. */
+function checkNaturalState(where: string, s: NaturalGradientState, out?: unknown): void {
+  checkState(where, s, {
+    fisher: { oneOf: ['dense', 'empirical', 'diagonal'] },
+    direction: 'buffer',
+    naturalNormSq: { number: (v) => v >= 0, expected: 'a number >= 0' },
+    stepSize: { number: (v) => v >= 0, expected: 'a number >= 0' },
+    // lr is +Infinity when only the KL radius bounds the step.
+    lr: { number: (v) => v > 0, expected: 'a number > 0' },
+    kl: { number: (v) => Number.isFinite(v) && v >= 0, expected: 'a finite number >= 0' },
+    damping: { number: (v) => Number.isFinite(v) && v >= 0, expected: 'a finite number >= 0' },
+    emaDecay: { number: (v) => v >= 0 && v < 1, expected: 'in [0, 1)' },
+    check: 'boolean',
+  });
+  const d = s.x.length;
+  checkState(where, s, { fisherDiag: { buffer: s.fisher === 'diagonal' ? d : 0 } });
+  const m: unknown = s.dampingMetric;
+  const okMetric = m === null || (m instanceof Float64Array && m.length === d)
+    || (m !== null && typeof m === 'object' && (m as Matrix).rows === d && (m as Matrix).cols === d && (m as Matrix).data instanceof Float64Array && (m as Matrix).data.length === d * d);
+  if (!okMetric) throw new DescentError('SHAPE_MISMATCH', where, `state.dampingMetric must be null, a Float64Array of length ${d} or a ${d}×${d} Matrix`);
+  if (out !== undefined || arguments.length > 2) checkInto(where, s, out, ['dampingMetric']);
+}
 
 /** Where the natural gradient's Fisher comes from. */
 export type FisherSource =
@@ -136,6 +160,9 @@ export function naturalDirection(
   damping: number,
   metric?: Float64Array | Matrix,
 ): Float64Array {
+  if (fisher !== 'dense' && fisher !== 'empirical') throw new DescentError('INVALID_CONFIG', 'naturalDirection', `fisher must be 'dense' or 'empirical', got ${describeValue(fisher)}`);
+  if (obs === null || typeof obs !== 'object') throw new DescentError('SHAPE_MISMATCH', 'naturalDirection', `obs must be { grad, fisher } or { grad?, perSample }, got ${describeValue(obs)}`);
+  if (obs.grad !== undefined) assertVector(obs.grad, 'naturalDirection', 'obs.grad');
   if (fisher === 'dense') {
     if (obs.fisher === undefined) throw new DescentError('SHAPE_MISMATCH', 'naturalDirection', "the 'dense' Fisher needs obs.fisher");
     if (obs.grad === undefined) throw new DescentError('SHAPE_MISMATCH', 'naturalDirection', 'obs.grad is missing');
@@ -157,6 +184,7 @@ export function naturalDirection(
  * ```
  */
 export function klTrustRegionScale(g: Float64Array, direction: Float64Array, kl: number): number {
+  assertVector(g, 'klTrustRegionScale', 'g');
   assertLength(direction, g.length, 'klTrustRegionScale', 'direction');
   assertParam(kl, (v) => v > 0, 'klTrustRegionScale', 'kl', 'a positive number');
   let q = 0;
@@ -226,12 +254,14 @@ export const naturalGradient: Method<NaturalGradientConfig, NaturalGradientState
     };
   },
   step(state: NaturalGradientState, obs: Float64Array | NaturalGradientObservation): NaturalGradientState {
+    checkNaturalState(`${NAME}.step`, state);
     const d = state.x.length;
     const x = new Float64Array(d);
     const out: NaturalGradientState = { ...state, x, query: x, fisherDiag: new Float64Array(state.fisherDiag.length), direction: new Float64Array(d) };
     return advance(state, obs, out as Mutable<NaturalGradientState>);
   },
   stepInto(state: NaturalGradientState, obs: Float64Array | NaturalGradientObservation, out: NaturalGradientState): NaturalGradientState {
+    checkNaturalState(`${NAME}.stepInto`, state, out);
     if (out === state || out.x === state.x) throw new DescentError('INVALID_CONFIG', NAME, 'stepInto: out must not be (or share buffers with) state');
     assertLength(out.x, state.x.length, NAME, 'out.x');
     assertLength(out.fisherDiag, state.fisherDiag.length, NAME, 'out.fisherDiag');

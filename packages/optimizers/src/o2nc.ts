@@ -2,6 +2,8 @@ import { assertKnownKeys, configKeys, DescentError, assertFinite, foldIn, key as
 import type { Method, MethodState } from './method.js';
 import { booleanParam, checkGradient, gradOf, norm2, numberParam, type Writable } from './sam-internal.js';
 import { advanceConversionWindow } from './internal/conversion-window.js';
+import { checkKey, checkO2ncState } from './internal/ball-states.js';
+import { assertVector } from '@descent/linalg';
 
 /** Where O2NC evaluates the gradient on the segment [x_{n−1}, x_n]. */
 export type O2ncPoint =
@@ -66,6 +68,9 @@ export interface O2ncState extends MethodState {
  * ```
  */
 export function projectBallInto(v: Float64Array, radius: number, out: Float64Array): Float64Array {
+  assertVector(v, 'projectBallInto', 'v');
+  assertVector(out, 'projectBallInto', 'out', v.length);
+  if (typeof radius !== 'number' || !(radius >= 0)) throw new DescentError('DOMAIN', 'projectBallInto', `radius must be a number >= 0, got ${String(radius)}`);
   const nv = norm2(v);
   if (nv <= radius) {
     if (out !== v) out.set(v);
@@ -113,6 +118,7 @@ export const o2nc: Method<O2ncConfig, O2ncState, Float64Array> = {
     const point = cfg.point ?? 'uniform';
     if (point !== 'uniform' && point !== 'midpoint') throw new DescentError('INVALID_CONFIG', where, `point must be 'uniform' or 'midpoint', got ${String(point)}`);
     if (point === 'uniform' && k === undefined) throw new DescentError('INVALID_CONFIG', where, "point 'uniform' needs a PRNG key");
+    if (k !== undefined) checkKey(where, k);
     const check = booleanParam(where, 'check', cfg.check, true);
     const kk = k ?? makeKey(0);
     const n = x0.length;
@@ -138,11 +144,13 @@ export const o2nc: Method<O2ncConfig, O2ncState, Float64Array> = {
     };
   },
   step(s, g) {
+    checkO2ncState('o2nc.step', s);
     const n = s.x.length;
     const out = { ...s, x: new Float64Array(n), query: new Float64Array(n), anchor: new Float64Array(n), delta: new Float64Array(n), windowSum: new Float64Array(n) };
     return advance(s, g, out);
   },
   stepInto(s, g, out) {
+    checkO2ncState('o2nc.stepInto', s, out);
     if (out === s || out.x === s.x || out.anchor === s.anchor || out.delta === s.delta || out.windowSum === s.windowSum || out.query === s.query) {
       throw new DescentError('INVALID_CONFIG', 'o2nc', 'stepInto: out must not be (or share buffers with) state');
     }

@@ -3,6 +3,7 @@ import type { Method, MethodState } from './method.js';
 import { projectBallInto } from './o2nc.js';
 import { booleanParam, checkGradient, gradOf, numberParam, type Writable } from './sam-internal.js';
 import { advanceConversionWindow } from './internal/conversion-window.js';
+import { checkOdogState } from './internal/ball-states.js';
 
 /** Config of {@link odog}. All of D, η, T are theory-driven in the paper (values not retrieved). */
 const ODOG_KEYS = configKeys<OdogConfig>()('radius', 'lr', 'window', 'extrapolation', 'queryPoint', 'hintCorrection', 'adaptiveScale', 'adaptiveEps', 'check');
@@ -144,10 +145,12 @@ export const odog: Method<OdogConfig, OdogState, Float64Array> = {
     };
   },
   step(s, g) {
+    checkOdogState('odog.step', s);
     const out = structuredClone(s) as Writable<OdogState>;
     return advance(s, g, out);
   },
   stepInto(s, g, out) {
+    checkOdogState('odog.stepInto', s, out);
     if (out === s || out.x === s.x || out.anchor === s.anchor || out.delta === s.delta || out.deltaHat === s.deltaHat || out.query === s.query) {
       throw new DescentError('INVALID_CONFIG', 'odog', 'stepInto: out must not be (or share buffers with) state');
     }

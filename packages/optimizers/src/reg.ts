@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, racs, racsGongInto, racsInto, type Layout, type Matrix, type RacsOptions } from '@descent/linalg';
+import { assertKnownKeys, assertMatrix, assertShape, configKeys, DescentError, racs, racsGongInto, racsInto, type Layout, type Matrix, type RacsOptions } from '@descent/linalg';
 import type { FirstOrderMethod } from './method.js';
 import { transformMethod, type Transform, type TransformMethodState } from './transform.js';
 import { chain } from './chain.js';
@@ -53,7 +53,7 @@ interface ResolvedRacs {
 function resolveRacs(where: string, o: RacsVariantOptions): ResolvedRacs {
   return {
     racs: choice(where, 'racs', o.racs, 'sinkhorn', ['sinkhorn', 'oneshot', 'gong']),
-    sinkhornIterations: param(where, 'sinkhornIterations', o.sinkhornIterations, 50, positiveInteger, 'a positive integer'),
+    sinkhornIterations: param(where, 'sinkhornIterations', o.sinkhornIterations, 50, (v) => positiveInteger(v) && v <= 1e6, 'an integer in [1, 1e6]'),
     sinkhornTol: o.sinkhornTol === undefined ? undefined : param(where, 'sinkhornTol', o.sinkhornTol, 0, positive, 'positive'),
     gongBeta: param(where, 'gongBeta', o.gongBeta, 0.9, unitInterval, 'in [0, 1)'),
     gongEps: param(where, 'gongEps', o.gongEps, 1e-8, positive, 'positive'),
@@ -76,9 +76,13 @@ function resolveRacs(where: string, o: RacsVariantOptions): ResolvedRacs {
  * ```
  */
 export function racsDirectionInto(m: Matrix, out: Matrix, options: RacsVariantOptions = {}): Matrix {
-  assertKnownKeys(options, RACS_KEYS, 'racsDirection', 'options');
-  const o = resolveRacs('racsDirection', options);
-  if (o.racs === 'gong') throw new DescentError('INVALID_CONFIG', 'racsDirection', "'gong' is stateful: use scaleByReg or reg");
+  const where = 'racsDirectionInto';
+  assertKnownKeys(options, RACS_KEYS, where, 'options');
+  const o = resolveRacs(where, options);
+  if (o.racs === 'gong') throw new DescentError('INVALID_CONFIG', where, "'gong' is stateful: use scaleByReg or reg");
+  assertMatrix(m, where, 'M');
+  assertShape(out, m.rows, m.cols, where, 'out');
+  if (out.data === m.data) throw new DescentError('SHAPE_MISMATCH', where, 'out must not alias M');
   return racsStateless(m, out, o);
 }
 

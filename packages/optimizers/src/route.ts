@@ -1,4 +1,5 @@
-import { DescentError, placeBlocks, type Layout, type PlacedBlock } from '@descent/linalg';
+import { DescentError, describeValue, placeBlocks, type Layout, type PlacedBlock } from '@descent/linalg';
+import { checkTransform } from './internal/method-check.js';
 import type { Transform } from './transform.js';
 
 /** State of {@link route}: one state per block of the layout, in layout order. */
@@ -31,6 +32,13 @@ export function route(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- states of the routes differ
   transforms: Readonly<Record<string, Transform<any>>>,
 ): Transform<RouteState> {
+  if (labels === null || (typeof labels !== 'object' && typeof labels !== 'function') || Array.isArray(labels)) {
+    throw new DescentError('INVALID_CONFIG', 'route', `labels must be an object from block names to labels, or a function of the block, got ${describeValue(labels)}`);
+  }
+  if (transforms === null || typeof transforms !== 'object' || Array.isArray(transforms)) {
+    throw new DescentError('INVALID_CONFIG', 'route', `transforms must be an object from labels to transforms, got ${describeValue(transforms)}`);
+  }
+  for (const label of Object.keys(transforms)) checkTransform('route', transforms[label], `transforms.${label}`);
   const placed = placeBlocks(layout);
   const total = placed.length === 0 ? 0 : placed[placed.length - 1]!.offset + placed[placed.length - 1]!.size;
   const per: Transform<unknown>[] = placed.map((b) => {

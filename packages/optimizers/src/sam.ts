@@ -1,6 +1,7 @@
-import { assertKnownKeys, configKeys, DescentError, type Key } from '@descent/linalg';
+import { assertConfigObject, assertKnownKeys, assertVector, configKeys, DescentError, type Key } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import { booleanParam, checkGradient, copyInto, gradOf, numberParam, type Writable } from './sam-internal.js';
+import { baseStateField, checkInto, checkState, PERTURBATION_FIELDS } from './internal/state-check.js';
 
 /** The perturbation options shared by {@link sam} and {@link arsam}. */
 export interface SamPerturbationConfig {
@@ -70,6 +71,8 @@ export interface ResolvedPerturbation {
  * ```
  */
 export function resolvePerturbation(where: string, cfg: SamPerturbationConfig): ResolvedPerturbation {
+  if (typeof where !== 'string') throw new DescentError('INVALID_CONFIG', 'resolvePerturbation', 'where must be a string (the caller name reported in errors)');
+  assertConfigObject(cfg as unknown, where);
   return {
     rho: numberParam(where, 'rho', cfg.rho, 0.05, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0'),
     adaptive: booleanParam(where, 'adaptive', cfg.adaptive, false),
@@ -77,6 +80,17 @@ export function resolvePerturbation(where: string, cfg: SamPerturbationConfig): 
     p: numberParam(where, 'p', cfg.p, 2, (v) => v > 1, 'a number in (1, Infinity]'),
     xi: numberParam(where, 'xi', cfg.xi, 1e-12, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0'),
   };
+}
+
+/** `INVALID_CONFIG` unless `o` has the fields of a {@link ResolvedPerturbation} with valid values. */
+function checkResolvedPerturbation(where: string, o: ResolvedPerturbation): void {
+  if (o === null || typeof o !== 'object') throw new DescentError('INVALID_CONFIG', where, 'the perturbation must be a ResolvedPerturbation (see resolvePerturbation)');
+  const num = (v: unknown, ok: (x: number) => boolean) => typeof v === 'number' && !Number.isNaN(v) && ok(v);
+  if (!num(o.rho, (v) => Number.isFinite(v) && v >= 0)) throw new DescentError('INVALID_CONFIG', where, `rho must be a finite number >= 0, got ${String(o.rho)}`);
+  if (typeof o.adaptive !== 'boolean') throw new DescentError('INVALID_CONFIG', where, `adaptive must be a boolean, got ${String(o.adaptive)}`);
+  if (!num(o.adaptiveEta, (v) => Number.isFinite(v) && v >= 0)) throw new DescentError('INVALID_CONFIG', where, `adaptiveEta must be a finite number >= 0, got ${String(o.adaptiveEta)}`);
+  if (!num(o.p, (v) => v > 1)) throw new DescentError('INVALID_CONFIG', where, `p must be a number in (1, Infinity], got ${String(o.p)}`);
+  if (!num(o.xi, (v) => Number.isFinite(v) && v >= 0)) throw new DescentError('INVALID_CONFIG', where, `xi must be a finite number >= 0, got ${String(o.xi)}`);
 }
 
 /**
@@ -96,6 +110,11 @@ export function resolvePerturbation(where: string, cfg: SamPerturbationConfig): 
  * ```
  */
 export function samPerturbInto(w: Float64Array, g: Float64Array, o: ResolvedPerturbation, out: Float64Array): number {
+  const where = 'samPerturbInto';
+  assertVector(w, where, 'w');
+  assertVector(g, where, 'g', w.length);
+  assertVector(out, where, 'out', w.length);
+  checkResolvedPerturbation(where, o);
   const n = w.length;
   const rho = o.rho;
   let epsSq = 0;
@@ -180,6 +199,14 @@ export function sam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<Ba
     throw new DescentError('INVALID_CONFIG', 'sam', 'base must be a Method');
   }
   const name = `sam(${base.name})`;
+  const checkSamState = (where: string, s: SamState<BaseState>): void => {
+    checkState(where, s, { check: 'boolean' });
+    checkState(where, s, {
+      base: baseStateField(s.x.length), phase: { oneOf: [0, 1] }, grad: 'buffer', perturbed: 'buffer',
+      epsNorm: { number: (v) => Number.isFinite(v) && v >= 0, expected: 'a finite number >= 0' }, gradEvals: 'count',
+      ...PERTURBATION_FIELDS,
+    });
+  };
   const baseStepInto = base.stepInto;
 
   function advance(s: SamState<BaseState>, obs: Obs, out: Writable<SamState<BaseState>>): SamState<BaseState> {
@@ -233,14 +260,18 @@ export function sam<BaseCfg, BaseState extends MethodState, Obs>(base: Method<Ba
       return { x: b.x, query: b.query, t: 0, base: b, phase: 0, grad: new Float64Array(n), perturbed: new Float64Array(n), epsNorm: 0, gradEvals: 0, ...r, check };
     },
     step(s, obs) {
+      checkSamState(`${name}.step`, s);
       // A structural copy (aliasing kept) that advance then overwrites; the base state is not shared.
       const out = structuredClone(s) as Writable<SamState<BaseState>>;
       return advance(s, obs, out);
     },
     stepInto(s, obs, out) {
+      checkSamState(`${name}.stepInto`, s);
+      checkState(`${name}.stepInto`, out, {});
       if (out === s || out.perturbed === s.perturbed || out.base === s.base) {
         throw new DescentError('INVALID_CONFIG', name, 'stepInto: out must not be (or share buffers with) state');
       }
+      checkInto(`${name}.stepInto`, s, out);
       if (out.perturbed.length !== s.perturbed.length || out.grad.length !== s.grad.length) {
         throw new DescentError('SHAPE_MISMATCH', name, "stepInto: out does not have the state's shape");
       }

@@ -23,10 +23,12 @@ export interface ScaleByAdamState {
  */
 export function scaleByAdam(options: { betas?: readonly [number, number]; eps?: number } = {}): Transform<ScaleByAdamState> {
   assertKnownKeys(options, ['betas', 'eps'], 'scaleByAdam', 'options');
-  const [b1, b2] = options.betas ?? [0.9, 0.999];
+  const betas = options.betas ?? [0.9, 0.999];
+  if (!Array.isArray(betas) || betas.length !== 2) throw new DescentError('INVALID_CONFIG', 'scaleByAdam', `betas must be a pair of numbers in [0, 1), got ${String(betas)}`);
+  const [b1, b2] = betas as readonly [number, number];
   const eps = options.eps ?? 1e-8;
-  if (!(b1! >= 0 && b1! < 1 && b2! >= 0 && b2! < 1)) throw new DescentError('INVALID_CONFIG', 'scaleByAdam', 'betas must be in [0, 1)');
-  if (!(eps > 0)) throw new DescentError('INVALID_CONFIG', 'scaleByAdam', `eps must be positive, got ${eps}`);
+  if (typeof b1 !== 'number' || typeof b2 !== 'number' || !(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new DescentError('INVALID_CONFIG', 'scaleByAdam', 'betas must be in [0, 1)');
+  if (typeof eps !== 'number' || !(eps > 0) || !Number.isFinite(eps)) throw new DescentError('INVALID_CONFIG', 'scaleByAdam', `eps must be positive, got ${eps}`);
   const beta1 = b1!, beta2 = b2!;
   return {
     name: 'scaleByAdam',

@@ -1,4 +1,5 @@
 import { assertKnownKeys, DescentError } from '@descent/linalg';
+import { checkMethod } from './internal/method-check.js';
 import type { Method, MethodState } from './method.js';
 import { detachState, pingPongStates } from './internal/ping-pong.js';
 import { START_KEYS, startState, type Start } from './minimize.js';
@@ -28,9 +29,10 @@ export function scan<Cfg, State extends MethodState, Obs>(
   observations: Iterable<Obs>,
   options: ScanOptions<Cfg, State>,
 ): { readonly state: State; readonly steps: number } {
+  checkMethod('scan', method);
   const where = `scan(${method.name})`;
   assertKnownKeys(options, START_KEYS.concat('each'), where, 'options');
-  if (observations === null || typeof (observations as Iterable<Obs>)[Symbol.iterator] !== 'function') {
+  if (observations === null || observations === undefined || typeof (observations as Iterable<Obs>)[Symbol.iterator] !== 'function') {
     throw new DescentError('INVALID_CONFIG', where, 'observations must be iterable');
   }
   let state = startState(where, method, options);

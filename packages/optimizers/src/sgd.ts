@@ -2,6 +2,16 @@ import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { FirstOrderMethod, MethodState } from './method.js';
 import { checkBuffers, checkGrad, checkOut, checkX0, flag, nonNegative, param, unitInterval } from './internal/checks.js';
 import type { Mutable } from './internal/mutable.js';
+import { checkInto, checkState, type FieldKind } from './internal/state-check.js';
+
+const NON_NEGATIVE: FieldKind = { number: nonNegative, expected: 'a finite number >= 0' };
+const UNIT: FieldKind = { number: unitInterval, expected: 'in [0, 1)' };
+
+/** The state's fields (hyperparameters included: step reads them), checked before anything is written. */
+function checkSgdState(where: string, s: SgdState): void {
+  checkState(where, s, { lr: NON_NEGATIVE, momentum: UNIT, dampening: UNIT, nesterov: 'boolean', weightDecay: NON_NEGATIVE, decoupled: 'boolean', maximize: 'boolean', check: 'boolean' });
+  checkState(where, s, { buf: { buffer: s.momentum > 0 ? s.x.length : 0 } });
+}
 
 /** Config of {@link sgd}. Defaults are PyTorch's `torch.optim.SGD` (except `lr`, which is required there too). */
 export interface SgdConfig {
@@ -175,16 +185,17 @@ export const sgd: FirstOrderMethod<SgdConfig, SgdState> = {
   observes: 'grad',
   init,
   step(s, g) {
-    checkBuffers('sgd.step', s, {});
+    checkSgdState('sgd.step', s);
     const x = new Float64Array(s.x.length);
     const out = { ...s, x, query: x, buf: new Float64Array(s.buf.length) };
     return into(s, g, out);
   },
   stepInto(s, g, out) {
-    checkBuffers('sgd.stepInto', s, {});
+    checkSgdState('sgd.stepInto', s);
     checkBuffers('sgd.stepInto', out, {});
     checkOut('sgd.stepInto', s, out);
-    if (out.buf.length !== s.buf.length) throw new DescentError('SHAPE_MISMATCH', 'sgd.stepInto', 'out.buf has the wrong length');
+    if (!(out.buf instanceof Float64Array) || out.buf.length !== s.buf.length) throw new DescentError('SHAPE_MISMATCH', 'sgd.stepInto', 'out.buf has the wrong length');
+    checkInto('sgd.stepInto', s, out);
     return into(s, g, out as Mutable<SgdState>);
   },
 };

@@ -1,7 +1,9 @@
-import { assertKnownKeys, DescentError, type Key } from '@descent/linalg';
+import { assertKnownKeys, assertVector, DescentError, describeValue, isDescentError, type Key } from '@descent/linalg';
+import { checkTransform } from './internal/method-check.js';
 import { cloneState, type FirstOrderMethod, type MethodState } from './method.js';
 import { checkGrad, checkOut, checkX0, flag } from './internal/checks.js';
 import type { Mutable } from './internal/mutable.js';
+import { assertSameBuffers, checkInto, checkState } from './internal/state-check.js';
 
 /**
  * A gradient transformation in the spirit of optax's `GradientTransformation`: it maps an incoming
@@ -43,6 +45,10 @@ export interface Transform<S = unknown> {
  * ```
  */
 export function applyTransform<S>(transform: Transform<S>, g: Float64Array, state: S, x: Float64Array): { update: Float64Array; state: S } {
+  checkTransform('applyTransform', transform);
+  assertVector(g, 'applyTransform', 'g');
+  assertVector(x, 'applyTransform', 'x', g.length);
+  if (state === null || typeof state !== 'object') throw new DescentError('INVALID_STATE', 'applyTransform', `state must be the transform's state (an object), got ${describeValue(state)}`);
   const u = new Float64Array(g.length);
   const out = cloneState(state);
   const next = transform.updateInto(g, state, x, u, out);
@@ -83,6 +89,37 @@ export function transformMethod<Cfg, C extends object>(
     }
     return t;
   };
+  // The inner state of the first state seen with each config (from init, or the first step of a
+  // restored state): later states must have its structure, so a state edited by hand is rejected
+  // before the transform reads past a buffer.
+  const shapes = new WeakMap<object, unknown>();
+  const checkMethodState = (where: string, s: TransformMethodState<unknown, C>, out?: unknown) => {
+    checkState(where, s, { check: 'boolean' });
+    const config: unknown = s.config;
+    if (config === null || typeof config !== 'object') throw new DescentError('INVALID_STATE', where, 'state.config is not a config this method resolved');
+    if (!cache.has(config)) {
+      // A config this process did not resolve (a restored state): build its transform, turning
+      // anything but a DescentError into one (the config is data from outside).
+      try {
+        transformOf(config as C);
+      } catch (e) {
+        if (isDescentError(e)) throw e;
+        throw new DescentError('INVALID_STATE', where, `state.config is not a config of ${name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    let like = shapes.get(config);
+    if (like === undefined) {
+      // A restored state: the structure its inner state must have is the one init makes.
+      try {
+        like = transformOf(config as C).init(new Float64Array(s.x.length), [s.x.length]);
+      } catch {
+        like = s.inner;
+      }
+      shapes.set(config, like);
+    }
+    assertSameBuffers(where, like, s.inner, 'state.inner');
+    if (out !== undefined) checkInto(where, s, out);
+  };
   const into = (s: TransformMethodState<unknown, C>, g: Float64Array, out: Mutable<TransformMethodState<unknown, C>>) => {
     const n = s.x.length;
     checkGrad(`${name}.step`, g, n, s.check);
@@ -119,14 +156,20 @@ export function transformMethod<Cfg, C extends object>(
       const config = resolve(cfg, x0);
       const t = transformOf(config);
       const x = x0.slice();
-      return { x, query: x, t: 0, inner: t.init(x, [x.length], key), config, check: flag(where, 'check', checkOf(cfg), true) };
+      const inner = t.init(x, [x.length], key);
+      shapes.set(config, inner);
+      return { x, query: x, t: 0, inner, config, check: flag(where, 'check', checkOf(cfg), true) };
     },
     step(s, g) {
+      checkMethodState(`${name}.step`, s);
       const x = new Float64Array(s.x.length);
       return into(s, g, { ...s, x, query: x, inner: cloneState(s.inner) });
     },
     stepInto(s, g, out) {
+      checkMethodState(`${name}.stepInto`, s);
+      checkState(`${name}.stepInto`, out, {});
       checkOut(`${name}.stepInto`, s, out);
+      checkInto(`${name}.stepInto`, s, out);
       return into(s, g, out as Mutable<TransformMethodState<unknown, C>>);
     },
   };
