@@ -1,7 +1,8 @@
-import { DescentError, type Matrix, matrix } from '@descent/linalg';
-import { requireFinite, requireFiniteVector, requireInteger, requireNonNegative, requireStepSize } from './validate.js';
+import { DescentError, type Matrix, matrix, assertDims, assertMatrix } from '@descent/linalg';
+import { requireFinite, requireFiniteVector, requireInteger, requireNonNegative, requireStepSize, requireF64 } from './validate.js';
 
 function splitUV(theta: Float64Array, where: string): number {
+  requireF64(theta, where, 'theta');
   if (theta.length < 2 || theta.length % 2) throw new DescentError('SHAPE_MISMATCH', where, `theta must be (u, v) of even length, got ${theta.length}`);
   requireFiniteVector(theta, where, 'theta');
   return theta.length / 2;
@@ -60,6 +61,8 @@ export function balancednessMatrix(theta: Float64Array, m: number, n: number, k:
   requireInteger(m, 1, where, 'm');
   requireInteger(n, 1, where, 'n');
   requireInteger(k, 1, where, 'k');
+  requireF64(theta, where, 'theta');
+  assertDims(k, k, where, 'the k×k result');
   if (theta.length !== (m + n) * k) throw new DescentError('SHAPE_MISMATCH', where, `theta has length ${theta.length}, expected (m+n)k = ${(m + n) * k}`);
   requireFiniteVector(theta, where, 'theta');
   const out = new Float64Array(k * k);
@@ -86,6 +89,7 @@ export function balancednessMatrix(theta: Float64Array, m: number, n: number, k:
  */
 export function predictedBalancednessMatrix(theta: Float64Array, Y: Matrix, k: number, eta: number, lambda = 0): Matrix {
   const where = 'predictedBalancednessMatrix';
+  assertMatrix(Y, where, 'Y');
   const m = Y.rows;
   const n = Y.cols;
   requireStepSize(eta, where);

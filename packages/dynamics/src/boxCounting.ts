@@ -1,5 +1,5 @@
-import { assertKnownKeys, DescentError } from '@descent/linalg';
-import { requireFiniteVector, requireInteger } from './validate.js';
+import { assertKnownKeys, DescentError, assertArrayLike } from '@descent/linalg';
+import { requireFiniteVector, requireInteger, requireF64, requireU8, requireOptions } from './validate.js';
 
 function checkImage(len: number, n1: number, n2: number, where: string): void {
   requireInteger(n1, 1, where, 'n1');
@@ -23,6 +23,7 @@ function checkImage(len: number, n1: number, n2: number, where: string): void {
  */
 export function boundaryMask(classes: ArrayLike<number>, n1: number, n2: number, options: { sides?: 'both' | 'one' } = {}): Uint8Array {
   assertKnownKeys(options, ['sides'], 'boundaryMask', 'options');
+  assertArrayLike(classes, 'boundaryMask', 'classes');
   checkImage(classes.length, n1, n2, 'boundaryMask');
   const sides = options.sides ?? 'both';
   if (sides !== 'both' && sides !== 'one') throw new DescentError('INVALID_CONFIG', 'boundaryMask', `sides must be 'both' or 'one', got ${String(sides)}`);
@@ -83,6 +84,8 @@ export function boxCountingDimension(
   options: { minBox?: number; maxBox?: number } = {},
 ): BoxDimension {
   const where = 'boxCountingDimension';
+  options = requireOptions(options, where);
+  requireU8(mask, where, 'mask');
   checkImage(mask.length, n1, n2, where);
   const n = Math.min(n1, n2);
   const minBox = requireInteger(options.minBox ?? 2, 1, where, 'minBox');
@@ -140,6 +143,10 @@ export function boxCountingDimension(
  * ```
  */
 export function olsSlope(xs: readonly number[], ys: readonly number[]): { slope: number; se: number; intercept: number } {
+  requireFiniteVector(xs, 'olsSlope', 'xs');
+  requireFiniteVector(ys, 'olsSlope', 'ys');
+  if (ys.length !== xs.length) throw new DescentError('SHAPE_MISMATCH', 'olsSlope', `xs has ${xs.length} points, ys has ${ys.length}`);
+  if (xs.length < 2) throw new DescentError('SHAPE_MISMATCH', 'olsSlope', `a slope needs at least 2 points, got ${xs.length}`);
   const k = xs.length;
   let mx = 0;
   let my = 0;
@@ -194,6 +201,7 @@ export interface SohlBoxDimension {
 export function sohlBoxCountingDimension(signed: Float64Array, n1: number, n2: number, options: { bins?: number } = {}): SohlBoxDimension {
   const where = 'sohlBoxCountingDimension';
   assertKnownKeys(options, ['bins'], where, 'options');
+  requireF64(signed, where, 'signed');
   checkImage(signed.length, n1, n2, where);
   requireFiniteVector(signed, where, 'signed');
   if (n1 < 12 || n2 < 12) throw new DescentError('INVALID_CONFIG', where, `image ${n1}×${n2} is smaller than the smallest tile side 10 + 2`);

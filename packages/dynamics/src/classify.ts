@@ -2,7 +2,7 @@ import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { type ClassifyOptions, type ResolvedClassifyOptions, resolveClassifyOptions } from './classifyOptions.js';
 import type { Objective } from './objective.js';
 import { Status, type StatusCode } from './status.js';
-import { requireFiniteVector, requireStepSize } from './validate.js';
+import { requireFiniteVector, requireStepSize, requireObjective } from './validate.js';
 
 /** The fate of one start under GD. */
 export interface Classification {
@@ -29,6 +29,7 @@ export interface Classification {
  */
 export function classifyStart(objective: Objective, x0: Float64Array, eta: number, options: ClassifyOptions = {}): Classification {
   const where = 'classifyStart';
+  requireObjective(objective, where);
   assertKnownKeys(options, configKeys<ClassifyOptions>()('maxSteps', 'gradTol', 'lossTol', 'divergenceBound', 'rule'), where, 'options');
   requireStepSize(eta, where);
   if (!(x0 instanceof Float64Array) || x0.length !== objective.dim) {

@@ -1,5 +1,5 @@
 import { DescentError } from '@descent/linalg';
-import { requireInteger, requirePositive } from './validate.js';
+import { requireInteger, requirePositive, requireOptions } from './validate.js';
 
 /**
  * How an initialization is classified (spec §c).
@@ -44,7 +44,11 @@ export interface ResolvedClassifyOptions {
  * ```
  */
 export function resolveClassifyOptions(o: ClassifyOptions = {}, where: string): ResolvedClassifyOptions {
+  if (typeof where !== 'string') throw new DescentError('INVALID_CONFIG', 'resolveClassifyOptions', 'where must be a string (the caller reported in errors)');
+  o = requireOptions(o, where);
   const maxSteps = requireInteger(o.maxSteps ?? 1000, 1, where, 'maxSteps');
+  // Step counts are stored in Int32Arrays.
+  if (maxSteps > 2 ** 31 - 1) throw new DescentError('INVALID_CONFIG', where, `maxSteps must be at most ${2 ** 31 - 1}, got ${maxSteps}`);
   const gradTol = requirePositive(o.gradTol ?? 1e-9, where, 'gradTol');
   const lossTol = requirePositive(o.lossTol ?? 1e-6, where, 'lossTol');
   const divergenceBound = requirePositive(o.divergenceBound ?? 1e8, where, 'divergenceBound');

@@ -1,5 +1,5 @@
 import { assertKnownKeys, DescentError } from '@descent/linalg';
-import { requireFinite, requireInteger, requireNonNegative, requireStepSize } from './validate.js';
+import { requireFinite, requireInteger, requireNonNegative, requireStepSize, requireOptions } from './validate.js';
 
 /**
  * The critical step size of scalar–vector factorization ½(uᵀv − y)² + (λ/2)(‖u‖²+‖v‖²).
@@ -109,6 +109,8 @@ export function bisectCriticalStepSize(
   options: { lo: number; hi: number; scanPoints?: number; iterations?: number },
 ): CriticalStepSearch {
   const where = 'bisectCriticalStepSize';
+  if (typeof converges !== 'function') throw new DescentError('INVALID_CONFIG', where, 'converges must be a function of the step size');
+  options = requireOptions(options, where);
   const lo0 = requireStepSize(options.lo, where, 'lo');
   const hi0 = requireStepSize(options.hi, where, 'hi');
   if (!(hi0 > lo0)) throw new DescentError('INVALID_CONFIG', where, `need lo < hi, got [${lo0}, ${hi0}]`);

@@ -1,7 +1,7 @@
-import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, describeValue } from '@descent/linalg';
 import type { Method, MethodState } from './method.js';
 import type { Objective } from './objective.js';
-import { requireFiniteVector, requireStepSize } from './validate.js';
+import { requireFiniteVector, requireStepSize, requireObjective } from './validate.js';
 
 /** Configuration of a GD map. */
 export interface GdConfig {
@@ -31,6 +31,7 @@ export interface GdState extends MethodState {
  * ```
  */
 export function gradientDescent(objective: Objective): Method<GdConfig, GdState, undefined> {
+  requireObjective(objective, 'gradientDescent');
   const where = `gradientDescent(${objective.name})`;
   const dim = objective.dim;
   // With check on, the step is computed in a scratch buffer and copied only once it is known to be
@@ -40,6 +41,10 @@ export function gradientDescent(objective: Objective): Method<GdConfig, GdState,
     if (state === null || typeof state !== 'object' || !(state.x instanceof Float64Array) || state.x.length !== dim) {
       throw new DescentError('SHAPE_MISMATCH', where, `state.x must be a Float64Array of length ${dim}`);
     }
+    // The fields step reads, checked before anything is written.
+    requireStepSize(state.eta, where, 'state.eta');
+    if (typeof state.check !== 'boolean') throw new DescentError('INVALID_STATE', where, `state.check must be a boolean, got ${describeValue(state.check)}`);
+    if (typeof state.t !== 'number' || !Number.isSafeInteger(state.t) || state.t < 0) throw new DescentError('INVALID_STATE', where, `state.t must be a step count, got ${describeValue(state.t)}`);
     if (out === null || typeof out !== 'object' || !(out.x instanceof Float64Array)) {
       throw new DescentError('SHAPE_MISMATCH', where, 'out must be a state with a Float64Array x');
     }
@@ -75,7 +80,9 @@ export function gradientDescent(objective: Objective): Method<GdConfig, GdState,
       }
       requireFiniteVector(x0, where, 'x0');
       const x = Float64Array.from(x0);
-      return { x, query: x, t: 0, eta, check: cfg.check ?? true };
+      const check = cfg.check ?? true;
+      if (typeof check !== 'boolean') throw new DescentError('INVALID_CONFIG', where, `check must be a boolean, got ${describeValue(check)}`);
+      return { x, query: x, t: 0, eta, check };
     },
     step(state, obs) {
       const x = new Float64Array(dim);

@@ -1,5 +1,5 @@
-import { DescentError, type Key, normal } from '@descent/linalg';
-import { requireFinite, requireFiniteVector, requireInteger } from './validate.js';
+import { DescentError, type Key, normal, assertSize, describeValue } from '@descent/linalg';
+import { requireFinite, requireFiniteVector, requireInteger, requireF64 } from './validate.js';
 
 /**
  * A rectangular grid of n1 × n2 starts over [lo1, hi1] × [lo2, hi2] (inclusive endpoints). Pixel
@@ -38,6 +38,7 @@ export function squareGrid(r: number, n: number, center1 = 0, center2 = 0): Grid
  * ```
  */
 export function validateGrid(g: Grid, where: string): Grid {
+  if (typeof where !== 'string') throw new DescentError('INVALID_CONFIG', 'validateGrid', 'where must be a string (the caller reported in errors)');
   if (g === null || typeof g !== 'object') throw new DescentError('INVALID_CONFIG', where, 'grid is missing');
   requireInteger(g.n1, 2, where, 'grid.n1');
   requireInteger(g.n2, 2, where, 'grid.n2');
@@ -64,6 +65,9 @@ export function validateGrid(g: Grid, where: string): Grid {
  * ```
  */
 export function gridAxis(lo: number, hi: number, n: number): Float64Array {
+  requireFinite(lo, 'gridAxis', 'lo');
+  requireFinite(hi, 'gridAxis', 'hi');
+  assertSize(n, 'gridAxis', 'n');
   const out = new Float64Array(n);
   const h = (hi - lo) / (n - 1);
   for (let i = 0; i < n; i++) out[i] = 2 * i < n - 1 ? lo + i * h : 2 * i === n - 1 ? (lo + hi) / 2 : hi - (n - 1 - i) * h;
@@ -88,6 +92,8 @@ export interface Slice {
  */
 export function coordinateSlice(dim: number, i: number, j: number, center?: Float64Array): Slice {
   requireInteger(dim, 1, 'coordinateSlice', 'dim');
+  assertSize(dim, 'coordinateSlice', 'dim');
+  if (center !== undefined) requireF64(center, 'coordinateSlice', 'center', dim);
   if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < dim && j < dim && i !== j)) {
     throw new DescentError('INVALID_CONFIG', 'coordinateSlice', `need distinct coordinates in [0, ${dim}), got ${i}, ${j}`);
   }
@@ -111,15 +117,17 @@ export function coordinateSlice(dim: number, i: number, j: number, center?: Floa
  */
 export function randomSlice(k: Key, dim: number, center?: Float64Array): Slice {
   requireInteger(dim, 2, 'randomSlice', 'dim');
+  assertSize(2 * dim, 'randomSlice', '2·dim');
+  if (center !== undefined) requireF64(center, 'randomSlice', 'center', dim);
   const g = normal(k, 2 * dim);
   const e1 = g.slice(0, dim);
   const e2 = g.slice(dim);
-  const n1 = Math.hypot(...e1);
+  const n1 = hypotOf(e1);
   for (let i = 0; i < dim; i++) e1[i] = e1[i]! / n1;
   let p = 0;
   for (let i = 0; i < dim; i++) p += e1[i]! * e2[i]!;
   for (let i = 0; i < dim; i++) e2[i] = e2[i]! - p * e1[i]!;
-  const n2 = Math.hypot(...e2);
+  const n2 = hypotOf(e2);
   for (let i = 0; i < dim; i++) e2[i] = e2[i]! / n2;
   return validateSlice({ center: center ? Float64Array.from(center) : new Float64Array(dim), e1, e2 }, dim, 'randomSlice');
 }
@@ -133,7 +141,21 @@ export function randomSlice(k: Key, dim: number, center?: Float64Array): Slice {
  * // 2
  * ```
  */
+/** Math.hypot over an array: spread for small arrays (as before), a scaled sum where spreading would overflow the call stack. */
+function hypotOf(a: Float64Array): number {
+  if (a.length <= 4096) return Math.hypot(...a);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  if (m === 0 || !Number.isFinite(m)) return m;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! / m) ** 2;
+  return m * Math.sqrt(s);
+}
+
 export function validateSlice(s: Slice, dim: number, where: string): Slice {
+  if (typeof where !== 'string') throw new DescentError('INVALID_CONFIG', 'validateSlice', 'where must be a string (the caller reported in errors)');
+  if (s === null || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', where, `slice must be an object { center, e1, e2 }, got ${describeValue(s)}`);
+  requireInteger(dim, 1, where, 'dim');
   for (const name of ['center', 'e1', 'e2'] as const) {
     const v = s[name];
     if (!(v instanceof Float64Array) || v.length !== dim) {
@@ -157,7 +179,14 @@ export function validateSlice(s: Slice, dim: number, where: string): Slice {
  * ```
  */
 export function slicePointInto(s: Slice, alpha: number, beta: number, out: Float64Array): Float64Array {
-  const c = s.center;
+  const where = 'slicePointInto';
+  if (s === null || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', where, `slice must be an object { center, e1, e2 }, got ${describeValue(s)}`);
+  const c = requireF64(s.center, where, 'slice.center');
+  requireF64(s.e1, where, 'slice.e1', c.length);
+  requireF64(s.e2, where, 'slice.e2', c.length);
+  requireFinite(alpha, where, 'alpha');
+  requireFinite(beta, where, 'beta');
+  requireF64(out, where, 'out', c.length);
   for (let i = 0; i < c.length; i++) out[i] = c[i]! + alpha * s.e1[i]! + beta * s.e2[i]!;
   return out;
 }

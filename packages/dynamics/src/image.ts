@@ -1,5 +1,5 @@
-import { DescentError } from '@descent/linalg';
-import { requireInteger } from './validate.js';
+import { DescentError, describeValue } from '@descent/linalg';
+import { requireInteger, requireU8, requireF64 } from './validate.js';
 
 /** An 8-bit RGB image, rows top to bottom. */
 export interface RgbImage {
@@ -10,6 +10,7 @@ export interface RgbImage {
 }
 
 function checkRgb(img: RgbImage, where: string): void {
+  if (img === null || typeof img !== 'object') throw new DescentError('INVALID_CONFIG', where, `img must be { width, height, rgb }, got ${describeValue(img)}`);
   requireInteger(img.width, 1, where, 'width');
   requireInteger(img.height, 1, where, 'height');
   if (!(img.rgb instanceof Uint8Array) || img.rgb.length !== img.width * img.height * 3) {
@@ -37,6 +38,7 @@ const CRC_TABLE = (() => {
  * ```
  */
 export function crc32(bytes: Uint8Array): number {
+  requireU8(bytes, 'crc32', 'bytes');
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -144,6 +146,16 @@ export function encodePpm(img: RgbImage): Uint8Array {
   return out;
 }
 
+const isRgb = (c: unknown): boolean => Array.isArray(c) && c.length === 3 && c.every((v) => Number.isInteger(v) && v >= 0 && v <= 255);
+
+/** `INVALID_CONFIG` unless `palette` is a RegionPalette: RGB triples of integers in [0, 255]. */
+function checkPalette(palette: RegionPalette, where: string): void {
+  const p = palette as Partial<RegionPalette> | null;
+  if (p === null || typeof p !== 'object' || !Array.isArray(p.labels) || p.labels.length === 0 || !p.labels.every(isRgb) || !isRgb(p.undecided) || !isRgb(p.diverged) || !isRgb(p.saddle)) {
+    throw new DescentError('INVALID_CONFIG', where, 'palette must have labels (a non-empty list of [r, g, b]) and undecided, diverged and saddle colours, each of integers in [0, 255]');
+  }
+}
+
 /** Colours of a region image. */
 export interface RegionPalette {
   /** Colour of label ℓ (1-based) of a converged start; cycled. */
@@ -187,6 +199,9 @@ export const DEFAULT_PALETTE: RegionPalette = {
  */
 export function regionImage(status: Uint8Array, label: Uint8Array, n1: number, n2: number, palette: RegionPalette = DEFAULT_PALETTE): RgbImage {
   const where = 'regionImage';
+  requireU8(status, where, 'status');
+  requireU8(label, where, 'label');
+  checkPalette(palette, where);
   requireInteger(n1, 1, where, 'n1');
   requireInteger(n2, 1, where, 'n2');
   if (status.length !== n1 * n2 || label.length !== n1 * n2) throw new DescentError('SHAPE_MISMATCH', where, `status and label must have ${n1 * n2} pixels`);
@@ -225,6 +240,10 @@ export function regionImage(status: Uint8Array, label: Uint8Array, n1: number, n
  */
 export function valueImage(status: Uint8Array, value: Float64Array, n1: number, n2: number): RgbImage {
   const where = 'valueImage';
+  requireU8(status, where, 'status');
+  requireF64(value, where, 'value');
+  requireInteger(n1, 1, where, 'n1');
+  requireInteger(n2, 1, where, 'n2');
   if (status.length !== n1 * n2 || value.length !== n1 * n2) throw new DescentError('SHAPE_MISMATCH', where, `status and value must have ${n1 * n2} pixels`);
   let lo = Infinity;
   let hi = -Infinity;

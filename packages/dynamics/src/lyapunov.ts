@@ -1,7 +1,7 @@
 import { DescentError } from '@descent/linalg';
 import type { Objective } from './objective.js';
 import { Status, type StatusCode } from './status.js';
-import { requireFiniteVector, requireInteger, requirePositive, requireStepSize } from './validate.js';
+import { requireFiniteVector, requireInteger, requirePositive, requireStepSize, requireObjective, requireOptions } from './validate.js';
 
 /** Finite-time Lyapunov exponents of a GD orbit. */
 export interface LyapunovResult {
@@ -36,6 +36,8 @@ export function lyapunovExponents(
   options: { steps?: number; k?: number; divergenceBound?: number } = {},
 ): LyapunovResult {
   const where = 'lyapunovExponents';
+  requireObjective(objective, where);
+  options = requireOptions(options, where);
   const dim = objective.dim;
   requireStepSize(eta, where);
   if (!(theta0 instanceof Float64Array) || theta0.length !== dim) throw new DescentError('SHAPE_MISMATCH', where, `theta0 must have length ${dim}`);

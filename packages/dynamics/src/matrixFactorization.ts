@@ -1,7 +1,7 @@
-import { assertKnownKeys, configKeys, DescentError, type Matrix, assertMatrix, matrix, svd } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, type Matrix, assertMatrix, matrix, svd, assertSize } from '@descent/linalg';
 import type { Objective } from './objective.js';
 import { scalarVectorCriticalStepSize } from './criticalStepSize.js';
-import { requireFiniteVector, requireInteger, requireNonNegative } from './validate.js';
+import { requireFiniteVector, requireInteger, requireNonNegative, requireF64 } from './validate.js';
 
 /** Parameters of general matrix factorization. */
 export interface MatrixFactorizationConfig {
@@ -155,6 +155,8 @@ export function alignedInit(
   const where = 'alignedInit';
   assertMatrix(Y, where, 'Y');
   requireInteger(k, 1, where, 'k');
+  requireF64(alpha, where, 'alpha');
+  requireF64(beta, where, 'beta');
   if (alpha.length !== k || beta.length !== k) {
     throw new DescentError('SHAPE_MISMATCH', where, `alpha and beta must have length k = ${k}, got ${alpha.length} and ${beta.length}`);
   }
@@ -203,6 +205,8 @@ export function alignedInit(
 export function matrixFactorizationCriticalStepSize(Y: Matrix, k: number, lambda = 0): number {
   assertMatrix(Y, 'matrixFactorizationCriticalStepSize', 'Y');
   requireInteger(k, 1, 'matrixFactorizationCriticalStepSize', 'k');
+  // k factors beyond min(m, n) see zero singular values: the loop below is O(k), bounded like a size.
+  assertSize(k, 'matrixFactorizationCriticalStepSize', 'k');
   const s = svd(Y).s;
   let eta = Infinity;
   for (let i = 0; i < k; i++) eta = Math.min(eta, scalarVectorCriticalStepSize(i < s.length ? s[i]! : 0, { lambda }));

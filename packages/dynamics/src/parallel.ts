@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { DescentError } from '@descent/linalg';
+import { DescentError, assertSize } from '@descent/linalg';
 import {
   type ScalarVectorRegion,
   type ScalarVectorRegionConfig,
@@ -7,9 +7,9 @@ import {
   fillScalarStarts,
   planScalarVectorRegion,
 } from './region.js';
-import { scalarMapKernel, scalarRegionKernel } from './scalarKernel.js';
+import { mapKernelRaw, regionKernelRaw } from './scalarKernel.js';
 import { WASM_LANES, wasmMapModuleBytes } from './wasmMap.js';
-import { wasmClassifyModuleBytes, wasmRegionKernelFrom } from './wasmClassify.js';
+import { wasmClassifyModuleBytes, wasmRegionKernelFromRaw } from './wasmClassify.js';
 import { requireFinite, requireInteger, requireNonNegative, requireStepSize } from './validate.js';
 
 // The worker runs the very same kernel functions, shipped as source text (they are self-contained).
@@ -20,10 +20,10 @@ const { parentPort } = require('node:worker_threads');
 // Transpilers that keep function names (esbuild's keepNames, as under tsx) wrap inner functions in
 // __name(...); the kernel's source text then needs this identity helper to run on its own.
 var __name = (f) => f;
-const regionKernel = ${scalarRegionKernel.toString()};
-const wasmRegionKernelFrom = ${wasmRegionKernelFrom.toString()};
+const regionKernel = ${regionKernelRaw.toString()};
+const wasmRegionKernelFrom = ${wasmRegionKernelFromRaw.toString()};
 let simdRegion = null;
-const mapKernel = ${scalarMapKernel.toString()};
+const mapKernel = ${mapKernelRaw.toString()};
 let wasm = null;
 function mapWasm(bytes, x, z, start, end, eta, y, lam, steps) {
   if (wasm === null) {
@@ -125,8 +125,13 @@ function nodeThreads(where: string): NodeThreads {
  * ```
  */
 export function sharedFloat64(n: number): Float64Array {
+  assertSize(n, 'sharedFloat64', 'n');
+  if (typeof SharedArrayBuffer !== 'function') throw new DescentError('DOMAIN', 'sharedFloat64', 'SharedArrayBuffer is not available here');
   return new Float64Array(new SharedArrayBuffer(8 * n));
 }
+
+/** Most worker threads a region pool starts. */
+const MAX_WORKERS = 1024;
 
 /**
  * Starts `size` worker threads (default: every core, `os.availableParallelism()`); Node only (a
@@ -147,6 +152,8 @@ export function sharedFloat64(n: number): Float64Array {
 export function createRegionPool(workerCount?: number): RegionPool {
   const node = nodeThreads('createRegionPool');
   const size = requireInteger(workerCount ?? node.availableParallelism(), 1, 'createRegionPool', 'size');
+  // Each worker is a thread with its own heap: a typo such as 1e9 must not try to start them all.
+  if (size > MAX_WORKERS) throw new DescentError('INVALID_CONFIG', 'createRegionPool', `size must be at most ${MAX_WORKERS} workers, got ${size}`);
   const workers = Array.from({ length: size }, () => {
     const w = new node.Worker(WORKER_SOURCE, { eval: true });
     w.unref();

@@ -1,13 +1,13 @@
-import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, describeValue } from '@descent/linalg';
 import { type ClassificationRecord, classifyInPlace } from './classify.js';
 import { type ClassifyOptions, type ResolvedClassifyOptions, resolveClassifyOptions } from './classifyOptions.js';
 import { type Grid, type Slice, gridAxis, slicePointInto, validateGrid, validateSlice } from './grid.js';
 import type { Objective } from './objective.js';
 import { scalarVectorMinLoss } from './scalarVector.js';
-import { scalarRegionKernel } from './scalarKernel.js';
+import { regionKernelRaw } from './scalarKernel.js';
 import { createWasmRegionKernel } from './wasmClassify.js';
 import { type StatusCounts, countStatuses } from './status.js';
-import { requireFinite, requireNonNegative, requireStepSize } from './validate.js';
+import { requireFinite, requireNonNegative, requireStepSize, requireF64, requireU8, requireObjective } from './validate.js';
 
 /** What a scalar–vector convergence-region map is computed for. */
 export interface ScalarVectorRegionConfig extends ClassifyOptions {
@@ -94,7 +94,7 @@ export function planScalarVectorRegion(cfg: ScalarVectorRegionConfig, where: str
   const options = resolveClassifyOptions(cfg, where);
   let slice: Slice | undefined;
   if (cfg.slice !== undefined) {
-    const dim = cfg.slice.center?.length;
+    const dim = (cfg.slice as Slice | null)?.center?.length ?? NaN;
     if (!(dim >= 2 && dim % 2 === 0)) throw new DescentError('SHAPE_MISMATCH', where, `slice dimension must be even (θ = (u, v)), got ${dim}`);
     slice = validateSlice(cfg.slice, dim, where);
   }
@@ -211,7 +211,7 @@ export function scalarVectorRegion(cfg: ScalarVectorRegionConfig): ScalarVectorR
   const status = new Uint8Array(n);
   const label = new Uint8Array(n);
   const steps = new Int32Array(n);
-  const kernel = (plan.simd ? createWasmRegionKernel() : undefined) ?? scalarRegionKernel;
+  const kernel = (plan.simd ? createWasmRegionKernel() : undefined) ?? regionKernelRaw;
   const total = kernel(x, z, status, label, steps, 0, n, ...plan.kernelArgs);
   return assembleScalarRegion(plan, x, z, status, label, steps, total);
 }
@@ -235,6 +235,16 @@ export function assembleScalarRegion(
   steps: Int32Array,
   totalSteps: number,
 ): ScalarVectorRegion {
+  const where = 'assembleScalarRegion';
+  if (plan === null || typeof plan !== 'object') throw new DescentError('INVALID_CONFIG', where, 'plan must be a plan from planScalarVectorRegion');
+  const grid = validateGrid(plan.grid, where);
+  const n = grid.n1 * grid.n2;
+  requireF64(x, where, 'x', n);
+  requireF64(z, where, 'z', n);
+  requireU8(status, where, 'status', n);
+  requireU8(label, where, 'label', n);
+  if (!(steps instanceof Int32Array) || steps.length !== n) throw new DescentError('SHAPE_MISMATCH', where, `steps must be an Int32Array of length ${n}`);
+  if (typeof totalSteps !== 'number' || !Number.isSafeInteger(totalSteps) || totalSteps < 0) throw new DescentError('INVALID_CONFIG', where, `totalSteps must be a non-negative integer, got ${describeValue(totalSteps)}`);
   return {
     grid: plan.grid,
     eta: plan.eta,
@@ -294,6 +304,7 @@ export interface Region {
  */
 export function regionMap(objective: Objective, cfg: RegionConfig): Region {
   const where = 'regionMap';
+  requireObjective(objective, where);
   assertKnownKeys(cfg, configKeys<RegionConfig>()('eta', 'grid', 'slice', 'labelOf', 'valueAt', 'maxSteps', 'gradTol', 'lossTol', 'divergenceBound', 'rule'), where);
   assertKnownKeys(cfg.grid ?? {}, GRID_KEYS, where, 'grid');
   const eta = requireStepSize(cfg.eta, where);
@@ -350,6 +361,9 @@ export function scalarVectorRegionCoordinate(cfg: ScalarVectorRegionConfig, regi
   const plan = planScalarVectorRegion(cfg, where);
   const { grid } = plan;
   const n = grid.n1 * grid.n2;
+  if (region === null || typeof region !== 'object') throw new DescentError('INVALID_CONFIG', where, `region must be a result of scalarVectorRegion, got ${describeValue(region)}`);
+  requireF64(region.x, where, 'region.x', n);
+  requireF64(region.z, where, 'region.z', n);
   if (region.x.length !== n) throw new DescentError('SHAPE_MISMATCH', where, 'region does not match cfg.grid');
   const out = new Float64Array(n);
   if (plan.slice === undefined) {

@@ -1,5 +1,8 @@
+import { DescentError, describeValue } from '@descent/linalg';
+
 /**
- * The fused classification kernel of the d = 1 scalar–vector map over a structure-of-arrays grid
+ * The unchecked classification kernel behind {@link scalarRegionKernel} (internal: drivers call it
+ * after validating their config once). The fused classification kernel of the d = 1 scalar–vector map over a structure-of-arrays grid
  * (spec §c). For each pixel p in [start, end): iterate (u, v) = (x[p], z[p]) until the gradient norm
  * falls below √gradTol2 (status 1 if L ≤ lossCut else 3), ‖θ‖² exceeds bound2 (status 2) or maxSteps
  * pass (status 0). `rule` 1 is the fixed-budget loss-threshold rule. Writes the final iterate back to
@@ -10,15 +13,8 @@
  * Self-contained on purpose (no outside references): the worker-thread mode ships its source text.
  * The update is u' = u − η(r v + λu), v' = v − η(r u + λv) with r = uv − y, in exactly this order,
  * so the NumPy fixture reproduces it bit for bit.
- *
- * @example
- * ```ts
- * const x = new Float64Array([0.3]), z = new Float64Array([0.2]);
- * scalarRegionKernel(x, z, new Uint8Array(1), new Uint8Array(1), new Int32Array(1), 0, 1, 0.5, 1, 0, 1000, 1e-18, 1e-6, 1e16, 0, 1) > 0;
- * // true
- * ```
  */
-export function scalarRegionKernel(
+export function regionKernelRaw(
   x: Float64Array,
   z: Float64Array,
   status: Uint8Array,
@@ -172,18 +168,10 @@ export function scalarRegionKernel(
 }
 
 /**
- * The bare d = 1 scalar–vector GD map iterated `steps` times over every pixel in [start, end), with no
+ * The unchecked map kernel behind {@link scalarMapKernel} (internal). The bare d = 1 scalar–vector GD map iterated `steps` times over every pixel in [start, end), with no
  * checks and no early exit: the benchmark's "same computation as NumPy" kernel. In place on x, z.
- *
- * @example
- * ```ts
- * const x = new Float64Array([1]), z = new Float64Array([0]);
- * scalarMapKernel(x, z, 0, 1, 0.5, 1, 0, 1);
- * [x[0], z[0]];
- * // [1, 0.5]
- * ```
  */
-export function scalarMapKernel(
+export function mapKernelRaw(
   x: Float64Array,
   z: Float64Array,
   start: number,
@@ -244,4 +232,119 @@ export function scalarMapKernel(
     x[p] = u;
     z[p] = v;
   }
+}
+
+/** Largest step budget of the kernels: step counts are stored in an Int32Array (and passed to wasm as i32). */
+const MAX_KERNEL_STEPS = 2 ** 31 - 1;
+
+/**
+ * Largest work (steps × pixels) of one call of the map kernels, which have no early exit: about a
+ * second of arithmetic. More work is split into pixel ranges or successive calls by the caller.
+ */
+export const MAX_MAP_WORK = 2 ** 30;
+
+function kernelRange(where: string, lengths: readonly number[], start: number, end: number): void {
+  const n = Math.min(...lengths);
+  if (typeof start !== 'number' || typeof end !== 'number' || !Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > n) {
+    throw new DescentError('SHAPE_MISMATCH', where, `[start, end) = [${String(start)}, ${String(end)}) must be a range of pixels within the arrays' length ${n}`);
+  }
+}
+
+function kernelNumber(where: string, name: string, v: unknown, ok: (x: number) => boolean, expected: string): void {
+  if (typeof v !== 'number' || Number.isNaN(v) || !ok(v)) throw new DescentError('INVALID_CONFIG', where, `${name} must be ${expected}, got ${describeValue(v)}`);
+}
+
+const finite = (x: number) => Number.isFinite(x);
+
+/**
+ * The fused classification kernel of the d = 1 scalar–vector map over a structure-of-arrays grid
+ * (spec §c). For each pixel p in [start, end): iterate (u, v) = (x[p], z[p]) until the gradient norm
+ * falls below √gradTol2 (status 1 if L ≤ lossCut else 3), ‖θ‖² exceeds bound2 (status 2) or maxSteps
+ * pass (status 0). `rule` 1 is the fixed-budget loss-threshold rule. Writes the final iterate back to
+ * x, z and the status, label and step count; returns the total number of GD steps taken. Its
+ * arguments are checked first (O(1): array types, the pixel range within every array, the scalars;
+ * maxSteps ≤ 2³¹ − 1), so a bad call throws a DescentError before anything is written; the pixels'
+ * values are not scanned (a NaN start ends undecided or diverged, as the map takes it).
+ *
+ * Labels (0 unless converged): `labelMode` 0 → 1 + [u < 0]; 1 → 1 + 2[u < 0] + [|u| ≤ |v|].
+ * The update is u' = u − η(r v + λu), v' = v − η(r u + λv) with r = uv − y, in exactly this order,
+ * so the NumPy fixture reproduces it bit for bit.
+ *
+ * @example
+ * ```ts
+ * const x = new Float64Array([0.3]), z = new Float64Array([0.2]);
+ * scalarRegionKernel(x, z, new Uint8Array(1), new Uint8Array(1), new Int32Array(1), 0, 1, 0.5, 1, 0, 1000, 1e-18, 1e-6, 1e16, 0, 1) > 0;
+ * // true
+ * ```
+ */
+export function scalarRegionKernel(
+  x: Float64Array,
+  z: Float64Array,
+  status: Uint8Array,
+  label: Uint8Array,
+  steps: Int32Array,
+  start: number,
+  end: number,
+  eta: number,
+  y: number,
+  lam: number,
+  maxSteps: number,
+  gradTol2: number,
+  lossCut: number,
+  bound2: number,
+  rule: number,
+  labelMode: number,
+): number {
+  const where = 'scalarRegionKernel';
+  if (!(x instanceof Float64Array) || !(z instanceof Float64Array)) throw new DescentError('SHAPE_MISMATCH', where, 'x and z must be Float64Arrays');
+  if (!(status instanceof Uint8Array) || !(label instanceof Uint8Array)) throw new DescentError('SHAPE_MISMATCH', where, 'status and label must be Uint8Arrays');
+  if (!(steps instanceof Int32Array)) throw new DescentError('SHAPE_MISMATCH', where, 'steps must be an Int32Array');
+  kernelRange(where, [x.length, z.length, status.length, label.length, steps.length], start, end);
+  kernelNumber(where, 'eta', eta, finite, 'a finite number');
+  kernelNumber(where, 'y', y, finite, 'a finite number');
+  kernelNumber(where, 'lam', lam, finite, 'a finite number');
+  kernelNumber(where, 'maxSteps', maxSteps, (v) => Number.isInteger(v) && v >= 0 && v <= MAX_KERNEL_STEPS, `an integer in [0, ${MAX_KERNEL_STEPS}]`);
+  kernelNumber(where, 'gradTol2', gradTol2, () => true, 'a number');
+  kernelNumber(where, 'lossCut', lossCut, () => true, 'a number');
+  kernelNumber(where, 'bound2', bound2, () => true, 'a number');
+  kernelNumber(where, 'rule', rule, (v) => v === 0 || v === 1, '0 (gradient) or 1 (loss threshold)');
+  kernelNumber(where, 'labelMode', labelMode, (v) => v === 0 || v === 1, '0 or 1');
+  return regionKernelRaw(x, z, status, label, steps, start, end, eta, y, lam, maxSteps, gradTol2, lossCut, bound2, rule, labelMode);
+}
+
+/**
+ * The bare d = 1 scalar–vector GD map iterated `steps` times over every pixel in [start, end), with no
+ * early exit: the benchmark's "same computation as NumPy" kernel. In place on x, z. Its arguments
+ * are checked first (O(1); steps ≤ 2³¹ − 1 and steps × pixels ≤ 2³⁰ per call, so nothing runs for
+ * minutes by mistake); the pixels' values are not scanned.
+ *
+ * @example
+ * ```ts
+ * const x = new Float64Array([1]), z = new Float64Array([0]);
+ * scalarMapKernel(x, z, 0, 1, 0.5, 1, 0, 1);
+ * [x[0], z[0]];
+ * // [1, 0.5]
+ * ```
+ */
+export function scalarMapKernel(
+  x: Float64Array,
+  z: Float64Array,
+  start: number,
+  end: number,
+  eta: number,
+  y: number,
+  lam: number,
+  steps: number,
+): void {
+  const where = 'scalarMapKernel';
+  if (!(x instanceof Float64Array) || !(z instanceof Float64Array)) throw new DescentError('SHAPE_MISMATCH', where, 'x and z must be Float64Arrays');
+  kernelRange(where, [x.length, z.length], start, end);
+  kernelNumber(where, 'eta', eta, finite, 'a finite number');
+  kernelNumber(where, 'y', y, finite, 'a finite number');
+  kernelNumber(where, 'lam', lam, finite, 'a finite number');
+  kernelNumber(where, 'steps', steps, (v) => Number.isInteger(v) && v >= 0 && v <= MAX_KERNEL_STEPS, `an integer in [0, ${MAX_KERNEL_STEPS}]`);
+  if (steps * (end - start) > MAX_MAP_WORK) {
+    throw new DescentError('INVALID_CONFIG', where, `steps × pixels = ${steps * (end - start)} is above the work limit of ${MAX_MAP_WORK} per call: split the range`);
+  }
+  mapKernelRaw(x, z, start, end, eta, y, lam, steps);
 }

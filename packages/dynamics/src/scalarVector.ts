@@ -1,6 +1,6 @@
-import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, describeValue } from '@descent/linalg';
 import type { Objective } from './objective.js';
-import { requireFinite, requireInteger, requireNonNegative } from './validate.js';
+import { requireFinite, requireInteger, requireNonNegative, requireF64 } from './validate.js';
 
 /** Parameters of the scalar–vector factorization loss (model M1 of the spec). */
 export interface ScalarVectorConfig {
@@ -128,6 +128,7 @@ export interface ScalarVectorReduction {
  * ```
  */
 export function reduceScalarVector(theta: Float64Array): ScalarVectorReduction {
+  requireF64(theta, 'reduceScalarVector', 'theta');
   if (theta.length < 2 || theta.length % 2 !== 0) {
     throw new DescentError('SHAPE_MISMATCH', 'reduceScalarVector', `theta has odd or zero length ${theta.length}`);
   }
@@ -174,6 +175,12 @@ function normalizeOrBasis(w: Float64Array, n: number): void {
  * ```
  */
 export function liftScalarVector(red: ScalarVectorReduction, x: number, z: number): Float64Array {
+  const where = 'liftScalarVector';
+  if (red === null || typeof red !== 'object') throw new DescentError('INVALID_CONFIG', where, `red must be a reduction from reduceScalarVector, got ${describeValue(red)}`);
+  const sHat = requireF64(red.sHat, where, 'red.sHat');
+  requireF64(red.mHat, where, 'red.mHat', sHat.length);
+  requireFinite(x, where, 'x');
+  requireFinite(z, where, 'z');
   const d = red.sHat.length;
   const out = new Float64Array(2 * d);
   const sigma = x + z;

@@ -1,10 +1,10 @@
-import { DescentError, type Key, key as makeKey, split, uniform } from '@descent/linalg';
+import { DescentError, type Key, key as makeKey, split, uniform, describeValue } from '@descent/linalg';
 import { olsSlope } from './boxCounting.js';
 import type { ScalarVectorRegion, ScalarVectorRegionConfig } from './region.js';
 import { planScalarVectorRegion } from './region.js';
-import { scalarRegionKernel } from './scalarKernel.js';
+import { regionKernelRaw } from './scalarKernel.js';
 import { createWasmRegionKernel } from './wasmClassify.js';
-import { requireInteger, requirePositive } from './validate.js';
+import { requireInteger, requirePositive, requireU8, requireOptions } from './validate.js';
 
 /**
  * Among converged pixels, the fraction with a converged 4-neighbour of a different minimizer label:
@@ -19,7 +19,13 @@ import { requireInteger, requirePositive } from './validate.js';
  * ```
  */
 export function mixedNeighbourFraction(region: Pick<ScalarVectorRegion, 'status' | 'label'>, n1: number, n2: number): number {
+  const where = 'mixedNeighbourFraction';
+  if (region === null || typeof region !== 'object') throw new DescentError('INVALID_CONFIG', where, `region must be { status, label }, got ${describeValue(region)}`);
   const { status, label } = region;
+  requireU8(status, where, 'region.status');
+  requireU8(label, where, 'region.label');
+  requireInteger(n1, 1, where, 'n1');
+  requireInteger(n2, 1, where, 'n2');
   if (status.length !== n1 * n2 || label.length !== n1 * n2) throw new DescentError('SHAPE_MISMATCH', 'mixedNeighbourFraction', `maps must have ${n1}×${n2} pixels`);
   let conv = 0;
   let mixed = 0;
@@ -69,6 +75,8 @@ export function uncertaintyExponent(
   options: { samples?: number; epsilons?: readonly number[]; key?: Key; classes?: 'binary' | 'label' } = {},
 ): UncertaintyExponent {
   const where = 'uncertaintyExponent';
+  options = requireOptions(options, where);
+  if (options.epsilons !== undefined && !Array.isArray(options.epsilons)) throw new DescentError('INVALID_CONFIG', where, `epsilons must be an array of numbers, got ${describeValue(options.epsilons)}`);
   const plan = planScalarVectorRegion(cfg, where);
   if (plan.slice !== undefined) throw new DescentError('INVALID_CONFIG', where, 'only the d = 1 (u, v) picture is supported; omit slice');
   const N = requireInteger(options.samples ?? 100000, 1, where, 'samples');
@@ -99,7 +107,7 @@ export function uncertaintyExponent(
   const status = new Uint8Array(M);
   const label = new Uint8Array(M);
   const steps = new Int32Array(M);
-  const kernel = (plan.simd ? createWasmRegionKernel() : undefined) ?? scalarRegionKernel;
+  const kernel = (plan.simd ? createWasmRegionKernel() : undefined) ?? regionKernelRaw;
   kernel(x, z, status, label, steps, 0, M, ...plan.kernelArgs);
   const cls = (p: number): number => (binary ? (status[p] === 1 ? 1 : 0) : label[p]!);
   const events = new Int32Array(eps.length);

@@ -1,7 +1,7 @@
 import { assertKnownKeys, DescentError, type Key, foldIn, key as makeKey, normal } from '@descent/linalg';
 import type { Objective } from './objective.js';
 import { Status, type StatusCode } from './status.js';
-import { requireFiniteVector, requireInteger, requirePositive, requireStepSize } from './validate.js';
+import { requireFiniteVector, requireInteger, requirePositive, requireStepSize, requireObjective, requireOptions, requireF64 } from './validate.js';
 
 /** A Hessian-vector oracle: writes H·v into out and returns it. */
 export type Hvp = (vec: Float64Array, out: Float64Array) => Float64Array;
@@ -61,6 +61,8 @@ export function sharpness(
   options: { key?: Key; shift?: number; tol?: number; maxIter?: number } = {},
 ): SharpnessResult {
   const where = 'sharpness';
+  if (typeof hvp !== 'function') throw new DescentError('INVALID_CONFIG', where, 'hvp must be a function (vec, out) => out');
+  options = requireOptions(options, where);
   assertKnownKeys(options, ['key', 'shift', 'tol', 'maxIter'], where, 'options');
   requireInteger(dim, 1, where, 'dim');
   const tol = requirePositive(options.tol ?? 1e-12, where, 'tol');
@@ -96,6 +98,8 @@ export function sharpness(
  * ```
  */
 export function finiteDifferenceHvp(gradInto: (theta: Float64Array, out: Float64Array) => Float64Array, theta: Float64Array): Hvp {
+  if (typeof gradInto !== 'function') throw new DescentError('INVALID_CONFIG', 'finiteDifferenceHvp', 'gradInto must be a function (theta, out) => out');
+  requireF64(theta, 'finiteDifferenceHvp', 'theta');
   requireFiniteVector(theta, 'finiteDifferenceHvp', 'theta');
   const dim = theta.length;
   const tp = new Float64Array(dim);
@@ -133,6 +137,8 @@ export function finiteDifferenceHvp(gradInto: (theta: Float64Array, out: Float64
  * ```
  */
 export function objectiveSharpness(objective: Objective, theta: Float64Array, options: { key?: Key; shift?: number; tol?: number; maxIter?: number } = {}): SharpnessResult {
+  requireObjective(objective, 'objectiveSharpness');
+  requireF64(theta, 'objectiveSharpness', 'theta');
   assertKnownKeys(options, ['key', 'shift', 'tol', 'maxIter'], 'objectiveSharpness', 'options');
   if (theta.length !== objective.dim) throw new DescentError('SHAPE_MISMATCH', 'objectiveSharpness', `theta must have length ${objective.dim}`);
   requireFiniteVector(theta, 'objectiveSharpness', 'theta');
@@ -185,6 +191,8 @@ export function trackSharpness(
   options: { steps?: number; every?: number; key?: Key; consecutive?: number; divergenceBound?: number; tol?: number } = {},
 ): SharpnessTrace {
   const where = 'trackSharpness';
+  requireObjective(objective, where);
+  options = requireOptions(options, where);
   requireStepSize(eta, where);
   if (!(theta0 instanceof Float64Array) || theta0.length !== objective.dim) throw new DescentError('SHAPE_MISMATCH', where, `theta0 must have length ${objective.dim}`);
   requireFiniteVector(theta0, where, 'theta0');
@@ -265,6 +273,7 @@ export function customObjective(oracles: {
   name?: string;
 }): Objective {
   const where = 'customObjective';
+  oracles = requireOptions(oracles, where, 'oracles');
   const dim = requireInteger(oracles.dim, 1, where, 'dim');
   if (typeof oracles.loss !== 'function' || typeof oracles.gradInto !== 'function') {
     throw new DescentError('INVALID_CONFIG', where, 'loss and gradInto must be functions');

@@ -1,3 +1,4 @@
+import { DescentError, describeValue } from '@descent/linalg';
 /**
  * The fate of one initialization under GD within a step budget, as stored in `Uint8Array` maps:
  * `UNDECIDED` (0, still bounded after the budget), `CONVERGED` (1, reached a global minimizer),
@@ -27,8 +28,8 @@ const NAMES = ['undecided', 'converged', 'diverged', 'saddle'] as const;
  * ```
  */
 export function statusName(s: number): (typeof NAMES)[number] {
-  const n = NAMES[s];
-  if (n === undefined) throw new RangeError(`statusName: unknown status ${s}`);
+  const n = Number.isInteger(s) ? NAMES[s] : undefined;
+  if (n === undefined) throw new DescentError('DOMAIN', 'statusName', `unknown status ${String(s)} (expected 0, 1, 2 or 3)`);
   return n;
 }
 
@@ -50,7 +51,12 @@ export interface StatusCounts {
  * ```
  */
 export function countStatuses(status: Uint8Array): StatusCounts {
+  if (!(status instanceof Uint8Array)) throw new DescentError('SHAPE_MISMATCH', 'countStatuses', `status must be a Uint8Array, got ${describeValue(status)}`);
   const c = [0, 0, 0, 0];
-  for (let i = 0; i < status.length; i++) c[status[i]!]++;
+  for (let i = 0; i < status.length; i++) {
+    const s = status[i]!;
+    if (s > 3) throw new DescentError('DOMAIN', 'countStatuses', `status[${i}] = ${s} is not a status (0, 1, 2 or 3)`);
+    c[s]++;
+  }
   return { undecided: c[0]!, converged: c[1]!, diverged: c[2]!, saddle: c[3]! };
 }

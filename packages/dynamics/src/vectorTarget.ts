@@ -1,6 +1,6 @@
 import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import type { Objective } from './objective.js';
-import { requireFiniteVector, requireNonNegative } from './validate.js';
+import { requireFiniteVector, requireNonNegative, requireF64 } from './validate.js';
 
 /** Parameters of the scalar-times-vector loss (model M2 of the spec). */
 export interface VectorTargetConfig {
@@ -94,6 +94,7 @@ export function vectorTargetObjective(cfg: VectorTargetConfig): Objective {
  * ```
  */
 export function vectorTargetCriticalStepSize(y: Float64Array): number {
+  requireF64(y, 'vectorTargetCriticalStepSize', 'y');
   requireFiniteVector(y, 'vectorTargetCriticalStepSize', 'y');
   let s = 0;
   for (let i = 0; i < y.length; i++) s += y[i]! * y[i]!;

@@ -1,4 +1,5 @@
-import { scalarRegionKernel } from './scalarKernel.js';
+import { DescentError, describeValue } from '@descent/linalg';
+import { regionKernelRaw, type scalarRegionKernel } from './scalarKernel.js';
 import { f64bytes, section, sleb, uleb, wasmApi, wasmName as name, type WasmApi, type WasmMemory } from '@descent/linalg/wasm';
 
 // A hand-assembled WebAssembly module (128-bit SIMD) for the classification kernel of the d = 1
@@ -326,6 +327,22 @@ export type RegionKernel = typeof scalarRegionKernel;
  * ```
  */
 export function wasmRegionKernelFrom(bytes: Uint8Array, fallback: RegionKernel, api: WasmApi): RegionKernel {
+  const where = 'wasmRegionKernelFrom';
+  if (!(bytes instanceof Uint8Array)) throw new DescentError('INVALID_CONFIG', where, `bytes must be a Uint8Array (from wasmClassifyModuleBytes), got ${describeValue(bytes)}`);
+  if (typeof fallback !== 'function') throw new DescentError('INVALID_CONFIG', where, `fallback must be a kernel function, got ${describeValue(fallback)}`);
+  const a = api as { Module?: unknown; Instance?: unknown } | null;
+  if (a === null || (typeof a !== 'object' && typeof a !== 'function') || typeof a.Module !== 'function' || typeof a.Instance !== 'function') {
+    throw new DescentError('INVALID_CONFIG', where, 'api must be a WebAssembly namespace (with Module and Instance)');
+  }
+  try {
+    return wasmRegionKernelFromRaw(bytes, fallback, api);
+  } catch (e) {
+    throw new DescentError('INVALID_CONFIG', where, `bytes are not a classification module: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** {@link wasmRegionKernelFrom} without the argument checks: self-contained, worker threads receive its source text. */
+export function wasmRegionKernelFromRaw(bytes: Uint8Array, fallback: RegionKernel, api: WasmApi): RegionKernel {
   const instance = new api.Instance(new api.Module(bytes), {});
   const mem = instance.exports.mem as WasmMemory;
   const classify = instance.exports.classify as (...args: number[]) => number;
@@ -383,6 +400,6 @@ let cachedKernel: RegionKernel | undefined | null = null;
 export function createWasmRegionKernel(): RegionKernel | undefined {
   if (cachedKernel !== null) return cachedKernel;
   const bytes = wasmClassifyModuleBytes();
-  cachedKernel = wasmApi !== undefined && wasmApi.validate(bytes) ? wasmRegionKernelFrom(bytes, scalarRegionKernel, wasmApi) : undefined;
+  cachedKernel = wasmApi !== undefined && wasmApi.validate(bytes) ? wasmRegionKernelFromRaw(bytes, regionKernelRaw, wasmApi) : undefined;
   return cachedKernel;
 }

@@ -1,7 +1,7 @@
 import { DescentError } from '@descent/linalg';
-import { scalarMapKernel } from './scalarKernel.js';
+import { MAX_MAP_WORK, mapKernelRaw } from './scalarKernel.js';
 import { section, sleb, uleb, wasmApi, wasmName as name, type WasmMemory } from '@descent/linalg/wasm';
-import { requireFinite, requireFiniteVector, requireInteger, requireNonNegative, requireStepSize } from './validate.js';
+import { requireFinite, requireFiniteVector, requireInteger, requireNonNegative, requireStepSize, requireOptions } from './validate.js';
 
 // A hand-assembled WebAssembly module with 128-bit SIMD (f64x2) for the bare d = 1 map: `lanes` vectors
 // (2·lanes pixels) advance together. The operations are those of scalarMapKernel in the same order —
@@ -42,6 +42,9 @@ const OP = {
  * ```
  */
 export function wasmMapModuleBytes(lanes: number): Uint8Array {
+  // Each lane is five v128 locals in one function: a few dozen lanes is already past any gain.
+  requireInteger(lanes, 1, 'wasmMapModuleBytes', 'lanes');
+  if (lanes > 64) throw new DescentError('INVALID_CONFIG', 'wasmMapModuleBytes', `lanes must be at most 64, got ${lanes}`);
   // Params: 0 ptrX, 1 ptrZ, 2 n, 3 steps, 4 eta, 5 y, 6 lam. Locals: 7 p, 8 t, 9 nbytes, then v128s.
   const P = 7;
   const T = 8;
@@ -146,7 +149,7 @@ export function createWasmMap(): WasmMap | undefined {
         x.set(view.subarray(0, nv), start);
         z.set(view.subarray(nv, 2 * nv), start);
       }
-      if (nv < n) scalarMapKernel(x, z, start + nv, end, eta, y, lam, steps);
+      if (nv < n) mapKernelRaw(x, z, start + nv, end, eta, y, lam, steps);
     },
   };
 }
@@ -155,9 +158,10 @@ let cached: WasmMap | undefined | null = null;
 
 /**
  * Iterates the bare d = 1 scalar–vector GD map u′ = u − η(rv + λu), v′ = v − η(ru + λv), r = uv − y,
- * `steps` times over every pixel of x, z in place — no checks, no early exit (the benchmark's
+ * `steps` times over every pixel of x, z in place — no per-step checks, no early exit (the benchmark's
  * "same computation as NumPy"; use {@link scalarVectorRegion} to classify). Uses the WebAssembly SIMD
- * module when available, else {@link scalarMapKernel}; both give the same bits.
+ * module when available, else {@link scalarMapKernel}'s loop; both give the same bits. The arguments
+ * are checked first; steps × pixels is at most 2³⁰ per call (split larger work).
  *
  * @example
  * ```ts
@@ -173,6 +177,7 @@ export function iterateScalarMap(
   params: { eta: number; y: number; lambda?: number; steps: number; simd?: boolean },
 ): void {
   const where = 'iterateScalarMap';
+  params = requireOptions(params, where, 'params');
   if (!(x instanceof Float64Array) || !(z instanceof Float64Array) || x.length !== z.length) {
     throw new DescentError('SHAPE_MISMATCH', where, 'x and z must be Float64Arrays of equal length');
   }
@@ -180,6 +185,9 @@ export function iterateScalarMap(
   const y = requireFinite(params.y, where, 'y');
   const lam = requireNonNegative(params.lambda ?? 0, where, 'lambda');
   const steps = requireInteger(params.steps, 0, where, 'steps');
+  // Step counts are i32 in the wasm map.
+  if (steps > 2 ** 31 - 1) throw new DescentError('INVALID_CONFIG', where, `steps must be at most ${2 ** 31 - 1}, got ${steps}`);
+  if (steps * x.length > MAX_MAP_WORK) throw new DescentError('INVALID_CONFIG', where, `steps × pixels = ${steps * x.length} is above the work limit of ${MAX_MAP_WORK} per call: split the arrays`);
   requireFiniteVector(x, where, 'x');
   requireFiniteVector(z, where, 'z');
   if (params.simd !== false) {
@@ -189,5 +197,5 @@ export function iterateScalarMap(
       return;
     }
   }
-  scalarMapKernel(x, z, 0, x.length, eta, y, lam, steps);
+  mapKernelRaw(x, z, 0, x.length, eta, y, lam, steps);
 }

@@ -1,0 +1,100 @@
+// Valid calls of every function of @descent/dynamics' main entry, and of the GD method's init and
+// step, for the API fuzz (scripts/fuzz-api.ts, run with `members`).
+import type { FuzzTable } from '../../../scripts/fuzz-api.js';
+import { key, type Matrix } from '@descent/linalg';
+import {
+  coordinateSlice, gradientDescent, planScalarVectorRegion, randomSlice, reduceScalarVector, resolveClassifyOptions,
+  scalarRegionKernel, scalarVectorObjective, scalarVectorRegion, serializeState, squareGrid, wasmClassifyModuleBytes,
+} from '@descent/dynamics';
+
+const v = (...xs: number[]) => Float64Array.from(xs);
+const m = (rows: number, cols: number, ...xs: number[]): Matrix => ({ rows, cols, data: Float64Array.from(xs) });
+const f = () => scalarVectorObjective({ y: 1 });
+const regionCfg = () => ({ y: 0.5, lambda: 0.2, eta: 1, grid: squareGrid(4, 4), maxSteps: 100 });
+const gd = gradientDescent(scalarVectorObjective({ y: 1 }));
+// The kernels' row: x, z, status, label, steps, start, end, eta, y, λ, maxSteps, gradTol², lossCut, bound², rule, labelMode.
+const kernelArgs = () => [v(0.3, 1), v(0.2, -0.5), new Uint8Array(2), new Uint8Array(2), new Int32Array(2), 0, 2, 0.5, 1, 0, 100, 1e-18, 1e-6, 1e16, 0, 1];
+
+export const fuzzTable: FuzzTable = {
+  // The GD method made by gradientDescent: its init, step and stepInto.
+  'gradientDescent(f).init': { call: (c: never, x: never) => gd.init(c, x), args: () => [{ eta: 0.5, check: true }, v(1, 0)] },
+  'gradientDescent(f).step': { call: (s: never, o: never) => gd.step(s, o), args: () => [gd.init({ eta: 0.5 }, v(1, 0)), undefined] },
+  'gradientDescent(f).stepInto': { call: (s: never, o: never, out: never) => gd.stepInto!(s, o, out), args: () => [gd.init({ eta: 0.5 }, v(1, 0)), undefined, gd.init({ eta: 0.5 }, v(2, 1))], writes: [2], overflowWrites: true },
+  alignedInit: { args: () => [m(2, 2, 2, 0, 0, 1), 2, v(1, 1), v(1, 1)] },
+  assembleScalarRegion: { args: () => [planScalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 2) }, 'ex'), new Float64Array(4), new Float64Array(4), new Uint8Array(4), new Uint8Array(4), new Int32Array(4), 0] },
+  balancedness: { args: () => [v(2, 1)] },
+  balancednessFactor: { args: () => [v(2, 1), 1, 0.1, 0.01] },
+  balancednessMatrix: { args: () => [v(2, 1), 1, 1, 1] },
+  bisectCriticalStepSize: { args: () => [(eta: number) => eta < 0.7, { lo: 0.1, hi: 2, scanPoints: 16, iterations: 20 }], fixed: [0] },
+  boundaryMask: { args: () => [new Uint8Array([0, 0, 1, 1]), 4, 1, { sides: 'both' }] },
+  boxCountingDimension: { args: () => [Uint8Array.from({ length: 64 }, (_, i) => (i % 3 === 0 ? 1 : 0)), 8, 8, { minBox: 1, maxBox: 4 }] },
+  classifyInPlace: { args: () => [f(), v(3, -3), new Float64Array(2), 0.5, resolveClassifyOptions({}, 'ex'), { status: 0, steps: 0, loss: 0 }], writes: [1, 2, 5] },
+  classifyStart: { args: () => [f(), v(0.3, 0.2), 0.5, { maxSteps: 200, gradTol: 1e-9, lossTol: 1e-6, divergenceBound: 1e8, rule: 'gradient' }] },
+  coordinateSlice: { args: () => [3, 0, 1, v(0, 0, 1)] },
+  countStatuses: { args: () => [new Uint8Array([1, 1, 2, 0])] },
+  crc32: { args: () => [new Uint8Array([73, 69, 78, 68])] },
+  createRegionPool: 'starts worker threads and returns a pool that must be closed: its argument check is tested in test/fuzz-findings.test.ts',
+  createWasmMap: { args: () => [] },
+  createWasmRegionKernel: { args: () => [] },
+  customObjective: { args: () => [{ dim: 1, loss: (t: Float64Array) => 1.5 * t[0]! ** 2, gradInto: (t: Float64Array, o: Float64Array) => { o[0] = 3 * t[0]!; return o; } }] },
+  deserializeState: { args: () => [gd, JSON.parse(JSON.stringify(serializeState(gd, gd.init({ eta: 0.5 }, v(1, 0))))), { like: gd.init({ eta: 0.5 }, v(1, 0)) }] },
+  ellipseValue: { args: () => [v(0, 0), 1, 0.5] },
+  encodePng: { args: () => [{ width: 1, height: 1, rgb: new Uint8Array([255, 0, 0]) }] },
+  encodePpm: { args: () => [{ width: 1, height: 1, rgb: new Uint8Array(3) }] },
+  fillScalarStarts: { args: () => [planScalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 2) }, 'ex'), new Float64Array(4), new Float64Array(4)], writes: [1, 2] },
+  finiteDifferenceHvp: { args: () => [(t: Float64Array, o: Float64Array) => { o[0] = 2 * t[0]!; return o; }, v(1)], fixed: [0] },
+  gradientDescent: { args: () => [f()] },
+  gridAxis: { args: () => [-1, 1, 5] },
+  iterateScalarMap: { args: () => [v(1), v(0), { eta: 0.5, y: 1, lambda: 0, steps: 3, simd: false }], writes: [0, 1] },
+  liftScalarVector: { args: () => [reduceScalarVector(v(3, 0, 1, 0)), 3, 1] },
+  lyapunovExponents: { args: () => [scalarVectorObjective({ y: 0.5, lambda: 0.2 }), v(0.3, 0.2), 1, { steps: 50, k: 2, divergenceBound: 1e8 }] },
+  matrixFactorizationCriticalStepSize: { args: () => [m(2, 2, 2, 0, 0, 1), 2, 0] },
+  matrixFactorizationMinLoss: { args: () => [m(2, 2, 2, 0, 0, 1), 1, 0] },
+  matrixFactorizationObjective: { args: () => [{ Y: m(1, 1, 2), k: 1, lambda: 0 }] },
+  mixedNeighbourFraction: { args: () => [{ status: new Uint8Array([1, 1, 1]), label: new Uint8Array([1, 2, 2]) }, 3, 1] },
+  objectiveSharpness: { args: () => [f(), v(2, 0.5), { key: key(1), shift: 0, tol: 1e-8, maxIter: 200 }] },
+  olsSlope: { args: () => [[0, 1, 2], [1, 3, 5]] },
+  planScalarVectorRegion: { args: () => [{ y: 1, eta: 0.5, grid: squareGrid(3, 8), label: 'sign' }, 'ex'] },
+  predictedBalancednessMatrix: { args: () => [v(2, 1), m(1, 1, 1), 1, 0.1, 0] },
+  randomSlice: { args: () => [key(0), 4, v(0, 0, 0, 0)] },
+  reduceScalarVector: { args: () => [v(3, 0, 1, 0)] },
+  regionImage: { args: () => [new Uint8Array([1, 2]), new Uint8Array([1, 0]), 2, 1] },
+  regionMap: { args: () => [f(), { eta: 0.5, grid: squareGrid(2, 4), slice: coordinateSlice(2, 0, 1), maxSteps: 100 }] },
+  requireFinite: { args: () => [1, 'f', 'y'] },
+  requireFiniteVector: { args: () => [v(1, 2), 'f', 'x0'] },
+  requireInteger: { args: () => [3, 1, 'f', 'maxSteps'] },
+  requireNonNegative: { args: () => [0.2, 'f', 'lambda'] },
+  requirePositive: { args: () => [1e-9, 'f', 'gradTol'] },
+  requireStepSize: { args: () => [0.5, 'f'] },
+  resolveClassifyOptions: { args: () => [{ maxSteps: 50, gradTol: 1e-9, lossTol: 1e-6, divergenceBound: 1e8, rule: 'gradient' }, 'f'] },
+  scalarMapKernel: { args: () => [v(1, 0.5), v(0, 0.1), 0, 2, 0.5, 1, 0, 3], writes: [0, 1] },
+  scalarRegionKernel: { args: kernelArgs, writes: [0, 1, 2, 3, 4] },
+  scalarVectorCriticalStepSize: { args: () => [2, { lambda: 0.1, loss: 'half' }] },
+  scalarVectorCriticalStepSizeAt: { args: () => [v(2, 0), 1, { loss: 'half' }] },
+  scalarVectorMinLoss: { args: () => [0.5, 0.2] },
+  scalarVectorObjective: { args: () => [{ d: 2, y: 1, lambda: 0.1 }] },
+  scalarVectorRegion: { args: () => [regionCfg()] },
+  scalarVectorRegionCoordinate: { args: () => [{ y: 1, lambda: 0.3, eta: 1, grid: squareGrid(3, 4), slice: randomSlice(key(0), 4) }, scalarVectorRegion({ y: 1, lambda: 0.3, eta: 1, grid: squareGrid(3, 4), slice: randomSlice(key(0), 4) }), 0] },
+  scalarVectorRegionParallel: 'asynchronous (returns a Promise and starts worker threads): its configuration is the one of scalarVectorRegion, whose row fuzzes it; the rejection is tested in test/fuzz-findings.test.ts',
+  serializeState: { args: () => [gd, gd.init({ eta: 0.5 }, v(1, 0))] },
+  sharedFloat64: { args: () => [3] },
+  sharpness: { args: () => [(w: Float64Array, o: Float64Array) => { o[0] = 3 * w[0]!; o[1] = -5 * w[1]!; return o; }, 2, { key: key(2), shift: 0, tol: 1e-8, maxIter: 100 }], fixed: [0] },
+  slicePointInto: { args: () => [coordinateSlice(2, 0, 1), 3, 4, new Float64Array(2)], writes: [3] },
+  sohlBoxCountingDimension: { args: () => [Float64Array.from({ length: 256 }, (_, i) => (Math.hypot((i % 16) - 8, Math.floor(i / 16) - 8) < 5 ? -1 : 1)), 16, 16, { bins: 4 }] },
+  sohlConvergenceMeasure: { args: () => [regionCfg(), { window: 2 }] },
+  squareGrid: { args: () => [4, 8, 0, 0] },
+  statusName: { args: () => [1] },
+  trackSharpness: { args: () => [f(), v(0.3, 0.2), 0.5, { steps: 20, every: 10, key: key(1), consecutive: 2, divergenceBound: 1e8, tol: 1e-6 }] },
+  triplingLyapunov: { args: () => [0.1234567, 1000] },
+  triplingMap: { args: () => [0.5] },
+  uncertaintyExponent: { args: () => [regionCfg(), { samples: 50, epsilons: [0.1, 0.05], key: key(3), classes: 'binary' }] },
+  validateGrid: { args: () => [squareGrid(1, 2), 'f'] },
+  validateSlice: { args: () => [coordinateSlice(2, 0, 1), 2, 'f'] },
+  valueImage: { args: () => [new Uint8Array([1, 1]), v(-1, 1), 2, 1] },
+  vectorTargetCriticalStepSize: { args: () => [v(3, 4)] },
+  vectorTargetObjective: { args: () => [{ y: v(3, 4) }] },
+  wasmClassifyModuleBytes: { args: () => [] },
+  wasmMapModuleBytes: { args: () => [4] },
+  wasmRegionKernelFrom: { args: () => [wasmClassifyModuleBytes(), scalarRegionKernel, (globalThis as { WebAssembly?: unknown }).WebAssembly], fixed: [1, 2] },
+};
+
