@@ -1,4 +1,4 @@
-import { assertKnownKeys, DescentError } from '@descent/linalg';
+import { assertKnownKeys, assertVector, DescentError, describeValue } from '@descent/linalg';
 import { normalCdf, normalQuantile } from './normal.js';
 import { logSumExp } from './log-space.js';
 import { logMixture, normalMixtureRho } from './normal-mixture.js';
@@ -71,19 +71,10 @@ const MIN_BANDWIDTH = 1e-3;
  * ```
  */
 export function usesPValues(b: Betting): boolean {
+  assertNormalizedBettor(b, 'usesPValues', true);
   return b.kind !== 'momentExp' && b.kind !== 'hoeffdingExp';
 }
 
-/**
- * Validates a betting config and fills its defaults (returns a new object; the mixture grid is copied).
- * Throws `INVALID_CONFIG` naming the bad field.
- *
- * @example
- * ```ts
- * normalizeBetting({ kind: 'jumper' });
- * // {"kind": "jumper", "J": 0.01}
- * ```
- */
 // The keys each bettor takes (rho of gaussMixture is filled in by normalization and may come back in).
 const BETTING_KEYS: Record<string, readonly string[]> = {
   power: ['kind', 'eps'],
@@ -96,6 +87,32 @@ const BETTING_KEYS: Record<string, readonly string[]> = {
   hoeffdingExp: ['kind', 'lambda', 'mu0', 'a', 'b'],
 };
 
+/**
+ * The bettor kernels take a bettor from {@link normalizeBetting}; this O(1) check (O(grid) for a
+ * mixture) stops a raw or foreign value before it reaches them, without re-validating every number.
+ */
+function assertNormalizedBettor(b: Betting, where: string, kindOnly = false): void {
+  const bad = (msg: string): never => {
+    throw new DescentError('INVALID_CONFIG', where, `${msg} (pass a bettor from normalizeBetting)`);
+  };
+  if (b === null || typeof b !== 'object') bad(`the bettor is ${describeValue(b)}`);
+  const kind = (b as { kind: unknown }).kind;
+  if (typeof kind !== 'string' || BETTING_KEYS[kind] === undefined) bad(`unknown bettor kind ${describeValue(kind)}`);
+  if (kindOnly) return;
+  if (b.kind === 'mixture' && !((b.eps instanceof Float64Array || Array.isArray(b.eps)) && b.eps.length > 0)) bad(`a mixture bettor's eps is ${describeValue(b.eps)}, expected its non-empty grid`);
+  if (b.kind === 'plugin' && !(Number.isSafeInteger(b.window) && b.window! >= 1)) bad(`a plugin bettor's window is ${describeValue(b.window)}, expected a positive integer`);
+}
+
+/**
+ * Validates a betting config and fills its defaults (returns a new object; the mixture grid is copied).
+ * Throws `INVALID_CONFIG` naming the bad field.
+ *
+ * @example
+ * ```ts
+ * normalizeBetting({ kind: 'jumper' });
+ * // {"kind": "jumper", "J": 0.01}
+ * ```
+ */
 export function normalizeBetting(b: Betting, where = 'betting'): Betting {
   const bad = (field: string, expected: string, got: unknown): never => {
     throw new DescentError('INVALID_CONFIG', where, `${b?.kind ?? 'betting'}.${field} must be ${expected}, got ${String(got)}`);
@@ -163,6 +180,7 @@ export function normalizeBetting(b: Betting, where = 'betting'): Betting {
  * ```
  */
 export function bettingStateSize(b: Betting): number {
+  assertNormalizedBettor(b, 'bettingStateSize');
   switch (b.kind) {
     case 'mixture':
       return b.eps!.length;
@@ -187,6 +205,8 @@ export function bettingStateSize(b: Betting): number {
  * ```
  */
 export function resetBettingState(b: Betting, out: Float64Array): Float64Array {
+  assertNormalizedBettor(b, 'resetBettingState');
+  assertVector(out, 'resetBettingState', 'out');
   switch (b.kind) {
     case 'mixture':
       out.fill(-Math.log(out.length));
@@ -212,6 +232,8 @@ export function resetBettingState(b: Betting, out: Float64Array): Float64Array {
  * ```
  */
 export function betInPlace(b: Betting, bet: Float64Array, p: number, score: number): number {
+  assertNormalizedBettor(b, 'betInPlace');
+  assertVector(bet, 'betInPlace', 'bet');
   switch (b.kind) {
     case 'power':
       return Math.log(b.eps) + (b.eps - 1) * Math.log(p);
@@ -288,6 +310,8 @@ export function betInPlace(b: Betting, bet: Float64Array, p: number, score: numb
  * ```
  */
 export function bettingDensity(b: Betting, bet: Float64Array, pIn: number): number {
+  assertNormalizedBettor(b, 'bettingDensity');
+  assertVector(bet, 'bettingDensity', 'bet');
   const p = pIn < P_MIN ? P_MIN : pIn > P_MAX ? P_MAX : pIn; // the same clamp the detector applies
   switch (b.kind) {
     case 'power':

@@ -15,8 +15,6 @@ const tree = () => {
   return { d, root };
 };
 // The bettor kernels take a bettor normalized by normalizeBetting (which validates it): their own
-// type checks of a raw bettor (null, a missing field) are pending; hangs and mutations still fail.
-const BETTING = 'bettor kernels: type checks of an unnormalized bettor pending';
 const NO_ROW = 'no valid-call row yet (needs a model or a Monte Carlo config): not fuzzed';
 
 export const fuzzTable: FuzzTable = {
@@ -24,11 +22,11 @@ export const fuzzTable: FuzzTable = {
   alarmStatistic: { args: () => [initDetector(cfg()), 'product'] },
   arlThreshold: { args: () => [500] },
   averageRunLength: NO_ROW,
-  betInPlace: { args: () => [{ kind: 'mixture', eps: [0.2, 0.5] }, v(Math.log(0.5), Math.log(0.5)), 0.3, 0], writes: [1], pending: BETTING },
+  betInPlace: { args: () => [{ kind: 'mixture', eps: [0.2, 0.5] }, v(Math.log(0.5), Math.log(0.5)), 0.3, 0], writes: [1] },
   bettingConfidenceSequence: { args: () => [v(0.2, 0.4, 0.6), { alpha: 0.05, breaks: 20 }] },
-  bettingDensity: { args: () => [power(), new Float64Array(0), 0.3], pending: BETTING },
+  bettingDensity: { args: () => [power(), new Float64Array(0), 0.3] },
   bettingLogCapital: { args: () => [v(0.2, 0.4), 0.5, { breaks: 20 }] },
-  bettingStateSize: { args: () => [{ kind: 'mixture', eps: [0.2, 0.5] }], pending: BETTING },
+  bettingStateSize: { args: () => [{ kind: 'mixture', eps: [0.2, 0.5] }] },
   bucketPValue: { args: () => [v(1, 2, 3), buildBucketIndex(v(1, 2, 3)), 2.5, 0.5] },
   buildBucketIndex: { args: () => [v(1, 2, 3)] },
   calibrationSet: { args: () => [v(3, 1, 2)] },
@@ -70,7 +68,7 @@ export const fuzzTable: FuzzTable = {
   promptKl: NO_ROW,
   promptLoss: NO_ROW,
   promptProbabilities: NO_ROW,
-  resetBettingState: { args: () => [{ kind: 'mixture', eps: [0.2, 0.5] }, new Float64Array(2)], writes: [1], pending: BETTING },
+  resetBettingState: { args: () => [{ kind: 'mixture', eps: [0.2, 0.5] }, new Float64Array(2)], writes: [1] },
   resetDetector: { args: () => [initDetector(cfg())] },
   restartedDelayBound: { args: () => [1e-3, 100, 0.5] },
   runMFisher: NO_ROW,
@@ -83,7 +81,7 @@ export const fuzzTable: FuzzTable = {
   treeCountBelow: { args: () => { const t = tree(); return [t.d, t.root, 2]; } },
   treeInsert: { args: () => { const t = tree(); return [t.d, t.root, 2, 1.5]; }, writes: [0] },
   upperBound: { args: () => [v(1, 2, 2, 3), 4, 2] },
-  usesPValues: { args: () => [power()], pending: BETTING },
+  usesPValues: { args: () => [power()] },
   validityOf: { args: () => [cfg()] },
   villeThreshold: { args: () => [0.05] },
 };
