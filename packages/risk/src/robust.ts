@@ -1,4 +1,4 @@
-import { DescentError, normalInto, uniformInto, split, type Key } from '@descent/linalg';
+import { assertSize, assertVector, DescentError, normalInto, uniformInto, split, type Key } from '@descent/linalg';
 import { assertDistortion } from './check-distortion.js';
 import {
   discontinuousDistortion,
@@ -20,6 +20,7 @@ export interface MixtureLaw {
 }
 
 function checkTheta(theta: Float64Array, where: string): number {
+  assertVector(theta, where, 'θ');
   if (theta.length === 0 || theta.length % 3 !== 0) throw new DescentError('SHAPE_MISMATCH', where, `θ must hold 3K numbers (raw μ, raw log σ, raw logits), got ${theta.length}`);
   for (let i = 0; i < theta.length; i++) if (theta[i]! - theta[i]! !== 0) throw new DescentError('NON_FINITE', where, `θ[${i}] is ${theta[i]}`);
   return theta.length / 3;
@@ -142,6 +143,7 @@ export function mixturePpf(law: MixtureLaw, u: number): number {
  */
 export function robustMixtureModel(K = 10): DrmModel {
   if (!Number.isInteger(K) || K < 1) throw new DescentError('INVALID_CONFIG', 'robustMixtureModel', `K must be an integer >= 1, got ${K}`);
+  assertSize(3 * K, 'robustMixtureModel', '3K parameters');
   const dim = 3 * K;
   const cdf = new Float64Array(K);
   const resp = new Float64Array(K);
@@ -204,6 +206,7 @@ export function robustMixtureModel(K = 10): DrmModel {
  * ```
  */
 export function mixtureLogPdf(theta: Float64Array, x: number): number {
+  checkTheta(theta, 'mixtureLogPdf');
   return Math.log(mixturePdf(normalizedMixture(theta), x));
 }
 

@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { assertKnownKeys, assertVector, configKeys, DescentError } from '@descent/linalg';
 import type { Distortion } from './distortion.js';
 import { drmWeights } from './lstatistic.js';
 import { projectInto, type Projection } from './projection.js';
@@ -29,10 +29,15 @@ export interface SampleAverageOptions {
  * // -2.5
  * ```
  */
-export function sampleAverageObjective(d: Distortion, scenarios: Float64Array, p: number, w: Float64Array, weights = drmWeights(scenarios.length / p, d)): { value: number; subgradient: Float64Array } {
+export function sampleAverageObjective(d: Distortion, scenarios: Float64Array, p: number, w: Float64Array, weightsIn?: Float64Array): { value: number; subgradient: Float64Array } {
+  assertVector(scenarios, 'sampleAverageObjective', 'scenarios');
+  assertVector(w, 'sampleAverageObjective', 'w');
+  if (weightsIn !== undefined) assertVector(weightsIn, 'sampleAverageObjective', 'weights');
   const N = scenarios.length / p;
   if (!Number.isInteger(N) || N < 1) throw new DescentError('SHAPE_MISMATCH', 'sampleAverageObjective', `scenarios must be a non-empty N×${p} array, got ${scenarios.length} numbers`);
   if (w.length !== p) throw new DescentError('SHAPE_MISMATCH', 'sampleAverageObjective', `w has length ${w.length}, expected ${p}`);
+  const weights = weightsIn ?? drmWeights(N, d);
+  if (weights.length !== N) throw new DescentError('SHAPE_MISMATCH', 'sampleAverageObjective', `weights has length ${weights.length}, expected ${N}`);
   const losses = new Float64Array(N);
   for (let j = 0; j < N; j++) {
     let acc = 0;
@@ -67,8 +72,10 @@ export function sampleAverageObjective(d: Distortion, scenarios: Float64Array, p
  */
 export function sampleAverageOptimize(x0: Float64Array, options: SampleAverageOptions): { x: Float64Array; value: number; iterations: number } {
   assertKnownKeys(options, configKeys<SampleAverageOptions>()('distortion', 'scenarios', 'projection', 'iterations', 'step'), 'sampleAverageOptimize', 'options');
+  assertVector(x0, 'sampleAverageOptimize', 'x0');
   const p = x0.length;
   const { distortion, scenarios } = options;
+  assertVector(scenarios, 'sampleAverageOptimize', 'options.scenarios');
   const N = scenarios.length / p;
   if (!Number.isInteger(N) || N < 1) throw new DescentError('SHAPE_MISMATCH', 'sampleAverageOptimize', 'empty sample');
   for (let i = 0; i < scenarios.length; i++) if (scenarios[i]! - scenarios[i]! !== 0) throw new DescentError('NON_FINITE', 'sampleAverageOptimize', `scenarios[${Math.floor(i / p)}, ${i % p}] is ${scenarios[i]}`);

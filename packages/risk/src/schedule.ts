@@ -17,6 +17,7 @@ export interface StepSchedule {
  * ```
  */
 export function stepSize(s: StepSchedule, k: number): number {
+  if (s === null || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', 'stepSize', `the schedule must be { a, b, c }, got ${s === null ? 'null' : typeof s}`);
   return s.a * Math.pow(s.b / (s.b + k), s.c);
 }
 
@@ -72,6 +73,7 @@ export function codeSchedules(): Schedules {
  * ```
  */
 export function rateSchedules(form: 'qf' | 'dm' | 'hybrid', base: Schedules = codeSchedules()): Schedules {
+  if (base === null || typeof base !== 'object') throw new DescentError('INVALID_CONFIG', 'rateSchedules', 'base must be a Schedules object (e.g. codeSchedules())');
   const cq = form === 'qf' ? 2 / 3 : 5 / 7;
   return {
     theta: { ...base.theta, c: 1 },
@@ -83,7 +85,7 @@ export function rateSchedules(form: 'qf' | 'dm' | 'hybrid', base: Schedules = co
 
 function checkOne(s: StepSchedule, name: string, lo: number, loOpen: boolean): void {
   const where = 'schedules';
-  if (s === undefined || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', where, `${name} is missing`);
+  if (s === undefined || s === null || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', where, `${name} is missing`);
   if (!(s.a > 0) || !Number.isFinite(s.a)) throw new DescentError('INVALID_CONFIG', where, `${name}.a must be > 0, got ${s.a}`);
   if (!(s.b > 0) || !Number.isFinite(s.b)) throw new DescentError('INVALID_CONFIG', where, `${name}.b must be > 0, got ${s.b}`);
   const okLo = loOpen ? s.c > lo : s.c >= lo;
@@ -103,7 +105,7 @@ function checkOne(s: StepSchedule, name: string, lo: number, loOpen: boolean): v
  * ```
  */
 export function validateSchedules(s: Schedules, form: 'qf' | 'dm' | 'hybrid' | 'batching'): void {
-  if (s === undefined || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', 'schedules', 'schedules are missing');
+  if (s === undefined || s === null || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', 'schedules', 'schedules are missing');
   checkOne(s.theta, 'theta', 0.5, true);
   if (form === 'batching') return;
   checkOne(s.quantile, 'quantile', 0, true);
