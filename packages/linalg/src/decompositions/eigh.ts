@@ -1,12 +1,14 @@
+import { assertKnownKeys } from '../config.js';
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
 import { optionalBoolean, readOptions } from '../options.js';
-import { hypot } from './hypot.js';
 import { pow2, pow2Exponent, pow2ExponentOf, scaleByPow2 } from './pow2-scale.js';
 import { symmetricPart } from './symmetric.js';
 import { applyBlockReflector, formBlockReflector, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
 import { gemmInto } from '../kernels/gemm.js';
+import { tridiagonalEigenDC } from './tridiagonal-dc.js';
+import { tridiagonalQL } from './tridiagonal-ql.js';
 
 /** The eigendecomposition A = Q·diag(values)·Qᵀ of a symmetric matrix. */
 export interface Eigh {
@@ -16,23 +18,43 @@ export interface Eigh {
   readonly vectors: Matrix;
 }
 
-const EPS = 2 ** -52;
+/** Options of {@link eigh}. */
+export interface EighOptions {
+  /** Skip the finiteness scan of the input (it costs O(n²)). Default true (check). */
+  check?: boolean;
+  /**
+   * Tridiagonal eigensolver: `'dc'` (default) divide and conquer (LAPACK dstedc/dsyevd), whose merges
+   * are matrix products; `'qr'` the implicit QL iteration (EISPACK tql2/LAPACK dsteqr), O(n³) plane
+   * rotations. Both give backward-stable eigenpairs with orthonormal vectors.
+   */
+  method?: 'dc' | 'qr';
+}
+
+const OPTION_KEYS = ['check', 'method'] as const;
 
 /**
  * Symmetric eigendecomposition: blocked Householder tridiagonalization (LAPACK dsytrd style, the
- * rank-2b panel updates through gemm), Q accumulated from compact-WY block reflectors, then the
- * implicit QL algorithm (EISPACK tql2) rotating Q into the eigenvectors. The input must be symmetric to
- * √ε relative precision (`DOMAIN` otherwise); its symmetric part is decomposed.
+ * rank-2b panel updates through gemm), then the tridiagonal eigenproblem by divide and conquer
+ * (LAPACK dstedc: Cuppen's tearing, deflation, the secular equation solved as dlaed4, Gu–Eisenstat
+ * recomputation for orthogonal vectors, merges through gemm) or, with `method: 'qr'`, by the implicit
+ * QL algorithm; the eigenvectors of T are then multiplied by Q's compact-WY blocks. The input must be
+ * symmetric to √ε relative precision (`DOMAIN` otherwise); its symmetric part is decomposed.
  *
  * @example
  * ```ts
- * Array.from(eigh(fromRows([[2, 1], [1, 2]])).values, (v) => +v.toFixed(12));
- * // [1, 3]
+ * const a = fromRows([[2, 1, 0], [1, 2, 1], [0, 1, 2]]);
+ * const dc = eigh(a).values;
+ * const ql = eigh(a, { method: 'qr' }).values;
+ * [Array.from(dc, (v) => +v.toFixed(12)), Math.max(...dc.map((v, i) => Math.abs(v - ql[i]!))) < 1e-14];
+ * // [[0.585786437627, 2, 3.414213562373], true]
  * ```
  */
-export function eigh(a: Matrix, options: { check?: boolean } = {}): Eigh {
+export function eigh(a: Matrix, options: EighOptions = {}): Eigh {
   const o = readOptions(options, 'eigh');
+  assertKnownKeys(o, OPTION_KEYS, 'eigh', 'options');
   optionalBoolean(o.check, 'eigh', 'options.check');
+  const method = o.method ?? 'dc';
+  if (method !== 'dc' && method !== 'qr') throw new DescentError('INVALID_CONFIG', 'eigh', `method must be 'dc' or 'qr', got ${String(method)}`);
   assertMatrix(a, 'eigh', 'A', { finite: o.check ?? true });
   const n = a.rows;
   // Full symmetric storage; column j at w[j*n ..] (the same array read row- or column-major).
@@ -45,9 +67,23 @@ export function eigh(a: Matrix, options: { check?: boolean } = {}): Eigh {
   const tau = new Float64Array(n);
   const scratch = reflectorScratch();
   tridiagonalize(w, n, d, e, tau);
-  const v = new Float64Array(n * n);
-  formQ(w, n, tau, v, scratch);
-  tql2(v, d, e, n);
+  let v: Float64Array | undefined;
+  if (method === 'dc') {
+    const dd = d.slice();
+    const sub = e.slice(1);
+    const z = new Float64Array(n * n);
+    if (tridiagonalEigenDC(dd, sub, n, z)) {
+      applyQ(w, n, tau, z, scratch);
+      d.set(dd);
+      v = z;
+    }
+  }
+  if (v === undefined) {
+    // QL (asked for, or the rare secular-equation failure of divide and conquer).
+    v = new Float64Array(n * n);
+    formQ(w, n, tau, v, scratch);
+    tridiagonalQL(v, 0, n, d, e, n, 'eigh');
+  }
   if (ex !== 0) {
     const f = pow2(ex);
     for (let i = 0; i < n; i++) d[i] = d[i]! * f;
@@ -74,10 +110,13 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
   let vb = new Float64Array(0);
   let wb = new Float64Array(0);
   let cb = new Float64Array(0);
+  let vp = new Float64Array(0);
+  let wp = new Float64Array(0);
   for (let i0 = 0; i0 < n - 1; i0 += TRD_BLOCK) {
     const b = Math.min(TRD_BLOCK, n - 1 - i0);
     const N = n - i0;
-    // V and W of the panel, row-major N×b over the trailing rows i0…n−1.
+    // V and W of the panel over the trailing rows i0…n−1, one column after another (b×N row-major),
+    // so every loop over rows is contiguous.
     if (vb.length < N * b) {
       vb = new Float64Array(N * b);
       wb = new Float64Array(N * b);
@@ -91,10 +130,10 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
       const col = g * n;
       // Bring column g (rows g…n−1) up to date with the panel's earlier reflectors.
       for (let p = 0; p < j; p++) {
-        const wjp = W[j * b + p]!;
-        const vjp = V[j * b + p]!;
+        const wjp = W[p * N + j]!;
+        const vjp = V[p * N + j]!;
         if (wjp === 0 && vjp === 0) continue;
-        for (let r = j; r < N; r++) a[col + i0 + r] -= V[r * b + p]! * wjp + W[r * b + p]! * vjp;
+        for (let r = j; r < N; r++) a[col + i0 + r] -= V[p * N + r]! * wjp + W[p * N + r]! * vjp;
       }
       d[g] = a[col + g]!;
       // Reflector annihilating rows g+2… of column g (LAPACK's dlarfg on a power-of-two-scaled copy,
@@ -128,33 +167,44 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
       e[g + 1] = beta;
       a[col + g + 1] = 1;
       // V[:, j] = v over local rows j+1…N−1.
-      for (let r = j + 1; r < N; r++) V[r * b + j] = a[col + i0 + r]!;
+      for (let r = j + 1; r < N; r++) V[j * N + r] = a[col + i0 + r]!;
       if (t === 0) continue;
       // w = τ·(A₂₂ v − W (Vᵀ v) − V (Wᵀ v)) over rows g+1…, A₂₂ not yet updated by this panel.
-      // A₂₂ is stored exactly symmetric, so (A₂₂ v)_r is the dot product of column r with v: two
-      // contiguous reads per term instead of an axpy's read-modify-write.
-      for (let r = g + 1; r < n; r++) {
-        const cr = r * n;
-        let s0 = 0;
-        let s1 = 0;
-        let c = g + 1;
-        for (; c + 1 < n; c += 2) {
-          s0 += a[cr + c]! * a[col + c]!;
-          s1 += a[cr + c + 1]! * a[col + c + 1]!;
+      // A₂₂·v from A₂₂'s lower triangle only (as dsymv): each stored entry is read once and used
+      // twice, a dot product for its column's entry of the result and an axpy for its row's; two
+      // columns per pass share the loads and stores of the result.
+      for (let r = g + 1; r < n; r++) wv[r] = 0;
+      let c = g + 1;
+      for (; c + 1 < n; c += 2) {
+        const k0 = c * n;
+        const k1 = k0 + n;
+        const x0 = a[col + c]!;
+        const x1 = a[col + c + 1]!;
+        const a10 = a[k0 + c + 1]!;
+        let t0 = a[k0 + c]! * x0 + a10 * x1;
+        let t1 = a10 * x0 + a[k1 + c + 1]! * x1;
+        for (let r = c + 2; r < n; r++) {
+          const p0 = a[k0 + r]!;
+          const p1 = a[k1 + r]!;
+          const vr = a[col + r]!;
+          t0 += p0 * vr;
+          t1 += p1 * vr;
+          wv[r] += p0 * x0 + p1 * x1;
         }
-        if (c < n) s0 += a[cr + c]! * a[col + c]!;
-        wv[r] = s0 + s1;
+        wv[c] += t0;
+        wv[c + 1] += t1;
       }
+      if (c < n) wv[c] += a[c * n + c]! * a[col + c]!;
       for (let p = 0; p < j; p++) {
         let yv = 0;
         let yw = 0;
         for (let r = j + 1; r < N; r++) {
           const vr = a[col + i0 + r]!;
-          yv += V[r * b + p]! * vr;
-          yw += W[r * b + p]! * vr;
+          yv += V[p * N + r]! * vr;
+          yw += W[p * N + r]! * vr;
         }
         if (yv === 0 && yw === 0) continue;
-        for (let r = j + 1; r < N; r++) wv[i0 + r] -= W[r * b + p]! * yv + V[r * b + p]! * yw;
+        for (let r = j + 1; r < N; r++) wv[i0 + r] -= W[p * N + r]! * yv + V[p * N + r]! * yw;
       }
       let vw = 0;
       for (let r = g + 1; r < n; r++) {
@@ -162,7 +212,7 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
         vw += wv[r]! * a[col + r]!;
       }
       const al = -0.5 * t * vw;
-      for (let r = j + 1; r < N; r++) W[r * b + j] = wv[i0 + r]! + al * a[col + i0 + r]!;
+      for (let r = j + 1; r < N; r++) W[j * N + r] = wv[i0 + r]! + al * a[col + i0 + r]!;
     }
     // Trailing update A₂₂ ← A₂₂ − V Wᵀ − W Vᵀ on rows and columns i0+b…n−1, by gemm on a copy.
     const M = N - b;
@@ -171,18 +221,25 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
       const C = cb.subarray(0, M * M);
       const o = i0 + b;
       for (let c = 0; c < M; c++) for (let r = 0; r < M; r++) C[c * M + r] = a[(o + c) * n + o + r]!;
-      const vs = { rows: M, cols: b, data: V.subarray(b * b) };
-      const ws = { rows: M, cols: b, data: W.subarray(b * b) };
+      if (vp.length < b * M) {
+        vp = new Float64Array(b * M);
+        wp = new Float64Array(b * M);
+      }
+      const Vp = vp.subarray(0, b * M);
+      const Wp = wp.subarray(0, b * M);
+      for (let p = 0; p < b; p++) {
+        Vp.set(V.subarray(p * N + b, p * N + N), p * M);
+        Wp.set(W.subarray(p * N + b, p * N + N), p * M);
+      }
+      const vs = { rows: b, cols: M, data: Vp };
+      const ws = { rows: b, cols: M, data: Wp };
       const cm = { rows: M, cols: M, data: C };
-      gemmInto(vs, ws, cm, { transB: true, alpha: -1, beta: 1 });
-      gemmInto(ws, vs, cm, { transB: true, alpha: -1, beta: 1 });
-      // Keep the stored matrix exactly symmetric (the two products round differently per triangle).
+      gemmInto(vs, ws, cm, { transA: true, alpha: -1, beta: 1 });
+      gemmInto(ws, vs, cm, { transA: true, alpha: -1, beta: 1 });
+      // Only the lower triangle is read from here on (the upper one goes stale).
       for (let c = 0; c < M; c++) {
-        for (let r = c; r < M; r++) {
-          const x = C[c * M + r]!;
-          a[(o + c) * n + o + r] = x;
-          a[(o + r) * n + o + c] = x;
-        }
+        const dst = (o + c) * n + o;
+        for (let r = c; r < M; r++) a[dst + r] = C[c * M + r]!;
       }
     }
   }
@@ -222,86 +279,18 @@ function formQ(a: Float64Array, n: number, tau: Float64Array, q: Float64Array, s
   }
 }
 
-function tql2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
-  for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
-  e[n - 1] = 0;
-  let f = 0;
-  let tst1 = 0;
-  for (let l = 0; l < n; l++) {
-    tst1 = Math.max(tst1, Math.abs(d[l]!) + Math.abs(e[l]!));
-    let m = l;
-    while (m < n) {
-      if (Math.abs(e[m]!) <= EPS * tst1) break;
-      m++;
-    }
-    if (m > l) {
-      let iter = 0;
-      do {
-        if (++iter > 60) throw new DescentError('NOT_CONVERGED', 'eigh', `QL iteration for eigenvalue ${l} did not converge`);
-        let g = d[l]!;
-        let p = (d[l + 1]! - g) / (2 * e[l]!);
-        let r = hypot(p, 1);
-        if (p < 0) r = -r;
-        d[l] = e[l]! / (p + r);
-        d[l + 1] = e[l]! * (p + r);
-        const dl1 = d[l + 1]!;
-        let h = g - d[l]!;
-        for (let i = l + 2; i < n; i++) d[i] -= h;
-        f += h;
-        p = d[m]!;
-        let c = 1;
-        let c2 = c;
-        let c3 = c;
-        const el1 = e[l + 1]!;
-        let s = 0;
-        let s2 = 0;
-        for (let i = m - 1; i >= l; i--) {
-          c3 = c2;
-          c2 = c;
-          s2 = s;
-          g = c * e[i]!;
-          h = c * p;
-          r = hypot(p, e[i]!);
-          e[i + 1] = s * r;
-          s = e[i]! / r;
-          c = p / r;
-          p = c * d[i]! - s * g;
-          d[i + 1] = h + s * (c * g + s * d[i]!);
-          const ci = i * n;
-          const ci1 = ci + n;
-          for (let k = 0; k < n; k++) {
-            h = V[ci1 + k]!;
-            V[ci1 + k] = s * V[ci + k]! + c * h;
-            V[ci + k] = c * V[ci + k]! - s * h;
-          }
-        }
-        p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
-        e[l] = s * p;
-        d[l] = c * p;
-      } while (Math.abs(e[l]!) > EPS * tst1);
-    }
-    d[l] = d[l]! + f;
-    e[l] = 0;
-  }
-  for (let i = 0; i < n - 1; i++) {
-    let k = i;
-    let p = d[i]!;
-    for (let j = i + 1; j < n; j++) {
-      if (d[j]! < p) {
-        k = j;
-        p = d[j]!;
-      }
-    }
-    if (k !== i) {
-      d[k] = d[i]!;
-      d[i] = p;
-      const ci = i * n;
-      const ck = k * n;
-      for (let j = 0; j < n; j++) {
-        p = V[ci + j]!;
-        V[ci + j] = V[ck + j]!;
-        V[ck + j] = p;
-      }
-    }
+/**
+ * z ← Q·z for Q = H₀⋯H_{n−2} from the reflectors {@link tridiagonalize} left in `a` (z column-major
+ * n×n), one compact-WY block at a time from the last: three gemm calls per block, 2n³ flops in all.
+ */
+function applyQ(a: Float64Array, n: number, tau: Float64Array, z: Float64Array, scratch: ReflectorScratch): void {
+  const k = n - 1;
+  if (k <= 0) return;
+  const nb = TRD_BLOCK;
+  const last = Math.floor((k - 1) / nb) * nb;
+  for (let c0 = last; c0 >= 0; c0 -= nb) {
+    const b = Math.min(nb, k - c0);
+    formBlockReflector(a, n, c0, c0 + 1, n, b, tau.subarray(c0, c0 + b), scratch);
+    applyBlockReflector(z, n, c0 + 1, n, 0, n, b, false, scratch);
   }
 }
