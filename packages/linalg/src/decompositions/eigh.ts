@@ -7,6 +7,7 @@ import { pow2, pow2Exponent, pow2ExponentOf, scaleByPow2 } from './pow2-scale.js
 import { symmetricPart } from './symmetric.js';
 import { applyBlockReflector, formBlockReflector, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
 import { gemmInto } from '../kernels/gemm.js';
+import { transposeInto } from '../kernels/transpose.js';
 import { tridiagonalEigenDC } from './tridiagonal-dc.js';
 import { tridiagonalQL } from './tridiagonal-ql.js';
 
@@ -31,6 +32,33 @@ export interface EighOptions {
 }
 
 const OPTION_KEYS = ['check', 'method'] as const;
+
+/**
+ * Working buffers reused from one call to the next (fresh multi-megabyte arrays cost page faults and
+ * garbage collection comparable to the arithmetic at n = 256); dropped after calls above
+ * {@link KEEP} doubles so a single large problem does not pin its memory.
+ */
+interface Scratch {
+  z: Float64Array;
+  c: Float64Array;
+  v: Float64Array;
+  w: Float64Array;
+  vp: Float64Array;
+  wp: Float64Array;
+  refl: ReflectorScratch;
+}
+const KEEP = 512 * 512;
+let kept: Scratch | undefined;
+
+function scratchFor(): Scratch {
+  const e = new Float64Array(0);
+  return kept ?? { z: e, c: e, v: e, w: e, vp: e, wp: e, refl: reflectorScratch() };
+}
+
+function grow(s: Scratch, k: 'z' | 'c' | 'v' | 'w' | 'vp' | 'wp', size: number): Float64Array {
+  if (s[k].length < size) s[k] = new Float64Array(size);
+  return s[k].subarray(0, size);
+}
 
 /**
  * Symmetric eigendecomposition: blocked Householder tridiagonalization (LAPACK dsytrd style, the
@@ -65,13 +93,14 @@ export function eigh(a: Matrix, options: EighOptions = {}): Eigh {
   const ex = pow2Exponent(w);
   scaleByPow2(w, ex);
   const tau = new Float64Array(n);
-  const scratch = reflectorScratch();
-  tridiagonalize(w, n, d, e, tau);
+  const sc = scratchFor();
+  const scratch = sc.refl;
+  tridiagonalize(w, n, d, e, tau, sc);
   let v: Float64Array | undefined;
   if (method === 'dc') {
     const dd = d.slice();
     const sub = e.slice(1);
-    const z = new Float64Array(n * n);
+    const z = grow(sc, 'z', n * n);
     if (tridiagonalEigenDC(dd, sub, n, z)) {
       applyQ(w, n, tau, z, scratch);
       d.set(dd);
@@ -89,7 +118,9 @@ export function eigh(a: Matrix, options: EighOptions = {}): Eigh {
     for (let i = 0; i < n; i++) d[i] = d[i]! * f;
   }
   const vectors = { rows: n, cols: n, data: new Float64Array(n * n) };
-  for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) vectors.data[k * n + j] = v[j * n + k]!;
+  // v holds the eigenvectors column-major, i.e. row-major transposed.
+  transposeInto({ rows: n, cols: n, data: v }, vectors);
+  kept = n * n <= KEEP ? sc : undefined;
   return { values: d, vectors };
 }
 
@@ -104,25 +135,16 @@ const TRD_BLOCK = 32;
  * d is T's diagonal, e[i] = T[i, i−1] (e[0] = 0, tql2's convention), and the reflector of column j
  * (v with v[j+1] = 1, H = I − τ vvᵀ acting on rows j+1…) is stored below the diagonal of column j.
  */
-function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array, tau: Float64Array): void {
+function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array, tau: Float64Array, sc: Scratch): void {
   e[0] = 0;
   const wv = new Float64Array(n);
-  let vb = new Float64Array(0);
-  let wb = new Float64Array(0);
-  let cb = new Float64Array(0);
-  let vp = new Float64Array(0);
-  let wp = new Float64Array(0);
   for (let i0 = 0; i0 < n - 1; i0 += TRD_BLOCK) {
     const b = Math.min(TRD_BLOCK, n - 1 - i0);
     const N = n - i0;
     // V and W of the panel over the trailing rows i0…n−1, one column after another (b×N row-major),
     // so every loop over rows is contiguous.
-    if (vb.length < N * b) {
-      vb = new Float64Array(N * b);
-      wb = new Float64Array(N * b);
-    }
-    const V = vb.subarray(0, N * b);
-    const W = wb.subarray(0, N * b);
+    const V = grow(sc, 'v', N * b);
+    const W = grow(sc, 'w', N * b);
     V.fill(0);
     W.fill(0);
     for (let j = 0; j < b; j++) {
@@ -217,16 +239,11 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
     // Trailing update A₂₂ ← A₂₂ − V Wᵀ − W Vᵀ on rows and columns i0+b…n−1, by gemm on a copy.
     const M = N - b;
     if (M > 0) {
-      if (cb.length < M * M) cb = new Float64Array(M * M);
-      const C = cb.subarray(0, M * M);
+      const C = grow(sc, 'c', M * M);
       const o = i0 + b;
       for (let c = 0; c < M; c++) for (let r = 0; r < M; r++) C[c * M + r] = a[(o + c) * n + o + r]!;
-      if (vp.length < b * M) {
-        vp = new Float64Array(b * M);
-        wp = new Float64Array(b * M);
-      }
-      const Vp = vp.subarray(0, b * M);
-      const Wp = wp.subarray(0, b * M);
+      const Vp = grow(sc, 'vp', b * M);
+      const Wp = grow(sc, 'wp', b * M);
       for (let p = 0; p < b; p++) {
         Vp.set(V.subarray(p * N + b, p * N + N), p * M);
         Wp.set(W.subarray(p * N + b, p * N + N), p * M);

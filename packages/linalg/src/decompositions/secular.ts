@@ -13,6 +13,9 @@ const MAXIT = 30;
 /** dlaed6's scaling threshold: 2^⌊log₂(safe minimum)/3⌋. */
 const SMALL1 = 2 ** -340;
 const SMALL2 = SMALL1 * SMALL1;
+/** dlaed6's three weights and its result (module scratch: no allocation per root). */
+const ZZ = new Float64Array(3);
+const ETA6 = new Float64Array(1);
 
 /**
  * Root `i` (0-based) of the n-term secular equation; writes dⱼ − λ into delta[off + j] (for n = 2,
@@ -207,8 +210,8 @@ function innerRoot(n: number, i: number, d: Float64Array, z: Float64Array, delta
   if (Math.abs(w) <= EPS * erretm) return origin + tau;
   if (w <= 0) dltlb = Math.max(dltlb, tau);
   else dltub = Math.min(dltub, tau);
-  const zz = new Float64Array(3);
-  const eta6 = new Float64Array(1);
+  const zz = ZZ;
+  const eta6 = ETA6;
   let swtch = false;
   let prew = w;
   for (let niter = 2; niter <= MAXIT; niter++) {

@@ -6,6 +6,7 @@ import { hypot } from './hypot.js';
 import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
 import { accumulateReflectors, bidiagonalize, bidiagonalScratch, BRD_BLOCK, type BidiagonalScratch } from './bidiagonal.js';
 import { reflectorScratch, type ReflectorScratch } from './block-reflector.js';
+import { transposeInto } from '../kernels/transpose.js';
 
 /** From this many columns (tall frame) the SVD bidiagonalizes by blocks; below, unblocked (LINPACK). */
 const BLOCKED_MIN = 48;
@@ -54,19 +55,26 @@ export function svd(a: Matrix, options: SvdOptions = {}): Svd {
   const { rows, cols } = a;
   const rcond = o.rcond ?? Math.max(rows, cols) * EPS;
   if (typeof rcond !== 'number' || !(rcond >= 0)) throw new DescentError('INVALID_CONFIG', 'svd', `rcond must be >= 0, got ${String(rcond)}`);
-  const ws = svdBuffers(rows, cols);
+  const ws = kept !== undefined && kept.rows === rows && kept.cols === cols ? kept : svdBuffers(rows, cols);
+  kept = undefined;
   const rank = svdCore(a, ws, rcond);
-  const { m, n, u, s, v, wide } = ws;
-  // u: m×n column-major, v: n×n column-major (tall frame). Convert to row-major thin factors.
+  const { m, n, u, v, wide } = ws;
+  const s = ws.s.slice();
+  // u: m×n column-major, v: n×n column-major (tall frame), i.e. row-major transposed.
   const k = n;
-  const uTall = { rows: m, cols: k, data: new Float64Array(m * k) };
-  const vTall = { rows: n, cols: k, data: new Float64Array(n * k) };
-  for (let j = 0; j < k; j++) {
-    for (let i = 0; i < m; i++) uTall.data[i * k + j] = u[j * m + i]!;
-    for (let i = 0; i < n; i++) vTall.data[i * k + j] = v[j * n + i]!;
-  }
+  const uTall = transposeInto({ rows: k, cols: m, data: u }, { rows: m, cols: k, data: new Float64Array(m * k) });
+  const vTall = transposeInto({ rows: k, cols: n, data: v }, { rows: n, cols: k, data: new Float64Array(n * k) });
+  if (m * n + n * n <= KEEP) kept = ws;
   return wide ? { u: vTall, s, v: uTall, rank } : { u: uTall, s, v: vTall, rank };
 }
+
+/**
+ * The last call's buffers, reused by the next call of the same shape: fresh multi-megabyte arrays
+ * cost page faults and garbage collection comparable to the arithmetic at 256×256. Kept only up to
+ * {@link KEEP} doubles of factors, so one large problem does not pin its memory.
+ */
+let kept: SvdBuffers | undefined;
+const KEEP = 2 * 512 * 512;
 
 /**
  * Scratch of the SVD of a rows×cols matrix in its tall frame (m ≥ n): the column-major working copy

@@ -22,8 +22,9 @@ export const DC_LEAF = 25;
 
 const EPS = 2 ** -53;
 
-/** Scratch of {@link tridiagonalEigenDC} for order n, allocated once per call. */
+/** Scratch of {@link tridiagonalEigenDC} for orders up to `n`. */
 interface DcWork {
+  readonly n: number;
   readonly z: Float64Array;
   readonly dl: Float64Array;
   readonly w: Float64Array;
@@ -37,20 +38,33 @@ interface DcWork {
   readonly dIdx: Int32Array;
   readonly order: Int32Array;
   readonly rank: Int32Array;
-  /** n² each: packed old eigenvectors, secular differences, rank-one eigenvectors (two copies), products. */
+  /** Packed old eigenvectors (n²), secular differences then products (n²), rank-one eigenvectors (2n²). */
   readonly qp: Float64Array;
   readonly delta: Float64Array;
   readonly u: Float64Array;
-  readonly r: Float64Array;
+}
+
+/**
+ * The last workspace, kept for the next call: a fresh 4n² doubles costs more in page faults and
+ * garbage collection than the merges' arithmetic at n = 256. Only kept up to {@link KEEP} doubles.
+ */
+let kept: DcWork | undefined;
+const KEEP = 1024 * 1024;
+
+function workspace(n: number): DcWork {
+  if (kept !== undefined && kept.n >= n) return kept;
+  const w = work(n);
+  kept = 4 * n * n <= KEEP ? w : undefined;
+  return w;
 }
 
 function work(n: number): DcWork {
   const f = () => new Float64Array(n);
   const i = () => new Int32Array(n);
   return {
-    z: f(), dl: f(), w: f(), ws: f(), dd: f(), lam: f(), ee: f(),
+    n, z: f(), dl: f(), w: f(), ws: f(), dd: f(), lam: f(), ee: f(),
     perm: i(), typ: i(), kIdx: i(), dIdx: i(), order: i(), rank: i(),
-    qp: new Float64Array(n * n), delta: new Float64Array(n * n), u: new Float64Array(2 * n * n), r: new Float64Array(n * n),
+    qp: new Float64Array(n * n), delta: new Float64Array(n * n), u: new Float64Array(2 * n * n),
   };
 }
 
@@ -64,7 +78,7 @@ export function tridiagonalEigenDC(d: Float64Array, e: Float64Array, n: number, 
   q.fill(0, 0, n * n);
   for (let j = 0; j < n; j++) q[j * n + j] = 1;
   if (n <= 1) return true;
-  const ws = work(n);
+  const ws = workspace(n);
   // Independent blocks where the coupling is negligible (dstedc's test), each solved on its own
   // after scaling by a power of two to max-norm ≈ 1 (exact, unlike dlascl's division).
   let start = 0;
@@ -143,7 +157,6 @@ function solve(d: Float64Array, e: Float64Array, s: number, m: number, q: Float6
 
 /** dlaed1–3: the eigenpairs of diag(Q₁,Q₂)(D + ρzzᵀ)diag(Q₁,Q₂)ᵀ from those of the two halves. */
 function merge(d: Float64Array, s: number, m: number, n1: number, rhoIn: number, q: Float64Array, ld: number, ws: DcWork): boolean {
-  const n2 = m - n1;
   const base = s * ld + s;
   const { z, perm, typ, kIdx, dIdx, dl, w } = ws;
   // z = (last row of Q₁, sign(ρ)·first row of Q₂)/√2 (unit length), ρ ← 2|ρ|.
@@ -226,9 +239,10 @@ function merge(d: Float64Array, s: number, m: number, n1: number, rhoIn: number,
   } else {
     for (let t = 0; t < m; t++) dIdx[nd++] = perm[t]!;
   }
-  if (k > 0 && !rankOneUpdate(d, s, m, n1, n2, k, rho, q, ld, ws)) return false;
-  // ws.r holds the k new eigenvector columns (m each); lam their eigenvalues ascending. Merge them
-  // with the deflated pairs (ascending by value) back into the block.
+  if (k > 0 && !rankOneUpdate(s, m, n1, k, rho, q, ld, ws)) return false;
+  // ws.delta holds the k new eigenvector columns (upper n1 rows of all, then lower n2 rows of all);
+  // lam their eigenvalues ascending. Merge them with the deflated pairs (ascending by value) back into
+  // the block.
   const lam = ws.lam;
   const dvals = ws.dd;
   for (let t = 0; t < nd; t++) dvals[t] = d[s + dIdx[t]!]!;
@@ -252,15 +266,18 @@ function merge(d: Float64Array, s: number, m: number, n1: number, rhoIn: number,
     const dst = t * m;
     for (let r = 0; r < m; r++) saved[dst + r] = q[src + r]!;
   }
-  const R = ws.r;
+  const R = ws.delta;
+  const n2 = m - n1;
   let a = 0;
   let b = 0;
   for (let c = 0; c < m; c++) {
     const dst = base + c * ld;
     if (b >= nd || (a < k && lam[a]! <= dvals[b]!)) {
       d[s + c] = lam[a]!;
-      const src = a * m;
-      for (let r = 0; r < m; r++) q[dst + r] = R[src + r]!;
+      const st = a * n1;
+      const sb = k * n1 + a * n2;
+      for (let r = 0; r < n1; r++) q[dst + r] = R[st + r]!;
+      for (let r = 0; r < n2; r++) q[dst + n1 + r] = R[sb + r]!;
       a++;
     } else {
       d[s + c] = dvals[b]!;
@@ -275,9 +292,10 @@ function merge(d: Float64Array, s: number, m: number, n1: number, rhoIn: number,
 /**
  * dlaed3: roots of the k-term secular equation into ws.lam, the eigenvectors of D + ρwwᵀ from
  * Gu–Eisenstat's recomputed w, and their product with the k surviving old eigenvector columns into
- * ws.r (column-major m×k, column j for lam[j]).
+ * ws.delta: the upper n1 rows (column-major n1×k), then the lower n2 rows (n2×k).
  */
-function rankOneUpdate(d: Float64Array, s: number, m: number, n1: number, n2: number, k: number, rho: number, q: Float64Array, ld: number, ws: DcWork): boolean {
+function rankOneUpdate(s: number, m: number, n1: number, k: number, rho: number, q: Float64Array, ld: number, ws: DcWork): boolean {
+  const n2 = m - n1;
   const { dl, w, lam, delta, kIdx, typ, order, rank } = ws;
   const base = s * ld + s;
   for (let j = 0; j < k; j++) {
@@ -379,19 +397,11 @@ function rankOneUpdate(d: Float64Array, s: number, m: number, n1: number, n2: nu
     for (let r = 0; r < n2; r++) qb[dst + r] = q[src + r]!;
   }
   // Column-major X (r×c) is row-major Xᵀ, so C = A·B column-major is Cᵀ = Bᵀ·Aᵀ row-major.
-  const R = ws.r;
   const rt = ws.delta.subarray(0, n1 * k);
   const rb = ws.delta.subarray(n1 * k, n1 * k + n2 * k);
   if (n12 > 0) gemmInto({ rows: k, cols: n12, data: ut }, { rows: n12, cols: n1, data: qt }, { rows: k, cols: n1, data: rt });
   else rt.fill(0);
   if (n23 > 0) gemmInto({ rows: k, cols: n23, data: ub }, { rows: n23, cols: n2, data: qb }, { rows: k, cols: n2, data: rb });
   else rb.fill(0);
-  for (let j = 0; j < k; j++) {
-    const dst = j * m;
-    const st = j * n1;
-    const sb = j * n2;
-    for (let r = 0; r < n1; r++) R[dst + r] = rt[st + r]!;
-    for (let r = 0; r < n2; r++) R[dst + n1 + r] = rb[sb + r]!;
-  }
   return true;
 }
