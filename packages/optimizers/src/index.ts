@@ -26,5 +26,6 @@ export { sam, samPerturbInto, resolvePerturbation, type SamConfig, type SamState
 export { arsam, type ArsamConfig, type ArsamState, type ArsamSchedule } from './arsam.js';
 export { o2nc, projectBallInto, type O2ncConfig, type O2ncState, type O2ncPoint } from './o2nc.js';
 export { odog, type OdogConfig, type OdogState } from './odog.js';
+export { optimisticO2nc, type OptimisticO2ncConfig, type OptimisticO2ncState } from './optimistic-o2nc.js';
 // Save and resume: linalg's generic, tagged with the method's name.
 export { serializeState, deserializeState, type DeserializeStateOptions } from '@descent/linalg';

@@ -14,7 +14,7 @@ import {
   stepNeverMutatesInputs,
 } from '@descent/optimizers/laws';
 
-for (const which of ['o2nc', 'odog'] as const) {
+for (const which of ['o2nc', 'odog', 'optimisticO2nc'] as const) {
   describe(`${which} laws (spec §5.2(d))`, () => {
     test('oracle budget per round and plays in the ball', () => {
       fc.assert(lawConversionBudgetAndBall(which), { numRuns: 200 });

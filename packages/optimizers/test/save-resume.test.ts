@@ -4,7 +4,7 @@ import { unknownKeyProblem } from '@descent/linalg/laws';
 import { DescentError, key, serialize, type Key } from '@descent/linalg';
 import {
   adam, adamw, arsam, chain, clipByGlobalNorm, cosineDecaySchedule, deserializeState, egd, egdDirectionInto, emaMomentum, fromTransform,
-  hillAdam, iterate, linearSchedule, minimize, muon, naturalGradient, o2nc, odog, orthogonalizeInto, racsDirectionInto, reg, sam, scaleByAdam,
+  hillAdam, iterate, linearSchedule, minimize, muon, naturalGradient, o2nc, odog, optimisticO2nc, orthogonalizeInto, racsDirectionInto, reg, sam, scaleByAdam,
   scaleByEgd, scaleByLearningRate, scaleByMuon, scaleByReg, scan, serializeState, sgd, traceMomentum, warmupCosineDecaySchedule,
   type Method, type MethodState,
 } from '@descent/optimizers';
@@ -38,6 +38,7 @@ const cases: Record<string, Case> = {
   arsam: { method: arsam(sgd) as AnyMethod, cfg: { base: { lr: 0.05, momentum: 0.9 }, window: 4, varianceBlocks: 2, warmup: 2, layout }, key: key(5) },
   o2nc: { method: o2nc as AnyMethod, cfg: { radius: 0.5, lr: 0.1, window: 3 }, key: key(7) },
   odog: { method: odog as AnyMethod, cfg: { radius: 0.5, lr: 'adaptive', window: 3 } },
+  optimisticO2nc: { method: optimisticO2nc as AnyMethod, cfg: { radius: 0.5, lr: 0.2, window: 3, iterations: 3, tolerance: 1e-3 } },
   adamChain: { method: adamChain as AnyMethod, cfg: { check: false } },
 };
 
@@ -145,7 +146,7 @@ describe('strict configs', () => {
     for (const [label, c] of Object.entries(cases)) {
       // A valid config works, the same config with one misspelt key does not.
       c.method.init(c.cfg, x0, c.key);
-      const where: Record<string, string> = { hillAdam: 'hillAdam.init', natural: 'naturalGradient', naturalDense: 'naturalGradient', o2nc: 'o2nc', odog: 'odog' };
+      const where: Record<string, string> = { hillAdam: 'hillAdam.init', natural: 'naturalGradient', naturalDense: 'naturalGradient', o2nc: 'o2nc', odog: 'odog', optimisticO2nc: 'optimisticO2nc' };
       rejects(() => c.method.init({ ...c.cfg, chek: true }, x0, c.key), where[label] ?? `${c.method.name}.init`, 'chek', 'check');
       expect(() => c.method.init(null, x0, c.key)).toThrow(DescentError);
       expect(() => c.method.init([c.cfg], x0, c.key)).toThrow(DescentError);

@@ -2,10 +2,13 @@ import fc from 'fast-check';
 import { key, normal } from '@descent/linalg';
 import { o2nc, type O2ncState } from '../o2nc.js';
 import { odog, type OdogState } from '../odog.js';
+import { optimisticO2nc, type OptimisticO2ncState } from '../optimistic-o2nc.js';
 import { randomQuadratic } from './sam.js';
 
 /** Which online-to-nonconvex method a law drives. */
-export type ConversionMethod = 'o2nc' | 'odog';
+export type ConversionMethod = 'o2nc' | 'odog' | 'optimisticO2nc';
+
+type ConversionState = O2ncState | OdogState | OptimisticO2ncState;
 
 interface Round {
   /** The point w_n where the round's (second) gradient was taken. */
@@ -14,7 +17,7 @@ interface Round {
   delta: Float64Array;
   g: Float64Array;
   /** State after the round. */
-  after: O2ncState | OdogState;
+  after: ConversionState;
   /** Gradient evaluations spent in the round. */
   evals: number;
 }
@@ -22,13 +25,31 @@ interface Round {
 /** Runs `rounds` rounds of a conversion method against `grad`, reporting each round. */
 function drive(
   which: ConversionMethod,
-  cfg: { radius: number; lr: number; window: number; midpoint?: boolean; hintCorrection?: boolean },
+  cfg: { radius: number; lr: number; window: number; midpoint?: boolean; hintCorrection?: boolean; iterations?: number; tolerance?: number },
   x0: Float64Array,
   grad: (w: Float64Array) => Float64Array,
   rounds: number,
   seed: number,
   each: (r: Round) => boolean,
-): O2ncState | OdogState {
+): ConversionState {
+  if (which === 'optimisticO2nc') {
+    let s = optimisticO2nc.init({ radius: cfg.radius, lr: cfg.lr, window: cfg.window, iterations: cfg.iterations ?? 3, tolerance: cfg.tolerance ?? 0 }, x0);
+    for (let n = 0; n < rounds; n++) {
+      const e0 = s.gradEvals;
+      let w = new Float64Array(s.query);
+      let delta = new Float64Array(s.delta);
+      let g = grad(w);
+      s = optimisticO2nc.step(s, g);
+      while (s.iteration !== 0) {
+        w = new Float64Array(s.query);
+        delta = new Float64Array(s.delta);
+        g = grad(w);
+        s = optimisticO2nc.step(s, g);
+      }
+      if (!each({ w, delta, g, after: s, evals: s.gradEvals - e0 })) break;
+    }
+    return s;
+  }
   if (which === 'o2nc') {
     let s = o2nc.init({ radius: cfg.radius, lr: cfg.lr, window: cfg.window, point: cfg.midpoint === false ? 'uniform' : 'midpoint' }, x0, key(seed));
     for (let n = 0; n < rounds; n++) {
@@ -68,12 +89,15 @@ const setting = fc.record({
   window: fc.integer({ min: 1, max: 6 }),
   rounds: fc.integer({ min: 1, max: 30 }),
   hintCorrection: fc.boolean(),
+  iterations: fc.integer({ min: 1, max: 6 }),
+  tolerance: fc.constantFrom(0, 1e-6, 1e-3),
 });
 
 /**
  * Oracle budget and the ball (spec §5.2(d)1): every round spends exactly 1 (O2NC) or 2 (ODOG)
- * gradient evaluations, and the plays stay in the ball: ‖Δ_n‖ ≤ D and ‖Δ̂_n‖ ≤ D (relative 1e-12 for
- * the rounding of the projection).
+ * gradient evaluations, or between 2 and K + 1 for the optimistic O2NC's fixed-point loop (and
+ * `gradEvals` counts every one of them), and the plays stay in the ball: ‖Δ_n‖ ≤ D and ‖Δ̂_n‖ ≤ D
+ * (relative 1e-12 for the rounding of the projection).
  *
  * @example
  * ```ts
@@ -83,13 +107,16 @@ const setting = fc.record({
  * ```
  */
 export function lawConversionBudgetAndBall(which: ConversionMethod) {
-  return fc.property(setting, ({ d, seed, radius, lr, window, rounds, hintCorrection }) => {
+  return fc.property(setting, ({ d, seed, radius, lr, window, rounds, hintCorrection, iterations, tolerance }) => {
     const pr = randomQuadratic(d, seed);
     let ok = true;
-    drive(which, { radius, lr, window, midpoint: false, hintCorrection }, pr.x0, pr.grad, rounds, seed, (r) => {
+    let evals = 0;
+    drive(which, { radius, lr, window, midpoint: false, hintCorrection, iterations, tolerance }, pr.x0, pr.grad, rounds, seed, (r) => {
       const bound = radius * (1 + 1e-12);
-      ok = r.evals === (which === 'o2nc' ? 1 : 2) && r.after.gradEvals === r.after.t * r.evals && nrm(r.delta) <= bound && nrm(r.after.delta) <= bound;
-      if (which === 'odog') ok = ok && nrm((r.after as OdogState).deltaHat) <= bound;
+      evals += r.evals;
+      const budget = which === 'o2nc' ? r.evals === 1 : which === 'odog' ? r.evals === 2 : r.evals >= 2 && r.evals <= iterations + 1 && r.evals === (r.after as OptimisticO2ncState).lastIterations + 1;
+      ok = budget && r.after.gradEvals === evals && nrm(r.delta) <= bound && nrm(r.after.delta) <= bound;
+      if (which !== 'o2nc') ok = ok && nrm((r.after as OdogState | OptimisticO2ncState).deltaHat) <= bound;
       return ok;
     });
     return ok;
@@ -111,7 +138,7 @@ export function lawConversionBudgetAndBall(which: ConversionMethod) {
  * ```
  */
 export function lawMidpointIdentity(which: ConversionMethod) {
-  return fc.property(setting, ({ d, seed, radius, lr, window, rounds, hintCorrection }) => {
+  return fc.property(setting, ({ d, seed, radius, lr, window, rounds, hintCorrection, iterations, tolerance }) => {
     const pr = randomQuadratic(d, seed);
     const f = (x: Float64Array): number => {
       let s = 0;
@@ -122,7 +149,7 @@ export function lawMidpointIdentity(which: ConversionMethod) {
       }
       return s;
     };
-    const s = drive(which, { radius, lr, window, midpoint: true, hintCorrection }, pr.x0, pr.grad, rounds, seed, () => true);
+    const s = drive(which, { radius, lr, window, midpoint: true, hintCorrection, iterations, tolerance }, pr.x0, pr.grad, rounds, seed, () => true);
     const r = nrm(pr.x0) + rounds * radius;
     const tol = 1e-11 * (1 + rounds) * (1 + nrm(pr.h) * r * r + nrm(pr.b) * r);
     return Math.abs(f(s.anchor) - f(pr.x0) - s.sumInner) <= tol;
@@ -160,7 +187,7 @@ export function lawLinearLossSaturation(which: ConversionMethod) {
       let prevAnchor = new Float64Array(x0);
       drive(which, { radius, lr, window: 3 }, x0, () => new Float64Array(c), m + 3, seed, (r) => {
         round++;
-        const lazy = which === 'o2nc' ? r.after.delta : (r.after as OdogState).deltaHat;
+        const lazy = which === 'o2nc' ? r.after.delta : (r.after as OdogState | OptimisticO2ncState).deltaHat;
         const tol = 1e-12 * radius * (1 + m);
         if (round >= m) for (let i = 0; i < d; i++) if (Math.abs(lazy[i]! - target[i]!) > tol) ok = false;
         if (round >= m + 2) {
@@ -186,10 +213,10 @@ export function lawLinearLossSaturation(which: ConversionMethod) {
  * ```
  */
 export function lawZeroStepNoMotion(which: ConversionMethod) {
-  return fc.property(setting, ({ d, seed, radius, window, rounds }) => {
+  return fc.property(setting, ({ d, seed, radius, window, rounds, iterations }) => {
     const pr = randomQuadratic(d, seed);
     let ok = true;
-    drive(which, { radius, lr: 0, window, midpoint: false }, pr.x0, pr.grad, rounds, seed, (r) => {
+    drive(which, { radius, lr: 0, window, midpoint: false, iterations }, pr.x0, pr.grad, rounds, seed, (r) => {
       for (let i = 0; i < d; i++) {
         if (!Object.is(r.after.anchor[i], pr.x0[i]) || !Object.is(r.w[i], pr.x0[i])) ok = false;
         if (Math.abs(r.after.x[i]! - pr.x0[i]!) > 1e-15 * Math.abs(pr.x0[i]!)) ok = false;
@@ -213,11 +240,11 @@ export function lawZeroStepNoMotion(which: ConversionMethod) {
  * ```
  */
 export function lawWindowAverage(which: ConversionMethod) {
-  return fc.property(setting, ({ d, seed, radius, lr, window, rounds, hintCorrection }) => {
+  return fc.property(setting, ({ d, seed, radius, lr, window, rounds, hintCorrection, iterations, tolerance }) => {
     const pr = randomQuadratic(d, seed);
     let ok = true;
     let pts: Float64Array[] = [];
-    drive(which, { radius, lr, window, midpoint: false, hintCorrection }, pr.x0, pr.grad, rounds, seed, (r) => {
+    drive(which, { radius, lr, window, midpoint: false, hintCorrection, iterations, tolerance }, pr.x0, pr.grad, rounds, seed, (r) => {
       pts.push(r.w);
       if (r.after.windowCount !== 0) return true;
       for (let i = 0; i < d; i++) {
@@ -250,7 +277,7 @@ export function lawWindowAverage(which: ConversionMethod) {
 
 /**
  * Determinism (spec §5.2(d)6): O2NC is a function of its key (two runs with the same key are
- * bit-identical), and ODOG with a deterministic oracle is deterministic outright.
+ * bit-identical), and ODOG and the optimistic O2NC with a deterministic oracle are deterministic outright.
  *
  * @example
  * ```ts
@@ -260,11 +287,99 @@ export function lawWindowAverage(which: ConversionMethod) {
  * ```
  */
 export function lawConversionDeterminism(which: ConversionMethod) {
-  return fc.property(setting, ({ d, seed, radius, lr, window, rounds, hintCorrection }) => {
+  return fc.property(setting, ({ d, seed, radius, lr, window, rounds, hintCorrection, iterations, tolerance }) => {
     const pr = randomQuadratic(d, seed);
-    const a = drive(which, { radius, lr, window, midpoint: false, hintCorrection }, pr.x0, pr.grad, rounds, seed, () => true);
-    const b = drive(which, { radius, lr, window, midpoint: false, hintCorrection }, pr.x0, pr.grad, rounds, seed, () => true);
+    const cfg = { radius, lr, window, midpoint: false, hintCorrection, iterations, tolerance };
+    const a = drive(which, cfg, pr.x0, pr.grad, rounds, seed, () => true);
+    const b = drive(which, cfg, pr.x0, pr.grad, rounds, seed, () => true);
     for (let i = 0; i < d; i++) if (!Object.is(a.x[i], b.x[i]) || !Object.is(a.anchor[i], b.anchor[i]) || !Object.is(a.query[i], b.query[i])) return false;
     return true;
+  });
+}
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * One fixed-point refinement is ODOG: the optimistic O2NC with K = 1 (no tolerance) and ODOG with its
+ * defaults (extrapolation ½, query point ½, no hint correction, fixed η) take their gradients at the
+ * same points and keep the same anchor, lazy iterate, play and output, bit for bit, observation by
+ * observation: refining once from the previous play is the doubly optimistic extrapolated hint.
+ *
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * fc.check(lawOptimisticO2ncOneIterationIsOdog(), { numRuns: 30 }).failed;
+ * // false
+ * ```
+ */
+export function lawOptimisticO2ncOneIterationIsOdog() {
+  return fc.property(setting, ({ d, seed, radius, lr, window, rounds }) => {
+    const pr = randomQuadratic(d, seed);
+    const grad = (w: Float64Array) => Float64Array.from(pr.grad(w), (v, i) => v + 0.1 * Math.sin(3 * w[i]!)); // not quadratic
+    let a = optimisticO2nc.init({ radius, lr, window, iterations: 1 }, pr.x0);
+    let b = odog.init({ radius, lr, window }, pr.x0);
+    for (let k = 0; k < 2 * rounds; k++) {
+      if (!sameBits(a.query, b.query)) return false;
+      const g = grad(a.query);
+      a = optimisticO2nc.step(a, g);
+      b = odog.step(b, g);
+      if (a.t !== b.t || a.gradEvals !== b.gradEvals || !sameBits(a.anchor, b.anchor) || !sameBits(a.x, b.x) || !sameBits(a.deltaHat, b.deltaHat) || !sameBits(a.delta, b.delta)) return false;
+      if (!Object.is(a.sumInner, b.sumInner)) return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * The fixed-point loop contracts (CMO23's inner loop). On a quadratic with Hessian H and
+ * q = η‖H‖_F/2 < 1 (‖H‖_F bounds the gradient's Lipschitz constant), the map
+ * T(Δ) = Π_D(Δ̂_n − η∇F(x_{n−1} + ½Δ)) is a q-contraction, so within every round the residuals
+ * r_k = ‖Δ^{(k+1)} − Δ^{(k)}‖ satisfy r_{k+1} ≤ q·r_k (+ 1e-14·D of rounding). A round that stops
+ * before K refinements has r ≤ tolerance, and ‖T(Δ_n) − Δ_n‖ recomputed from the definition is
+ * ≤ tolerance (+ 1e-12·D): the play lies within tolerance/(1 − q) of the fixed point.
+ *
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * fc.check(lawOptimisticO2ncContraction(), { numRuns: 30 }).failed;
+ * // false
+ * ```
+ */
+export function lawOptimisticO2ncContraction() {
+  return fc.property(setting, fc.double({ min: 0.05, max: 0.9, noNaN: true }), ({ d, seed, radius, window, rounds, iterations, tolerance }, u) => {
+    const pr = randomQuadratic(d, seed);
+    const hF = nrm(pr.h);
+    if (!(hF > 1e-6)) return true;
+    const lr = (2 * u) / hF;
+    const q = u;
+    let s = optimisticO2nc.init({ radius, lr, window, iterations, tolerance }, pr.x0);
+    let prev = NaN;
+    let ok = true;
+    for (let n = 0; n < rounds && ok; n++) {
+      do {
+        const before = s;
+        s = optimisticO2nc.step(s, pr.grad(s.query));
+        if (before.iteration >= 1) {
+          if (before.iteration >= 2 && !(s.residual <= q * prev + 1e-14 * radius)) ok = false;
+          prev = s.residual;
+        }
+        if (s.iteration === 0 && s.lastIterations < iterations) {
+          // Stopped early: the play Δ_n = s.delta nearly solves Δ = T(Δ).
+          if (!(s.residual <= tolerance)) ok = false;
+          const w = Float64Array.from(before.anchor, (v, i) => v + 0.5 * s.delta[i]!);
+          const g = pr.grad(w);
+          const t = Float64Array.from(before.deltaHat, (v, i) => v - lr * g[i]!);
+          const tn = nrm(t);
+          if (tn > radius) for (let i = 0; i < d; i++) t[i] = (t[i]! * radius) / tn;
+          let e = 0;
+          for (let i = 0; i < d; i++) e += (t[i]! - s.delta[i]!) ** 2;
+          if (!(Math.sqrt(e) <= tolerance + 1e-12 * radius)) ok = false;
+        }
+      } while (s.iteration !== 0 && ok);
+    }
+    return ok;
   });
 }
