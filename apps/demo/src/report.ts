@@ -7,7 +7,10 @@ import { fmt, formatEffect } from './stats.js';
 /** One finished experiment, with its timing, or the error that stopped it. */
 export interface Outcome {
   experiment: Experiment;
+  /** Wall time of the experiment. */
   seconds: number;
+  /** CPU time of this process during the experiment (all its threads). */
+  cpuSeconds?: number;
   result?: ExperimentResult;
   error?: string;
 }
@@ -118,7 +121,7 @@ export async function writeReport(dir: string, outcomes: readonly Outcome[], met
 <p><b>Claim:</b> ${escapeHtml(o.experiment.claim)}</p>
 <p><b>Setup:</b> ${escapeHtml(r?.setup ?? 'n/a')}</p>
 ${effects}
-<p><b>Verdict:</b> ${escapeHtml(r?.verdict ?? 'failed to run')} <small>(pass: the whole interval on the claim's side; fail: the whole interval on the other side; ${o.seconds.toFixed(1)} s)</small></p>
+<p><b>Verdict:</b> ${escapeHtml(r?.verdict ?? 'failed to run')} <small>(pass: the whole interval on the claim's side; fail: the whole interval on the other side; ${o.seconds.toFixed(1)} s wall${o.cpuSeconds === undefined ? '' : `, ${o.cpuSeconds.toFixed(1)} s CPU`})</small></p>
 <p><b>Details:</b> ${escapeHtml(r?.details ?? o.error ?? '')}</p>
 ${r && r.deviations.length > 0 ? `<p><b>Differences from the paper:</b></p><ul>${r.deviations.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>` : ''}
 ${img}
@@ -151,6 +154,7 @@ ${sections.join('\n')}
       paper: o.experiment.paper,
       claim: o.experiment.claim,
       seconds: o.seconds,
+      cpuSeconds: o.cpuSeconds,
       error: o.error,
       setup: o.result?.setup,
       seeds: o.result?.seeds,

@@ -36,12 +36,15 @@ export async function runExperiments(all: readonly Experiment[], options: RunOpt
     const tag = `[${i + 1}/${selected.length}] ${e.id}`;
     log(`${tag}: ${e.claim} ...`);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const progress = (done: number, total: number) => options.onProgress?.(e.id, total > 0 ? Math.min(1, Math.max(0, done / total)) : 0);
     try {
       const result = await e.run({ seed: options.seed, seeds, scale: options.scale, progress });
       const seconds = (performance.now() - t0) / 1000;
-      outcomes.push({ experiment: e, seconds, result });
-      log(`${tag}: ${result.verdict} in ${seconds.toFixed(1)} s`);
+      const used = process.cpuUsage(cpu0);
+      const cpuSeconds = (used.user + used.system) / 1e6;
+      outcomes.push({ experiment: e, seconds, cpuSeconds, result });
+      log(`${tag}: ${result.verdict} in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s CPU)`);
     } catch (err) {
       const seconds = (performance.now() - t0) / 1000;
       const message = err instanceof Error ? err.message : String(err);
