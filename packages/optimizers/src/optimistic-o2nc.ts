@@ -3,6 +3,7 @@ import type { Method, MethodState } from './method.js';
 import { projectBallInto } from './o2nc.js';
 import { booleanParam, checkGradient, gradOf, numberParam, type Writable } from './sam-internal.js';
 import { advanceConversionWindow } from './internal/conversion-window.js';
+import { checkOptimisticO2ncState } from './internal/ball-states.js';
 
 const OPTIMISTIC_O2NC_KEYS = configKeys<OptimisticO2ncConfig>()('radius', 'lr', 'window', 'iterations', 'tolerance', 'check');
 
@@ -142,6 +143,7 @@ export const optimisticO2nc: Method<OptimisticO2ncConfig, OptimisticO2ncState, F
     };
   },
   step(s, g) {
+    checkOptimisticO2ncState('optimisticO2nc.step', s);
     const n = s.x.length;
     const out: Writable<OptimisticO2ncState> = {
       ...s,
@@ -156,6 +158,7 @@ export const optimisticO2nc: Method<OptimisticO2ncConfig, OptimisticO2ncState, F
     return advance(s, g, out);
   },
   stepInto(s, g, out) {
+    checkOptimisticO2ncState('optimisticO2nc.stepInto', s, out);
     const bufs = ['x', 'query', 'anchor', 'delta', 'deltaHat', 'hint', 'windowSum'] as const;
     if (out === s || bufs.some((b) => out[b] === s[b])) {
       throw new DescentError('INVALID_CONFIG', 'optimisticO2nc', 'stepInto: out must not be (or share buffers with) state');

@@ -3,7 +3,7 @@
 import type { FuzzTable } from '../../../scripts/fuzz-api.js';
 import { key, type Matrix } from '@descent/linalg';
 import {
-  adam, adamw, arsam, chain, egd, fromTransform, hillAdam, muon, naturalGradient, o2nc, odog, reg, resolvePerturbation, sam, scale,
+  adam, adamw, arsam, chain, egd, fromTransform, hillAdam, muon, naturalGradient, o2nc, odog, optimisticO2nc, reg, resolvePerturbation, sam, scale,
   scaleByAdam, scaleByLearningRate, serializeState, sgd, traceMomentum,
 } from '@descent/optimizers';
 
@@ -42,6 +42,7 @@ export const fuzzTable: FuzzTable = {
   ...methodRows('naturalGradient', naturalGradient, () => ({ fisher: 'dense' as const, lr: 1, damping: 0.1 }), () => ({ grad: v(4, 2), fisher: m(2, 2, 4, 0, 0, 1) }), { x0: () => v(1, 2) }),
   ...methodRows('o2nc', o2nc, () => ({ radius: 0.1, lr: 0.05, window: 5, point: 'midpoint' as const }), g6, { key: true }),
   ...methodRows('odog', odog, () => ({ radius: 0.1, lr: 0.05, window: 5 }), g6),
+  ...methodRows('optimisticO2nc', optimisticO2nc, () => ({ radius: 0.1, lr: 0.05, window: 5, iterations: 3, tolerance: 1e-6 }), g6),
   // Methods made by the exported factories.
   ...methodRows('sam(sgd)', sam(sgd), () => ({ base: { lr: 0.1 }, rho: 0.05 }), g6, { made: true }),
   ...methodRows('arsam(sgd)', arsam(sgd), () => ({ base: { lr: 0.1 }, window: 10, warmup: 10 }), g6, { made: true, key: true }),

@@ -49,3 +49,16 @@ export function checkOdogState(where: string, s: object, out?: unknown): void {
   });
   if (out !== undefined || arguments.length > 2) checkInto(where, s, out);
 }
+
+/** optimisticO2nc's state, and `out` for stepInto. */
+export function checkOptimisticO2ncState(where: string, s: object, out?: unknown): void {
+  checkState(where, s, {
+    anchor: 'buffer', delta: 'buffer', deltaHat: 'buffer', hint: 'buffer', windowSum: 'buffer',
+    iteration: 'count', lastIterations: 'count', windowCount: 'count', windows: 'count', gradEvals: 'count',
+    residual: { test: (v) => typeof v === 'number' && (Number.isNaN(v) || v >= 0), expected: 'NaN or a number >= 0' }, sumSqHintError: nonNegativeFinite, sumInner: 'number',
+    radius: positiveFinite, lr: nonNegativeFinite, window: windowLength,
+    iterations: { number: (v) => Number.isInteger(v) && v >= 1 && v <= 1e6, expected: 'an integer in [1, 1e6]' },
+    tolerance: nonNegativeFinite, check: 'boolean',
+  });
+  if (out !== undefined || arguments.length > 2) checkInto(where, s, out);
+}
