@@ -1,5 +1,6 @@
 import { assertArrayLike, assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
 import { assertDistortion } from './check-distortion.js';
+import { checkFiniteResult, checkFiniteScalar, checkFiniteVector, checkReturns } from './check-args.js';
 import type { Distortion } from './distortion.js';
 import type { Convention } from './lstatistic.js';
 import { normalCdf, normalPdf } from './normal.js';
@@ -60,24 +61,32 @@ export interface GaussianReturns {
 }
 
 function portfolioMoments(w: Float64Array, r: GaussianReturns, where: string): { mu: number; s: number; sigmaW: Float64Array } {
+  checkReturns(r, where);
   const p = r.mean.length;
-  if (w.length !== p || r.cov.length !== p * p) {
-    throw new DescentError('SHAPE_MISMATCH', where, `weights have length ${w.length}, mean ${p}, cov ${r.cov.length} (need ${p * p})`);
-  }
+  checkFiniteVector(w, where, 'w');
+  if (w.length !== p) throw new DescentError('SHAPE_MISMATCH', where, `w has length ${w.length}, returns.mean ${p}`);
   let mu = 0;
   const sigmaW = new Float64Array(p);
   for (let i = 0; i < p; i++) {
-    const wi = w[i]!;
-    checkScalar(wi, where, `w[${i}]`);
-    mu -= wi * r.mean[i]!;
+    mu -= w[i]! * r.mean[i]!;
     let acc = 0;
     for (let j = 0; j < p; j++) acc += r.cov[i * p + j]! * w[j]!;
     sigmaW[i] = acc;
   }
   let v = 0;
   for (let i = 0; i < p; i++) v += w[i]! * sigmaW[i]!;
+  checkFiniteScalar(mu, where, 'the portfolio mean −wᵀm');
+  checkFiniteScalar(v, where, 'the portfolio variance wᵀΣw');
   if (!(v >= -1e-12)) throw new DescentError('DOMAIN', where, `wᵀΣw = ${v} < 0: cov is not positive semidefinite`);
   return { mu, s: Math.sqrt(Math.max(0, v)), sigmaW };
+}
+
+/** The coefficient c_g: given (finite), or computed from d. */
+function coefficient(d: Distortion, c: number | undefined, where: string): number {
+  assertDistortion(d, where);
+  if (c === undefined) return gaussianCoefficient(d);
+  if (typeof c !== 'number' || !Number.isFinite(c)) throw new DescentError('NON_FINITE', where, `c must be a finite number (the Gaussian coefficient of d), got ${String(c)}`);
+  return c;
 }
 
 /**
@@ -90,9 +99,10 @@ function portfolioMoments(w: Float64Array, r: GaussianReturns, where: string): {
  * // 1
  * ```
  */
-export function drmOfLinearGaussian(w: Float64Array, returns: GaussianReturns, d: Distortion, c = gaussianCoefficient(d)): number {
-  const { mu, s } = portfolioMoments(w, returns, 'drmOfLinearGaussian');
-  return mu + c * s;
+export function drmOfLinearGaussian(w: Float64Array, returns: GaussianReturns, d: Distortion, c?: number): number {
+  const where = 'drmOfLinearGaussian';
+  const { mu, s } = portfolioMoments(w, returns, where);
+  return checkFiniteScalar(mu + coefficient(d, c, where) * s, where, 'ρ');
 }
 
 /**
@@ -104,11 +114,14 @@ export function drmOfLinearGaussian(w: Float64Array, returns: GaussianReturns, d
  * // true
  * ```
  */
-export function drmOfLinearGaussianGradient(w: Float64Array, returns: GaussianReturns, d: Distortion, c = gaussianCoefficient(d)): Float64Array {
-  const { s, sigmaW } = portfolioMoments(w, returns, 'drmOfLinearGaussianGradient');
-  if (!(s > 0)) throw new DescentError('DOMAIN', 'drmOfLinearGaussianGradient', 'wᵀΣw = 0: the risk term is not differentiable');
+export function drmOfLinearGaussianGradient(w: Float64Array, returns: GaussianReturns, d: Distortion, c?: number): Float64Array {
+  const where = 'drmOfLinearGaussianGradient';
+  const { s, sigmaW } = portfolioMoments(w, returns, where);
+  const cg = coefficient(d, c, where);
+  if (!(s > 0)) throw new DescentError('DOMAIN', where, 'wᵀΣw = 0: the risk term is not differentiable');
   const g = new Float64Array(w.length);
-  for (let i = 0; i < w.length; i++) g[i] = -returns.mean[i]! + (c * sigmaW[i]!) / s;
+  for (let i = 0; i < w.length; i++) g[i] = -returns.mean[i]! + (cg * sigmaW[i]!) / s;
+  checkFiniteResult(g, where, 'the gradient');
   return g;
 }
 

@@ -1,15 +1,9 @@
-import { DescentError } from '@descent/linalg';
+import { assertKnownKeys, assertNumber, configKeys, DescentError } from '@descent/linalg';
+import { assertDistortion } from './check-distortion.js';
+import { checkCount, checkFiniteResult, checkFunction, checkSample } from './check-args.js';
 import type { Distortion } from './distortion.js';
-import { quantileGrid, type TailRule } from './grid.js';
+import { buildQuantileGrid, type TailRule } from './grid.js';
 import type { DrmSample } from './sa.js';
-
-function checkSample(s: DrmSample, p: number, where: string): number {
-  const n = s.x.length;
-  if (n === 0) throw new DescentError('SHAPE_MISMATCH', where, 'empty sample');
-  if (s.psi.length !== n * p) throw new DescentError('SHAPE_MISMATCH', where, `psi has length ${s.psi.length}, expected ${n}·${p}`);
-  for (let j = 0; j < n; j++) if (s.x[j]! - s.x[j]! !== 0) throw new DescentError('NON_FINITE', where, `samples x[${j}] is ${s.x[j]}`);
-  return n;
-}
 
 /**
  * The QF-form gradient estimator on one batch with given quantiles (no tracking): the quantity the
@@ -32,11 +26,29 @@ export function qfGradient(
   p: number,
   options: { M?: number; gridPow?: number; tailRule?: TailRule } = {},
 ): Float64Array {
-  const n = checkSample(sample, p, 'qfGradient');
-  const grid = quantileGrid(d, 'qf', { M: options.M, gridPow: options.gridPow });
+  const where = 'qfGradient';
+  assertDistortion(d, where);
+  checkCount(p, where, 'p');
+  const n = checkSample(sample, p, where);
+  checkFunction(quantile, where, 'quantile');
+  assertKnownKeys(options, configKeys<{ M?: number; gridPow?: number; tailRule?: TailRule }>()('M', 'gridPow', 'tailRule'), where, 'options');
+  const tailRule = options.tailRule ?? 'cvar';
+  if (tailRule !== 'cvar' && tailRule !== 'extrapolate') throw new DescentError('INVALID_CONFIG', where, `options.tailRule must be cvar | extrapolate, got ${String(tailRule)}`);
+  const grid = buildQuantileGrid(d, 'qf', { M: options.M, gridPow: options.gridPow }, where);
   const M = grid.M;
   const q = Array.from(grid.z, (u) => quantile(u));
   const qbar = Array.from(grid.zbar, (u) => quantile(u));
+  // The binary search below needs finite, non-decreasing quantiles.
+  for (let i = 0; i <= M; i++) {
+    const v = q[i]!;
+    if (typeof v !== 'number' || v - v !== 0) throw new DescentError('NON_FINITE', where, `quantile(${grid.z[i]}) is ${String(v)}`);
+    if (i > 0 && v < q[i - 1]!) throw new DescentError('DOMAIN', where, `quantile must be non-decreasing: quantile(${grid.z[i]}) = ${v} < quantile(${grid.z[i - 1]}) = ${q[i - 1]}`);
+  }
+  for (let i = 0; i < M; i++) {
+    const v = qbar[i]!;
+    if (typeof v !== 'number' || v - v !== 0) throw new DescentError('NON_FINITE', where, `quantile(${grid.zbar[i]}) is ${String(v)}`);
+    if (i > 0 && v < qbar[i - 1]!) throw new DescentError('DOMAIN', where, `quantile must be non-decreasing at level ${grid.zbar[i]}`);
+  }
   // coef_i = a_i Δq_i; suffix[i] = Σ_{i' ≥ i} coef_i'; zsum = Σ coef_i z̄_i.
   const coef = new Float64Array(M);
   let zsum = 0;
@@ -47,7 +59,7 @@ export function qfGradient(
   const suffix = new Float64Array(M + 1);
   for (let i = M - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + coef[i]!;
   const G = new Float64Array(p);
-  const tail = (options.tailRule ?? 'cvar') === 'cvar';
+  const tail = tailRule === 'cvar';
   for (let j = 0; j < n; j++) {
     const xv = sample.x[j]!;
     // first cell whose q̄ ≥ X_j
@@ -66,6 +78,7 @@ export function qfGradient(
     for (let r = 0; r < p; r++) G[r] += m * sample.psi[j * p + r]!;
   }
   for (let r = 0; r < p; r++) G[r] /= n;
+  checkFiniteResult(G, where, 'the gradient estimate');
   return G;
 }
 
@@ -81,9 +94,12 @@ export function qfGradient(
  * ```
  */
 export function dmQuantileGradient(sample: DrmSample, level: number, quantile: number, bandwidth: number, p: number): { gradient: Float64Array; density: number } {
-  const n = checkSample(sample, p, 'dmQuantileGradient');
-  if (!(level > 0 && level < 1)) throw new DescentError('DOMAIN', 'dmQuantileGradient', `level must be in (0, 1), got ${level}`);
-  if (!(bandwidth > 0)) throw new DescentError('INVALID_CONFIG', 'dmQuantileGradient', `bandwidth must be > 0, got ${bandwidth}`);
+  const where = 'dmQuantileGradient';
+  checkCount(p, where, 'p');
+  const n = checkSample(sample, p, where);
+  if (typeof level !== 'number' || !(level > 0 && level < 1)) throw new DescentError('DOMAIN', where, `level must be in (0, 1), got ${String(level)}`);
+  assertNumber(quantile, where, 'quantile');
+  if (typeof bandwidth !== 'number' || !(bandwidth > 0) || bandwidth === Infinity) throw new DescentError('INVALID_CONFIG', where, `bandwidth must be a finite number > 0, got ${String(bandwidth)}`);
   const H = new Float64Array(p);
   let f = 0;
   for (let j = 0; j < n; j++) {
@@ -94,7 +110,10 @@ export function dmQuantileGradient(sample: DrmSample, level: number, quantile: n
     for (let r = 0; r < p; r++) H[r] += ind * sample.psi[j * p + r]!;
   }
   f /= n * bandwidth;
+  // The kernel underflows far from every draw: the density estimate is 0 and D = −H/f undefined.
+  if (!(f > 0)) throw new DescentError('DOMAIN', where, `the density estimate at quantile ${quantile} is ${f}: the bandwidth ${bandwidth} is too small for this sample`);
   const g = new Float64Array(p);
   for (let r = 0; r < p; r++) g[r] = -H[r]! / n / f;
+  checkFiniteResult(g, where, 'the quantile gradient');
   return { gradient: g, density: f };
 }

@@ -1,4 +1,5 @@
 import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { assertDistortion } from './check-distortion.js';
 import type { Distortion } from './distortion.js';
 
 /** Which SA form a grid serves. */
@@ -31,9 +32,21 @@ export interface QuantileGrid {
   readonly nodesAreCells: boolean;
 }
 
+/**
+ * The most interior cells M a level grid may have: a larger M is `INVALID_CONFIG` before anything is
+ * allocated (each cell costs several arrays' entries and distortion calls per grid and per SA step).
+ *
+ * @example
+ * ```ts
+ * MAX_GRID_CELLS;
+ * // 10000000
+ * ```
+ */
+export const MAX_GRID_CELLS = 1e7;
+
 /** Options of {@link quantileGrid}. */
 export interface GridOptions {
-  /** Number of interior cells M ≥ 2 (code: 100). */
+  /** Number of interior cells M, 2 ≤ M ≤ {@link MAX_GRID_CELLS} (code: 100). */
   M?: number;
   /** Warp exponent p > 0 of the levels (code `grid_pow`, 0.5 for Wang); default 1. */
   gridPow?: number;
@@ -43,8 +56,9 @@ export interface GridOptions {
 
 /**
  * Builds the level grid and weights of a form for a distortion [CODE: robust_portfolio/main.py].
- * Throws INVALID_CONFIG when the QF or batching form meets a distortion with jumps, and when an atom
- * falls in a tail cell with `atomNodes: 'cell'`.
+ * Throws INVALID_CONFIG when the QF or batching form meets a distortion with jumps, when an atom
+ * falls in a tail cell with `atomNodes: 'cell'`, and for M above {@link MAX_GRID_CELLS} (before
+ * anything is allocated); NON_FINITE when the distortion's values are not finite on the grid.
  *
  * @example
  * ```ts
@@ -53,14 +67,23 @@ export interface GridOptions {
  * ```
  */
 export function quantileGrid(d: Distortion, form: SaForm, options: GridOptions = {}): QuantileGrid {
-  assertKnownKeys(options, configKeys<GridOptions>()('M', 'gridPow', 'atomNodes'), 'quantileGrid', 'options');
+  return buildQuantileGrid(d, form, options, 'quantileGrid');
+}
+
+/** {@link quantileGrid} with its errors reported under `where` (the public function that was called). */
+export function buildQuantileGrid(d: Distortion, form: SaForm, options: GridOptions, where: string): QuantileGrid {
+  assertDistortion(d, where);
+  if (!(['qf', 'dm', 'hybrid', 'batching'] as unknown[]).includes(form)) throw new DescentError('INVALID_CONFIG', where, `form must be qf | dm | hybrid | batching, got ${String(form)}`);
+  assertKnownKeys(options, configKeys<GridOptions>()('M', 'gridPow', 'atomNodes'), where, 'options');
   const M = options.M ?? 100;
   const pow = options.gridPow ?? 1;
   const atomNodes = options.atomNodes ?? 'cell';
-  if (!Number.isInteger(M) || M < 2) throw new DescentError('INVALID_CONFIG', 'quantileGrid', `M must be an integer >= 2, got ${M}`);
-  if (!(pow > 0) || !Number.isFinite(pow)) throw new DescentError('INVALID_CONFIG', 'quantileGrid', `gridPow must be > 0, got ${pow}`);
+  if (typeof M !== 'number' || !Number.isInteger(M) || M < 2) throw new DescentError('INVALID_CONFIG', where, `M must be an integer >= 2, got ${String(M)}`);
+  if (M > MAX_GRID_CELLS) throw new DescentError('INVALID_CONFIG', where, `M = ${M} is above the limit of ${MAX_GRID_CELLS} cells`);
+  if (typeof pow !== 'number' || !(pow > 0) || !Number.isFinite(pow)) throw new DescentError('INVALID_CONFIG', where, `gridPow must be a finite number > 0, got ${String(pow)}`);
+  if (atomNodes !== 'cell' && atomNodes !== 'exact') throw new DescentError('INVALID_CONFIG', where, `atomNodes must be cell | exact, got ${String(atomNodes)}`);
   if ((form === 'qf' || form === 'batching') && d.jumps.length > 0) {
-    throw new DescentError('INVALID_CONFIG', 'quantileGrid', `QF-form requires a continuous distortion; ${d.name} has jumps: use dm or hybrid`);
+    throw new DescentError('INVALID_CONFIG', where, `QF-form requires a continuous distortion; ${d.name} has jumps: use dm or hybrid`);
   }
   const z = new Float64Array(M + 1);
   const zbar = new Float64Array(M);
@@ -72,7 +95,7 @@ export function quantileGrid(d: Distortion, form: SaForm, options: GridOptions =
   if (!exact) {
     for (const j of d.jumps) {
       if (j.u <= z[0]! || j.u > z[M]!) {
-        throw new DescentError('INVALID_CONFIG', 'quantileGrid', `the jump of ${d.name} at level ${j.u} lies in a tail cell (outside (${z[0]}, ${z[M]}]); use atomNodes 'exact' or a finer grid`);
+        throw new DescentError('INVALID_CONFIG', where, `the jump of ${d.name} at level ${j.u} lies in a tail cell (outside (${z[0]}, ${z[M]}]); use atomNodes 'exact' or a finer grid`);
       }
     }
   }
@@ -97,7 +120,7 @@ export function quantileGrid(d: Distortion, form: SaForm, options: GridOptions =
       weights.push(gt(z[i + 1]!) - gt(z[i]!));
     } else {
       const v = d.gTildePrime(zbar[i]!);
-      if (!Number.isFinite(v)) throw new DescentError('NON_FINITE', 'quantileGrid', `g̃'(${zbar[i]}) of ${d.name} is ${v}`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new DescentError('NON_FINITE', where, `g̃'(${zbar[i]}) of ${d.name} is ${v}`);
       a[i] = v;
     }
   }
@@ -110,6 +133,12 @@ export function quantileGrid(d: Distortion, form: SaForm, options: GridOptions =
   const gc = (u: number) => d.gTildeContinuous(u);
   const sTop = (gc(1) - gc(z[M]!)) / (1 - z[M]!);
   const sBot = (gc(z[0]!) - gc(0)) / z[0]!;
+  for (let j = 0; j < weights.length; j++) {
+    if (typeof weights[j] !== 'number' || !Number.isFinite(weights[j])) throw new DescentError('NON_FINITE', where, `the weight of DM node ${j} (level ${levels[j]}) of ${d.name} is ${weights[j]}`);
+  }
+  if (typeof sTop !== 'number' || !Number.isFinite(sTop) || typeof sBot !== 'number' || !Number.isFinite(sBot)) {
+    throw new DescentError('NON_FINITE', where, `the tail slopes of ${d.name} are ${sTop} (top) and ${sBot} (bottom)`);
+  }
   return {
     M,
     z,

@@ -34,7 +34,7 @@ export {
 export { gaussLegendre20, integrate, probitRange, probitKinks, MAX_PANELS } from './quadrature.js';
 export { simplexSet, boxSet, budgetBoxSet, project, projectInto, type Projection } from './projection.js';
 export { stepSize, codeSchedules, rateSchedules, validateSchedules, PAPER_RATES, type StepSchedule, type Schedules } from './schedule.js';
-export { quantileGrid, type QuantileGrid, type GridOptions, type SaForm, type AtomNodes, type TailRule } from './grid.js';
+export { quantileGrid, MAX_GRID_CELLS, type QuantileGrid, type GridOptions, type SaForm, type AtomNodes, type TailRule } from './grid.js';
 export { drmSA, type DrmSaConfig, type DrmSaState, type DrmSample, type SaMethod } from './sa.js';
 export { quantileTracker, type QuantileTrackerConfig, type QuantileTrackerState } from './tracker.js';
 export { linearGaussianModel, choleskyLower, sampleModel, type DrmModel } from './model.js';

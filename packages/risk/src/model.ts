@@ -1,4 +1,5 @@
 import { DescentError, assertArrayLike, cholesky, isDescentError, normalInto, type Key } from '@descent/linalg';
+import { checkCount, checkDrawBuffers, checkFiniteResult, checkFiniteVector, checkKey, checkModel } from './check-args.js';
 
 /**
  * A parametrised random outcome the SA optimizers can sample: `sampleInto` writes n = x.length losses
@@ -45,11 +46,20 @@ export function choleskyLower(a: Float64Array, p: number, where = 'cholesky'): F
  * ```
  */
 export function linearGaussianModel(mean: Float64Array, cov: Float64Array): DrmModel & { readonly chol: Float64Array } {
-  assertArrayLike(mean, 'linearGaussianModel', 'mean');
-  assertArrayLike(cov, 'linearGaussianModel', 'cov');
+  return gaussianModel(mean, cov, 'linearGaussianModel');
+}
+
+/** {@link linearGaussianModel} with its errors reported under `where`. */
+export function gaussianModel(mean: Float64Array, cov: Float64Array, where: string): DrmModel & { readonly chol: Float64Array } {
+  assertArrayLike(mean, where, 'mean');
+  assertArrayLike(cov, where, 'cov');
   const p = mean.length;
-  for (let i = 0; i < p; i++) if (mean[i]! - mean[i]! !== 0) throw new DescentError('NON_FINITE', 'linearGaussianModel', `mean[${i}] is ${mean[i]}`);
-  const L = choleskyLower(cov, p, 'linearGaussianModel');
+  if (p === 0) throw new DescentError('SHAPE_MISMATCH', where, 'mean is empty');
+  for (let i = 0; i < p; i++) if (typeof mean[i] !== 'number' || mean[i]! - mean[i]! !== 0) throw new DescentError('NON_FINITE', where, `mean[${i}] is ${String(mean[i])}`);
+  // Copies: the model must not change when the caller reuses its arrays.
+  const C = Float64Array.from(cov);
+  const m = Float64Array.from(mean);
+  const L = choleskyLower(C, p, where);
   const xi = new Float64Array(p);
   const ret = new Float64Array(p);
   const sw = new Float64Array(p);
@@ -57,16 +67,19 @@ export function linearGaussianModel(mean: Float64Array, cov: Float64Array): DrmM
     dim: p,
     chol: L,
     sampleInto(w, key, x, psi) {
-      const n = x.length;
-      if (w.length !== p || psi.length !== n * p) throw new DescentError('SHAPE_MISMATCH', 'linearGaussianModel.sample', `need w of length ${p} and psi of length ${n * p}`);
+      const at = 'linearGaussianModel.sampleInto';
+      checkFiniteVector(w, at, 'w', p);
+      checkKey(key, at);
+      const n = checkDrawBuffers(x, psi, p, at);
       let s2 = 0;
       for (let i = 0; i < p; i++) {
         let acc = 0;
-        for (let j = 0; j < p; j++) acc += cov[i * p + j]! * w[j]!;
+        for (let j = 0; j < p; j++) acc += C[i * p + j]! * w[j]!;
         sw[i] = acc;
         s2 += w[i]! * acc;
       }
-      if (!(s2 > 0)) throw new DescentError('DOMAIN', 'linearGaussianModel.sample', 'wᵀΣw = 0: the GLR weight is undefined');
+      if (!(s2 > 0)) throw new DescentError('DOMAIN', at, `wᵀΣw = ${s2}: the GLR weight is undefined`);
+      if (s2 === Infinity) throw new DescentError('NON_FINITE', at, 'wᵀΣw overflows: scale w down');
       const z = normalInto(key, new Float64Array(n * p));
       for (let t = 0; t < n; t++) {
         for (let i = 0; i < p; i++) xi[i] = z[t * p + i]!;
@@ -75,13 +88,15 @@ export function linearGaussianModel(mean: Float64Array, cov: Float64Array): DrmM
         for (let i = 0; i < p; i++) {
           let acc = 0;
           for (let j = 0; j <= i; j++) acc += L[i * p + j]! * xi[j]!;
-          ret[i] = mean[i]! + acc;
+          ret[i] = m[i]! + acc;
           wdev += w[i]! * acc;
           xv -= w[i]! * ret[i]!;
         }
         x[t] = xv;
         for (let i = 0; i < p; i++) psi[t * p + i] = (ret[i]! * wdev - sw[i]!) / s2;
       }
+      checkFiniteResult(x, at, 'x');
+      checkFiniteResult(psi, at, 'psi');
     },
   };
 }
@@ -97,7 +112,12 @@ export function linearGaussianModel(mean: Float64Array, cov: Float64Array): DrmM
  * ```
  */
 export function sampleModel(model: DrmModel, theta: Float64Array, key: Key, n: number): { x: Float64Array; psi: Float64Array } {
-  if (!Number.isInteger(n) || n < 1) throw new DescentError('SHAPE_MISMATCH', 'sampleModel', `n must be >= 1, got ${n}`);
+  const where = 'sampleModel';
+  checkModel(model, where);
+  checkFiniteVector(theta, where, 'theta', model.dim);
+  checkKey(key, where);
+  checkCount(n, where, 'n');
+  checkCount(n * model.dim, where, 'n·dim entries of psi');
   const x = new Float64Array(n);
   const psi = new Float64Array(n * model.dim);
   model.sampleInto(theta, key, x, psi);

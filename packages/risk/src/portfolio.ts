@@ -1,8 +1,10 @@
-import { DescentError, key as makeKey, normalInto, type Key } from '@descent/linalg';
+import { DescentError, isDescentError, key as makeKey, normalInto, type Key } from '@descent/linalg';
+import { assertDistortion } from './check-distortion.js';
+import { checkCount, checkFiniteResult, checkFiniteVector, checkKey, checkReturns } from './check-args.js';
 import type { Distortion } from './distortion.js';
 import { drmOfLinearGaussian, drmOfLinearGaussianGradient, gaussianCoefficient, type GaussianReturns } from './distributions.js';
-import { choleskyLower, linearGaussianModel, type DrmModel } from './model.js';
-import { projectInto, simplexSet, type Projection } from './projection.js';
+import { choleskyLower, gaussianModel, type DrmModel } from './model.js';
+import { assertProjection, projectInto, simplexSet, type Projection } from './projection.js';
 
 /**
  * The library's Gaussian mean–DRM portfolio (spec §g.2) [RECON problem]: R ~ N(m, Σ) with m = (1, 1.5, 2),
@@ -23,15 +25,19 @@ export function gaussianPortfolioProblem(d: Distortion, returns: GaussianReturns
   x0: Float64Array;
   optimum: { x: Float64Array; value: number };
 } {
+  const where = 'gaussianPortfolioProblem';
+  assertDistortion(d, where);
+  checkReturns(returns, where);
   const p = returns.mean.length;
   const projection = simplexSet();
+  const model = gaussianModel(returns.mean, returns.cov, where);
   return {
     distortion: d,
     returns,
-    model: linearGaussianModel(returns.mean, returns.cov),
+    model,
     projection,
     x0: new Float64Array(p).fill(1 / p),
-    optimum: gaussianPortfolioOptimum(returns, d, projection),
+    optimum: optimum(returns, d, projection, undefined, where),
   };
 }
 
@@ -53,8 +59,27 @@ function defaultMarket(): GaussianReturns {
  * ```
  */
 export function gaussianPortfolioOptimum(returns: GaussianReturns, d: Distortion, projection: Projection, x0?: Float64Array): { x: Float64Array; value: number } {
+  return optimum(returns, d, projection, x0, 'gaussianPortfolioOptimum');
+}
+
+function optimum(returns: GaussianReturns, d: Distortion, projection: Projection, x0: Float64Array | undefined, where: string): { x: Float64Array; value: number } {
+  checkReturns(returns, where);
+  assertDistortion(d, where);
   const p = returns.mean.length;
+  assertProjection(projection, p, where);
+  if (x0 !== undefined) checkFiniteVector(x0, where, 'x0', p);
   const c = gaussianCoefficient(d);
+  if (!Number.isFinite(c)) throw new DescentError('NON_FINITE', where, `the Gaussian coefficient of ${d.name} is ${c}`);
+  try {
+    return descend(returns, d, projection, x0, c, p);
+  } catch (e) {
+    // An overflow or a degenerate point met on the way is reported under the function called.
+    if (isDescentError(e) && e.where !== where) throw new DescentError(e.code, where, e.message);
+    throw e;
+  }
+}
+
+function descend(returns: GaussianReturns, d: Distortion, projection: Projection, x0: Float64Array | undefined, c: number, p: number): { x: Float64Array; value: number } {
   const f = (w: Float64Array) => drmOfLinearGaussian(w, returns, d, c);
   let w = projectInto(projection, x0 ?? new Float64Array(p).fill(1 / p), new Float64Array(p));
   let fw = f(w);
@@ -97,8 +122,13 @@ export function gaussianPortfolioOptimum(returns: GaussianReturns, d: Distortion
  * ```
  */
 export function gaussianScenarios(returns: GaussianReturns, N: number, key: Key = makeKey(0)): Float64Array {
+  const where = 'gaussianScenarios';
+  checkReturns(returns, where);
   const p = returns.mean.length;
-  const L = choleskyLower(returns.cov, p, 'gaussianScenarios');
+  checkCount(N, where, 'N');
+  checkCount(N * p, where, 'N·p scenario entries');
+  checkKey(key, where);
+  const L = choleskyLower(returns.cov, p, where);
   const z = normalInto(key, new Float64Array(N * p));
   const out = new Float64Array(N * p);
   for (let j = 0; j < N; j++) {
@@ -108,5 +138,6 @@ export function gaussianScenarios(returns: GaussianReturns, N: number, key: Key 
       out[j * p + i] = acc;
     }
   }
+  checkFiniteResult(out, where, 'scenario');
   return out;
 }

@@ -158,6 +158,53 @@ export function project(set: Projection, v: Float64Array): Float64Array {
   return projectInto(set, v, new Float64Array(v.length));
 }
 
+/**
+ * `INVALID_CONFIG` unless `set` is a {@link Projection} for points of dimension `p` (box bounds of
+ * length p, finite budgets, a feasible budget box), reported under `where`. O(p).
+ */
+export function assertProjection(set: Projection, p: number, where: string, what = 'projection'): void {
+  const bad = (msg: string): never => {
+    throw new DescentError('INVALID_CONFIG', where, `${what} ${msg}`);
+  };
+  if (set === null || typeof set !== 'object') bad(`must be a Projection (from boxSet, simplexSet, …), got ${describeValue(set)}`);
+  const budget = (b: unknown) => {
+    if (typeof b !== 'number' || !Number.isFinite(b)) bad(`.budget must be a finite number, got ${describeValue(b)}`);
+  };
+  const box = (s: { lower?: unknown; upper?: unknown }) => {
+    const l = s.lower, u = s.upper;
+    if (!(l instanceof Float64Array) || !(u instanceof Float64Array)) bad('.lower and .upper must be Float64Arrays');
+    const lo = l as Float64Array, up = u as Float64Array;
+    if (lo.length !== p || up.length !== p) throw new DescentError('SHAPE_MISMATCH', where, `${what} has dimension ${lo.length} (lower) and ${up.length} (upper), the point ${p}`);
+    for (let i = 0; i < p; i++) if (!(lo[i]! <= up[i]!)) bad(`is infeasible: lower[${i}] = ${lo[i]} > upper[${i}] = ${up[i]}`);
+  };
+  switch ((set as { kind?: unknown }).kind) {
+    case 'none':
+      return;
+    case 'simplex':
+      budget((set as { budget?: unknown }).budget);
+      if (!((set as { budget: number }).budget > 0)) bad(`.budget must be > 0, got ${(set as { budget: number }).budget}`);
+      return;
+    case 'box':
+      box(set as { lower?: unknown; upper?: unknown });
+      return;
+    case 'budgetBox': {
+      box(set as { lower?: unknown; upper?: unknown });
+      const b = (set as { budget?: unknown }).budget;
+      budget(b);
+      const s = set as { lower: Float64Array; upper: Float64Array; budget: number };
+      let sl = 0, su = 0;
+      for (let i = 0; i < p; i++) {
+        sl += s.lower[i]!;
+        su += s.upper[i]!;
+      }
+      if (!(sl <= s.budget && s.budget <= su)) bad(`is infeasible: budget ${s.budget} outside [Σlower, Σupper] = [${sl}, ${su}]`);
+      return;
+    }
+    default:
+      bad(`.kind must be none | simplex | box | budgetBox, got ${describeValue((set as { kind?: unknown }).kind)}`);
+  }
+}
+
 function checkDim(a: Float64Array, p: number): void {
   if (a.length !== p) throw new DescentError('SHAPE_MISMATCH', 'project', `the set has dimension ${a.length}, the point ${p}`);
 }

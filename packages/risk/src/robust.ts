@@ -1,5 +1,6 @@
-import { assertSize, assertVector, DescentError, normalInto, uniformInto, split, type Key } from '@descent/linalg';
+import { assertSize, assertVector, DescentError, describeValue, normalInto, uniformInto, split, type Key } from '@descent/linalg';
 import { assertDistortion } from './check-distortion.js';
+import { checkDrawBuffers, checkFiniteResult, checkFiniteScalar, checkFunction, checkKey, checkMixtureLaw } from './check-args.js';
 import {
   discontinuousDistortion,
   expectedShortfall,
@@ -11,6 +12,9 @@ import type { DrmModel } from './model.js';
 import { normalCdf, normalPdf } from './normal.js';
 import { boxSet, type Projection } from './projection.js';
 import type { Schedules } from './schedule.js';
+
+// Levels of quantileDistance: each costs a safeguarded Newton solve over K components.
+const MAX_DISTANCE_LEVELS = 1e6;
 
 /** A Gaussian mixture Σ π_k N(μ_k, σ_k²) as plain arrays. */
 export interface MixtureLaw {
@@ -77,9 +81,20 @@ function rawParts(theta: Float64Array, K: number) {
  * ```
  */
 export function mixtureCdf(law: MixtureLaw, x: number): number {
+  checkMixtureLaw(law, 'mixtureCdf');
+  checkPoint(x, 'mixtureCdf');
+  return cdf(law, x);
+}
+
+function cdf(law: MixtureLaw, x: number): number {
   let c = 0;
   for (let k = 0; k < law.pi.length; k++) c += law.pi[k]! * normalCdf((x - law.mu[k]!) / law.sigma[k]!);
   return c;
+}
+
+/** `DOMAIN` unless x is a number other than NaN (±Infinity are the ends of the line). */
+function checkPoint(x: number, where: string): void {
+  if (typeof x !== 'number' || Number.isNaN(x)) throw new DescentError('DOMAIN', where, `x must be a number, got ${describeValue(x)}`);
 }
 
 /**
@@ -92,8 +107,19 @@ export function mixtureCdf(law: MixtureLaw, x: number): number {
  * ```
  */
 export function mixturePdf(law: MixtureLaw, x: number): number {
+  checkMixtureLaw(law, 'mixturePdf');
+  checkPoint(x, 'mixturePdf');
+  // A σ so small that φ/σ overflows is a density no double can hold.
+  return checkFiniteScalar(pdf(law, x), 'mixturePdf', 'the density');
+}
+
+function pdf(law: MixtureLaw, x: number): number {
   let f = 0;
-  for (let k = 0; k < law.pi.length; k++) f += (law.pi[k]! * normalPdf((x - law.mu[k]!) / law.sigma[k]!)) / law.sigma[k]!;
+  for (let k = 0; k < law.pi.length; k++) {
+    const t = (x - law.mu[k]!) / law.sigma[k]!;
+    // φ(±∞) = 0 (and ∞·0 would be NaN for x = ±Infinity).
+    if (t - t === 0) f += (law.pi[k]! * normalPdf(t)) / law.sigma[k]!;
+  }
   return f;
 }
 
@@ -108,19 +134,31 @@ export function mixturePdf(law: MixtureLaw, x: number): number {
  * ```
  */
 export function mixturePpf(law: MixtureLaw, u: number): number {
-  if (!(u > 0 && u < 1)) throw new DescentError('DOMAIN', 'mixturePpf', `level must be in (0, 1), got ${u}`);
+  checkMixtureLaw(law, 'mixturePpf');
+  if (typeof u !== 'number' || !(u > 0 && u < 1)) throw new DescentError('DOMAIN', 'mixturePpf', `level must be in (0, 1), got ${describeValue(u)}`);
+  const b = ppfBracket(law, 'mixturePpf');
+  return ppf(law, u, b.lo, b.hi);
+}
+
+/** The bracket [min μ − 40σ, max μ + 40σ] of every quantile in (0, 1); DOMAIN when it overflows. */
+function ppfBracket(law: MixtureLaw, where: string): { lo: number; hi: number } {
   let lo = Infinity;
   let hi = -Infinity;
   for (let k = 0; k < law.pi.length; k++) {
     lo = Math.min(lo, law.mu[k]! - 40 * law.sigma[k]!);
     hi = Math.max(hi, law.mu[k]! + 40 * law.sigma[k]!);
   }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new DescentError('DOMAIN', where, `the law spans [${lo}, ${hi}] over 40 standard deviations: its scale overflows`);
+  return { lo, hi };
+}
+
+function ppf(law: MixtureLaw, u: number, lo: number, hi: number): number {
   let x = 0.5 * (lo + hi);
   for (let it = 0; it < 200; it++) {
-    const F = mixtureCdf(law, x) - u;
+    const F = cdf(law, x) - u;
     if (F > 0) hi = x;
     else lo = x;
-    const f = mixturePdf(law, x);
+    const f = pdf(law, x);
     let nx = f > 0 ? x - F / f : NaN;
     if (!(nx > lo && nx < hi)) nx = 0.5 * (lo + hi);
     if (Math.abs(nx - x) <= 1e-13 * (1 + Math.abs(x)) || hi - lo <= 1e-13 * (1 + Math.abs(x))) return nx;
@@ -151,9 +189,12 @@ export function robustMixtureModel(K = 10): DrmModel {
   return {
     dim,
     sampleInto(theta, key: Key, x, psi) {
-      const n = x.length;
-      if (theta.length !== dim || psi.length !== n * dim) throw new DescentError('SHAPE_MISMATCH', 'robustMixtureModel.sample', `need θ of length ${dim} and psi of length ${n * dim}`);
+      const at = 'robustMixtureModel.sampleInto';
+      if (checkTheta(theta, at) !== K) throw new DescentError('SHAPE_MISMATCH', at, `θ has length ${theta.length}, expected ${dim}`);
+      checkKey(key, at);
+      const n = checkDrawBuffers(x, psi, dim, at);
       const { pi, muC, sigR, s, s2 } = rawParts(theta, K);
+      if (!(s > 0 && s < Infinity)) throw new DescentError('NON_FINITE', at, `the mixture's scale is ${s}: θ's raw log σ overflow`);
       let acc = 0;
       for (let k = 0; k < K; k++) cdf[k] = acc += pi[k]!;
       const [k1, k2] = split(key);
@@ -192,6 +233,8 @@ export function robustMixtureModel(K = 10): DrmModel {
           psi[row + 2 * K + k] = (A * pi[k]! * (ek - s2)) / (2 * s) - pi[k]! * muC[k]! * sumGMu + (resp[k]! - pi[k]!);
         }
       }
+      checkFiniteResult(x, at, 'x');
+      checkFiniteResult(psi, at, 'psi');
     },
   };
 }
@@ -207,7 +250,8 @@ export function robustMixtureModel(K = 10): DrmModel {
  */
 export function mixtureLogPdf(theta: Float64Array, x: number): number {
   checkTheta(theta, 'mixtureLogPdf');
-  return Math.log(mixturePdf(normalizedMixture(theta), x));
+  checkPoint(x, 'mixtureLogPdf');
+  return Math.log(pdf(normalizedMixture(theta), x));
 }
 
 /**
@@ -301,6 +345,7 @@ export interface RobustPortfolioProblem {
  * ```
  */
 export function robustPortfolioProblem(setting: RobustSetting, key: Key): RobustPortfolioProblem {
+  checkKey(key, 'robustPortfolioProblem');
   const K = 10;
   const base = (b: number, th: number, q: number, D: number, h: number): Schedules => ({
     theta: { a: th, b, c: 0.99 },
@@ -362,7 +407,7 @@ export function robustPortfolioProblem(setting: RobustSetting, key: Key): Robust
 
 /**
  * The code's quantile-function metric ∫(q_θ(u) − q*(u))² du by the trapezoid rule on `levels` levels in
- * [1e−6, 1 − 1e−6] (code: 10⁴) [CODE `compute_ppf_loss`].
+ * [1e−6, 1 − 1e−6] (code: 10⁴; at most 10⁶, each level costs a quantile solve) [CODE `compute_ppf_loss`].
  *
  * @example
  * ```ts
@@ -372,15 +417,27 @@ export function robustPortfolioProblem(setting: RobustSetting, key: Key): Robust
  * ```
  */
 export function quantileDistance(law: MixtureLaw, target: (u: number) => number, levels = 10000): number {
+  const where = 'quantileDistance';
+  checkMixtureLaw(law, where);
+  checkFunction(target, where, 'target');
+  if (typeof levels !== 'number' || !Number.isInteger(levels) || levels < 2 || levels > MAX_DISTANCE_LEVELS) {
+    throw new DescentError('INVALID_CONFIG', where, `levels must be an integer in [2, ${MAX_DISTANCE_LEVELS}], got ${describeValue(levels)}`);
+  }
+  const { lo, hi } = ppfBracket(law, where);
+  const term = (u: number) => {
+    const t = target(u);
+    if (typeof t !== 'number' || Number.isNaN(t)) throw new DescentError('NON_FINITE', where, `target(${u}) is ${describeValue(t)}`);
+    return (ppf(law, u, lo, hi) - t) ** 2;
+  };
   let total = 0;
   let prevU = 1e-6;
-  let prev = (mixturePpf(law, prevU) - target(prevU)) ** 2;
+  let prev = term(prevU);
   for (let i = 1; i < levels; i++) {
     const u = 1e-6 + ((1 - 2e-6) * i) / (levels - 1);
-    const v = (mixturePpf(law, u) - target(u)) ** 2;
+    const v = term(u);
     total += 0.5 * (prev + v) * (u - prevU);
     prev = v;
     prevU = u;
   }
-  return total;
+  return checkFiniteScalar(total, where, 'the distance');
 }

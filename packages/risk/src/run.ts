@@ -1,4 +1,5 @@
-import { assertKnownKeys, configKeys, DescentError, foldIn, type Key } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, describeValue, foldIn, type Key } from '@descent/linalg';
+import { checkKey, checkModel } from './check-args.js';
 import type { DrmModel } from './model.js';
 import { drmSA, type DrmSaConfig, type DrmSaState } from './sa.js';
 
@@ -32,15 +33,23 @@ export interface RunResult {
  * ```
  */
 export function runDrmSA(cfg: DrmSaConfig, x0: Float64Array, model: DrmModel, key: Key, options: RunOptions): RunResult {
-  assertKnownKeys(options, configKeys<RunOptions>()('iterations', 'checkpoints'), 'runDrmSA', 'options');
+  const where = 'runDrmSA';
+  assertKnownKeys(options, configKeys<RunOptions>()('iterations', 'checkpoints'), where, 'options');
   const K = options.iterations;
-  if (!Number.isInteger(K) || K < 0) throw new DescentError('INVALID_CONFIG', 'runDrmSA', `iterations must be an integer >= 0, got ${K}`);
-  if (model.dim !== x0.length) throw new DescentError('SHAPE_MISMATCH', 'runDrmSA', `model has dimension ${model.dim}, x0 ${x0.length}`);
+  if (typeof K !== 'number' || !Number.isSafeInteger(K) || K < 0) throw new DescentError('INVALID_CONFIG', where, `options.iterations must be an integer >= 0, got ${describeValue(K)}`);
+  const given = options.checkpoints ?? [];
+  if (!Array.isArray(given)) throw new DescentError('INVALID_CONFIG', where, `options.checkpoints must be an array of iteration counts, got ${describeValue(given)}`);
+  given.forEach((c: unknown, i) => {
+    if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0 || c > K) throw new DescentError('INVALID_CONFIG', where, `options.checkpoints[${i}] must be an integer in [0, ${K}], got ${describeValue(c)}`);
+  });
+  checkModel(model, where);
+  checkKey(key, where);
   let state = drmSA.init(cfg, x0);
   const p = x0.length;
+  if (model.dim !== p) throw new DescentError('SHAPE_MISMATCH', where, `model has dimension ${model.dim}, x0 ${p}`);
   const draw = (n: number) => ({ x: new Float64Array(n), psi: new Float64Array(n * p) });
   let spare: DrmSaState | undefined;
-  const cps = [...(options.checkpoints ?? [])].sort((a, b) => a - b);
+  const cps = [...given].sort((a, b) => a - b);
   const trace: Float64Array[] = [];
   let next = 0;
   const record = () => {

@@ -1,7 +1,8 @@
-import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, MAX_ELEMENTS } from '@descent/linalg';
 import type { Distortion } from './distortion.js';
-import { quantileGrid, type AtomNodes, type QuantileGrid, type SaForm, type TailRule } from './grid.js';
-import { projectInto, type Projection } from './projection.js';
+import { buildQuantileGrid, type AtomNodes, type QuantileGrid, type SaForm, type TailRule } from './grid.js';
+import { assertProjection, projectInto, type Projection } from './projection.js';
+import { checkDrmSaState, checkOut } from './sa-state.js';
 import { codeSchedules, stepSize, validateSchedules, type Schedules, type StepSchedule } from './schedule.js';
 
 /**
@@ -166,11 +167,11 @@ function sortIfNeeded(a: Float64Array): number {
 }
 
 function checkObs(state: DrmSaState, obs: DrmSample, where: string): number {
-  const n = obs?.x?.length ?? 0;
-  const p = state.x.length;
-  if (!(obs?.x instanceof Float64Array) || !(obs.psi instanceof Float64Array)) {
+  if (obs === null || typeof obs !== 'object' || !(obs.x instanceof Float64Array) || !(obs.psi instanceof Float64Array)) {
     throw new DescentError('SHAPE_MISMATCH', where, 'the observation must be { x: Float64Array, psi: Float64Array }');
   }
+  const n = obs.x.length;
+  const p = state.x.length;
   if (n === 0) throw new DescentError('SHAPE_MISMATCH', where, 'empty sample');
   if (state.phase === 'warmup' && n < 2) throw new DescentError('SHAPE_MISMATCH', where, `the warm-up batch needs >= 2 draws, got ${n}`);
   if (obs.psi.length !== n * p) throw new DescentError('SHAPE_MISMATCH', where, `psi has length ${obs.psi.length}, expected n·p = ${n}·${p}`);
@@ -216,9 +217,12 @@ function init(cfg: DrmSaConfig, x0: Float64Array): DrmSaState {
     assertKnownKeys(cfg.schedules, SCHEDULE_KEYS, where, 'schedules');
     for (const [k, v] of Object.entries(cfg.schedules)) assertKnownKeys(v, STEP_SCHEDULE_KEYS, where, `schedules.${k}`);
   }
-  if (cfg.projection !== undefined) assertKnownKeys(cfg.projection, PROJECTION_KEYS[(cfg.projection as { kind?: string }).kind ?? ''] ?? ['kind'], where, 'projection');
+  if (cfg.projection !== undefined) {
+    const kind = cfg.projection !== null && typeof cfg.projection === 'object' ? (cfg.projection as { kind?: unknown }).kind : undefined;
+    assertKnownKeys(cfg.projection, (typeof kind === 'string' ? PROJECTION_KEYS[kind] : undefined) ?? ['kind'], where, 'projection');
+  }
   const form = cfg.form;
-  if (!['qf', 'dm', 'hybrid', 'batching'].includes(form)) throw new DescentError('INVALID_CONFIG', where, `form must be qf | dm | hybrid | batching, got ${String(form)}`);
+  if (!(['qf', 'dm', 'hybrid', 'batching'] as unknown[]).includes(form)) throw new DescentError('INVALID_CONFIG', where, `form must be qf | dm | hybrid | batching, got ${String(form)}`);
   if (!(x0 instanceof Float64Array) || x0.length === 0) throw new DescentError('SHAPE_MISMATCH', where, 'x0 must be a non-empty Float64Array');
   for (let i = 0; i < x0.length; i++) if (x0[i]! - x0[i]! !== 0) throw new DescentError('NON_FINITE', where, `x0[${i}] is ${x0[i]}`);
   const schedules: Schedules = { ...codeSchedules(), ...(cfg.schedules ?? {}) };
@@ -227,13 +231,23 @@ function init(cfg: DrmSaConfig, x0: Float64Array): DrmSaState {
   if (tailRule !== 'cvar' && tailRule !== 'extrapolate') throw new DescentError('INVALID_CONFIG', where, `tailRule must be cvar | extrapolate, got ${String(tailRule)}`);
   const sense = cfg.sense ?? 'min';
   if (sense !== 'min' && sense !== 'max') throw new DescentError('INVALID_CONFIG', where, `sense must be min | max, got ${String(sense)}`);
-  const grid = quantileGrid(cfg.distortion, form, { M: cfg.M, gridPow: cfg.gridPow, atomNodes: cfg.atomNodes });
+  const grid = buildQuantileGrid(cfg.distortion, form, { M: cfg.M, gridPow: cfg.gridPow, atomNodes: cfg.atomNodes }, where);
   const batchSize = cfg.batchSize ?? 10;
   const warmupSize = cfg.warmupSize ?? grid.M + 3;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new DescentError('INVALID_CONFIG', where, `batchSize must be an integer >= 1, got ${batchSize}`);
-  if (!Number.isInteger(warmupSize) || warmupSize < 2) throw new DescentError('INVALID_CONFIG', where, `warmupSize must be an integer >= 2, got ${warmupSize}`);
-  const projection = cfg.projection ?? { kind: 'none' };
   const p = x0.length;
+  // A driver allocates n·p entries per batch: sizes above the allocation limit fail here.
+  if (typeof batchSize !== 'number' || !Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize * p > MAX_ELEMENTS) {
+    throw new DescentError('INVALID_CONFIG', where, `batchSize must be an integer >= 1 with batchSize·p <= ${MAX_ELEMENTS}, got ${String(batchSize)}`);
+  }
+  if (typeof warmupSize !== 'number' || !Number.isSafeInteger(warmupSize) || warmupSize < 2 || warmupSize * p > MAX_ELEMENTS) {
+    throw new DescentError('INVALID_CONFIG', where, `warmupSize must be an integer >= 2 with warmupSize·p <= ${MAX_ELEMENTS}, got ${String(warmupSize)}`);
+  }
+  const check = cfg.check ?? true;
+  if (typeof check !== 'boolean') throw new DescentError('INVALID_CONFIG', where, `check must be a boolean, got ${String(check)}`);
+  const bandwidth = cfg.bandwidth ?? 'relative';
+  if (bandwidth !== 'relative' && bandwidth !== 'absolute') throw new DescentError('INVALID_CONFIG', where, `bandwidth must be relative | absolute, got ${String(bandwidth)}`);
+  const projection = cfg.projection ?? { kind: 'none' };
+  assertProjection(projection, p, where);
   const x = new Float64Array(p);
   projectInto(projection, x0, x);
   const J = grid.nodeLevels.length;
@@ -249,14 +263,14 @@ function init(cfg: DrmSaConfig, x0: Float64Array): DrmSaState {
     sense,
     tailRule,
     gridPow: cfg.gridPow ?? 1,
-    check: cfg.check ?? true,
+    check,
     batchSize,
     warmupSize,
     grid,
     schedules,
     projection,
     scale: 1,
-    relativeBandwidth: (cfg.bandwidth ?? 'relative') === 'relative',
+    relativeBandwidth: bandwidth === 'relative',
     q: new Float64Array(grid.M + 1),
     qbar: new Float64Array(grid.M),
     qNode: new Float64Array(J),
@@ -444,6 +458,7 @@ function runInto(s: DrmSaState, obs: DrmSample, out: DrmSaState): DrmSaState {
   const alpha = stepSize(s.schedules.theta, k) * (s.sense === 'min' ? -1 : 1);
   for (let r = 0; r < p; r++) out.x[r] = s.x[r]! + alpha * G[r]!;
   projectInto(s.projection, out.x, out.x);
+  for (let r = 0; r < p; r++) if (out.x[r]! - out.x[r]! !== 0) throw new DescentError('NON_FINITE', 'drmSA.step', `θ[${r}] overflows to ${out.x[r]} at iteration ${k}`);
 
   return {
     ...s,
@@ -461,14 +476,24 @@ function runInto(s: DrmSaState, obs: DrmSample, out: DrmSaState): DrmSaState {
   };
 }
 
+const OUT_BUFFERS = ['x', 'q', 'qbar', 'qNode', 'D', 'grad'] as const;
+
+function step(state: DrmSaState, obs: DrmSample): DrmSaState {
+  const where = 'drmSA.step';
+  checkDrmSaState(state, where);
+  checkObs(state, obs, where);
+  return advance(state, obs, freshLike(state));
+}
+
 function stepInto(state: DrmSaState, obs: DrmSample, out: DrmSaState): DrmSaState {
-  if (out === state || out.x === state.x || out.q === state.q || out.D === state.D) {
-    throw new DescentError('INVALID_CONFIG', 'drmSA.stepInto', 'out must not share buffers with state');
-  }
-  if (out.x.length !== state.x.length || out.q.length !== state.q.length || out.D.length !== state.D.length) {
-    throw new DescentError('SHAPE_MISMATCH', 'drmSA.stepInto', 'out has a different shape from state');
-  }
-  checkObs(state, obs, 'drmSA.step');
+  const where = 'drmSA.stepInto';
+  checkDrmSaState(state, where);
+  checkObs(state, obs, where);
+  checkOut(state as unknown as Record<string, unknown>, out, OUT_BUFFERS, [obs.x, obs.psi], where);
+  return advance(state, obs, out);
+}
+
+function advance(state: DrmSaState, obs: DrmSample, out: DrmSaState): DrmSaState {
   if (state.phase === 'warmup') return warmUpInto(state, obs, out);
   // Nodes and D are carried unchanged by forms that do not touch them.
   if (state.grid.nodeLevels.length === 0) {
@@ -505,6 +530,6 @@ function stepInto(state: DrmSaState, obs: DrmSample, out: DrmSaState): DrmSaStat
 export const drmSA: SaMethod<DrmSaConfig, DrmSaState, DrmSample> = {
   name: 'drm-sa',
   init,
-  step: (state, obs) => stepInto(state, obs, freshLike(state)),
+  step,
   stepInto,
 };
