@@ -200,25 +200,27 @@ function forward(net: Mlp, params: Float64Array, input: MlpInput, ws: MlpWorkspa
       if (n < SMALL) smallTimes(A.data, W.data, Z.data, n, L.fanIn, cols);
       else gemmInto(A, W, Z);
     }
-    const hasBias = L.bOffset >= 0;
-    const act = l < last ? net.config.activation : null;
-    const b = params;
-    const bo = L.bOffset;
-    // Bias and nonlinearity fused in one pass.
-    for (let i = 0; i < n; i++) {
-      const zo = i * cols;
-      for (let c = 0; c < cols; c++) {
-        let z = out[zo + c]!;
-        if (hasBias) z += b[bo + c]!;
-        if (act === 'relu') z = z > 0 ? z : 0;
-        else if (act === 'sigmoid') z = 1 / (1 + Math.exp(-z));
-        else if (act === 'tanh') z = Math.tanh(z);
-        out[zo + c] = z;
-      }
-    }
+    biasActivate(out, params, L.bOffset, n, cols, l < last ? net.config.activation : null);
   }
   const L = net.layers[last]!;
   return { rows: n, cols: L.fanOut, data: ws.acts[last]!.subarray(0, n * L.fanOut) };
+}
+
+/**
+ * z ← act(z + b) over n rows of `cols`, bias at `bo` in `params` (−1: none), in one pass. One loop per
+ * activation: the choice is made once per layer, not per element (the loop is hot in small nets).
+ */
+function biasActivate(out: Float64Array, params: Float64Array, bo: number, n: number, cols: number, act: Activation | null): void {
+  const len = n * cols;
+  if (bo >= 0) {
+    for (let i = 0; i < n; i++) {
+      const zo = i * cols;
+      for (let c = 0; c < cols; c++) out[zo + c]! += params[bo + c]!;
+    }
+  }
+  if (act === 'relu') for (let k = 0; k < len; k++) out[k] = out[k]! > 0 ? out[k]! : 0;
+  else if (act === 'sigmoid') for (let k = 0; k < len; k++) out[k] = 1 / (1 + Math.exp(-out[k]!));
+  else if (act === 'tanh') for (let k = 0; k < len; k++) out[k] = Math.tanh(out[k]!);
 }
 
 // Below this many rows the products run as plain row loops: packing panels for the blocked GEMM costs
