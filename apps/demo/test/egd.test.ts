@@ -57,12 +57,27 @@ describe('modular-addition training', () => {
   });
 });
 
+test('curveEvery: train accuracy at every k-th evaluation, at the crossing and at the cap; the crossing epoch does not depend on it', () => {
+  const cfg = { p: 11, hidden: 16, method: 'sgd' as const, maxEpochs: 10, trainFraction: 0.8 };
+  const sparse = trainModularAddition({ ...cfg, target: 2, curveEvery: 3 }, 0);
+  expect(sparse.curve.map((c) => c.epoch)).toEqual([3, 6, 9, 10]);
+  const dense = trainModularAddition({ ...cfg, target: 2 }, 0);
+  expect(dense.curve.map((c) => c.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  expect(sparse.curve.at(-1)).toEqual(dense.curve.at(-1));
+  // Crossing at the first evaluation (target −1): recorded although 1 is not a multiple of 3.
+  const at = trainModularAddition({ ...cfg, target: -1, curveEvery: 3 }, 0);
+  expect(at.epochs).toBe(1);
+  expect(at.curve.map((c) => c.epoch)).toEqual([1]);
+});
+
 describe('epoch ratio lower bound', () => {
   const run = (epochs: number | null, lastBelow: number): ModAddResult => ({ epochs, lastBelow, ran: epochs ?? lastBelow, finalTrainAccuracy: 1, finalTestAccuracy: 0, curve: [] });
 
   test('uses the earliest epoch SGD could have crossed at, or just after its cap', () => {
     // SGD crossed between evaluations at 300 and 320: at least 301 epochs, against EGD's 30.
     expect(epochRatioLowerBound(run(30, 29), run(320, 300), 400)).toBeCloseTo(301 / 30, 15);
+    // Evaluated every epoch, SGD's crossing is exact: 312 epochs against EGD's 30.
+    expect(epochRatioLowerBound(run(30, 29), run(312, 311), 400)).toBeCloseTo(312 / 30, 15);
     // SGD never crossed within 300 epochs: more than 10×.
     expect(epochRatioLowerBound(run(30, 29), run(null, 300), 300)).toBeCloseTo(301 / 30, 15);
     expect(epochRatioLowerBound(run(30, 29), run(null, 300), 300)!).toBeGreaterThan(10);
