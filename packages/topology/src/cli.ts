@@ -22,6 +22,7 @@ Options:
   --threshold <t>  compute Rips complexes up to diameter t
   --modulus <p>    compute homology with coefficients in the prime field Z/pZ
   --ratio <r>      only show persistence pairs with death/birth ratio > r
+  --engine <e>     auto (default), wasm or js: who reduces dense input (same output)
 `;
 
 function fail(message: string, code: number): never {

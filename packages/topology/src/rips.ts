@@ -6,6 +6,7 @@ import { PivotMap } from './internal/pivot-map.js';
 import { radixByKeys, sortFiltrationOrder } from './internal/sort.js';
 import { enclosingRadiusOfFull, enclosingRadiusOfLower, fullToSparse, lowerToSparse, prepareDistances, type MetricInput, type PreparedDistances } from './metric-input.js';
 import { findRoot } from './internal/union-find.js';
+import { DenseKernel, kernelOfMatrix, ripsWasmModule } from './internal/rips-wasm.js';
 
 /**
  * A representative cocycle: `m` simplices of dimension `dim` (vertex lists, (dim+1)·m) with coefficients.
@@ -58,6 +59,15 @@ export interface RipsOptions {
   check?: boolean;
   /** Called every 1024 columns while reducing. */
   onProgress?: (p: { dim: number; column: number; of: number }) => void;
+  /**
+   * Which code reduces dense input (default `'auto'`). `'wasm'`: the WebAssembly kernel computes the edge
+   * order, H0 and the H1 reduction of a dense input (n ≤ 4096, not run sparse) when no cocycles,
+   * generators or progress calls are asked for; everything else (sparse and graph input, dimensions ≥ 2,
+   * those options) runs in JS. `'auto'`: the same where WebAssembly compiles, else JS. `'js'`: JS only.
+   * The diagrams are identical (`stats.engine` tells which ran); `'wasm'` is `INVALID_CONFIG` where
+   * WebAssembly is unavailable.
+   */
+  engine?: 'auto' | 'wasm' | 'js';
 }
 
 /**
@@ -77,6 +87,8 @@ export interface RipsStats {
   numEdges: number;
   /** Whether the sparse engine ran. */
   sparse: boolean;
+  /** `'wasm'` when the WebAssembly kernel reduced dimensions 0 and 1, else `'js'`. */
+  engine: 'wasm' | 'js';
   /** Columns reduced, per dimension (index = dimension; entry 0 unused). */
   columns: number[];
   /** Simplices skipped as zero-persistence apparent pairs, per dimension. */
@@ -131,7 +143,7 @@ function isPrime(p: number): boolean {
   return true;
 }
 
-const RIPS_KEYS = configKeys<RipsOptions>()('maxDim', 'threshold', 'modulus', 'ratio', 'keepZero', 'cocycles', 'generators', 'float32', 'sparse', 'check', 'onProgress');
+const RIPS_KEYS = configKeys<RipsOptions>()('maxDim', 'threshold', 'modulus', 'ratio', 'keepZero', 'cocycles', 'generators', 'float32', 'sparse', 'check', 'onProgress', 'engine');
 
 function makeEngine(x: MetricInput | undefined, o: RipsOptions, where: string, given?: PreparedDistances): RipsEngine {
   assertKnownKeys(o, RIPS_KEYS, where, 'options');
@@ -140,6 +152,12 @@ function makeEngine(x: MetricInput | undefined, o: RipsOptions, where: string, g
   if (!Number.isSafeInteger(maxDim) || maxDim < 0) {
     throw new DescentError('INVALID_CONFIG', where, `maxDim must be a non-negative integer, got ${String(maxDim)}`);
   }
+  const engineOpt = o.engine ?? 'auto';
+  if (engineOpt !== 'auto' && engineOpt !== 'wasm' && engineOpt !== 'js') throw new DescentError('INVALID_CONFIG', where, `engine must be 'auto', 'wasm' or 'js', got ${describeValue(o.engine)}`);
+  const wasmModule = engineOpt === 'js' ? undefined : ripsWasmModule();
+  if (engineOpt === 'wasm' && wasmModule === undefined) throw new DescentError('INVALID_CONFIG', where, "engine 'wasm': WebAssembly is not available here");
+  // The kernel has no cocycles, generators or progress calls.
+  const kernelOk = wasmModule !== undefined && o.cocycles !== true && o.generators !== true && o.onProgress === undefined;
   const modulus = o.modulus ?? 2;
   if (typeof modulus !== 'number' || modulus >= 65536 || !isPrime(modulus)) throw new DescentError('INVALID_CONFIG', where, `modulus must be a prime < 65536, got ${String(modulus)}`);
   const ratio = o.ratio ?? 1;
@@ -154,14 +172,19 @@ function makeEngine(x: MetricInput | undefined, o: RipsOptions, where: string, g
   let threshold = o.threshold ?? Infinity;
   let dist = prepared;
   let numEdges = 0;
+  let kernel: DenseKernel | undefined;
   if (prepared.full32) {
     const full = prepared.full32;
-    renc = prepared.enclosing ?? enclosingRadiusOfFull(full, n);
+    const owner = kernelOfMatrix(full);
+    renc = prepared.enclosing ?? (owner ? owner.stats(Infinity).enclosing : enclosingRadiusOfFull(full, n));
     if (renc < threshold) threshold = renc;
     const tInt = Number.isFinite(threshold) ? threshold : Number.MAX_VALUE;
-    for (let i = 1, row = n; i < n; i++, row += n) for (let j = 0; j < i; j++) if (full[row + j]! <= tInt) numEdges++;
+    if (owner) numEdges = owner.countEdges(tInt);
+    else for (let i = 1, row = n; i < n; i++, row += n) for (let j = 0; j < i; j++) if (full[row + j]! <= tInt) numEdges++;
     const useSparse = o.sparse ?? numEdges * 4 < (n * (n - 1)) / 2;
-    if (useSparse) dist = fullToSparse(full, n, tInt);
+    if (useSparse) dist = fullToSparse(owner ? (owner.matrix() as Float32Array) : full, n, tInt);
+    else if (owner && kernelOk) kernel = owner;
+    else if (owner) dist = { n, full32: (owner.matrix() as Float32Array).slice() };
   } else if (prepared.lower) {
     renc = prepared.enclosing ?? enclosingRadiusOfLower(prepared.lower, n);
     if (renc < threshold) threshold = renc;
@@ -170,6 +193,7 @@ function makeEngine(x: MetricInput | undefined, o: RipsOptions, where: string, g
     for (let k = 0; k < lower.length; k++) if (lower[k]! <= tInt) numEdges++;
     const useSparse = o.sparse ?? numEdges * 4 < lower.length;
     if (useSparse) dist = lowerToSparse(lower, n, tInt);
+    else if (kernelOk && n <= DENSE_MAX) kernel = new DenseKernel(wasmModule!, n, isFloat32Exact(lower));
   } else {
     if (o.sparse === false) throw new DescentError('INVALID_CONFIG', where, 'graph input always uses the sparse engine');
     const w = prepared.nbrW!;
@@ -177,7 +201,7 @@ function makeEngine(x: MetricInput | undefined, o: RipsOptions, where: string, g
     numEdges /= 2;
   }
   const dimMax = Math.max(0, Math.min(maxDim, n - 2));
-  const engine = new RipsEngine(dist, dimMax, threshold, modulus, ratio, o, where);
+  const engine = new RipsEngine(dist, dimMax, threshold, modulus, ratio, o, where, kernel);
   engine.numEdges = numEdges;
   engine.enclosing = renc;
   engine.maxDimAsked = maxDim;
@@ -229,6 +253,13 @@ export function ripsPairsInOrder(x: MetricInput | PreparedDistances, o: RipsOpti
 }
 
 const NONE = -1;
+/** Dense input up to this n gets a symmetric n×n matrix (branch-free rows); a lower triangle beyond. */
+const DENSE_MAX = 4096;
+
+function isFloat32Exact(lower: Float64Array): boolean {
+  for (let k = 0; k < lower.length; k++) if (Math.fround(lower[k]!) !== lower[k]) return false;
+  return true;
+}
 
 /** Coboundary enumerator (dense or sparse): cofacets of a simplex in decreasing index order. */
 class Cofacets {
@@ -364,7 +395,7 @@ class RipsEngine {
   /** Dense lower triangle, kept only when there is no `full` copy (n > 4096). */
   readonly lower?: Float64Array;
   /** Dense symmetric n×n copy (n ≤ 4096): branch-free row access in the coboundary loop. */
-  readonly full?: Float64Array | Float32Array;
+  full?: Float64Array | Float32Array;
   readonly nbrStart?: Int32Array;
   readonly nbrIdx?: Int32Array;
   readonly nbrW?: Float64Array;
@@ -405,23 +436,19 @@ class RipsEngine {
     private readonly ratio: number,
     private readonly o: RipsOptions,
     private readonly where: string,
+    private readonly kernel?: DenseKernel,
   ) {
     this.n = d.n;
     this.sparse = d.lower === undefined && d.full32 === undefined;
-    if (d.full32) this.full = d.full32;
+    if (kernel && d.full32) this.full = kernel.matrix();
+    else if (d.full32) this.full = d.full32;
     else if (d.lower) {
       const n = d.n;
       const lower = d.lower;
-      if (n <= 4096) {
+      if (n <= DENSE_MAX) {
         // Half the memory when every distance is a float32 value (ripser-style input): same numbers.
-        let exact32 = true;
-        for (let k = 0; k < lower.length; k++) {
-          if (Math.fround(lower[k]!) !== lower[k]) {
-            exact32 = false;
-            break;
-          }
-        }
-        const full = exact32 ? new Float32Array(n * n) : new Float64Array(n * n);
+        // The kernel's matrix lives in its WebAssembly memory.
+        const full = kernel ? kernel.matrix() : isFloat32Exact(lower) ? new Float32Array(n * n) : new Float64Array(n * n);
         for (let i = 1, k = 0; i < n; i++) {
           for (let j = 0; j < i; j++, k++) {
             full[i * n + j] = lower[k]!;
@@ -478,6 +505,7 @@ class RipsEngine {
       enclosingRadius: Infinity,
       numEdges: 0,
       sparse: this.sparse,
+      engine: kernel ? 'wasm' : 'js',
       columns: [0],
       apparent: [0],
       emergent: [0],
@@ -849,6 +877,10 @@ class RipsEngine {
       this.cocycleList.push([]);
       this.gens.push([]);
     }
+    if (this.kernel) {
+      this.reduceWithKernel(this.kernel, maxDim);
+      return;
+    }
     const edges = this.edges();
     // ---- dimension 0: Kruskal with the elder rule ----
     const parent = new Int32Array(n);
@@ -960,16 +992,27 @@ class RipsEngine {
         simplicesX[q] = x;
       }
     }
-    for (let dim = 1; dim <= this.dimMax; dim++) {
-      const pivots = new PivotMap(cd.length);
-      this.stats.apparent[dim] = dim === 1 ? apparent1 : this.stats.apparent[dim] ?? 0;
-      this.computePairs(cd, cx, pivots, dim);
+    if (this.dimMax >= 1) this.stats.apparent[1] = apparent1;
+    this.reduceFrom(1, cd, cx, simplicesD, simplicesX, undefined, maxDim);
+  }
+
+  /**
+   * Dimensions `first`..dimMax: reduce the columns (cd, cx), assemble the next dimension's from the
+   * simplices (sd, sx). `pivots` given: dimension first − 1 is already reduced, with these pivots.
+   */
+  private reduceFrom(first: number, cd: Float64Array, cx: Float64Array, sd: Float64Array, sx: Float64Array, pivots: PivotMap | undefined, maxDim: number): void {
+    for (let dim = first; dim <= this.dimMax; dim++) {
+      if (pivots === undefined || dim > first) {
+        pivots = new PivotMap(cd.length);
+        this.stats.apparent[dim] = this.stats.apparent[dim] ?? 0;
+        this.computePairs(cd, cx, pivots, dim);
+      }
       if (dim < this.dimMax) {
-        const next = this.assemble(simplicesD, simplicesX, pivots, dim + 1);
+        const next = this.assemble(sd, sx, pivots, dim + 1);
         cd = next.cd;
         cx = next.cx;
-        simplicesD = next.sd;
-        simplicesX = next.sx;
+        sd = next.sd;
+        sx = next.sx;
       }
     }
     for (let k = this.dimMax + 1; k <= maxDim; k++) {
@@ -978,6 +1021,60 @@ class RipsEngine {
       this.stats.emergent[k] = 0;
       this.stats.additions[k] = 0;
     }
+  }
+
+  /** Dimensions 0 and 1 by the WebAssembly kernel (same pairs, same order as the JS code), the rest in JS. */
+  private reduceWithKernel(kernel: DenseKernel, maxDim: number): void {
+    const n = this.n;
+    const r = kernel.run(this.dimMax, this.p, this.t, this.ratio, !this.shortcuts, this.dimMax >= 2);
+    const full = kernel.matrix();
+    this.full = full;
+    const b0 = this.births[0]!;
+    const d0 = this.deaths[0]!;
+    for (let q = 0; q < r.h0Deaths.length; q++) {
+      b0.push(0);
+      d0.push(r.h0Deaths[q]!);
+    }
+    for (let q = 0; q < r.roots; q++) {
+      b0.push(0);
+      d0.push(Infinity);
+    }
+    this.stats.apparent[0] = 0;
+    this.stats.emergent[0] = 0;
+    this.stats.additions[0] = 0;
+    this.stats.columns[0] = 0;
+    if (this.dimMax >= 1) {
+      this.stats.columns[1] = r.columns;
+      this.stats.apparent[1] = r.apparent;
+      this.stats.emergent[1] = r.emergent;
+      this.stats.additions[1] = r.additions;
+      const pairs = r.pairs!;
+      const b1 = this.births[1]!;
+      const d1 = this.deaths[1]!;
+      for (let q = 0; q < pairs.length; q += 2) {
+        b1.push(pairs[q]!);
+        d1.push(pairs[q + 1]!);
+      }
+    }
+    let pivots: PivotMap | undefined;
+    let sd = new Float64Array(0);
+    let sx = new Float64Array(0);
+    if (this.dimMax >= 2) {
+      const keys = r.pivots!;
+      pivots = new PivotMap(keys.length);
+      for (let q = 0; q < keys.length; q++) pivots.set(keys[q]!, q, 1);
+      const pos = r.edgePositions!;
+      sd = new Float64Array(pos.length);
+      sx = new Float64Array(pos.length);
+      for (let q = 0; q < pos.length; q++) {
+        const x = pos[q]!;
+        const a = (x / n) | 0;
+        sd[q] = full[x]!;
+        sx[q] = (a * (a - 1)) / 2 + x - a * n;
+      }
+    }
+    // dimension 1 is done: reduceFrom only assembles and reduces dimensions ≥ 2
+    this.reduceFrom(1, new Float64Array(0), new Float64Array(0), sd, sx, pivots ?? new PivotMap(), maxDim);
   }
 
   run(maxDim: number): PersistenceResult {

@@ -2,6 +2,7 @@ import { describeValue, assertKnownKeys, closestKey, configKeys, DescentError } 
 import { formatG } from './internal/format-g.js';
 import { enclosingRadiusOfLower, type MetricInput, type PreparedDistances } from './metric-input.js';
 import { ripsPairsInOrder } from './rips.js';
+import { DenseKernel, registerKernelMatrix, ripsWasmModule } from './internal/rips-wasm.js';
 
 /**
  * The text formats of the `ripser` command-line tool (`--format`):
@@ -215,6 +216,8 @@ export interface RipserOptions {
   ratio?: number;
   /** `--modulus`: prime coefficient field Z/p (default 2). */
   modulus?: number;
+  /** `--engine`: `ripsPersistence`'s `engine` (default `'auto'`: the WebAssembly kernel where available). */
+  engine?: 'auto' | 'wasm' | 'js';
 }
 
 const FLT_MAX = 3.4028234663852886e38;
@@ -266,7 +269,11 @@ function float32PointMatrix(data: Float64Array, n: number, d: number): Float32Ar
 
 /** A lower triangle, rounded to float32, as a symmetric n×n float32 matrix (−0 kept, as ripser keeps it). */
 function float32Matrix(lower: Float64Array, n: number): Float32Array {
-  const full = new Float32Array(n * n);
+  return fillSymmetric(new Float32Array(n * n), lower, n);
+}
+
+/** Writes a lower triangle into both halves of a zeroed n×n matrix (float32 storage rounds). */
+function fillSymmetric(full: Float32Array, lower: Float64Array, n: number): Float32Array {
   for (let i = 1, k = 0; i < n; i++) {
     for (let j = 0; j < i; j++, k++) {
       const v = lower[k]!;
@@ -351,7 +358,7 @@ function denseHeader(s: DenseStats, n: number, t: number, hasThreshold: boolean,
  */
 export function ripserOutput(file: string | Uint8Array, o: RipserOptions = {}): string {
   const where = 'ripserOutput';
-  assertKnownKeys(o, configKeys<RipserOptions>()('format', 'dim', 'threshold', 'ratio', 'modulus'), where, 'options');
+  assertKnownKeys(o, configKeys<RipserOptions>()('format', 'dim', 'threshold', 'ratio', 'modulus', 'engine'), where, 'options');
   const format = o.format ?? 'distance';
   const dim = o.dim ?? 1;
   if (!Number.isInteger(dim) || dim < 0) throw new DescentError('INVALID_CONFIG', where, `dim must be a non-negative integer, got ${String(dim)}`);
@@ -359,6 +366,8 @@ export function ripserOutput(file: string | Uint8Array, o: RipserOptions = {}): 
   const t = o.threshold === undefined ? FLT_MAX : Math.fround(o.threshold);
   if (Number.isNaN(t)) throw new DescentError('INVALID_CONFIG', where, 'threshold is NaN');
   const hasThreshold = t < FLT_MAX;
+  const engine = o.engine ?? 'auto';
+  if (engine !== 'auto' && engine !== 'wasm' && engine !== 'js') throw new DescentError('INVALID_CONFIG', where, `engine must be 'auto', 'wasm' or 'js', got ${describeValue(o.engine)}`);
   const x = parseRipserInput(file, format);
   const out: string[] = [];
   let input: MetricInput | PreparedDistances;
@@ -375,7 +384,25 @@ export function ripserOutput(file: string | Uint8Array, o: RipserOptions = {}): 
     const needHeader = !(x.kind === 'points' && hasThreshold);
     let prepared: PreparedDistances;
     let stats: DenseStats | undefined;
-    if (n <= DENSE_MAX) {
+    const wasm = n <= DENSE_MAX && engine !== 'js' ? ripsWasmModule() : undefined;
+    if (wasm) {
+      // distances, stats and the reduction in the WebAssembly kernel's memory (no copy of the matrix)
+      const kernel = new DenseKernel(wasm, n, true);
+      if (x.kind === 'points') kernel.pointMatrix(x.data, x.d);
+      else fillSymmetric(kernel.matrix() as Float32Array, x.data, n);
+      if (needHeader) {
+        const s = kernel.stats(t);
+        if (s.bad >= 0) {
+          const i = Math.floor(s.bad / n);
+          const j = s.bad - i * n;
+          throw new DescentError('DOMAIN', 'ripserOutput', `distances must be ≥ 0, entry ${(i * (i - 1)) / 2 + j} of the lower triangle is ${kernel.matrix()[s.bad]!}`);
+        }
+        stats = { min: s.min, maxFinite: s.maxFinite, edges: s.edges, enclosing: s.enclosing };
+      }
+      const full32 = kernel.matrix() as Float32Array;
+      registerKernelMatrix(full32, kernel);
+      prepared = { n, full32 };
+    } else if (n <= DENSE_MAX) {
       const full32 = x.kind === 'points' ? float32PointMatrix(x.data, n, x.d) : float32Matrix(x.data, n);
       if (needHeader) stats = fullStats(full32, n, t);
       prepared = { n, full32 };
@@ -392,7 +419,7 @@ export function ripserOutput(file: string | Uint8Array, o: RipserOptions = {}): 
   }
   const n = x.n;
   const top = Math.min(dim, n - 2);
-  const opts = { maxDim: Math.max(0, top), threshold: threshold >= FLT_MAX ? Infinity : threshold, check: true, ...(o.modulus !== undefined ? { modulus: o.modulus } : {}) };
+  const opts = { maxDim: Math.max(0, top), threshold: threshold >= FLT_MAX ? Infinity : threshold, check: true, engine, ...(o.modulus !== undefined ? { modulus: o.modulus } : {}) };
   const { birth, death } = ripsPairsInOrder(input, opts, where);
   out.push('persistence intervals in dim 0:');
   const b0 = birth[0]!;
@@ -423,7 +450,7 @@ function formatOf(s: string | undefined, where: string): RipserFormat {
   throw new DescentError('INVALID_CONFIG', where, `unknown --format ${s}`);
 }
 
-const FLAGS = ['--help', '--dim', '--threshold', '--ratio', '--modulus', '--format'];
+const FLAGS = ['--help', '--dim', '--threshold', '--ratio', '--modulus', '--format', '--engine'];
 
 function numberArg(flag: string, s: string | undefined, integer: boolean, where: string): number {
   if (s === undefined || !/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
@@ -436,7 +463,7 @@ function numberArg(flag: string, s: string | undefined, integer: boolean, where:
 
 /**
  * Parses ripser's command-line arguments (`--format`, `--dim`, `--threshold`, `--ratio`, `--modulus`,
- * `--help`, one optional file name) into {@link RipserOptions}; `INVALID_CONFIG` on anything else.
+ * `--help`, one optional file name; and `--engine auto | wasm | js`, which ripser lacks) into {@link RipserOptions}; `INVALID_CONFIG` on anything else.
  *
  * @example
  * ```ts
@@ -461,6 +488,11 @@ export function parseRipserArgs(args: readonly string[]): { options: RipserOptio
     else if (a === '--ratio') options.ratio = numberArg(a, args[++i], false, where);
     else if (a === '--modulus') options.modulus = numberArg(a, args[++i], true, where);
     else if (a === '--format') options.format = formatOf(args[++i], where);
+    else if (a === '--engine') {
+      const e = args[++i];
+      if (e !== 'auto' && e !== 'wasm' && e !== 'js') throw new DescentError('INVALID_CONFIG', where, `--engine must be auto, wasm or js, got ${String(e)}`);
+      options.engine = e;
+    }
     else if (a.startsWith('--')) throw new DescentError('INVALID_CONFIG', where, `unknown option ${a} (did you mean \`${closestKey(a, FLAGS)}\`?)`);
     else if (file !== undefined) throw new DescentError('INVALID_CONFIG', where, `more than one file name: ${file}, ${a}`);
     else file = a;

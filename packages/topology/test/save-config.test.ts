@@ -66,7 +66,7 @@ describe('strict configs', () => {
   // Every options or config object of the public API: where the error is reported, the keys it
   // knows (in the order the message lists them) and a call that puts the given object in its place.
   const entries: { where: string; what: string; known: readonly string[]; call: (o: O) => unknown }[] = [
-    { where: 'ripsPersistence', what: 'options', known: ['maxDim', 'threshold', 'modulus', 'ratio', 'keepZero', 'cocycles', 'generators', 'float32', 'sparse', 'check', 'onProgress'], call: (o) => ripsPersistence(pts, o) },
+    { where: 'ripsPersistence', what: 'options', known: ['maxDim', 'threshold', 'modulus', 'ratio', 'keepZero', 'cocycles', 'generators', 'float32', 'sparse', 'check', 'onProgress', 'engine'], call: (o) => ripsPersistence(pts, o) },
     { where: 'ripsPersistence', what: 'input', known: ['kind', 'n', 'd', 'data', 'metric'], call: (o) => ripsPersistence({ ...pts, ...o } as never) },
     { where: 'ripsPersistence', what: 'input', known: ['kind', 'n', 'data'], call: (o) => ripsPersistence({ ...lower, ...o } as never) },
     { where: 'ripsPersistence', what: 'input', known: ['kind', 'n', 'data'], call: (o) => ripsPersistence({ ...full, ...o } as never) },
@@ -96,7 +96,7 @@ describe('strict configs', () => {
     { where: 'filterNormalizedDirection', what: 'options', known: ['ignore'], call: (o) => filterNormalizedDirection(new Float64Array(6), [{ name: 'W', shape: [2, 2] }, { name: 'b', shape: [2] }], key(0), o) },
     { where: 'lossSlice', what: 'options', known: ['points', 'range'], call: (o) => lossSlice(sq, new Float64Array(2), new Float64Array([1, 0]), new Float64Array([0, 1]), o) },
     { where: 'homotopyTest', what: 'options', known: ['level', 'tol', 'points', 'steps', 'epsilon', 'tubeSamples', 'tubeRadius', 'key', 'lipschitz'], call: (o) => homotopyTest(line, line, sq, o) },
-    { where: 'ripserOutput', what: 'options', known: ['format', 'dim', 'threshold', 'ratio', 'modulus'], call: (o) => ripserOutput('0\n1 0\n', o) },
+    { where: 'ripserOutput', what: 'options', known: ['format', 'dim', 'threshold', 'ratio', 'modulus', 'engine'], call: (o) => ripserOutput('0\n1 0\n', o) },
     { where: 'curveFit.init', what: 'config', known: ['a', 'b', 'bends', 'curve', 'optimizer'], call: (o) => curveFit.init({ ...cfg, ...o } as never, new Float64Array(0), key(0)) },
     { where: 'curveFit.init', what: 'optimizer', known: ['kind', 'lr', 'beta1', 'beta2', 'eps', 'momentum'], call: (o) => curveFit.init({ ...cfg, optimizer: { kind: 'adam', ...o } } as never, new Float64Array(0), key(0)) },
   ];

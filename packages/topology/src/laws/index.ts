@@ -14,6 +14,7 @@ export {
   knownShapes,
   coefficientField,
 } from './rips.js';
+export { engineAgreement } from './engines.js';
 export { bottleneckIsMetric, wassersteinLaws, entropyLaws } from './distances.js';
 export { gridValues, sublevelStability, sublevelShiftScale, mergeHeightUltrametric } from './sublevel.js';
 export { barrierLaws, homotopyLaws } from './paths.js';
