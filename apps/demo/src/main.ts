@@ -85,7 +85,7 @@ const cpu0 = process.cpuUsage();
 // The 1-minute load average, sampled at the start, at every progress line and at the end: what else
 // ran on the machine (the workers count in it too).
 const loads = [loadavg()[0]!];
-const bar = process.stderr.isTTY ? progressBar((s) => process.stderr.write(s), 60) : undefined;
+const bar = process.stderr.isTTY ? progressBar((s) => process.stderr.write(s), Math.min(100, process.stderr.columns || 80)) : undefined;
 const summary = await runAll(experiments, {
   seed,
   seeds,

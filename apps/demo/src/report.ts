@@ -12,6 +12,8 @@ export interface Outcome {
   /** CPU time of this process during the experiment (all its threads). */
   cpuSeconds?: number;
   result?: ExperimentResult;
+  /** The result's plot as SVG when a worker process drew it already. */
+  svg?: string;
   error?: string;
 }
 
@@ -130,7 +132,7 @@ export async function writeReport(dir: string, outcomes: readonly Outcome[], met
     let img = '';
     const r = o.result;
     if (r) {
-      const svg = await renderSvg(r.plot);
+      const svg = o.svg ?? (await renderSvg(r.plot));
       writeFileSync(join(dir, `${id}.svg`), svg);
       img = `<img src="${id}.svg" alt="plot for ${escapeHtml(id)}">`;
     }

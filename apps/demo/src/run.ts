@@ -46,7 +46,7 @@ export interface RunSummary {
 export type WorkerReply =
   | { type: 'ready'; processCpuSeconds: number }
   | { type: 'progress'; index: number; fraction: number }
-  | { type: 'done'; index: number; result: ExperimentResult; seconds: number; cpuSeconds: number; processCpuSeconds: number }
+  | { type: 'done'; index: number; result: ExperimentResult; svg?: string; seconds: number; cpuSeconds: number; processCpuSeconds: number }
   | { type: 'error'; index: number; message: string; seconds: number; cpuSeconds: number; processCpuSeconds: number };
 
 /** Default seeds per experiment at a scale. */
@@ -183,7 +183,7 @@ export async function runAll(all: readonly Experiment[], options: RunOptions): P
         } else if (m.type === 'done' || m.type === 'error') {
           cpuOf.set(child, m.processCpuSeconds);
           const e = selected[m.index]!;
-          finished(m.index, m.type === 'done' ? { experiment: e, result: m.result, seconds: m.seconds, cpuSeconds: m.cpuSeconds } : { experiment: e, error: m.message, seconds: m.seconds, cpuSeconds: m.cpuSeconds });
+          finished(m.index, m.type === 'done' ? { experiment: e, result: m.result, ...(m.svg === undefined ? {} : { svg: m.svg }), seconds: m.seconds, cpuSeconds: m.cpuSeconds } : { experiment: e, error: m.message, seconds: m.seconds, cpuSeconds: m.cpuSeconds });
           sendNext();
         }
       });
@@ -236,10 +236,11 @@ function forkWorker(registry: URL): ChildProcess {
 }
 
 /**
- * A one-line progress bar for a terminal stream, one bar per running experiment: redraws in place at
- * most ten times a second; `end(id)` drops an experiment's bar; `done()` clears the line.
+ * A one-line progress display for a terminal stream, one bar per running experiment, at most `width`
+ * characters: redraws in place at most ten times a second; `end(id)` drops an experiment's bar;
+ * `done()` clears the line.
  */
-export function progressBar(write: (s: string) => void, width = 30): { update: (id: string, fraction: number) => void; end: (id: string) => void; done: () => void } {
+export function progressBar(write: (s: string) => void, width = 100): { update: (id: string, fraction: number) => void; end: (id: string) => void; done: () => void } {
   let last = 0;
   let shown = false;
   let drawn = 0;
@@ -250,12 +251,17 @@ export function progressBar(write: (s: string) => void, width = 30): { update: (
       const now = performance.now();
       if (now - last < 100 && fraction < 1) return;
       last = now;
-      // Several bars share the line: each gets a part of the width, at least 10 characters.
-      const w = Math.max(10, Math.floor(width / running.size));
-      const line = [...running].map(([k, f]) => {
+      // Several bars share the line (at most `width` characters wide in all, wider bars for fewer
+      // experiments); when even short bars do not fit, percentages only.
+      const n = running.size;
+      const w = Math.min(30, Math.floor((width - 2 - 21 * n) / n));
+      const parts = [...running].map(([k, f]) => {
+        const pct = `${String(Math.round(100 * f)).padStart(3)}%`;
+        if (w < 6) return `${k} ${pct.trim()}`;
         const full = Math.round(f * w);
-        return `${k.padEnd(10)} [${'#'.repeat(full)}${'.'.repeat(w - full)}] ${String(Math.round(100 * f)).padStart(3)}%`;
-      }).join('  ');
+        return `${k.padEnd(10)} [${'#'.repeat(full)}${'.'.repeat(w - full)}] ${pct}`;
+      });
+      const line = parts.join('  ').slice(0, width - 2);
       write(`\r  ${line}${' '.repeat(Math.max(0, drawn - line.length))}`);
       drawn = line.length;
       shown = true;

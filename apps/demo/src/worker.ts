@@ -2,6 +2,7 @@
 // first argument, then runs the experiments it is sent, one at a time, and answers each with its result
 // (or error), its wall and CPU time. It exits when the runner closes the channel.
 import type { Experiment, Scale } from './experiment.js';
+import { renderSvg } from './plot.js';
 import type { WorkerReply } from './run.js';
 
 /** A job the runner sends: experiment `id` at these settings; `index` identifies the answer. */
@@ -50,7 +51,11 @@ async function run(job: WorkerJob): Promise<void> {
     if (!e) throw new Error(`experiment '${job.id}' is not in the worker's registry ${registry}`);
     const result = await e.run({ seed: job.seed, seeds: job.seeds, scale: job.scale, progress });
     flush();
-    const reply: WorkerReply = { type: 'done', index: job.index, result, ...elapsed() };
+    const times = elapsed();
+    // The plot is drawn here too, beside the other experiments, instead of one after another at the
+    // end; if drawing fails the runner draws it again and reports that error.
+    const svg = await renderSvg(result.plot).catch(() => undefined);
+    const reply: WorkerReply = { type: 'done', index: job.index, result, ...(svg === undefined ? {} : { svg }), ...times, processCpuSeconds: processCpu() };
     try {
       send(reply);
     } catch (err) {

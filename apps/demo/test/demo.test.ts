@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import type { PlotSpec } from '../src/experiment.js';
 import { expectedCpuSeconds, experiments } from '../src/registry.js';
+import { renderSvg } from '../src/plot.js';
 import { formatTable, writeReport, type Outcome } from '../src/report.js';
-import { defaultWorkers, makespan, runAll, runExperiments } from '../src/run.js';
+import { defaultWorkers, makespan, progressBar, runAll, runExperiments } from '../src/run.js';
 import { experiments as crashing } from './fixtures/crash-registry.js';
 import { leastSquares } from '../src/experiments/least-squares.js';
 
@@ -110,6 +111,8 @@ test('--quick with 2 worker processes: results identical to the in-process run, 
     expect(exact(o), `${o.experiment.id}: worker result differs from the in-process one`).toBe(exact(serial[i]!));
     expect(o.cpuSeconds, o.experiment.id).toBeGreaterThan(0);
     expect(progress.get(o.experiment.id), `${o.experiment.id} reported progress through its worker`).toBeGreaterThan(0);
+    // The worker drew the plot: the same SVG as drawn here.
+    expect(o.svg, `${o.experiment.id}: the worker's SVG`).toBe(await renderSvg(serial[i]!.result!.plot));
   }
 }, 3_600_000);
 
@@ -161,6 +164,24 @@ test('schedule: the makespan is at least the longest job and the mean load; the 
   const many = defaultWorkers(registryCosts, 64);
   expect(makespan(registryCosts, many)).toBe(Math.max(...registryCosts));
   expect(many).toBeLessThan(experiments.length);
+});
+
+test('the progress line shows every running experiment and never exceeds its width', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 11 }), fc.integer({ min: 40, max: 200 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, width, f) => {
+      const out: string[] = [];
+      const bar = progressBar((s) => out.push(s), width);
+      const ids = experiments.slice(0, n).map((e) => e.id);
+      for (const id of ids) bar.update(id, f);
+      bar.update(ids[0]!, 1); // a finished experiment always redraws
+      const line = out.at(-1)!.replace(/^\r/, '');
+      expect(line.trimEnd().length).toBeLessThanOrEqual(width);
+      if (n <= 2) for (const id of ids) expect(line).toContain(id);
+      bar.end(ids[0]!);
+      bar.done();
+      expect(out.at(-1)!.endsWith('\r')).toBe(true);
+    }),
+  );
 });
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
