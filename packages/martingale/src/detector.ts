@@ -208,10 +208,15 @@ export function step(state: DetectorState, score: number): DetectorState {
 export function stepInto(state: DetectorState, score: number, out: DetectorState): DetectorState {
   checkState(state, 'detector.stepInto', 'state');
   if (out !== state) checkState(out, 'detector.stepInto', 'out');
+  if (out !== state && (out.bet.length !== state.bet.length || out.config.betting.kind !== state.config.betting.kind)) {
+    throw new DescentError('SHAPE_MISMATCH', 'detector.stepInto', 'out must be a state of the same detector configuration');
+  }
+  if (out !== state && (overlaps(out.bet, state.bet) || (state.config.p?.mode === 'online' && overlaps(out.history, state.history)))) {
+    throw new DescentError('INVALID_CONFIG', 'detector.stepInto', 'out must not share buffers with the state (pass the state itself as out for an in-place step)');
+  }
+  // The score is checked before out is touched: a rejected step leaves out as it was.
+  if (state.config.check !== false) checkObservation(state.config, score, 'detector.stepInto');
   if (out !== state) {
-    if (out.bet.length !== state.bet.length || out.config.betting.kind !== state.config.betting.kind) {
-      throw new DescentError('SHAPE_MISMATCH', 'stepInto', 'out must be a state of the same detector configuration');
-    }
     out.config = state.config;
     out.validity = state.validity;
     out.logThreshold = state.logThreshold;
@@ -255,9 +260,13 @@ function checkState(s: DetectorState, where: string, what: string): void {
   if (!Array.isArray(s.key) || s.key.length !== 2 || !Array.isArray(s.alarmTimes)) {
     throw new DescentError('SHAPE_MISMATCH', where, `${what}.key must be a key pair and ${what}.alarmTimes an array`);
   }
-  if (!Number.isInteger(s.t) || s.t < 0 || !Number.isInteger(s.tSinceReset) || s.tSinceReset < 0) {
+  if (!Number.isSafeInteger(s.t) || s.t < 0 || !Number.isSafeInteger(s.tSinceReset) || s.tSinceReset < 0) {
     throw new DescentError('SHAPE_MISMATCH', where, `${what}.t and tSinceReset must be non-negative integers`);
   }
+}
+
+function overlaps(a: Float64Array, b: Float64Array): boolean {
+  return a.byteLength > 0 && b.byteLength > 0 && a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
 function saturate(v: number): number {
@@ -505,16 +514,16 @@ export function scanDetector(
   return result;
 }
 
-function checkObservation(cfg: DetectorConfig, score: number): void {
-  if (typeof score !== 'number' || score - score !== 0) throw new DescentError('NON_FINITE', 'detector.step', `score is ${String(score)}`);
+function checkObservation(cfg: DetectorConfig, score: number, where = 'detector.step'): void {
+  if (typeof score !== 'number' || score - score !== 0) throw new DescentError('NON_FINITE', where, `score is ${String(score)}`);
   const b = cfg.betting;
   // Given p-values may overshoot [0, 1] by rounding: within 1e-12 they are clamped (nonconform's
   // _validate_probability), beyond that they are an error.
   if (cfg.p?.mode === 'given' && usesPValues(b) && !(score >= -P_TOLERANCE && score <= 1 + P_TOLERANCE)) {
-    throw new DescentError('DOMAIN', 'detector.step', `p-value ${score} is outside [0, 1]`);
+    throw new DescentError('DOMAIN', where, `p-value ${score} is outside [0, 1]`);
   }
   if (b.kind === 'hoeffdingExp' && !(score >= b.a && score <= b.b)) {
-    throw new DescentError('DOMAIN', 'detector.step', `score ${score} is outside the Hoeffding range [${b.a}, ${b.b}]`);
+    throw new DescentError('DOMAIN', where, `score ${score} is outside the Hoeffding range [${b.a}, ${b.b}]`);
   }
 }
 

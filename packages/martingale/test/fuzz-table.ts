@@ -1,7 +1,8 @@
-// Valid calls of the functions of @descent/martingale's main entry, for the API fuzz (scripts/fuzz-api.ts).
+// Valid calls of the functions of @descent/martingale's main entry and of the detector method's init,
+// step and stepInto, for the API fuzz (scripts/fuzz-api.ts, run with `members`).
 import type { FuzzTable } from '../../../scripts/fuzz-api.js';
 import { key } from '@descent/linalg';
-import { buildBucketIndex, initDetector, serializeDetector, treeInsert, type DetectorConfig } from '@descent/martingale';
+import { buildBucketIndex, cloneDetectorState, detector, initDetector, serializeDetector, step, treeInsert, type DetectorConfig, type DetectorState } from '@descent/martingale';
 
 const v = (...xs: number[]) => Float64Array.from(xs);
 const probs = () => ({ rows: 2, cols: 3, data: v(0.2, 0.3, 0.5, 0.6, 0.3, 0.1) });
@@ -17,7 +18,19 @@ const tree = () => {
 // The bettor kernels take a bettor normalized by normalizeBetting (which validates it): their own
 const NO_ROW = 'no valid-call row yet (needs a model or a Monte Carlo config): not fuzzed';
 
+// Detectors of the other p-value sources and statistics, each a few steps in (online history filled).
+const onlineCfg = (): DetectorConfig => ({ p: { mode: 'online', initial: v(0.1, 0.5, 0.9), ties: 'randomized' }, betting: power(), threshold: 50, alarmOn: 'cusum', onAlarm: 'reset' }) as unknown as DetectorConfig;
+const splitCfg = (): DetectorConfig => ({ p: { mode: 'split', calib: v(0.1, 0.2, 0.5, 0.7, 0.9), ties: 'conservative' }, betting: power(), threshold: 50, alarmOn: 'sr', onAlarm: 'continue' }) as unknown as DetectorConfig;
+const stepped = (c: DetectorConfig): DetectorState => [0.3, 0.8, 0.2].reduce((s, x) => step(s, x), initDetector(c, 7));
+const via = (f: (...a: never[]) => unknown) => (...a: never[]) => (f as (...b: unknown[]) => unknown)(...a);
+
 export const fuzzTable: FuzzTable = {
+  // The method object: init, step and stepInto (out a distinct state of the same config, or the state itself).
+  'detector.init': { args: () => [cfg(), 3] },
+  'detector.step': { args: () => [stepped(onlineCfg()), 0.4] },
+  'detector.stepInto': { args: () => { const s = stepped(onlineCfg()); return [s, 0.4, cloneDetectorState(s)]; }, writes: [2] },
+  'stepInto(split, out a fresh state)': { args: () => [stepped(splitCfg()), 0.6, initDetector(splitCfg(), 1)], writes: [2], call: via(detector.stepInto) },
+  'stepInto(online, in place)': { args: () => { const s = stepped(onlineCfg()); return [s, 0.6, s]; }, writes: [0, 2], call: via(detector.stepInto) },
   adaptPrompt: NO_ROW,
   alarmStatistic: { args: () => [initDetector(cfg()), 'product'] },
   arlThreshold: { args: () => [500] },
