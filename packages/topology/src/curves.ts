@@ -203,10 +203,13 @@ export const curveFit: StepMethod<CurveCfg, CurveState, { value?: number; grad: 
       eps: opt.eps ?? 1e-8,
       momentum: opt.momentum ?? 0,
     };
-    if (!(full.lr > 0) || !(full.beta1 >= 0 && full.beta1 < 1) || !(full.beta2 >= 0 && full.beta2 < 1) || !(full.eps > 0) || !(full.momentum >= 0 && full.momentum < 1)) {
-      throw new DescentError('INVALID_CONFIG', where, 'optimizer: need lr > 0, 0 ≤ beta1, beta2, momentum < 1, eps > 0');
+    if (!validOptimizer(full)) {
+      throw new DescentError('INVALID_CONFIG', where, 'optimizer: need finite lr > 0, 0 ≤ beta1, beta2, momentum < 1, finite eps > 0');
     }
-    if (opt.kind !== 'adam' && opt.kind !== 'sgd') throw new DescentError('INVALID_CONFIG', where, `optimizer.kind must be adam or sgd`);
+    if (opt.kind !== 'adam' && opt.kind !== 'sgd') throw new DescentError('INVALID_CONFIG', where, `optimizer.kind must be adam or sgd, got ${describeValue(opt.kind)}`);
+    for (let i = 0; i < cfg.a.length; i++) {
+      if (cfg.a[i]! - cfg.a[i]! !== 0 || cfg.b[i]! - cfg.b[i]! !== 0) throw new DescentError('NON_FINITE', where, `a[${i}] = ${cfg.a[i]}, b[${i}] = ${cfg.b[i]}: the ends must be finite`);
+    }
     const D = cfg.a.length;
     const K = bends - 1;
     assertAllocation((K - 1) * D, where, 'bends × the dimension');
@@ -217,14 +220,20 @@ export const curveFit: StepMethod<CurveCfg, CurveState, { value?: number; grad: 
       for (let j = 1; j < K; j++) for (let i = 0; i < D; i++) x[(j - 1) * D + i] = (j / K) * cfg.b[i]! + (1 - j / K) * cfg.a[i]!;
     } else {
       if (x0.length !== (K - 1) * D) throw new DescentError('SHAPE_MISMATCH', where, `x0 must hold ${K - 1} control points of length ${D}`);
+      for (let i = 0; i < x0.length; i++) if (x0[i]! - x0[i]! !== 0) throw new DescentError('NON_FINITE', where, `x0[${i}] is ${x0[i]}`);
       x = x0.slice();
     }
-    const [k1, k2] = split(k ?? (() => { throw new DescentError('INVALID_CONFIG', where, 'a key is required (t is drawn from it)'); })());
+    if (k === undefined) throw new DescentError('INVALID_CONFIG', where, 'a key is required (t is drawn from it)');
+    checkKey(k, where, 'key');
+    const [k1, k2] = split(k);
     const t = uniform(k1!, 1)[0]!;
     return { x, query: queryAt(full, x, t, new Float64Array(D)), tCurve: t, t: 0, key: k2!, m: new Float64Array(x.length), v: new Float64Array(x.length), cfg: full };
   },
   step(s: CurveState, obs: { grad: Float64Array }): CurveState {
-    return curveFit.stepInto!(s, obs, {
+    const where = 'curveFit.step';
+    checkCurveState(s, where);
+    const g = checkGrad(s, obs, where);
+    return advance(s, g, {
       ...s,
       x: new Float64Array(s.x.length),
       query: new Float64Array(s.query.length),
@@ -233,42 +242,120 @@ export const curveFit: StepMethod<CurveCfg, CurveState, { value?: number; grad: 
     });
   },
   stepInto(s: CurveState, obs: { grad: Float64Array }, out: CurveState): CurveState {
-    const g = obs.grad;
-    const D = s.cfg.a.length;
-    if (!(g instanceof Float64Array) || g.length !== D) throw new DescentError('SHAPE_MISMATCH', 'curveFit.step', `grad must have ${D} entries`);
-    for (let i = 0; i < D; i++) if (!Number.isFinite(g[i]!)) throw new DescentError('NON_FINITE', 'curveFit.step', `grad[${i}] is ${g[i]}`);
-    const c = s.cfg;
-    const K = c.bends - 1;
-    const w = curveWeights(c, s.tCurve, new Float64Array(c.bends));
-    const t1 = s.t + 1;
-    const x = out.x;
-    const m = out.m;
-    const v = out.v;
-    for (let k = 1; k < K; k++) {
-      const wk = w[k]!;
-      for (let i = 0; i < D; i++) {
-        const q = (k - 1) * D + i;
-        const gi = wk * g[i]!;
-        if (c.kind === 'adam') {
-          const mi = c.beta1 * s.m[q]! + (1 - c.beta1) * gi;
-          const vi = c.beta2 * s.v[q]! + (1 - c.beta2) * gi * gi;
-          m[q] = mi;
-          v[q] = vi;
-          x[q] = s.x[q]! - (c.lr * (mi / (1 - c.beta1 ** t1))) / (Math.sqrt(vi / (1 - c.beta2 ** t1)) + c.eps);
-        } else {
-          const mi = c.momentum * s.m[q]! + gi;
-          m[q] = mi;
-          v[q] = 0;
-          x[q] = s.x[q]! - c.lr * mi;
-        }
-      }
-    }
-    const [k1, k2] = split(s.key);
-    const t = uniform(k1!, 1)[0]!;
-    queryAt(c, x, t, out.query);
-    return { x, query: out.query, tCurve: t, t: t1, key: k2!, m, v, cfg: c };
+    const where = 'curveFit.stepInto';
+    checkCurveState(s, where);
+    const g = checkGrad(s, obs, where);
+    checkCurveOut(s, out, g, where);
+    return advance(s, g, out);
   },
 };
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function validOptimizer(c: { lr: unknown; beta1: unknown; beta2: unknown; eps: unknown; momentum: unknown }): boolean {
+  const unit = (v: unknown) => isNum(v) && v >= 0 && v < 1;
+  return isNum(c.lr) && c.lr > 0 && unit(c.beta1) && unit(c.beta2) && isNum(c.eps) && c.eps > 0 && unit(c.momentum);
+}
+
+/** `INVALID_CONFIG` unless `k` is a PRNG key: two integers in [0, 2^32). */
+function checkKey(k: unknown, where: string, what: string): void {
+  const word = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 32;
+  if (!Array.isArray(k) || k.length !== 2 || !word(k[0]) || !word(k[1])) {
+    throw new DescentError('INVALID_CONFIG', where, `${what} must be a PRNG key made by key(seed), got ${describeValue(k)}`);
+  }
+}
+
+function buffer(v: unknown, n: number, where: string, what: string): void {
+  if (!(v instanceof Float64Array) || v.length !== n) {
+    throw new DescentError('SHAPE_MISMATCH', where, `${what} must be a Float64Array of length ${n}, got ${describeValue(v)}${v instanceof Float64Array ? ` of length ${v.length}` : ''}`);
+  }
+}
+
+// A state handed back by a caller (built, edited or parsed) is checked field by field before step
+// reads it: its configuration as init checks it, buffers of the lengths the configuration implies.
+function checkCurveState(s: CurveState, where: string): void {
+  if (s === null || typeof s !== 'object') throw new DescentError('SHAPE_MISMATCH', where, `the state must be a curveFit state, got ${describeValue(s)}`);
+  const c = s.cfg;
+  if (c === null || typeof c !== 'object') throw new DescentError('INVALID_STATE', where, `state.cfg must be an object, got ${describeValue(c)}`);
+  if (!(c.a instanceof Float64Array)) throw new DescentError('SHAPE_MISMATCH', where, `state.cfg.a must be a Float64Array, got ${describeValue(c.a)}`);
+  const D = c.a.length;
+  buffer(c.b, D, where, 'state.cfg.b');
+  if (typeof c.bends !== 'number' || !Number.isSafeInteger(c.bends) || c.bends < 3) throw new DescentError('INVALID_STATE', where, `state.cfg.bends must be an integer ≥ 3, got ${describeValue(c.bends)}`);
+  if (c.curve !== 'bezier' && c.curve !== 'polychain') throw new DescentError('INVALID_STATE', where, `state.cfg.curve must be bezier or polychain, got ${describeValue(c.curve)}`);
+  if (c.kind !== 'adam' && c.kind !== 'sgd') throw new DescentError('INVALID_STATE', where, `state.cfg.kind must be adam or sgd, got ${describeValue(c.kind)}`);
+  if (!validOptimizer(c)) throw new DescentError('INVALID_STATE', where, 'state.cfg: need finite lr > 0, 0 ≤ beta1, beta2, momentum < 1, finite eps > 0');
+  const n = (c.bends - 2) * D;
+  buffer(s.x, n, where, 'state.x');
+  buffer(s.m, n, where, 'state.m');
+  buffer(s.v, n, where, 'state.v');
+  buffer(s.query, D, where, 'state.query');
+  if (typeof s.t !== 'number' || !Number.isSafeInteger(s.t) || s.t < 0) throw new DescentError('INVALID_STATE', where, `state.t must be a step count, got ${describeValue(s.t)}`);
+  if (typeof s.tCurve !== 'number' || !(s.tCurve >= 0 && s.tCurve <= 1)) throw new DescentError('INVALID_STATE', where, `state.tCurve must be in [0, 1], got ${describeValue(s.tCurve)}`);
+  checkKey(s.key, where, 'state.key');
+}
+
+function checkGrad(s: CurveState, obs: { grad: Float64Array }, where: string): Float64Array {
+  const D = s.cfg.a.length;
+  if (obs === null || typeof obs !== 'object') throw new DescentError('SHAPE_MISMATCH', where, `the observation must be { grad }, got ${describeValue(obs)}`);
+  const g = obs.grad;
+  if (!(g instanceof Float64Array) || g.length !== D) throw new DescentError('SHAPE_MISMATCH', where, `grad must be a Float64Array of ${D} entries, got ${describeValue(g)}`);
+  for (let i = 0; i < D; i++) if (g[i]! - g[i]! !== 0) throw new DescentError('NON_FINITE', where, `grad[${i}] is ${g[i]}`);
+  return g;
+}
+
+// out's buffers must have the state's lengths and share no memory with what the step reads or
+// with each other, so nothing is written past a buffer or over an input still to be read.
+function checkCurveOut(s: CurveState, out: CurveState, g: Float64Array, where: string): void {
+  if (out === s) throw new DescentError('INVALID_CONFIG', where, 'out must not be the state');
+  if (out === null || typeof out !== 'object') throw new DescentError('SHAPE_MISMATCH', where, `out must be a curveFit state, got ${describeValue(out)}`);
+  const names = ['x', 'query', 'm', 'v'] as const;
+  for (const k of names) buffer(out[k], s[k].length, where, `out.${k}`);
+  const reads: Float64Array[] = [s.x, s.query, s.m, s.v, g, s.cfg.a, s.cfg.b];
+  const overlap = (a: Float64Array, b: Float64Array) =>
+    a.byteLength > 0 && b.byteLength > 0 && a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  names.forEach((k, i) => {
+    for (const r of reads) if (overlap(out[k], r)) throw new DescentError('INVALID_CONFIG', where, `out.${k} shares memory with the state or the gradient`);
+    for (let j = 0; j < i; j++) if (overlap(out[k], out[names[j]!])) throw new DescentError('INVALID_CONFIG', where, `out.${k} shares memory with out.${names[j]}`);
+  });
+}
+
+function advance(s: CurveState, g: Float64Array, out: CurveState): CurveState {
+  const D = s.cfg.a.length;
+  const c = s.cfg;
+  const K = c.bends - 1;
+  const w = curveWeights(c, s.tCurve, new Float64Array(c.bends));
+  const t1 = s.t + 1;
+  const x = out.x;
+  const m = out.m;
+  const v = out.v;
+  for (let k = 1; k < K; k++) {
+    const wk = w[k]!;
+    for (let i = 0; i < D; i++) {
+      const q = (k - 1) * D + i;
+      const gi = wk * g[i]!;
+      if (c.kind === 'adam') {
+        const mi = c.beta1 * s.m[q]! + (1 - c.beta1) * gi;
+        const vi = c.beta2 * s.v[q]! + (1 - c.beta2) * gi * gi;
+        m[q] = mi;
+        v[q] = vi;
+        x[q] = s.x[q]! - (c.lr * (mi / (1 - c.beta1 ** t1))) / (Math.sqrt(vi / (1 - c.beta2 ** t1)) + c.eps);
+      } else {
+        const mi = c.momentum * s.m[q]! + gi;
+        m[q] = mi;
+        v[q] = 0;
+        x[q] = s.x[q]! - c.lr * mi;
+      }
+    }
+  }
+  // Moments that overflow (a gradient near 1e154 squared) would freeze or corrupt the fit silently.
+  for (let q = 0; q < x.length; q++) {
+    if (x[q]! - x[q]! !== 0 || v[q]! - v[q]! !== 0) throw new DescentError('NON_FINITE', 'curveFit.step', `control point entry ${q} (or its second moment) overflows: scale the loss down`);
+  }
+  const [k1, k2] = split(s.key);
+  const t = uniform(k1!, 1)[0]!;
+  queryAt(c, x, t, out.query);
+  return { x, query: out.query, tCurve: t, t: t1, key: k2!, m, v, cfg: c };
+}
 
 /**
  * The control points (a, w_1..w_{K−1}, b) of a fitted curve state, ready for {@link bezier} or {@link polychain}.

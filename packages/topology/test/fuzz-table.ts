@@ -1,4 +1,5 @@
-// Valid calls of every function of @descent/topology's main entry, for the API fuzz (scripts/fuzz-api.ts).
+// Valid calls of every function of @descent/topology's main entry and of curveFit's init, step and
+// stepInto, for the API fuzz (scripts/fuzz-api.ts, run with `members`).
 import type { FuzzTable } from '../../../scripts/fuzz-api.js';
 import { key } from '@descent/linalg';
 import { curveFit, diagram, linearPathLoss, mergeTree, serializeState, type CurveState } from '@descent/topology';
@@ -18,7 +19,15 @@ const layout = () => [{ name: 'W', shape: [2, 2] }, { name: 'b', shape: [2] }];
 const arc = (sign: number) => Array.from({ length: 5 }, (_, i) => v(Math.cos((Math.PI * i) / 4), sign * Math.sin((Math.PI * i) / 4)));
 const annulus = (x: Float64Array) => (Math.hypot(x[0]!, x[1]!) - 1) ** 2;
 
+const sgdCurve = (): CurveState => curveFit.init({ a: v(0, 0), b: v(1, 1), bends: 3, curve: 'bezier', optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.5 } }, v(0.5, 0.4), key(4));
+const via = (f: (...a: never[]) => unknown) => (...a: never[]) => (f as (...b: unknown[]) => unknown)(...a);
+
 export const fuzzTable: FuzzTable = {
+  // The curve-fitting method: init, step and stepInto (an Adam polychain and, by `call`, an SGD Bézier).
+  'curveFit.init': { args: () => [{ a: v(0, 0), b: v(1, 1), bends: 4, curve: 'polychain', optimizer: { kind: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 } }, new Float64Array(0), key(3)] },
+  'curveFit.step': { args: () => [curve(), { value: 1, grad: v(0.3, -0.2) }] },
+  'curveFit.stepInto': { args: () => [curve(), { grad: v(0.3, -0.2) }, curve()], writes: [2], overflowWrites: true },
+  'curveFit.stepInto(sgd)': { args: () => [sgdCurve(), { grad: v(0.3, -0.2) }, sgdCurve()], writes: [2], overflowWrites: true, call: via(curveFit.stepInto!) },
   assertDiagram: { args: () => [dg(), 'f', 'd'] },
   barrier: { args: () => [linearPathLoss(sq, v(0, 1), v(1, 0), { points: 5 }), { reference: 'linear' }] },
   bettiAt: { args: () => [dg(), 0.6] },
