@@ -1,8 +1,9 @@
-// Valid calls of every function of @descent/circuits' main entry, for the API fuzz (scripts/fuzz-api.ts).
+// Valid calls of every function of @descent/circuits' main entry and of the learners' init, step and
+// stepInto, for the API fuzz (scripts/fuzz-api.ts, run with `members`).
 import type { FuzzTable } from '../../../scripts/fuzz-api.js';
 import { fromRows, key } from '@descent/linalg';
 import {
-  anemone, batchStatistics, bernoulliNode, bootstrapTrees, categoricalNode, chowLiuTree, compile, emptyStatistics, gaussianNode, indicatorNode, mixtureOfBernoullis,
+  adamCircuit, anemone, batchStatistics, fullBatchEm, miniBatchEm, bernoulliNode, bootstrapTrees, categoricalNode, chowLiuTree, compile, emptyStatistics, gaussianNode, indicatorNode, mixtureOfBernoullis,
   productNode, saveCircuit, serializeState, sumNode, type Circuit,
 } from '@descent/circuits';
 
@@ -14,7 +15,29 @@ const missing = () => Uint8Array.from([0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
 const tree = () => chowLiuTree(data());
 const state = () => anemone.init({ circuit: cc(), stepSize: 0.5 }, params());
 
+const shared = cc();
+// The learners' rows: init from a config, step and stepInto from a state and a batch's statistics
+// (out a second state of the same config).
+const stats = () => batchStatistics(shared, shared.params, data());
+type Learner = { init(c: never, x: Float64Array, k?: never): unknown; step(s: never, o: never): unknown; stepInto(s: never, o: never, out: never): unknown };
+function learnerRows(name: string, learner: Learner, cfg: () => Record<string, unknown>): FuzzTable {
+  const l = learner as unknown as { init(...a: unknown[]): unknown };
+  const s0 = () => l.init(cfg(), shared.params);
+  return {
+    [`${name}.init`]: { args: () => [cfg(), shared.params.slice()] },
+    [`${name}.step`]: { args: () => [s0(), stats()] },
+    [`${name}.stepInto`]: { args: () => [s0(), stats(), s0()], writes: [2], overflowWrites: true },
+  };
+}
+// The compiled circuit is shared by the states and statistics of one call (a state only steps with
+// statistics of its own circuit, and re-checking a copy costs a re-compilation).
+const sharedCc = () => shared;
+
 export const fuzzTable: FuzzTable = {
+  ...learnerRows('fullBatchEm', fullBatchEm, () => ({ circuit: sharedCc(), stepSize: 1, pseudocount: 0.1, entropy: 0, check: true })),
+  ...learnerRows('miniBatchEm', miniBatchEm, () => ({ circuit: sharedCc(), stepSize: 0.3, pseudocount: 0.1, entropy: 0.05, check: true })),
+  ...learnerRows('adamCircuit', adamCircuit, () => ({ circuit: sharedCc(), lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, entropy: 0.01, check: true })),
+  ...learnerRows('anemone', anemone, () => ({ circuit: sharedCc(), stepSize: 0.5, momentum: 0.9, pseudocount: 1e-6, entropy: 0.01, check: true })),
   addStatistics: { args: () => [batchStatistics(cc(), params(), data()), batchStatistics(cc(), params(), fromRows([[1, 1, 1]]))] },
   batchStatistics: { args: () => [cc(), params(), data(), { missing: missing(), weights: Float64Array.from([1, 2, 1, 1, 0.5]), rows: Int32Array.from([4, 0, 2, 1, 3]), softening: 0.1, threads: 1, check: true }] },
   batchStatisticsInto: {

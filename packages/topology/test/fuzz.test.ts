@@ -1,7 +1,8 @@
 import { expect, test } from 'vitest';
 import { fuzzInWorker } from '../../../scripts/fuzz-run.js';
 
-// The API fuzz (scripts/fuzz-api.ts) over the built main entry, with the rows of test/fuzz-table.ts:
+// The API fuzz (scripts/fuzz-api.ts) over the built main entry, with the rows of test/fuzz-table.ts
+// (every exported function and, with `members`, the methods' init, step and stepInto):
 // one bad argument or field at a time, every rejection must be a DescentError, no input may be
 // mutated, and every call must return (a per-call watchdog in the parent names a hang).
 test('fuzz: every exported function rejects bad input with a DescentError, mutates nothing and returns', async () => {

@@ -1,9 +1,11 @@
-import { assertKnownKeys, configKeys, DescentError } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, describeValue } from '@descent/linalg';
 import { adam, cloneState, type AdamState } from '@descent/optimizers';
 import { KIND, checkParams, type CompiledCircuit } from '../compile.js';
 import type { CircuitLearner, CircuitLearnerState } from './method.js';
 import { topDownInto } from '../engine.js';
 import { checkEntropy, checkStatistics, tdScratch } from './mstep.js';
+import { buffer, checkLearnerOut, checkLearnerState, finiteNonNegative, type ScalarRule } from './state-check.js';
+import type { BatchStatistics } from '../statistics.js';
 
 /** Config of {@link adamCircuit}. */
 export interface AdamCircuitConfig {
@@ -87,74 +89,103 @@ export const adamCircuit: CircuitLearner<AdamCircuitConfig, AdamCircuitState> = 
     return { x, query: x, t: 0, circuit: cc, adam: inner, grad: new Float64Array(cc.numParams), entropy, check };
   },
   step(state, obs) {
+    const where = 'adamCircuit.step';
+    const cc = checkAdamCircuitState(state, where);
+    checkStatistics(cc, obs, where, state.check);
     const x = new Float64Array(state.x.length);
     // The compiled circuit is shared, never copied: only the per-step buffers are fresh.
     const out = { ...state, x, query: x, adam: cloneState(state.adam), grad: new Float64Array(state.grad.length) };
-    return adamCircuit.stepInto(state, obs, out);
+    return advance(state, obs, out);
   },
   stepInto(state, obs, out) {
-    if (out === state || out.x === state.x || out.adam.x === state.adam.x || out.adam.m === state.adam.m) {
-      throw new DescentError('INVALID_CONFIG', 'adamCircuit.stepInto', 'out must not share buffers with state');
-    }
-    const cc = state.circuit;
-    checkStatistics(cc, obs, 'adamCircuit.step', state.check);
-    const inv = 1 / obs.count;
-    const th = state.x;
-    const g = out.grad;
-    // The ascent gradient of the mean log-likelihood in logit space.
-    for (let i = 0; i < cc.numNodes; i++) {
-      const o = cc.paramPtr[i]!;
-      if (o < 0) continue;
-      const kd = cc.kind[i]!;
-      if (kd === KIND.sum || kd === KIND.categorical) {
-        const len = kd === KIND.sum ? cc.childPtr[i + 1]! - cc.childPtr[i]! : cc.leafArg[i]!;
-        const src = kd === KIND.sum ? obs.edgeFlows : obs.leafStats;
-        const so = kd === KIND.sum ? o : cc.statPtr[i]!;
-        let f = 0;
-        for (let j = 0; j < len; j++) f += src[so + j]!;
-        for (let j = 0; j < len; j++) g[o + j] = (src[so + j]! - f * th[o + j]!) * inv;
-      } else if (kd === KIND.bernoulli) {
-        const so = cc.statPtr[i]!;
-        const s1 = obs.leafStats[so]!;
-        g[o] = (s1 - (s1 + obs.leafStats[so + 1]!) * th[o]!) * inv;
-      } else if (kd === KIND.gaussian) {
-        const so = cc.statPtr[i]!;
-        const mu = th[o]!;
-        const sg2 = th[o + 1]! * th[o + 1]!;
-        const sx = obs.leafStats[so]!;
-        const sxx = obs.leafStats[so + 1]!;
-        const s = obs.leafStats[so + 2]!;
-        g[o] = ((sx - s * mu) / sg2) * inv;
-        g[o + 1] = ((sxx - 2 * mu * sx + mu * mu * s) / sg2 - s) * inv;
-      }
-    }
-    if (state.entropy > 0) addEntropyGradient(cc, th, state.entropy, topDownInto(cc, th, tdScratch(cc)), g);
-    const inner = adam.stepInto!(state.adam, g, out.adam);
-    const z = inner.x;
-    // Back from logits to parameters.
-    for (let i = 0; i < cc.numNodes; i++) {
-      const o = cc.paramPtr[i]!;
-      if (o < 0) continue;
-      const kd = cc.kind[i]!;
-      if (kd === KIND.sum || kd === KIND.categorical) {
-        softmaxInto(z, o, kd === KIND.sum ? cc.childPtr[i + 1]! - cc.childPtr[i]! : cc.leafArg[i]!, out.x);
-      } else if (kd === KIND.bernoulli) {
-        out.x[o] = 1 / (1 + Math.exp(-z[o]!));
-      } else if (kd === KIND.gaussian) {
-        out.x[o] = z[o]!;
-        out.x[o + 1] = Math.max(Math.exp(z[o + 1]!), cc.minSigma[i]!);
-      }
-    }
-    const next = out as { -readonly [K in keyof AdamCircuitState]: AdamCircuitState[K] };
-    next.query = out.x;
-    next.t = state.t + 1;
-    next.circuit = cc;
-    next.adam = inner;
-    next.entropy = state.entropy;
-    next.check = state.check;
-    return out;
+    const where = 'adamCircuit.stepInto';
+    const cc = checkAdamCircuitState(state, where);
+    checkStatistics(cc, obs, where, state.check);
+    checkLearnerOut(state as unknown as Record<string, unknown>, out, ['x', 'grad'], obs, where);
+    const o = out as unknown as Record<string, unknown>;
+    if (o.adam === null || typeof o.adam !== 'object' || o.adam === state.adam) throw new DescentError('INVALID_CONFIG', where, 'out.adam must be an Adam state of its own (from cloneState)');
+    return advance(state, obs, out);
   },
 };
+
+const RULES: readonly ScalarRule[] = [['entropy', finiteNonNegative, 'a finite number >= 0']];
+
+/** The learner's fields; the inner Adam state is checked by Adam itself before it writes anything. */
+function checkAdamCircuitState(state: AdamCircuitState, where: string): CompiledCircuit {
+  const cc = checkLearnerState(state, where, RULES);
+  buffer(state.grad, cc.numParams, where, 'state.grad');
+  const inner = (state as unknown as Record<string, unknown>).adam;
+  if (inner === null || typeof inner !== 'object') throw new DescentError('SHAPE_MISMATCH', where, `state.adam must be an Adam state, got ${describeValue(inner)}`);
+  buffer((inner as Record<string, unknown>).x, cc.numParams, where, 'state.adam.x');
+  return cc;
+}
+
+// The gradient is formed here and copied into out.grad only once Adam has accepted the step.
+const gradScratch = new WeakMap<CompiledCircuit, Float64Array>();
+
+function advance(state: AdamCircuitState, obs: BatchStatistics, out: AdamCircuitState): AdamCircuitState {
+  const cc = state.circuit;
+  const inv = 1 / obs.count;
+  const th = state.x;
+  let g = gradScratch.get(cc);
+  if (g === undefined) {
+    g = new Float64Array(cc.numParams);
+    gradScratch.set(cc, g);
+  }
+  // The ascent gradient of the mean log-likelihood in logit space.
+  for (let i = 0; i < cc.numNodes; i++) {
+    const o = cc.paramPtr[i]!;
+    if (o < 0) continue;
+    const kd = cc.kind[i]!;
+    if (kd === KIND.sum || kd === KIND.categorical) {
+      const len = kd === KIND.sum ? cc.childPtr[i + 1]! - cc.childPtr[i]! : cc.leafArg[i]!;
+      const src = kd === KIND.sum ? obs.edgeFlows : obs.leafStats;
+      const so = kd === KIND.sum ? o : cc.statPtr[i]!;
+      let f = 0;
+      for (let j = 0; j < len; j++) f += src[so + j]!;
+      for (let j = 0; j < len; j++) g[o + j] = (src[so + j]! - f * th[o + j]!) * inv;
+    } else if (kd === KIND.bernoulli) {
+      const so = cc.statPtr[i]!;
+      const s1 = obs.leafStats[so]!;
+      g[o] = (s1 - (s1 + obs.leafStats[so + 1]!) * th[o]!) * inv;
+    } else if (kd === KIND.gaussian) {
+      const so = cc.statPtr[i]!;
+      const mu = th[o]!;
+      const sg2 = th[o + 1]! * th[o + 1]!;
+      const sx = obs.leafStats[so]!;
+      const sxx = obs.leafStats[so + 1]!;
+      const s = obs.leafStats[so + 2]!;
+      g[o] = ((sx - s * mu) / sg2) * inv;
+      g[o + 1] = ((sxx - 2 * mu * sx + mu * mu * s) / sg2 - s) * inv;
+    }
+  }
+  if (state.entropy > 0) addEntropyGradient(cc, th, state.entropy, topDownInto(cc, th, tdScratch(cc)), g);
+  const inner = adam.stepInto!(state.adam, g, out.adam);
+  out.grad.set(g);
+  const z = inner.x;
+  // Back from logits to parameters.
+  for (let i = 0; i < cc.numNodes; i++) {
+    const o = cc.paramPtr[i]!;
+    if (o < 0) continue;
+    const kd = cc.kind[i]!;
+    if (kd === KIND.sum || kd === KIND.categorical) {
+      softmaxInto(z, o, kd === KIND.sum ? cc.childPtr[i + 1]! - cc.childPtr[i]! : cc.leafArg[i]!, out.x);
+    } else if (kd === KIND.bernoulli) {
+      out.x[o] = 1 / (1 + Math.exp(-z[o]!));
+    } else if (kd === KIND.gaussian) {
+      out.x[o] = z[o]!;
+      out.x[o + 1] = Math.max(Math.exp(z[o + 1]!), cc.minSigma[i]!);
+    }
+  }
+  const next = out as { -readonly [K in keyof AdamCircuitState]: AdamCircuitState[K] };
+  next.query = out.x;
+  next.t = state.t + 1;
+  next.circuit = cc;
+  next.adam = inner;
+  next.entropy = state.entropy;
+  next.check = state.check;
+  return out;
+}
 
 // g += τ·TD(n)·∂H(θ_n)/∂z: softmax logits ∂H/∂z_j = −θ_j (log θ_j + H); Bernoulli logit z: −z p (1 − p).
 function addEntropyGradient(cc: CompiledCircuit, th: Float64Array, tau: number, td: Float64Array, g: Float64Array): void {

@@ -4,6 +4,24 @@ import { topDownInto } from '../engine.js';
 import type { BatchStatistics } from '../statistics.js';
 import type { CircuitLearner, CircuitLearnerState } from './method.js';
 import { checkEntropy, checkRange, checkStatistics, mStepInto } from './mstep.js';
+import { buffer, checkLearnerOut, checkLearnerState, checkNewParams, finiteNonNegative, inRange, type ScalarRule } from './state-check.js';
+
+const RULES: readonly ScalarRule[] = [
+  ['stepSize', inRange(0, 1, true), 'in (0, 1]'],
+  ['momentum', inRange(0, 1, false, true), 'in [0, 1)'],
+  ['pseudocount', finiteNonNegative, 'a finite number >= 0'],
+  ['entropy', finiteNonNegative, 'a finite number >= 0'],
+];
+const OUT_BUFFERS = ['x', 'edgeMomentum', 'leafMomentum'] as const;
+
+/** The state's fields, and its momentum buffers (empty when momentum is 0). */
+function checkAnemoneState(state: AnemoneState, where: string): CompiledCircuit {
+  const cc = checkLearnerState(state, where, RULES);
+  const on = state.momentum > 0;
+  buffer(state.edgeMomentum, on ? cc.numSumParams : 0, where, 'state.edgeMomentum');
+  buffer(state.leafMomentum, on ? cc.numStats : 0, where, 'state.leafMomentum');
+  return cc;
+}
 
 /** Config of {@link anemone}. Defaults are pyjuice's `optim/anemone.py::Anemone`. */
 export interface AnemoneConfig {
@@ -84,7 +102,7 @@ export const anemone: CircuitLearner<AnemoneConfig, AnemoneState> = {
     const eta = cfg.stepSize ?? 0.4;
     checkRange(eta, 0, 1, true, where, 'stepSize');
     const m = cfg.momentum ?? 0.9;
-    if (!(m >= 0 && m < 1)) throw new DescentError('INVALID_CONFIG', where, `momentum = ${m} must be in [0, 1)`);
+    if (typeof m !== 'number' || !(m >= 0 && m < 1)) throw new DescentError('INVALID_CONFIG', where, `momentum = ${m} must be in [0, 1)`);
     const alpha = cfg.pseudocount ?? 1e-6;
     if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new DescentError('INVALID_CONFIG', where, `pseudocount = ${alpha} must be finite and >= 0`);
     const entropy = cfg.entropy ?? 0;
@@ -92,89 +110,99 @@ export const anemone: CircuitLearner<AnemoneConfig, AnemoneState> = {
     checkParams(cfg.circuit, x0, where);
     const cc = cfg.circuit;
     const x = Float64Array.from(x0);
+    const check = cfg.check ?? true;
+    if (typeof check !== 'boolean') throw new DescentError('INVALID_CONFIG', where, `check must be a boolean, got ${String(check)}`);
     return {
-      x, query: x, t: 0, circuit: cc, stepSize: eta, momentum: m, pseudocount: alpha, entropy, check: cfg.check ?? true,
+      x, query: x, t: 0, circuit: cc, stepSize: eta, momentum: m, pseudocount: alpha, entropy, check,
       edgeMomentum: new Float64Array(m > 0 ? cc.numSumParams : 0),
       leafMomentum: new Float64Array(m > 0 ? cc.numStats : 0),
     };
   },
   step(state, obs) {
+    const where = 'anemone.step';
+    const cc = checkAnemoneState(state, where);
+    checkStatistics(cc, obs, where, state.check);
     const x = new Float64Array(state.x.length);
     const out: AnemoneState = {
       ...state, x, query: x,
       edgeMomentum: new Float64Array(state.edgeMomentum.length),
       leafMomentum: new Float64Array(state.leafMomentum.length),
     };
-    return anemone.stepInto(state, obs, out);
+    return advance(state, obs, out);
   },
   stepInto(state, obs, out) {
-    if (out === state || out.x === state.x || (state.edgeMomentum.length > 0 && out.edgeMomentum === state.edgeMomentum)) {
-      throw new DescentError('INVALID_CONFIG', 'anemone.stepInto', 'out must not share buffers with state');
-    }
-    const cc = state.circuit;
-    checkStatistics(cc, obs, 'anemone.step', state.check);
-    const eta = state.stepSize;
-    const m = state.momentum;
-    let fe = obs.edgeFlows;
-    let fl = obs.leafStats;
-    if (m > 0) {
-      // pyjuice _apply_momentum: buf ← m buf + (1-m) f;  f ← buf / (1 - m^(updates+1)).
-      const bc = 1 - Math.pow(m, state.t + 1);
-      const be = out.edgeMomentum;
-      const bl = out.leafMomentum;
-      for (let i = 0; i < be.length; i++) be[i] = m * state.edgeMomentum[i]! + (1 - m) * fe[i]!;
-      for (let i = 0; i < bl.length; i++) bl[i] = m * state.leafMomentum[i]! + (1 - m) * fl[i]!;
-      const s = scratchOf(cc);
-      for (let i = 0; i < be.length; i++) s.edge[i] = be[i]! / bc;
-      for (let i = 0; i < bl.length; i++) s.leaf[i] = bl[i]! / bc;
-      fe = s.edge;
-      fl = s.leaf;
-    }
-    const s = scratchOf(cc);
-    const theta = state.x;
-    const td = topDownInto(cc, theta, s.td);
-    const a = eta / obs.count;
-    const b = 1 - eta;
-    const ge = s.edge;
-    const gl = s.leaf;
-    for (let i = cc.numLeaves; i < cc.numNodes; i++) {
-      if (cc.kind[i] !== KIND.sum) continue;
-      const o = cc.paramPtr[i]!;
-      const K = cc.childPtr[i + 1]! - cc.childPtr[i]!;
-      const t = b * td[i]!;
-      for (let j = o; j < o + K; j++) ge[j] = a * fe[j]! + t * theta[j]!;
-    }
-    for (let l = 0; l < cc.numLeaves; l++) {
-      const so = cc.statPtr[l]!;
-      if (so < 0) continue;
-      const o = cc.paramPtr[l]!;
-      const t = b * td[l]!;
-      const kd = cc.kind[l]!;
-      if (kd === KIND.bernoulli) {
-        gl[so] = a * fl[so]! + t * theta[o]!;
-        gl[so + 1] = a * fl[so + 1]! + t * (1 - theta[o]!);
-      } else if (kd === KIND.categorical) {
-        for (let u = 0; u < cc.leafArg[l]!; u++) gl[so + u] = a * fl[so + u]! + t * theta[o + u]!;
-      } else {
-        const mu = theta[o]!;
-        const sg = theta[o + 1]!;
-        gl[so] = a * fl[so]! + t * mu;
-        gl[so + 1] = a * fl[so + 1]! + t * (sg * sg + mu * mu);
-        gl[so + 2] = a * fl[so + 2]! + t;
-      }
-    }
-    // G is already per sample (magnitude TD), so the entropy term needs no further scaling.
-    mStepInto(cc, theta, ge, gl, 1, state.pseudocount, out.x, state.entropy > 0 ? { tau: state.entropy, scale: 1, td } : undefined);
-    const next = out as { -readonly [K in keyof AnemoneState]: AnemoneState[K] };
-    next.query = out.x;
-    next.t = state.t + 1;
-    next.circuit = cc;
-    next.stepSize = eta;
-    next.momentum = m;
-    next.pseudocount = state.pseudocount;
-    next.entropy = state.entropy;
-    next.check = state.check;
-    return out;
+    const where = 'anemone.stepInto';
+    const cc = checkAnemoneState(state, where);
+    checkStatistics(cc, obs, where, state.check);
+    checkLearnerOut(state as unknown as Record<string, unknown>, out, OUT_BUFFERS, obs, where);
+    return advance(state, obs, out);
   },
 };
+
+function advance(state: AnemoneState, obs: BatchStatistics, out: AnemoneState): AnemoneState {
+  const cc = state.circuit;
+  const eta = state.stepSize;
+  const m = state.momentum;
+  let fe = obs.edgeFlows;
+  let fl = obs.leafStats;
+  if (m > 0) {
+    // pyjuice _apply_momentum: buf ← m buf + (1-m) f;  f ← buf / (1 - m^(updates+1)).
+    const bc = 1 - Math.pow(m, state.t + 1);
+    const be = out.edgeMomentum;
+    const bl = out.leafMomentum;
+    for (let i = 0; i < be.length; i++) be[i] = m * state.edgeMomentum[i]! + (1 - m) * fe[i]!;
+    for (let i = 0; i < bl.length; i++) bl[i] = m * state.leafMomentum[i]! + (1 - m) * fl[i]!;
+    const s = scratchOf(cc);
+    for (let i = 0; i < be.length; i++) s.edge[i] = be[i]! / bc;
+    for (let i = 0; i < bl.length; i++) s.leaf[i] = bl[i]! / bc;
+    fe = s.edge;
+    fl = s.leaf;
+  }
+  const s = scratchOf(cc);
+  const theta = state.x;
+  const td = topDownInto(cc, theta, s.td);
+  const a = eta / obs.count;
+  const b = 1 - eta;
+  const ge = s.edge;
+  const gl = s.leaf;
+  for (let i = cc.numLeaves; i < cc.numNodes; i++) {
+    if (cc.kind[i] !== KIND.sum) continue;
+    const o = cc.paramPtr[i]!;
+    const K = cc.childPtr[i + 1]! - cc.childPtr[i]!;
+    const t = b * td[i]!;
+    for (let j = o; j < o + K; j++) ge[j] = a * fe[j]! + t * theta[j]!;
+  }
+  for (let l = 0; l < cc.numLeaves; l++) {
+    const so = cc.statPtr[l]!;
+    if (so < 0) continue;
+    const o = cc.paramPtr[l]!;
+    const t = b * td[l]!;
+    const kd = cc.kind[l]!;
+    if (kd === KIND.bernoulli) {
+      gl[so] = a * fl[so]! + t * theta[o]!;
+      gl[so + 1] = a * fl[so + 1]! + t * (1 - theta[o]!);
+    } else if (kd === KIND.categorical) {
+      for (let u = 0; u < cc.leafArg[l]!; u++) gl[so + u] = a * fl[so + u]! + t * theta[o + u]!;
+    } else {
+      const mu = theta[o]!;
+      const sg = theta[o + 1]!;
+      gl[so] = a * fl[so]! + t * mu;
+      gl[so + 1] = a * fl[so + 1]! + t * (sg * sg + mu * mu);
+      gl[so + 2] = a * fl[so + 2]! + t;
+    }
+  }
+  // G is already per sample (magnitude TD), so the entropy term needs no further scaling.
+  mStepInto(cc, theta, ge, gl, 1, state.pseudocount, out.x, state.entropy > 0 ? { tau: state.entropy, scale: 1, td } : undefined);
+  if (state.check) checkNewParams(out.x, 'anemone.step');
+  const next = out as { -readonly [K in keyof AnemoneState]: AnemoneState[K] };
+  next.query = out.x;
+  next.t = state.t + 1;
+  next.circuit = cc;
+  next.stepSize = eta;
+  next.momentum = m;
+  next.pseudocount = state.pseudocount;
+  next.entropy = state.entropy;
+  next.check = state.check;
+  return out;
+}
 

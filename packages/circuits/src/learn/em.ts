@@ -4,6 +4,7 @@ import type { BatchStatistics } from '../statistics.js';
 import type { CircuitLearner, CircuitLearnerState } from './method.js';
 import { topDownInto } from '../engine.js';
 import { checkEntropy, checkRange, checkStatistics, mStepInto, tdScratch } from './mstep.js';
+import { checkLearnerOut, checkLearnerState, checkNewParams, finiteNonNegative, inRange, type ScalarRule } from './state-check.js';
 
 /** Config of {@link fullBatchEm} and {@link miniBatchEm}. */
 export interface EmConfig {
@@ -33,6 +34,27 @@ export interface EmState extends CircuitLearnerState {
 }
 
 function makeEm(name: string, fixedStep: boolean): CircuitLearner<EmConfig, EmState> {
+  const rules: readonly ScalarRule[] = [
+    ['stepSize', fixedStep ? (v) => v === 1 : inRange(0, 1, true), fixedStep ? '1 (full-batch EM)' : 'in (0, 1]'],
+    ['pseudocount', finiteNonNegative, 'a finite number >= 0'],
+    ['entropy', finiteNonNegative, 'a finite number >= 0'],
+  ];
+  const advance = (state: EmState, obs: BatchStatistics, out: EmState): EmState => {
+    const cc = state.circuit;
+    const tau = state.entropy;
+    const reg = tau > 0 ? { tau, scale: 1 / obs.count, td: topDownInto(cc, state.x, tdScratch(cc)) } : undefined;
+    mStepInto(cc, state.x, obs.edgeFlows, obs.leafStats, state.stepSize, state.pseudocount, out.x, reg);
+    if (state.check) checkNewParams(out.x, `${name}.step`);
+    const next = out as { -readonly [K in keyof EmState]: EmState[K] };
+    next.query = out.x;
+    next.t = state.t + 1;
+    next.stepSize = state.stepSize;
+    next.pseudocount = state.pseudocount;
+    next.entropy = tau;
+    next.circuit = cc;
+    next.check = state.check;
+    return out;
+  };
   const learner: CircuitLearner<EmConfig, EmState> = {
     name,
     observes: 'flows',
@@ -49,29 +71,23 @@ function makeEm(name: string, fixedStep: boolean): CircuitLearner<EmConfig, EmSt
       checkEntropy(entropy, where);
       checkParams(cfg.circuit, x0, where);
       const x = Float64Array.from(x0);
-      return { x, query: x, t: 0, circuit: cfg.circuit, stepSize: eta, pseudocount: alpha, entropy, check: cfg.check ?? true };
+      const check = cfg.check ?? true;
+      if (typeof check !== 'boolean') throw new DescentError('INVALID_CONFIG', where, `check must be a boolean, got ${String(check)}`);
+      return { x, query: x, t: 0, circuit: cfg.circuit, stepSize: eta, pseudocount: alpha, entropy, check };
     },
     step(state, obs) {
+      const where = `${name}.step`;
+      const cc = checkLearnerState(state, where, rules);
+      checkStatistics(cc, obs, where, state.check);
       const x = new Float64Array(state.x.length);
-      const out: EmState = { ...state, x, query: x };
-      return learner.stepInto(state, obs, out);
+      return advance(state, obs, { ...state, x, query: x });
     },
     stepInto(state, obs, out) {
-      if (out === state || out.x === state.x) throw new DescentError('INVALID_CONFIG', `${name}.stepInto`, 'out must not be state');
-      const cc = state.circuit;
-      checkStatistics(cc, obs, `${name}.step`, state.check);
-      const tau = state.entropy;
-      const reg = tau > 0 ? { tau, scale: 1 / obs.count, td: topDownInto(cc, state.x, tdScratch(cc)) } : undefined;
-      mStepInto(cc, state.x, obs.edgeFlows, obs.leafStats, state.stepSize, state.pseudocount, out.x, reg);
-      const next = out as { -readonly [K in keyof EmState]: EmState[K] };
-      next.query = out.x;
-      next.t = state.t + 1;
-      next.stepSize = state.stepSize;
-      next.pseudocount = state.pseudocount;
-      next.entropy = tau;
-      next.circuit = cc;
-      next.check = state.check;
-      return out;
+      const where = `${name}.stepInto`;
+      const cc = checkLearnerState(state, where, rules);
+      checkStatistics(cc, obs, where, state.check);
+      checkLearnerOut(state as unknown as Record<string, unknown>, out, ['x'], obs, where);
+      return advance(state, obs, out);
     },
   };
   return learner;
