@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, foldIn, fromRows, key as makeKey, normalInto, split, uniformInto, type Key, type Matrix } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, describeValue, foldIn, MAX_ELEMENTS, fromRows, key as makeKey, normalInto, split, uniformInto, type Key, type Matrix } from '@descent/linalg';
 import { naturalGradient } from '@descent/optimizers';
 import { initDetector, resetDetector, step as detectorStep, type DetectorConfig, type DetectorState } from './detector.js';
 import { entropyScore, nearestMeanDistance, negLogMaxProbability, oneMinusMaxProbability } from './scores.js';
@@ -37,7 +37,8 @@ export interface PromptAdaptationOptions {
 export function adaptPrompt(model: SoftmaxPromptModel, prompt0: Float64Array, X: Matrix, options: PromptAdaptationOptions = {}): { prompt: Float64Array; losses: Float64Array } {
   assertKnownKeys(options, configKeys<PromptAdaptationOptions>()('steps', 'lr', 'damping', 'loss', 'labels', 'kl'), 'adaptPrompt', 'options');
   const steps = options.steps ?? 100;
-  if (!(Number.isInteger(steps) && steps >= 0)) throw new DescentError('INVALID_CONFIG', 'adaptPrompt', `steps must be a non-negative integer, got ${steps}`);
+  // The loss of every step is kept: steps is bounded like every other allocation.
+  if (!(Number.isSafeInteger(steps) && steps >= 0 && steps < MAX_ELEMENTS)) throw new DescentError('INVALID_CONFIG', 'adaptPrompt', `steps must be an integer in [0, ${MAX_ELEMENTS}), got ${describeValue(steps)}`);
   const loss = options.loss ?? 'infomax';
   const cfg = { fisher: 'dense' as const, lr: options.lr ?? 0.5, damping: options.damping ?? 1e-3, ...(options.kl !== undefined ? { kl: options.kl } : {}) };
   let s = naturalGradient.init(cfg, prompt0);
@@ -120,12 +121,18 @@ export function runMFisher(config: MFisherConfig, X: Matrix, labels?: ArrayLike<
   assertKnownKeys(config, configKeys<MFisherConfig>()('model', 'prompt', 'score', 'classMeans', 'detector', 'buffer', 'adaptation', 'recalibrate', 'key'), where);
   const model = config.model;
   const dim = promptDimension(model);
+  if (X === null || typeof X !== 'object' || !(X.data instanceof Float64Array) || !Number.isSafeInteger(X.rows) || !Number.isSafeInteger(X.cols) || X.data.length !== X.rows * X.cols) {
+    throw new DescentError('SHAPE_MISMATCH', where, `X must be a Matrix (rows, cols, a Float64Array data of rows·cols entries), got ${describeValue(X)}`);
+  }
   let prompt: Float64Array = config.prompt ? new Float64Array(config.prompt) : new Float64Array(dim);
   if (prompt.length !== dim) throw new DescentError('SHAPE_MISMATCH', where, `prompt has length ${prompt.length}, expected ${dim}`);
   if (X.cols !== model.W.cols) throw new DescentError('SHAPE_MISMATCH', where, `X must be N×${model.W.cols}`);
+  if (labels !== undefined && (labels === null || typeof labels !== 'object' || typeof (labels as { length?: unknown }).length !== 'number')) {
+    throw new DescentError('SHAPE_MISMATCH', where, `labels must be an array of class indices, got ${describeValue(labels)}`);
+  }
   if (labels !== undefined && labels.length !== X.rows) throw new DescentError('SHAPE_MISMATCH', where, `labels has length ${labels.length}, expected ${X.rows}`);
   const bufferSize = config.buffer ?? 200;
-  if (!(Number.isInteger(bufferSize) && bufferSize >= 1)) throw new DescentError('INVALID_CONFIG', where, `buffer must be a positive integer, got ${bufferSize}`);
+  if (!(Number.isSafeInteger(bufferSize) && bufferSize >= 1 && bufferSize <= MAX_ELEMENTS)) throw new DescentError('INVALID_CONFIG', where, `buffer must be an integer in [1, ${MAX_ELEMENTS}], got ${describeValue(bufferSize)}`);
   const scoreFn = scoreFunction(config);
   let det = initDetector(config.detector, config.key ?? makeKey(0));
   const N = X.rows;
@@ -286,8 +293,12 @@ export function mFisherToy(options: MFisherToyOptions = {}): MFisherToyResult {
   const length = options.length ?? 2000;
   const nCal = options.nCal ?? 500;
   const nTest = options.nTest ?? 4000;
-  if (!(Number.isInteger(changeAt) && changeAt >= 0 && Number.isInteger(length) && length > changeAt)) {
-    throw new DescentError('INVALID_CONFIG', 'mFisherToy', `need integers 0 <= changeAt < length, got ${changeAt}, ${length}`);
+  if (!(Number.isSafeInteger(changeAt) && changeAt >= 0 && Number.isSafeInteger(length) && length > changeAt && length <= MAX_ELEMENTS)) {
+    throw new DescentError('INVALID_CONFIG', 'mFisherToy', `need integers 0 <= changeAt < length <= ${MAX_ELEMENTS}, got ${describeValue(changeAt)}, ${describeValue(length)}`);
+  }
+  for (const [name, n] of [['nCal', nCal], ['nTest', nTest]] as const) {
+    // Two coordinates per sample are drawn.
+    if (!(Number.isSafeInteger(n) && n >= 1 && 2 * n <= MAX_ELEMENTS)) throw new DescentError('INVALID_CONFIG', 'mFisherToy', `${name} must be an integer in [1, ${MAX_ELEMENTS / 2}], got ${describeValue(n)}`);
   }
   const r = 2;
   const means = [0, 120, 240].map((deg) => [r * Math.cos((deg * Math.PI) / 180), r * Math.sin((deg * Math.PI) / 180)]);

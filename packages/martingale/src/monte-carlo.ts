@@ -1,4 +1,4 @@
-import { assertKnownKeys, configKeys, DescentError, foldIn, normalInto, split, uniformInto, type Key } from '@descent/linalg';
+import { assertKnownKeys, configKeys, DescentError, describeValue, foldIn, MAX_ELEMENTS, normalInto, split, uniformInto, type Key } from '@descent/linalg';
 import { cloneDetectorState, initDetector, resetDetector, stepInto, type AlarmStatistic, type DetectorConfig } from './detector.js';
 
 /** Draws one chunk of a null score stream into `out` from key `k`. */
@@ -47,7 +47,7 @@ export function crossingFrequency(
 ): { runs: number; horizon: number; threshold: number; product: Crossing; restarted: Crossing; cusum: Crossing; sr: Crossing; supLog: Record<AlarmStatistic, Float64Array> } {
   assertKnownKeys(options, [...MONTE_CARLO_KEYS, 'horizon'], 'crossingFrequency', 'options');
   const { runs, horizon } = checkOptions(options, 'crossingFrequency');
-  if (!(Number.isInteger(horizon) && horizon >= 1)) throw new DescentError('INVALID_CONFIG', 'crossingFrequency', `horizon must be a positive integer, got ${horizon}`);
+  if (!(Number.isSafeInteger(horizon) && horizon >= 1)) throw new DescentError('INVALID_CONFIG', 'crossingFrequency', `horizon must be a positive integer, got ${describeValue(horizon)}`);
   const base = initDetector({ ...cfg, onAlarm: 'continue' }, options.key);
   const sampler = options.scores ?? defaultSampler(cfg);
   const supLog: Record<AlarmStatistic, Float64Array> = {
@@ -122,7 +122,7 @@ export function averageRunLength(
   assertKnownKeys(options, [...MONTE_CARLO_KEYS, 'maxSteps'], 'averageRunLength', 'options');
   const { runs } = checkOptions(options, 'averageRunLength');
   const maxSteps = options.maxSteps;
-  if (!(Number.isInteger(maxSteps) && maxSteps >= 1)) throw new DescentError('INVALID_CONFIG', 'averageRunLength', `maxSteps must be a positive integer, got ${maxSteps}`);
+  if (!(Number.isSafeInteger(maxSteps) && maxSteps >= 1)) throw new DescentError('INVALID_CONFIG', 'averageRunLength', `maxSteps must be a positive integer, got ${describeValue(maxSteps)}`);
   const base = initDetector({ ...cfg, onAlarm: 'latch' }, options.key);
   const sampler = options.scores ?? defaultSampler(cfg);
   const lengths = new Float64Array(runs);
@@ -166,7 +166,11 @@ function defaultSampler(cfg: DetectorConfig): ScoreSampler {
 const MONTE_CARLO_KEYS = configKeys<MonteCarloOptions>()('runs', 'key', 'scores', 'calibration');
 
 function checkOptions(o: MonteCarloOptions, where: string): { runs: number; horizon: number } {
-  if (!o || !(Number.isInteger(o.runs) && o.runs >= 1)) throw new DescentError('INVALID_CONFIG', where, `runs must be a positive integer, got ${String(o?.runs)}`);
-  if (!Array.isArray(o.key)) throw new DescentError('INVALID_CONFIG', where, 'key must be made by key(seed)');
+  // One entry per run is kept: runs is bounded like every other allocation.
+  if (!o || !(Number.isSafeInteger(o.runs) && o.runs >= 1 && o.runs <= MAX_ELEMENTS)) throw new DescentError('INVALID_CONFIG', where, `runs must be an integer in [1, ${MAX_ELEMENTS}], got ${describeValue(o?.runs)}`);
+  const word = (w: unknown) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w < 2 ** 32;
+  if (!Array.isArray(o.key) || o.key.length !== 2 || !word(o.key[0]) || !word(o.key[1])) throw new DescentError('INVALID_CONFIG', where, `key must be made by key(seed), got ${describeValue(o.key)}`);
+  if (o.scores !== undefined && typeof o.scores !== 'function') throw new DescentError('INVALID_CONFIG', where, `scores must be a function, got ${describeValue(o.scores)}`);
+  if (o.calibration !== undefined && typeof o.calibration !== 'function') throw new DescentError('INVALID_CONFIG', where, `calibration must be a function, got ${describeValue(o.calibration)}`);
   return { runs: o.runs, horizon: (o as { horizon?: number }).horizon ?? 0 };
 }

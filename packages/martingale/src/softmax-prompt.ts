@@ -1,4 +1,4 @@
-import { DescentError, type Matrix } from '@descent/linalg';
+import { DescentError, describeValue, type Matrix } from '@descent/linalg';
 
 /**
  * The frozen softmax classifier of spec (e) with a learnable prompt π:
@@ -63,6 +63,9 @@ export function promptProbabilities(model: SoftmaxPromptModel, pi: Float64Array,
  */
 export function promptAccuracy(model: SoftmaxPromptModel, pi: Float64Array, X: Matrix, labels: ArrayLike<number>): number {
   const P = promptProbabilities(model, pi, X);
+  if (labels === null || typeof labels !== 'object' || typeof (labels as { length?: unknown }).length !== 'number') {
+    throw new DescentError('SHAPE_MISMATCH', 'promptAccuracy', `labels must be an array of class indices, got ${describeValue(labels)}`);
+  }
   if (labels.length !== X.rows) throw new DescentError('SHAPE_MISMATCH', 'promptAccuracy', `labels has length ${labels.length}, expected ${X.rows}`);
   let hit = 0;
   const K = P.cols;

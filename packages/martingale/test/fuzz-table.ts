@@ -1,7 +1,7 @@
 // Valid calls of the functions of @descent/martingale's main entry and of the detector method's init,
 // step and stepInto, for the API fuzz (scripts/fuzz-api.ts, run with `members`).
 import type { FuzzTable } from '../../../scripts/fuzz-api.js';
-import { key } from '@descent/linalg';
+import { fromRows, key } from '@descent/linalg';
 import { buildBucketIndex, cloneDetectorState, detector, initDetector, serializeDetector, step, treeInsert, type DetectorConfig, type DetectorState } from '@descent/martingale';
 
 const v = (...xs: number[]) => Float64Array.from(xs);
@@ -16,7 +16,11 @@ const tree = () => {
   return { d, root };
 };
 // The bettor kernels take a bettor normalized by normalizeBetting (which validates it): their own
-const NO_ROW = 'no valid-call row yet (needs a model or a Monte Carlo config): not fuzzed';
+// A softmax prompt model: 3 classes over 2 features, an input prompt (dimension 2) and a bias one (3).
+const pmodel = () => ({ W: fromRows([[1, 0], [0, 1], [-1, -1]]), b: v(0.1, 0, -0.1), prompt: 'input' as const });
+const bmodel = () => ({ W: fromRows([[1, 0], [0, 1], [-1, -1]]), b: v(0.1, 0, -0.1), prompt: 'bias' as const });
+const X = () => fromRows([[1, 2], [0.5, -1], [-1, 0.3], [0.2, 0.2]]);
+const labels = () => [0, 1, 2, 0];
 
 // Detectors of the other p-value sources and statistics, each a few steps in (online history filled).
 const onlineCfg = (): DetectorConfig => ({ p: { mode: 'online', initial: v(0.1, 0.5, 0.9), ties: 'randomized' }, betting: power(), threshold: 50, alarmOn: 'cusum', onAlarm: 'reset' }) as unknown as DetectorConfig;
@@ -31,10 +35,10 @@ export const fuzzTable: FuzzTable = {
   'detector.stepInto': { args: () => { const s = stepped(onlineCfg()); return [s, 0.4, cloneDetectorState(s)]; }, writes: [2] },
   'stepInto(split, out a fresh state)': { args: () => [stepped(splitCfg()), 0.6, initDetector(splitCfg(), 1)], writes: [2], call: via(detector.stepInto) },
   'stepInto(online, in place)': { args: () => { const s = stepped(onlineCfg()); return [s, 0.6, s]; }, writes: [0, 2], call: via(detector.stepInto) },
-  adaptPrompt: NO_ROW,
+  adaptPrompt: { args: () => [pmodel(), v(0.1, -0.1), X(), { steps: 3, lr: 0.1, damping: 0.1, loss: 'crossEntropy', labels: labels(), kl: 0.1 }] },
   alarmStatistic: { args: () => [initDetector(cfg()), 'product'] },
   arlThreshold: { args: () => [500] },
-  averageRunLength: NO_ROW,
+  averageRunLength: { args: () => [cfg(), { runs: 3, maxSteps: 40, key: key(0) }] },
   betInPlace: { args: () => [{ kind: 'mixture', eps: [0.2, 0.5] }, v(Math.log(0.5), Math.log(0.5)), 0.3, 0], writes: [1] },
   bettingConfidenceSequence: { args: () => [v(0.2, 0.4, 0.6), { alpha: 0.05, breaks: 20 }] },
   bettingDensity: { args: () => [power(), new Float64Array(0), 0.3] },
@@ -45,7 +49,7 @@ export const fuzzTable: FuzzTable = {
   calibrationSet: { args: () => [v(3, 1, 2)] },
   cloneDetectorState: { args: () => [initDetector(cfg())] },
   conformalPValue: { args: () => [v(1, 2, 3), 3, 2.5, 0.5] },
-  crossingFrequency: NO_ROW,
+  crossingFrequency: { args: () => [cfg(), { runs: 3, horizon: 40, key: key(0) }] },
   deserializeDetector: { args: () => [serializeDetector(initDetector(cfg()))] },
   detectorStateFromJSON: { args: () => [serializeDetector(initDetector(cfg()))] },
   detectorStateToJSON: { args: () => [initDetector(cfg())] },
@@ -59,7 +63,7 @@ export const fuzzTable: FuzzTable = {
   logNormalCdf: { args: () => [-3] },
   logSumExp: { args: () => [v(1, 2, 3)] },
   lowerBound: { args: () => [v(1, 2, 2, 3), 4, 2] },
-  mFisherToy: NO_ROW,
+  mFisherToy: { args: () => [{ seed: 0, length: 40, changeAt: 20, nCal: 30, nTest: 30, threshold: 20, buffer: 10, adaptation: { steps: 2 } }] },
   mahalanobisDistance: { args: () => [probs(), v(0, 0, 0), { rows: 3, cols: 3, data: v(1, 0, 0, 0, 1, 0, 0, 0, 1) }] },
   nearestMeanDistance: { args: () => [probs(), probs()] },
   negLogLabelProbability: { args: () => [probs(), [2, 0]] },
@@ -75,16 +79,16 @@ export const fuzzTable: FuzzTable = {
   oneMinusMaxProbability: { args: () => [probs()] },
   onlinePValues: { args: () => [v(1, 2), v(0.5, 0.5)] },
   predmixLambdas: { args: () => [v(0.5, 0.2), { alpha: 0.05 }] },
-  promptAccuracy: NO_ROW,
-  promptDimension: NO_ROW,
-  promptFisher: NO_ROW,
-  promptKl: NO_ROW,
-  promptLoss: NO_ROW,
-  promptProbabilities: NO_ROW,
+  promptAccuracy: { args: () => [pmodel(), v(0.1, -0.1), X(), labels()] },
+  promptDimension: { args: () => [bmodel()] },
+  promptFisher: { args: () => [bmodel(), v(0.1, 0, -0.1), X()] },
+  promptKl: { args: () => [pmodel(), v(0.1, -0.1), v(0, 0.2), X()] },
+  promptLoss: { args: () => [pmodel(), v(0.1, -0.1), X(), 'infomax'] },
+  promptProbabilities: { args: () => [bmodel(), v(0.1, 0, -0.1), X()] },
   resetBettingState: { args: () => [{ kind: 'mixture', eps: [0.2, 0.5] }, new Float64Array(2)], writes: [1] },
   resetDetector: { args: () => [initDetector(cfg())] },
   restartedDelayBound: { args: () => [1e-3, 100, 0.5] },
-  runMFisher: NO_ROW,
+  runMFisher: { args: () => [{ model: pmodel(), score: 'entropy', detector: onlineCfg(), buffer: 3, adaptation: { steps: 2 }, key: key(0) }, X(), labels()] },
   scanDetector: { args: () => [initDetector(cfg()), v(0.5, 0.01, 0.3), { trace: true }] },
   splitPValues: { args: () => [v(0, 1, 2), v(1.5), v(0.5)] },
   step: { args: () => [initDetector(mixtureCfg()), 0.01] },
