@@ -27,19 +27,20 @@ export const experiments: readonly Experiment[] = [
 ];
 
 /**
- * CPU seconds each experiment took in a default run (5 seeds): only the order matters, so the parallel
- * runner can start the longest experiments first. An id missing here counts as 1 s.
+ * CPU seconds each experiment took in a default run (5 seeds, 2 workers, load average ~10): only the
+ * order matters, so the parallel runner can start the longest experiments first. An id missing here
+ * counts as 1 s.
  */
 export const expectedCpuSeconds: Readonly<Record<string, number>> = {
-  odog: 18.2,
-  anemone: 15.8,
-  egd: 12.0,
-  arsam: 8.4,
-  'muon-reg': 8.0,
-  risk: 5.8,
-  'hill-adam': 4.1,
-  topology: 3.6,
-  mfisher: 1.3,
+  egd: 29.9,
+  anemone: 15.4,
+  odog: 14.7,
+  'muon-reg': 7.7,
+  arsam: 6.6,
+  risk: 6.3,
+  'hill-adam': 4.7,
+  topology: 3.1,
+  mfisher: 1.0,
   dynamics: 0.6,
-  lstsq: 0.5,
+  lstsq: 0.3,
 };
