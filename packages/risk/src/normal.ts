@@ -1,4 +1,4 @@
-import { DescentError } from '@descent/linalg';
+import { DescentError, describeValue } from '@descent/linalg';
 
 const SQRT2PI = Math.sqrt(2 * Math.PI);
 
@@ -12,6 +12,7 @@ const SQRT2PI = Math.sqrt(2 * Math.PI);
  * ```
  */
 export function normalPdf(x: number): number {
+  checkArgument(x, 'normalPdf');
   return Math.exp(-0.5 * x * x) / SQRT2PI;
 }
 
@@ -29,7 +30,7 @@ export function normalPdf(x: number): number {
  * ```
  */
 export function normalCdf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
+  checkArgument(x, 'normalCdf');
   if (x < -3) return upperTail(-x);
   if (x > 3) return 1 - upperTail(x);
   let term = x;
@@ -53,6 +54,7 @@ export function normalCdf(x: number): number {
  * ```
  */
 export function normalSf(x: number): number {
+  checkArgument(x, 'normalSf');
   return normalCdf(-x);
 }
 
@@ -93,7 +95,7 @@ const D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.7544
  * ```
  */
 export function normalPpf(u: number): number {
-  if (!(u >= 0 && u <= 1)) throw new DescentError('DOMAIN', 'normalPpf', `level must be in [0, 1], got ${u}`);
+  if (!(typeof u === 'number' && u >= 0 && u <= 1)) throw new DescentError('DOMAIN', 'normalPpf', `level must be in [0, 1], got ${describeValue(u)}`);
   if (u === 0) return -Infinity;
   if (u === 1) return Infinity;
   return lowerPpf(u);
@@ -121,4 +123,9 @@ function lowerPpf(u: number): number {
     x = x - v / (1 + 0.5 * x * v);
   }
   return x;
+}
+
+// ±Infinity is a valid argument of the CDFs and the density (their limits); NaN and non-numbers are not.
+function checkArgument(x: number, where: string): void {
+  if (typeof x !== 'number' || Number.isNaN(x)) throw new DescentError('DOMAIN', where, `x must be a number, got ${describeValue(x)}`);
 }

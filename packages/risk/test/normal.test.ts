@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { normalCdf, normalPpf, normalSf } from '@descent/risk';
+import { isDescentError } from '@descent/linalg';
+import { normalCdf, normalPdf, normalPpf, normalSf } from '@descent/risk';
 import { ref } from './helpers.js';
 
 describe('normal CDF / quantile vs scipy.stats.norm', () => {
@@ -22,5 +23,19 @@ describe('normal CDF / quantile vs scipy.stats.norm', () => {
     expect(() => normalPpf(1.5)).toThrow(/level/);
     expect(() => normalPpf(NaN)).toThrow(/level/);
     expect(normalPpf(0)).toBe(-Infinity);
+  });
+  test('pdf, cdf and sf reject NaN and non-numbers with DOMAIN naming themselves; ±Infinity gives the limits', () => {
+    for (const [f, name] of [[normalPdf, 'normalPdf'], [normalCdf, 'normalCdf'], [normalSf, 'normalSf']] as const) {
+      for (const bad of [NaN, null, '1', undefined]) {
+        let caught: unknown;
+        try {
+          f(bad as number);
+        } catch (e) {
+          caught = e;
+        }
+        expect(isDescentError(caught) && caught.code === 'DOMAIN' && caught.message.includes(name)).toBe(true);
+      }
+    }
+    expect([normalPdf(Infinity), normalCdf(-Infinity), normalCdf(Infinity), normalSf(Infinity)]).toEqual([0, 0, 1, 0]);
   });
 });
