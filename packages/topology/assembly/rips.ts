@@ -126,6 +126,10 @@ let INV: usize = 0; // inverses mod P, i32
 /** Sets up a run on the n×n matrix at `m` (float32 when f32). */
 export function setup(m: usize, nn: i32, f32: bool, p: i32, t: f64, ratio: f64, keepZero: bool): void {
   useMatrix(m, nn, f32);
+  // TF: the largest float32 ≤ t (t ≥ 0)
+  let tf = <f32>t;
+  if (<f64>tf > t) tf = reinterpret<f32>(reinterpret<u32>(tf) - 1);
+  TF = tf;
   P = p;
   T = t;
   RATIO = ratio;
@@ -336,12 +340,33 @@ let apparent1: i32 = 0;
   return r;
 }
 
-/** The edge {u > v} of diameter d is in a zero-persistence apparent pair with a triangle (JS edgeApparentDense). */
-function edgeApparentDense(u: i32, v: i32, d: f64): bool {
+/**
+ * The largest w ∉ {u, v} with D(u, w) ≤ d and D(v, w) ≤ d, or −1: the new vertex of the oldest cofacet
+ * of diameter d of the edge {u, v} (d a matrix entry). Four columns at a time on float32 rows.
+ */
+function lastCommon(u: i32, v: i32, d: f64): i32 {
   const ru = u * n;
   const rv = v * n;
   let w = n - 1;
-  for (; w >= 0; w--) if (D(ru + w) <= d && D(rv + w) <= d && w != u && w != v) break;
+  if (F32) {
+    const dv = f32x4.splat(<f32>d);
+    const pu = M + (<usize>ru << 2);
+    const pv = M + (<usize>rv << 2);
+    for (; w >= 3; w -= 4) {
+      const at = <usize>(w - 3) << 2;
+      const hit = v128.and(f32x4.le(v128.load(pu + at), dv), f32x4.le(v128.load(pv + at), dv));
+      if (v128.any_true(hit)) {
+        for (let k = w; k > w - 4; k--) if (k != u && k != v && D(ru + k) <= d && D(rv + k) <= d) return k;
+      }
+    }
+  }
+  for (; w >= 0; w--) if (w != u && w != v && D(ru + w) <= d && D(rv + w) <= d) return w;
+  return -1;
+}
+
+/** The edge {u > v} of diameter d is in a zero-persistence apparent pair with a triangle (JS edgeApparentDense). */
+function edgeApparentDense(u: i32, v: i32, d: f64): bool {
+  const w = lastCommon(u, v, d);
   if (w < 0) return false;
   let a = w;
   let b = u;
@@ -721,10 +746,7 @@ function zeroApparentFacet(idx: i64, diam: f64, coef: i32): bool {
     return false;
   }
   // the edge's oldest cofacet of diameter `diam`: the largest w with D(e, w), D(f, w) ≤ diam
-  const re = e * n;
-  const rf = f * n;
-  let w = n - 1;
-  for (; w >= 0; w--) if (w != e && w != f && D(re + w) <= diam && D(rf + w) <= diam) break;
+  const w = lastCommon(e, f, diam);
   if (w < 0) {
     zIdx = -1;
     return false;
@@ -758,6 +780,37 @@ let pairLen: i32 = 0;
 let emergent1: i32 = 0;
 let additions1: i32 = 0;
 
+// The largest float32 ≤ T: for a float32 value d, d ≤ T ⇔ d ≤ TF.
+let TF: f32 = 0;
+
+/**
+ * Float32 rows, w = hi down to lo (hi − lo + 1 a multiple of 4 is not needed: the rest is scalar):
+ * pushes the cofacets {w} ∪ edge with diameter max(D(a, w), D(b, w), diam) ≤ T into C, index
+ * base + C(w, k) (k = 3 above a, 2 between b and a) or base + w (k = 1 below b), four w at a time.
+ */
+@inline function pushRange(ra: i32, rb: i32, hi: i32, lo: i32, diam: f64, base: i64, k: i32, c: i32): i32 {
+  const pa = M + (<usize>ra << 2);
+  const pb = M + (<usize>rb << 2);
+  const dv = f32x4.splat(<f32>diam);
+  const tv = f32x4.splat(TF);
+  let w = hi;
+  for (; w - 3 >= lo; w -= 4) {
+    const at = <usize>(w - 3) << 2;
+    const m = f32x4.max(f32x4.max(v128.load(pa + at), v128.load(pb + at)), dv);
+    const ok = f32x4.le(m, tv);
+    if (!v128.any_true(ok)) continue;
+    if (i32x4.extract_lane(ok, 3) != 0) heapPush(C, <f64>f32x4.extract_lane(m, 3), base + kth(w, k), c);
+    if (i32x4.extract_lane(ok, 2) != 0) heapPush(C, <f64>f32x4.extract_lane(m, 2), base + kth(w - 1, k), c);
+    if (i32x4.extract_lane(ok, 1) != 0) heapPush(C, <f64>f32x4.extract_lane(m, 1), base + kth(w - 2, k), c);
+    if (i32x4.extract_lane(ok, 0) != 0) heapPush(C, <f64>f32x4.extract_lane(m, 0), base + kth(w - 3, k), c);
+  }
+  return w;
+}
+
+@inline function kth(w: i32, k: i32): i64 {
+  return k == 3 ? b3(w) : k == 2 ? b2(w) : <i64>w;
+}
+
 /** The coboundary of edge idx = C(a, 2) + b (entries ≤ T), times coef, into C; the edge into W. */
 function addEdge(idx: i64, diam: f64, coef: i32): void {
   heapPush(W, diam, idx, coef);
@@ -769,6 +822,36 @@ function addEdge(idx: i64, diam: f64, coef: i32): void {
   const pos = P == 2 ? 1 : coef;
   const neg = P == 2 ? 1 : mulmod(P - 1, coef);
   const above = b2(a) + <i64>b;
+  if (F32) {
+    // same entries as the loops below, in the same order
+    let w = pushRange(ra, rb, n - 1, a + 1, diam, above, 3, pos);
+    for (; w > a; w--) {
+      let d = D(ra + w);
+      const e = D(rb + w);
+      if (e > d) d = e;
+      if (diam > d) d = diam;
+      if (d <= t) heapPush(C, d, b3(w) + above, pos);
+    }
+    const a3 = b3(a);
+    w = pushRange(ra, rb, a - 1, b + 1, diam, a3 + <i64>b, 2, neg);
+    for (; w > b; w--) {
+      let d = D(ra + w);
+      const e = D(rb + w);
+      if (e > d) d = e;
+      if (diam > d) d = diam;
+      if (d <= t) heapPush(C, d, a3 + b2(w) + <i64>b, neg);
+    }
+    const below = a3 + b2(b);
+    w = pushRange(ra, rb, b - 1, 0, diam, below, 1, pos);
+    for (; w >= 0; w--) {
+      let d = D(ra + w);
+      const e = D(rb + w);
+      if (e > d) d = e;
+      if (diam > d) d = diam;
+      if (d <= t) heapPush(C, d, below + <i64>w, pos);
+    }
+    return;
+  }
   for (let w = n - 1; w > a; w--) {
     let d = D(ra + w);
     const e = D(rb + w);

@@ -4,7 +4,10 @@
 // - in-process: ripsPersistence on the points, median of repeated calls in this process;
 // - whole process: our CLI (dist/cli.js, `descent-ripser`, the same flags and byte-identical output) and
 //   `ripser --format point-cloud`, each spawned `reps` times, interleaved so load hits both alike; median
-//   wall time and the peak RSS of each process (/usr/bin/time -v). The CLI's stdout must equal ripser's.
+//   CPU time (user + system of the process and its threads, from bash's `times`, 1 ms resolution: on a
+//   shared machine wall time mostly measures the load), median wall time, and the peak RSS of each
+//   process (/usr/bin/time). The CLI's stdout must equal ripser's. `--engine js` adds rows for our CLI
+//   with the JS engine.
 // `--quick` skips n = 2000 and H2 at n = 400.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,52 +27,81 @@ const haveTime = existsSync(TIME);
 const dir = mkdtempSync(join(tmpdir(), 'descent-topology-bench-'));
 
 interface ProcessRun {
+  /** user + system CPU seconds (wall seconds where bash is missing). */
   seconds: number;
+  wall: number;
   mb?: number;
   stdout: string;
 }
 
-/** One spawn of `cmd args`, timed; peak RSS from /usr/bin/time -v when available. */
+const BASH = '/bin/bash';
+const haveBash = existsSync(BASH);
+// bash runs the command (under /usr/bin/time for the peak RSS), then `times` prints the CPU time of its
+// children (user and system, all threads) to stderr.
+const TIMED = `${haveTime ? `${TIME} -f 'RSS %M' ` : ''}"$@"; s=$?; times >&2; exit $s`;
+
+const secondsOf = (t: string) => {
+  const m = /(\d+)m([\d.]+)s/.exec(t);
+  return m ? 60 * Number(m[1]) + Number(m[2]) : NaN;
+};
+
+/** One spawn of `cmd args`: CPU time (bash's `times`), wall time, peak RSS (/usr/bin/time). */
 function spawnTimed(cmd: string, args: string[]): ProcessRun | undefined {
   const t0 = performance.now();
-  const p = haveTime ? spawnSync(TIME, ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }) : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const seconds = (performance.now() - t0) / 1000;
+  const p = haveBash ? spawnSync(BASH, ['-c', TIMED, 'bash', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }) : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wall = (performance.now() - t0) / 1000;
   if (p.status !== 0) return undefined;
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(p.stderr ?? '');
-  const run: ProcessRun = { seconds, stdout: p.stdout };
+  const err = (p.stderr ?? '').trim().split('\n');
+  let seconds = wall;
+  if (haveBash) {
+    // last line of `times`: the children's user and system time
+    const [u, s] = err[err.length - 1]!.trim().split(/\s+/);
+    seconds = secondsOf(u!) + secondsOf(s!);
+  }
+  const m = /RSS (\d+)/.exec(p.stderr ?? '');
+  const run: ProcessRun = { seconds, wall, stdout: p.stdout };
   if (m) run.mb = Number(m[1]) / 1024;
   return run;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-/** Spawns ours and ripser alternately `reps` times: median seconds, max peak RSS, and whether stdout matched. */
-function processes(args: string[], reps: number): { ours: { seconds: number; mb?: number }; ref?: { seconds: number; mb?: number }; identical?: boolean } {
-  const ot: number[] = [];
-  const rt: number[] = [];
-  let om: number | undefined;
-  let rm: number | undefined;
+interface Timing {
+  seconds: number;
+  wall: number;
+  mb?: number;
+}
+
+/**
+ * Spawns ours (default engine, then `--engine js`) and ripser alternately `reps` times: median CPU and
+ * wall seconds, max peak RSS, and whether stdout matched ripser's.
+ */
+function processes(args: string[], reps: number): { ours: Timing; js: Timing; ref?: Timing; identical?: boolean } {
+  const runs: ProcessRun[][] = [[], [], []];
   let identical: boolean | undefined;
+  const summary = (xs: ProcessRun[]): Timing => {
+    const t: Timing = { seconds: median(xs.map((x) => x.seconds)), wall: median(xs.map((x) => x.wall)) };
+    const mbs = xs.flatMap((x) => (x.mb === undefined ? [] : [x.mb]));
+    if (mbs.length > 0) t.mb = Math.max(...mbs);
+    return t;
+  };
   for (let r = 0; r < reps; r++) {
     const o = spawnTimed(process.execPath, [CLI, ...args]);
-    if (!o) throw new Error(`descent-ripser ${args.join(' ')} failed (build first: npm run build)`);
-    ot.push(o.seconds);
-    if (o.mb !== undefined) om = Math.max(om ?? 0, o.mb);
+    const j = spawnTimed(process.execPath, [CLI, '--engine', 'js', ...args]);
+    if (!o || !j) throw new Error(`descent-ripser ${args.join(' ')} failed (build first: npm run build)`);
+    runs[0]!.push(o);
+    runs[1]!.push(j);
+    identical = (identical ?? true) && j.stdout === o.stdout;
     if (haveRipser) {
       const x = spawnTimed(RIPSER, args);
       if (x) {
-        rt.push(x.seconds);
-        if (x.mb !== undefined) rm = Math.max(rm ?? 0, x.mb);
-        identical = (identical ?? true) && x.stdout === o.stdout;
+        runs[2]!.push(x);
+        identical = identical && x.stdout === o.stdout;
       }
     }
   }
-  const ours: { seconds: number; mb?: number } = { seconds: median(ot) };
-  if (om !== undefined) ours.mb = om;
-  if (rt.length === 0) return { ours };
-  const ref: { seconds: number; mb?: number } = { seconds: median(rt) };
-  if (rm !== undefined) ref.mb = rm;
-  return identical === undefined ? { ours, ref } : { ours, ref, identical };
+  const out = { ours: summary(runs[0]!), js: summary(runs[1]!) };
+  return runs[2]!.length === 0 ? { ...out, identical: identical! } : { ...out, ref: summary(runs[2]!), identical: identical! };
 }
 
 const rows: BenchRow[] = [];
@@ -90,23 +122,25 @@ for (const { dim, n } of ripsCases) {
   writeFileSync(file, Array.from({ length: n }, (_, i) => `${pts[3 * i]},${pts[3 * i + 1]},${pts[3 * i + 2]}`).join('\n') + '\n');
   const args = ['--format', 'point-cloud', '--dim', String(dim), file];
   const big = n >= 2000 || (dim === 2 && n >= 400);
-  const reps = big ? 3 : 5;
+  const reps = big ? 3 : 7;
   const proc = processes(args, reps);
   const input = { kind: 'points' as const, n, d: 3, data: pts };
   let h: Diagram = diagram([], dim);
-  const m = measure(() => (h = ripsPersistence(input, { maxDim: dim }).diagrams[dim]!), { minSeconds: big ? 0 : 0.5, warmup: 1 });
+  const m = measure(() => (h = ripsPersistence(input, { maxDim: dim }).diagrams[dim]!), { minSeconds: big ? 0 : 0.5, warmup: 1, clock: 'cpu' });
   const op = `Rips H≤${dim}, uniform cube R³`;
   const mem = `peak RSS ours ${proc.ours.mb?.toFixed(0) ?? '?'} MB${proc.ref?.mb !== undefined ? `, ripser ${proc.ref.mb.toFixed(0)} MB (${(proc.ours.mb! / proc.ref.mb).toFixed(2)}×)` : ''}`;
+  const wall = `wall ${proc.ours.wall.toFixed(2)} s${proc.ref ? ` vs ripser ${proc.ref.wall.toFixed(2)} s` : ''}`;
   const same = proc.identical === undefined ? '' : proc.identical ? '; stdout identical to ripser' : '; STDOUT DIFFERS FROM RIPSER';
-  const whole: BenchRow = { operation: `${op}, whole process`, size: `n=${n}`, seconds: proc.ours.seconds, note: `descent-ripser; ${mem}${same}` };
-  const inproc: BenchRow = { operation: `${op}, in-process`, size: `n=${n}`, seconds: m.seconds, note: `${h.birth.length} H${dim} bars; reference is ripser's whole process` };
+  const whole: BenchRow = { operation: `${op}, whole process (CPU)`, size: `n=${n}`, seconds: proc.ours.seconds, note: `descent-ripser; ${wall}; ${mem}${same}` };
+  const js: BenchRow = { operation: `${op}, whole process, --engine js (CPU)`, size: `n=${n}`, seconds: proc.js.seconds, note: `peak RSS ${proc.js.mb?.toFixed(0) ?? '?'} MB` };
+  const inproc: BenchRow = { operation: `${op}, in-process (CPU)`, size: `n=${n}`, seconds: m.seconds, note: `${h.birth.length} H${dim} bars; reference is ripser's whole process` };
   if (proc.ref) {
-    whole.referenceSeconds = proc.ref.seconds;
-    whole.reference = REF;
-    inproc.referenceSeconds = proc.ref.seconds;
-    inproc.reference = REF;
+    for (const row of [whole, js, inproc]) {
+      row.referenceSeconds = proc.ref.seconds;
+      row.reference = REF;
+    }
   }
-  rows.push(whole, inproc);
+  rows.push(whole, js, inproc);
 }
 
 // ---- diagram distances ----
