@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { isDescentError, key, uniform } from '@descent/linalg';
 import { parseRipserArgs, ripserOutput, ripsPersistence, type PersistenceResult } from '@descent/topology';
 import * as laws from '@descent/topology/laws';
@@ -77,5 +77,26 @@ describe('WebAssembly kernel', () => {
     }
     expect(parseRipserArgs(['--engine', 'js']).options.engine).toBe('js');
     expect(() => parseRipserArgs(['--engine', 'gpu'])).toThrow(/--engine/);
+  });
+
+  test('without WebAssembly: auto runs JS with the same result, wasm is INVALID_CONFIG', async () => {
+    const x = { kind: 'points' as const, n: 60, d: 3, data: uniform(key(11), 180) };
+    const withKernel = ripsPersistence(x, { maxDim: 2 });
+    expect(withKernel.stats.engine).toBe('wasm');
+    vi.stubGlobal('WebAssembly', undefined);
+    vi.resetModules();
+    try {
+      const fresh = (await import('../src/rips.js')) as typeof import('../src/rips.js');
+      const io = (await import('../src/ripser-io.js')) as typeof import('../src/ripser-io.js');
+      const r = fresh.ripsPersistence(x, { maxDim: 2 });
+      expect(r.stats.engine).toBe('js');
+      expect(bars(r)).toBe(bars(withKernel));
+      expect(() => fresh.ripsPersistence(x, { engine: 'wasm' })).toThrow(/WebAssembly is not available/);
+      const text = '0,0\n1,0\n1,1\n0,1\n';
+      expect(io.ripserOutput(text, { format: 'point-cloud' })).toBe(ripserOutput(text, { format: 'point-cloud' }));
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });
