@@ -52,7 +52,7 @@ export { gemv, gemvInto } from './kernels/gemv.js';
 export { setKernelThreads, kernelThreads } from './kernels/threads.js';
 export { gram, gramInto, outer, outerInto } from './kernels/gram.js';
 export { placeBlocks, layoutSize, blockView, matrixView, pack, unpack, type Block, type Layout, type PlacedBlock } from './layout.js';
-export { svd, type Svd, type SvdOptions } from './decompositions/svd.js';
+export { svd, type Svd, type SvdMethod, type SvdOptions } from './decompositions/svd.js';
 export { eigh, type Eigh, type EighOptions } from './decompositions/eigh.js';
 export { qr, type Qr } from './decompositions/qr.js';
 export { cholesky, choleskySolve } from './decompositions/cholesky.js';

@@ -367,7 +367,7 @@ function secular2(i: number, d: Float64Array, z: Float64Array, delta: Float64Arr
  * d[o], d[o+1], d[o+2]) nearest the origin, between d[o+1] and d[o+2] (`orgati`) or d[o] and
  * d[o+1]; `finit` is g(0). Writes the root to tau[0]; false if 40 iterations did not converge.
  */
-function middleWay(kniter: number, orgati: boolean, rho: number, d: Float64Array, o: number, z: Float64Array, finit: number, out: Float64Array): boolean {
+export function middleWay(kniter: number, orgati: boolean, rho: number, d: Float64Array, o: number, z: Float64Array, finit: number, out: Float64Array): boolean {
   const d1 = d[o]!;
   const d2 = d[o + 1]!;
   const d3 = d[o + 2]!;

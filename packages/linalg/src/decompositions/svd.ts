@@ -1,7 +1,11 @@
 import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
+import { assertKnownKeys } from '../config.js';
 import { optionalBoolean, readOptions } from '../options.js';
+import { gemmInto } from '../kernels/gemm.js';
+import { bdcWork, bidiagonalSvdDC, type BdcWork } from './bidiagonal-dc.js';
+import { bidiagonalQR } from './bidiagonal-qr.js';
 import { hypot } from './hypot.js';
 import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
 import { accumulateReflectors, bidiagonalize, bidiagonalScratch, BRD_BLOCK, type BidiagonalScratch } from './bidiagonal.js';
@@ -29,35 +33,52 @@ export interface SvdOptions {
   rcond?: number;
   /** Skip the finiteness scan of the input (it costs O(mn)). Default true (check). */
   check?: boolean;
+  /**
+   * Bidiagonal singular value solver: `'dc'` (default) divide and conquer (LAPACK dbdsdc, as NumPy's
+   * gesdd), whose merges are matrix products; `'qr'` the implicitly shifted QR iteration
+   * (Golub–Kahan–Reinsch, LINPACK dsvdc), O(n³) plane rotations on U and V. Both are backward stable
+   * with orthonormal factors.
+   */
+  method?: SvdMethod;
 }
 
+/** The bidiagonal SVD solver of {@link svd}. */
+export type SvdMethod = 'dc' | 'qr';
+
+const OPTION_KEYS = ['rcond', 'check', 'method'] as const;
 const EPS = 2 ** -52;
-const TINY = 2 ** -966;
-const MAX_SWEEPS_PER_VALUE = 75;
 
 /**
- * Thin SVD of any m×n matrix (tall, wide, square, rank-deficient) by Householder bidiagonalization and
- * implicitly shifted QR (Golub–Kahan–Reinsch, as in LINPACK/JAMA). The working copies are stored
- * column-major so every inner loop runs over contiguous memory; wide inputs are transposed first.
- * Accuracy: ‖A − U S Vᵀ‖ ≈ ε‖A‖ and orthonormal factors to ≈ ε·k.
+ * Thin SVD of any m×n matrix (tall, wide, square, rank-deficient): Householder bidiagonalization
+ * (blocked as LAPACK dgebrd from 48 columns, the trailing updates through gemm), then the bidiagonal
+ * SVD by divide and conquer (`method: 'dc'`, the default; LAPACK dbdsdc, as NumPy's gesdd: singular
+ * vectors merged by gemm) or by implicitly shifted QR (`method: 'qr'`, Golub–Kahan–Reinsch as
+ * LINPACK/JAMA), and the bidiagonal's singular vectors multiplied by the reduction's factors. The
+ * working copies are column-major so every inner loop runs over contiguous memory; wide inputs are
+ * transposed first, and the input is scaled by an exact power of two. Accuracy (both methods):
+ * ‖A − U S Vᵀ‖ ≈ ε‖A‖ and orthonormal factors to ≈ ε·k.
  *
  * @example
  * ```ts
  * const { s, rank } = svd(fromRows([[3, 0], [0, 4], [0, 0]]));
- * [Array.from(s), rank];
- * // [[4, 3], 2]
+ * const qr = svd(fromRows([[3, 0], [0, 4], [0, 0]]), { method: 'qr' }).s;
+ * [Array.from(s), rank, Array.from(qr)];
+ * // [[4, 3], 2, [4, 3]]
  * ```
  */
 export function svd(a: Matrix, options: SvdOptions = {}): Svd {
   const o = readOptions(options, 'svd');
+  assertKnownKeys(o, OPTION_KEYS, 'svd', 'options');
   optionalBoolean(o.check, 'svd', 'options.check');
+  const method = o.method ?? 'dc';
+  if (method !== 'dc' && method !== 'qr') throw new DescentError('INVALID_CONFIG', 'svd', `options.method must be 'dc' or 'qr', got ${String(method)}`);
   assertMatrix(a, 'svd', 'A', { finite: o.check ?? true });
   const { rows, cols } = a;
   const rcond = o.rcond ?? Math.max(rows, cols) * EPS;
   if (typeof rcond !== 'number' || !(rcond >= 0)) throw new DescentError('INVALID_CONFIG', 'svd', `rcond must be >= 0, got ${String(rcond)}`);
   const ws = kept !== undefined && kept.rows === rows && kept.cols === cols ? kept : svdBuffers(rows, cols);
   kept = undefined;
-  const rank = svdCore(a, ws, rcond);
+  const rank = svdCore(a, ws, rcond, method);
   const { m, n, u, v, wide } = ws;
   const s = ws.s.slice();
   // u: m×n column-major, v: n×n column-major (tall frame), i.e. row-major transposed.
@@ -99,6 +120,18 @@ export interface SvdBuffers {
   readonly taup: Float64Array;
   readonly brd: BidiagonalScratch;
   readonly refl: ReflectorScratch;
+  /** Divide-and-conquer scratch, made by the first call that needs it. */
+  dc: DcBuffers | undefined;
+}
+
+/** The bidiagonal's singular vectors (n×n each), a product buffer (m×n) and the D&C scratch. */
+interface DcBuffers {
+  readonly ub: Float64Array;
+  readonly vt: Float64Array;
+  readonly prod: Float64Array;
+  readonly d: Float64Array;
+  readonly e: Float64Array;
+  readonly work: BdcWork;
 }
 
 /** Fresh {@link SvdBuffers} for a rows×cols matrix. */
@@ -111,7 +144,7 @@ export function svdBuffers(rows: number, cols: number): SvdBuffers {
     w: new Float64Array(m * n), u: new Float64Array(m * n), v: new Float64Array(n * n),
     s: new Float64Array(n), e: new Float64Array(n), work: new Float64Array(m),
     p: new Float64Array(n >= BLOCKED_MIN ? n * n : 0), tauq: new Float64Array(n), taup: new Float64Array(n),
-    brd: bidiagonalScratch(), refl: reflectorScratch(),
+    brd: bidiagonalScratch(), refl: reflectorScratch(), dc: undefined,
   };
 }
 
@@ -120,7 +153,7 @@ export function svdBuffers(rows: number, cols: number): SvdBuffers {
  * values (descending, at A's scale) and `ws.u`, `ws.v` the tall frame's factors column-major (for wide
  * A the tall frame is Aᵀ = U S Vᵀ). Returns the rank at relative tolerance `rcond`. Allocates nothing.
  */
-export function svdCore(a: Matrix, ws: SvdBuffers, rcond: number): number {
+export function svdCore(a: Matrix, ws: SvdBuffers, rcond: number, method: SvdMethod = 'dc'): number {
   const { m, n, w, s } = ws;
   // Column-major copy of the tall matrix: col j of the tall matrix at w[j*m .. j*m+m).
   // For tall A that is Aᵀ row-major; for wide A it is A itself row-major.
@@ -129,7 +162,7 @@ export function svdCore(a: Matrix, ws: SvdBuffers, rcond: number): number {
   // Run on a copy scaled by an exact power of two to max|a| ≈ 1, and scale s back.
   const e = pow2Exponent(w);
   scaleByPow2(w, e);
-  svdTall(w, m, n, ws);
+  svdTall(w, m, n, ws, method);
   if (e !== 0) {
     const f = pow2(e);
     for (let i = 0; i < n; i++) s[i] = s[i]! * f;
@@ -144,7 +177,7 @@ export function svdCore(a: Matrix, ws: SvdBuffers, rcond: number): number {
  * The SVD of a tall m×n (m ≥ n) matrix given column-major in `A` (destroyed), into `out`: U (m×n) and
  * V (n×n) column-major and s (n).
  */
-function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers): void {
+function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers, method: SvdMethod): void {
   const nu = n;
   const { s, u: U, v: V, e, work } = out;
   e.fill(0);
@@ -256,173 +289,31 @@ function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers): void {
     V[ck + k] = 1;
   }
   }
-  // Implicit-shift QR on the bidiagonal matrix.
-  const pp = p - 1;
-  let iter = 0;
-  const maxIter = MAX_SWEEPS_PER_VALUE * Math.max(1, p);
-  let totalIter = 0;
-  while (p > 0) {
-    let k: number;
-    let kase: number;
-    for (k = p - 2; k >= -1; k--) {
-      if (k === -1) break;
-      if (Math.abs(e[k]!) <= TINY + EPS * (Math.abs(s[k]!) + Math.abs(s[k + 1]!))) {
-        e[k] = 0;
-        break;
-      }
-    }
-    if (k === p - 2) {
-      kase = 4;
-    } else {
-      let ks: number;
-      for (ks = p - 1; ks >= k; ks--) {
-        if (ks === k) break;
-        const t = (ks !== p ? Math.abs(e[ks]!) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]!) : 0);
-        if (Math.abs(s[ks]!) <= TINY + EPS * t) {
-          s[ks] = 0;
-          break;
-        }
-      }
-      if (ks === k) kase = 3;
-      else if (ks === p - 1) kase = 1;
-      else {
-        kase = 2;
-        k = ks;
-      }
-    }
-    k++;
-    if (kase === 1) {
-      // Deflate negligible s(p).
-      let f = e[p - 2]!;
-      e[p - 2] = 0;
-      for (let j = p - 2; j >= k; j--) {
-        let t = hypot(s[j]!, f);
-        const cs = s[j]! / t;
-        const sn = f / t;
-        s[j] = t;
-        if (j !== k) {
-          f = -sn * e[j - 1]!;
-          e[j - 1] = cs * e[j - 1]!;
-        }
-        const cj = j * n;
-        const cp = (p - 1) * n;
-        for (let i = 0; i < n; i++) {
-          t = cs * V[cj + i]! + sn * V[cp + i]!;
-          V[cp + i] = -sn * V[cj + i]! + cs * V[cp + i]!;
-          V[cj + i] = t;
-        }
-      }
-    } else if (kase === 2) {
-      // Split at negligible s(k).
-      let f = e[k - 1]!;
-      e[k - 1] = 0;
-      for (let j = k; j < p; j++) {
-        let t = hypot(s[j]!, f);
-        const cs = s[j]! / t;
-        const sn = f / t;
-        s[j] = t;
-        f = -sn * e[j]!;
-        e[j] = cs * e[j]!;
-        const cj = j * m;
-        const ck = (k - 1) * m;
-        for (let i = 0; i < m; i++) {
-          t = cs * U[cj + i]! + sn * U[ck + i]!;
-          U[ck + i] = -sn * U[cj + i]! + cs * U[ck + i]!;
-          U[cj + i] = t;
-        }
-      }
-    } else if (kase === 3) {
-      // One QR step with the Wilkinson-type shift.
-      if (++totalIter > maxIter) {
-        throw new DescentError('NOT_CONVERGED', 'svd', `QR iteration did not converge after ${totalIter} sweeps`);
-      }
-      const scale = Math.max(Math.abs(s[p - 1]!), Math.abs(s[p - 2]!), Math.abs(e[p - 2]!), Math.abs(s[k]!), Math.abs(e[k]!));
-      const sp = s[p - 1]! / scale;
-      const spm1 = s[p - 2]! / scale;
-      const epm1 = e[p - 2]! / scale;
-      const sk = s[k]! / scale;
-      const ek = e[k]! / scale;
-      const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
-      const c = sp * epm1 * (sp * epm1);
-      let shift = 0;
-      if (b !== 0 || c !== 0) {
-        shift = Math.sqrt(b * b + c);
-        if (b < 0) shift = -shift;
-        shift = c / (b + shift);
-      }
-      let f = (sk + sp) * (sk - sp) + shift;
-      let g = sk * ek;
-      for (let j = k; j < p - 1; j++) {
-        let t = hypot(f, g);
-        let cs = f / t;
-        let sn = g / t;
-        if (j !== k) e[j - 1] = t;
-        f = cs * s[j]! + sn * e[j]!;
-        e[j] = cs * e[j]! - sn * s[j]!;
-        g = sn * s[j + 1]!;
-        s[j + 1] = cs * s[j + 1]!;
-        const vj = j * n;
-        const vj1 = vj + n;
-        for (let i = 0; i < n; i++) {
-          t = cs * V[vj + i]! + sn * V[vj1 + i]!;
-          V[vj1 + i] = -sn * V[vj + i]! + cs * V[vj1 + i]!;
-          V[vj + i] = t;
-        }
-        t = hypot(f, g);
-        cs = f / t;
-        sn = g / t;
-        s[j] = t;
-        f = cs * e[j]! + sn * s[j + 1]!;
-        s[j + 1] = -sn * e[j]! + cs * s[j + 1]!;
-        g = sn * e[j + 1]!;
-        e[j + 1] = cs * e[j + 1]!;
-        if (j < m - 1) {
-          const uj = j * m;
-          const uj1 = uj + m;
-          for (let i = 0; i < m; i++) {
-            t = cs * U[uj + i]! + sn * U[uj1 + i]!;
-            U[uj1 + i] = -sn * U[uj + i]! + cs * U[uj1 + i]!;
-            U[uj + i] = t;
-          }
-        }
-      }
-      e[p - 2] = f;
-      iter++;
-    } else {
-      // Convergence: make s(k) nonnegative, then bubble it into descending order.
-      if (s[k]! <= 0) {
-        s[k] = s[k]! < 0 ? -s[k]! : 0;
-        const ck = k * n;
-        for (let i = 0; i <= pp; i++) V[ck + i] = -V[ck + i]!;
-      }
-      while (k < pp) {
-        if (s[k]! >= s[k + 1]!) break;
-        let t = s[k]!;
-        s[k] = s[k + 1]!;
-        s[k + 1] = t;
-        if (k < n - 1) {
-          const a0 = k * n;
-          const a1 = a0 + n;
-          for (let i = 0; i < n; i++) {
-            t = V[a1 + i]!;
-            V[a1 + i] = V[a0 + i]!;
-            V[a0 + i] = t;
-          }
-        }
-        if (k < m - 1) {
-          const a0 = k * m;
-          const a1 = a0 + m;
-          for (let i = 0; i < m; i++) {
-            t = U[a1 + i]!;
-            U[a1 + i] = U[a0 + i]!;
-            U[a0 + i] = t;
-          }
-        }
-        k++;
-      }
-      iter = 0;
-      p--;
-    }
-  }
-  void iter;
+  if (method === 'dc' && n > 1 && divideAndConquer(m, n, out)) return;
+  bidiagonalQR(s, 0, e, 0, p, U, 0, m, m, V, 0, n, n, 'svd');
+}
+
+/**
+ * The bidiagonal (s, e) solved by divide and conquer, its singular vectors multiplied into U and V
+ * (the bidiagonalization's factors) by two gemm calls. False, with s, e, U and V untouched, if a
+ * secular equation did not converge.
+ */
+function divideAndConquer(m: number, n: number, out: SvdBuffers): boolean {
+  const { s, e, u: U, v: V } = out;
+  const dc = out.dc ?? (out.dc = {
+    ub: new Float64Array(n * n), vt: new Float64Array(n * n), prod: new Float64Array(m * n),
+    d: new Float64Array(n), e: new Float64Array(n), work: bdcWork(n),
+  });
+  dc.d.set(s);
+  dc.e.set(e);
+  if (!bidiagonalSvdDC(dc.d, dc.e, n, dc.ub, n, dc.vt, n, dc.work)) return false;
+  s.set(dc.d);
+  // Column-major X is row-major Xᵀ: (U·Ub)ᵀ = Ubᵀ·Uᵀ, and Vᵀ stored by rows is V_b column-major.
+  const prod = dc.prod;
+  gemmInto({ rows: n, cols: n, data: dc.ub }, { rows: n, cols: m, data: U }, { rows: n, cols: m, data: prod });
+  U.set(prod);
+  const pv = prod.subarray(0, n * n);
+  gemmInto({ rows: n, cols: n, data: dc.vt }, { rows: n, cols: n, data: V }, { rows: n, cols: n, data: pv });
+  V.set(pv);
+  return true;
 }
