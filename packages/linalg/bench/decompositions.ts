@@ -3,21 +3,17 @@
 // Ratios > 1 mean descent is faster. Every descent call runs on one thread (the kernels' default); both
 // sides are timed in CPU seconds of the process (fair on a loaded machine).
 import { measure, printTable, runPython, type BenchRow } from '@descent/bench';
+import { Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
 import {
   eigh, key, newtonSchulzInto, newtonSchulzWorkspace, normal, polarInto, polarWorkspace, qr, svd, zeros, type Matrix,
 } from '../src/index.js';
+import { toMlMatrix } from '../src/mlmatrix/index.js';
+import { numpyPrelude } from './numpy.js';
 
 const quick = process.argv.includes('--quick');
 const minSeconds = quick ? 0.3 : 1;
 
-const NUMPY = `
-import json, time, numpy as np
-def t(f, reps):
-    f(); best = []
-    for _ in range(reps):
-        s = time.process_time(); f(); best.append(time.process_time() - s)
-    best.sort(); return best[len(best) // 2]
-rng = np.random.default_rng(0)
+const NUMPY = `${numpyPrelude('process_time')}
 a = {n: rng.standard_normal((n, n)) for n in (256, 512)}
 sym = {n: (lambda g: g + g.T)(rng.standard_normal((n, n))) for n in (256, 512)}
 def ns5(g):
@@ -58,7 +54,13 @@ const rows: BenchRow[] = [];
 const once = { minSeconds, warmup: 1, clock: 'cpu' as const };
 for (const n of [256, 512]) {
   const a = random(n, 10 + n);
-  rows.push({ operation: 'svd (thin, U S V)', size: `${n}×${n}`, seconds: measure(() => svd(a), once).seconds, referenceSeconds: numpy?.[`svd${n}`], reference: label });
+  rows.push({ operation: 'svd (thin, U S V; divide and conquer)', size: `${n}×${n}`, seconds: measure(() => svd(a), once).seconds, referenceSeconds: numpy?.[`svd${n}`], reference: label });
+  if (n === 256) {
+    rows.push({ operation: "svd (thin, U S V; method 'qr')", size: '256×256', seconds: measure(() => svd(a, { method: 'qr' }), once).seconds, referenceSeconds: numpy?.['svd256'], reference: label });
+    const ma = toMlMatrix(a) as MlMatrix;
+    const ml = measure(() => new SingularValueDecomposition(ma), once);
+    rows.push({ operation: 'svd (thin, U S V; divide and conquer)', size: '256×256', seconds: rows[rows.length - 2]!.seconds, referenceSeconds: ml.seconds, reference: 'ml-matrix SVD' });
+  }
 }
 for (const n of [256, 512]) {
   const s = symmetric(n, 20 + n);

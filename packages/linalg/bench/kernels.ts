@@ -7,17 +7,11 @@ import { measure, runPython, type BenchRow } from '@descent/bench';
 import { gemm, gemv, gram, key, normal, type Matrix } from '../src/index.js';
 import { toMlMatrix } from '../src/mlmatrix/index.js';
 import { terminateGemmWorkers } from '../src/kernels/gemm-threads.js';
+import { numpyPrelude } from './numpy.js';
 
 const random = (rows: number, cols: number, seed: number): Matrix => ({ rows, cols, data: normal(key(seed), rows * cols) });
 
-const numpy = (clock: 'process_time' | 'perf_counter') => `
-import json, time, numpy as np
-def t(f, reps):
-    f(); best = []
-    for _ in range(reps):
-        s = time.${clock}(); f(); best.append(time.${clock}() - s)
-    best.sort(); return best[len(best) // 2]
-rng = np.random.default_rng(0)
+const numpy = (clock: 'process_time' | 'perf_counter') => `${numpyPrelude(clock)}
 m = {n: (rng.standard_normal((n, n)), rng.standard_normal((n, n))) for n in (256, 512, 1024)}
 x2048, a2048 = rng.standard_normal(2048), rng.standard_normal((2048, 2048))
 print(json.dumps({
