@@ -44,13 +44,15 @@ export interface BidiagonalScratch {
   yt: Float64Array;
   ut: Float64Array;
   xt: Float64Array;
+  ur: Float64Array;
+  row: Float64Array;
   beta: Float64Array;
 }
 
 /** Empty scratch for {@link bidiagonalize}. */
 export function bidiagonalScratch(): BidiagonalScratch {
   const z = () => new Float64Array(0);
-  return { x: z(), y: z(), t: z(), c: z(), vt: z(), yt: z(), ut: z(), xt: z(), beta: new Float64Array(1) };
+  return { x: z(), y: z(), t: z(), c: z(), vt: z(), yt: z(), ut: z(), xt: z(), ur: z(), row: z(), beta: new Float64Array(1) };
 }
 
 function grow(s: BidiagonalScratch, k: Exclude<keyof BidiagonalScratch, 'beta'>, size: number): Float64Array {
@@ -64,9 +66,11 @@ function grow(s: BidiagonalScratch, k: Exclude<keyof BidiagonalScratch, 'beta'>,
  * matrix is carried as A − V Yᵀ − X Uᵀ and applied at the end of the panel by two gemm calls. On
  * return d (n) and e (n − 1, e[n−1] = 0) hold B's diagonal and superdiagonal; the left reflector k is
  * in column k from row k (leading 1 stored), τ in tauq[k]; the right reflector k in row k from column
- * k + 1 (leading 1 stored), τ in taup[k].
+ * k + 1 (leading 1 stored), τ in taup[k], and, if `pr` is given (n×n row-major, zero on entry), also in
+ * row k of `pr`. Rows of the column-major `a` are strided, so the panel's rows (the right reflectors)
+ * are worked on in a row-major copy and written back once.
  */
-export function bidiagonalize(a: Float64Array, m: number, n: number, d: Float64Array, e: Float64Array, tauq: Float64Array, taup: Float64Array, s: BidiagonalScratch): void {
+export function bidiagonalize(a: Float64Array, m: number, n: number, d: Float64Array, e: Float64Array, tauq: Float64Array, taup: Float64Array, s: BidiagonalScratch, pr?: Float64Array): void {
   const at = (r: number, c: number) => c * m + r;
   e[n - 1] = 0;
   for (let i0 = 0; i0 < n; i0 += BRD_BLOCK) {
@@ -76,6 +80,10 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, d: Float64A
     const Y = grow(s, 'y', n * b);
     X.fill(0);
     Y.fill(0);
+    // Ur (b×n row-major): row p is the panel's right reflector p (row i0 + p of A from column i0+p+1).
+    const Ur = grow(s, 'ur', b * n);
+    Ur.fill(0);
+    const R = grow(s, 'row', n);
     const t = grow(s, 't', b + 1);
     for (let j = 0; j < b; j++) {
       const g = i0 + j;
@@ -83,7 +91,7 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, d: Float64A
       // Column g, rows g…: A(:, g) −= V(:, 0:j)·Y(g, 0:j)ᵀ + X(:, 0:j)·U(0:j, g).
       for (let p = 0; p < j; p++) {
         const yg = Y[p * n + g]!;
-        const ug = a[at(i0 + p, g)]!;
+        const ug = Ur[p * n + g]!;
         const vp = (i0 + p) * m;
         const xp = p * m;
         for (let r = g; r < m; r++) a[cg + r] -= a[vp + r]! * yg + X[xp + r]! * ug;
@@ -99,7 +107,30 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, d: Float64A
       // Y(g+1:, j) = τq·(A(g:, g+1:)ᵀ v − Y(g+1:, 0:j)(V(g:, 0:j)ᵀ v) − U(0:j, g+1:)ᵀ(X(g:, 0:j)ᵀ v)).
       const yj = j * n;
       if (tq !== 0) {
-        for (let c = g + 1; c < n; c++) {
+        // Four columns per pass share the loads of v (each dot product keeps its order).
+        let c = g + 1;
+        for (; c + 3 < n; c += 4) {
+          const c0 = c * m;
+          const c1 = c0 + m;
+          const c2 = c1 + m;
+          const c3 = c2 + m;
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          for (let r = g; r < m; r++) {
+            const v = a[cg + r]!;
+            s0 += a[c0 + r]! * v;
+            s1 += a[c1 + r]! * v;
+            s2 += a[c2 + r]! * v;
+            s3 += a[c3 + r]! * v;
+          }
+          Y[yj + c] = s0;
+          Y[yj + c + 1] = s1;
+          Y[yj + c + 2] = s2;
+          Y[yj + c + 3] = s3;
+        }
+        for (; c < n; c++) {
           const cc = c * m;
           let acc = 0;
           for (let r = g; r < m; r++) acc += a[cc + r]! * a[cg + r]!;
@@ -116,33 +147,50 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, d: Float64A
           }
           const yp = p * n;
           if (tv !== 0) for (let c = g + 1; c < n; c++) Y[yj + c] -= Y[yp + c]! * tv;
-          if (tx !== 0) for (let c = g + 1; c < n; c++) Y[yj + c] -= a[at(i0 + p, c)]! * tx;
+          if (tx !== 0) for (let c = g + 1; c < n; c++) Y[yj + c] -= Ur[p * n + c]! * tx;
         }
         for (let c = g + 1; c < n; c++) Y[yj + c] = tq * Y[yj + c]!;
       }
-      // Row g, columns g+1…: A(g, :) −= Y(:, 0:j+1)·V(g, 0:j+1)ᵀ + U(0:j, :)ᵀ·X(g, 0:j)ᵀ.
+      // Row g, columns g+1…, in the contiguous copy R: A(g, :) −= Y(:, 0:j+1)·V(g, 0:j+1)ᵀ + U(0:j, :)ᵀ·X(g, 0:j)ᵀ.
+      for (let c = g + 1; c < n; c++) R[c] = a[c * m + g]!;
       for (let p = 0; p <= j; p++) {
         const vg = a[at(g, i0 + p)]!;
         if (vg === 0) continue;
         const yp = p * n;
-        for (let c = g + 1; c < n; c++) a[c * m + g] -= Y[yp + c]! * vg;
+        for (let c = g + 1; c < n; c++) R[c] -= Y[yp + c]! * vg;
       }
       for (let p = 0; p < j; p++) {
         const xg = X[p * m + g]!;
         if (xg === 0) continue;
-        const up = i0 + p;
-        for (let c = g + 1; c < n; c++) a[c * m + g] -= a[c * m + up]! * xg;
+        const up = p * n;
+        for (let c = g + 1; c < n; c++) R[c] -= Ur[up + c]! * xg;
       }
-      taup[g] = householder(a, at(g, g + 1), m, n - g - 1, s.beta);
+      taup[g] = householder(R, g + 1, 1, n - g - 1, s.beta);
       e[g] = s.beta[0]!;
-      a[at(g, g + 1)] = 1;
+      R[g + 1] = 1;
+      Ur.set(R.subarray(g + 1, n), j * n + g + 1);
+      if (pr !== undefined) pr.set(R.subarray(g + 1, n), g * n + g + 1);
+      for (let c = g + 1; c < n; c++) a[c * m + g] = R[c]!;
       const tp = taup[g]!;
       if (tp === 0) continue;
       // X(g+1:, j) = τp·(A(g+1:, g+1:) u − V(g+1:, 0:j+1)(Y(g+1:, 0:j+1)ᵀ u) − X(g+1:, 0:j)(U(0:j, g+1:) u)).
       const xj = j * m;
       for (let r = g + 1; r < m; r++) X[xj + r] = 0;
-      for (let c = g + 1; c < n; c++) {
-        const uc = a[c * m + g]!;
+      // Four columns per pass: one load and store of X per row for four products (added in column order).
+      let c = g + 1;
+      for (; c + 3 < n; c += 4) {
+        const c0 = c * m;
+        const c1 = c0 + m;
+        const c2 = c1 + m;
+        const c3 = c2 + m;
+        const u0 = R[c]!;
+        const u1 = R[c + 1]!;
+        const u2 = R[c + 2]!;
+        const u3 = R[c + 3]!;
+        for (let r = g + 1; r < m; r++) X[xj + r] = X[xj + r]! + a[c0 + r]! * u0 + a[c1 + r]! * u1 + a[c2 + r]! * u2 + a[c3 + r]! * u3;
+      }
+      for (; c < n; c++) {
+        const uc = R[c]!;
         if (uc === 0) continue;
         const cc = c * m;
         for (let r = g + 1; r < m; r++) X[xj + r] += a[cc + r]! * uc;
@@ -150,7 +198,7 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, d: Float64A
       for (let p = 0; p <= j; p++) {
         const yp = p * n;
         let acc = 0;
-        for (let c = g + 1; c < n; c++) acc += Y[yp + c]! * a[c * m + g]!;
+        for (let c = g + 1; c < n; c++) acc += Y[yp + c]! * R[c]!;
         t[p] = acc;
       }
       for (let p = 0; p <= j; p++) {
@@ -160,9 +208,9 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, d: Float64A
         for (let r = g + 1; r < m; r++) X[xj + r] -= a[vp + r]! * tv;
       }
       for (let p = 0; p < j; p++) {
-        const up = i0 + p;
+        const up = p * n;
         let acc = 0;
-        for (let c = g + 1; c < n; c++) acc += a[c * m + up]! * a[c * m + g]!;
+        for (let c = g + 1; c < n; c++) acc += Ur[up + c]! * R[c]!;
         if (acc === 0) continue;
         const xp = p * m;
         for (let r = g + 1; r < m; r++) X[xj + r] -= X[xp + r]! * acc;
@@ -192,7 +240,7 @@ export function bidiagonalize(a: Float64Array, m: number, n: number, d: Float64A
       }
       for (let c = 0; c < nc; c++) {
         Yt[p * nc + c] = Y[p * n + o + c]!;
-        Ut[p * nc + c] = a[(o + c) * m + i0 + p]!;
+        Ut[p * nc + c] = Ur[p * n + o + c]!;
       }
     }
     const cm = { rows: nc, cols: mr, data: C };

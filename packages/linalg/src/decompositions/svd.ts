@@ -185,11 +185,11 @@ function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers, method:
   let p = n;
   if (n >= BLOCKED_MIN) {
     // Blocked Householder bidiagonalization (most flops in gemm), U and V from compact-WY blocks.
-    bidiagonalize(A, m, n, s, e, out.tauq, out.taup, out.brd);
-    accumulateReflectors(A, m, n, 0, out.tauq, U, n, BRD_BLOCK, out.refl);
+    // The right reflectors also come out row by row in P (row k of A from column k + 1).
     const P = out.p;
     P.fill(0);
-    for (let k = 0; k + 1 < n; k++) for (let c = k + 1; c < n; c++) P[k * n + c] = A[c * m + k]!;
+    bidiagonalize(A, m, n, s, e, out.tauq, out.taup, out.brd, P);
+    accumulateReflectors(A, m, n, 0, out.tauq, U, n, BRD_BLOCK, out.refl);
     accumulateReflectors(P, n, n - 1, 1, out.taup, V, n, BRD_BLOCK, out.refl);
   } else {
   const nct = Math.min(m - 1, n);
