@@ -111,7 +111,13 @@ export async function runAll(all: readonly Experiment[], options: RunOptions): P
   const log = options.log ?? (() => {});
   const tag = (i: number) => `[${i + 1}/${selected.length}] ${selected[i]!.id}`;
   const outcomes: (Outcome | undefined)[] = new Array(selected.length);
-  const started = (i: number) => log(`${tag(i)}: ${selected[i]!.claim} ...`);
+  // A start line fits the table's 100 columns: the claim is cut with an ellipsis where it would not.
+  const started = (i: number) => {
+    const head = `${tag(i)}: `;
+    const claim = selected[i]!.claim;
+    const room = 100 - head.length - 4;
+    log(`${head}${[...claim].length <= room ? claim : `${[...claim].slice(0, room - 1).join('')}…`} ...`);
+  };
   const finished = (i: number, o: Outcome) => {
     outcomes[i] = o;
     options.onEnd?.(o.experiment.id);

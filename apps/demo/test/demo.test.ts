@@ -135,6 +135,17 @@ test('a worker that dies or an experiment that throws is an error of that experi
   expect(lost!.error).toMatch(/'stranger' is not in the worker's registry/);
 }, 600_000);
 
+test('start lines fit 100 columns: a long claim is cut with an ellipsis, a short one kept whole', async () => {
+  const lines: string[] = [];
+  const long = { ...crashing[0]!, id: 'long', claim: `a claim that goes on ${'and on '.repeat(30)}to the end` };
+  await runAll([long, crashing[0]!], { seed: 0, scale: 'quick', workers: 1, log: (l) => lines.push(l) });
+  const starts = lines.filter((l) => l.endsWith(' ...'));
+  expect(starts.length).toBe(2);
+  for (const l of starts) expect([...l].length, l).toBeLessThanOrEqual(100);
+  expect(starts[0]).toMatch(/^\[1\/2\] long: a claim that goes on and on .*… \.\.\.$/);
+  expect(starts[1]).toBe(`[2/2] ${crashing[0]!.id}: ${crashing[0]!.claim} ...`);
+});
+
 test('schedule: the makespan is at least the longest job and the mean load; the default worker count', () => {
   const costs = fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 1, maxLength: 20 });
   fc.assert(
