@@ -3,6 +3,7 @@ export type { MetricInput } from './metric-input.js';
 export { ripsPersistence, enclosingRadius, estimateRipsSize, type RipsOptions, type RipsStats, type PersistenceResult, type Cocycle } from './rips.js';
 export { bottleneck, type DiagramDistance } from './bottleneck.js';
 export { wasserstein } from './wasserstein.js';
+export { linearAssignment } from './linear-assignment.js';
 export { totalPersistence, persistenceEntropy, bettiAt, bettiCurve } from './summaries.js';
 export { sublevelPersistence0, lowerStarPersistence, mergeTree, mergeHeight, type Domain, type SublevelDiagram0, type MergeTree } from './sublevel.js';
 export { linearPathLoss, barrier, lmcClasses, type PathLoss, type BarrierReference } from './paths.js';

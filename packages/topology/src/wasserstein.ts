@@ -2,6 +2,7 @@ import { assertKnownKeys, DescentError } from '@descent/linalg';
 import { assertDiagram, type Diagram } from './diagram.js';
 import type { DiagramDistance } from './bottleneck.js';
 import { splitDiagram } from './internal/split-diagram.js';
+import { linearAssignmentInto } from './linear-assignment.js';
 
 /**
  * Exact q-Wasserstein distance with L_p ground metric between persistence diagrams:
@@ -74,7 +75,7 @@ export function wasserstein(a: Diagram, b: Diagram, o: { q?: number; p?: number;
     // A finite sentinel: +∞ would break the dual potentials.
     const big = 1 + S * maxFinite * 2;
     for (let k = 0; k < S * S; k++) if (forbidden[k]) cost[k] = big;
-    hungarian(cost, S, assignment);
+    linearAssignmentInto(cost, S, assignment);
     let fin = 0;
     for (let i = 0; i < S; i++) fin += cost[i * S + assignment[i]!]!;
     total += fin;
@@ -88,53 +89,4 @@ export function wasserstein(a: Diagram, b: Diagram, o: { q?: number; p?: number;
   for (let i = 0; i < M; i++) pairs.push(sa.finite[i]!, assignment[i]! < N ? sb.finite[assignment[i]!]! : -1);
   for (let i = M; i < S; i++) if (assignment[i]! < N) pairs.push(-1, sb.finite[assignment[i]!]!);
   return { distance, matching: Int32Array.from(pairs) };
-}
-
-/** Minimum-cost perfect assignment (Hungarian algorithm with potentials, O(n³)); row i → column out[i]. */
-function hungarian(a: Float64Array, n: number, out: Int32Array): void {
-  const u = new Float64Array(n + 1);
-  const v = new Float64Array(n + 1);
-  const p = new Int32Array(n + 1);
-  const way = new Int32Array(n + 1);
-  const minv = new Float64Array(n + 1);
-  const used = new Uint8Array(n + 1);
-  for (let i = 1; i <= n; i++) {
-    p[0] = i;
-    let j0 = 0;
-    minv.fill(Infinity);
-    used.fill(0);
-    do {
-      used[j0] = 1;
-      const i0 = p[j0]!;
-      let delta = Infinity;
-      let j1 = 0;
-      const row = (i0 - 1) * n - 1;
-      const ui0 = u[i0]!;
-      for (let j = 1; j <= n; j++) {
-        if (used[j]) continue;
-        const cur = a[row + j]! - ui0 - v[j]!;
-        if (cur < minv[j]!) {
-          minv[j] = cur;
-          way[j] = j0;
-        }
-        if (minv[j]! < delta) {
-          delta = minv[j]!;
-          j1 = j;
-        }
-      }
-      for (let j = 0; j <= n; j++) {
-        if (used[j]) {
-          u[p[j]!]! += delta;
-          v[j]! -= delta;
-        } else minv[j]! -= delta;
-      }
-      j0 = j1;
-    } while (p[j0] !== 0);
-    do {
-      const j1 = way[j0]!;
-      p[j0] = p[j1]!;
-      j0 = j1;
-    } while (j0 !== 0);
-  }
-  for (let j = 1; j <= n; j++) out[p[j]! - 1] = j - 1;
 }

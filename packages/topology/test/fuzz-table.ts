@@ -66,5 +66,6 @@ export const fuzzTable: FuzzTable = {
   sortDiagram: { args: () => [dg()] },
   sublevelPersistence0: { args: () => [v(0, 2, 1, 3), { kind: 'graph', n: 4, i: new Int32Array([0, 1, 2]), j: new Int32Array([1, 2, 3]) }, { keepZero: true }] },
   totalPersistence: { args: () => [dgInf(), { power: 2, infinite: 3 }] },
+  linearAssignment: { args: () => [v(4, 1, 3, 2, 0, 5, 3, 2, 2), 3] },
   wasserstein: { args: () => [dg(), diagram([[0, 1.1], [0.4, 2]], 1), { q: 2, p: 2, matching: true }] },
 };

@@ -1,62 +1,6 @@
 import { DescentError } from '@descent/linalg';
+import { linearAssignment } from '@descent/topology';
 import type { Mlp } from './mlp.js';
-
-/**
- * Minimum-cost perfect assignment of an n×n cost matrix (row-major): `assignment[i]` is the column of
- * row i. Shortest augmenting paths with potentials (Hungarian / Jonker–Volgenant), O(n³), exact.
- */
-export function linearAssignment(cost: Float64Array, n: number): Int32Array {
-  if (cost.length !== n * n) throw new DescentError('SHAPE_MISMATCH', 'linearAssignment', `cost has ${cost.length} entries, expected ${n}×${n}`);
-  for (let i = 0; i < cost.length; i++) if (!Number.isFinite(cost[i]!)) throw new DescentError('NON_FINITE', 'linearAssignment', `cost[${i}] is ${cost[i]}`);
-  // 1-based arrays: column 0 is the virtual start of each augmenting path.
-  const u = new Float64Array(n + 1);
-  const v = new Float64Array(n + 1);
-  const p = new Int32Array(n + 1); // p[j]: row matched to column j
-  const way = new Int32Array(n + 1);
-  const minv = new Float64Array(n + 1);
-  const used = new Uint8Array(n + 1);
-  for (let i = 1; i <= n; i++) {
-    p[0] = i;
-    let j0 = 0;
-    minv.fill(Infinity);
-    used.fill(0);
-    do {
-      used[j0] = 1;
-      const i0 = p[j0]!;
-      let delta = Infinity;
-      let j1 = 0;
-      for (let j = 1; j <= n; j++) {
-        if (used[j]) continue;
-        const cur = cost[(i0 - 1) * n + (j - 1)]! - u[i0]! - v[j]!;
-        if (cur < minv[j]!) {
-          minv[j] = cur;
-          way[j] = j0;
-        }
-        if (minv[j]! < delta) {
-          delta = minv[j]!;
-          j1 = j;
-        }
-      }
-      for (let j = 0; j <= n; j++) {
-        if (used[j]) {
-          u[p[j]!]! += delta;
-          v[j]! -= delta;
-        } else {
-          minv[j]! -= delta;
-        }
-      }
-      j0 = j1;
-    } while (p[j0] !== 0);
-    do {
-      const j1 = way[j0]!;
-      p[j0] = p[j1]!;
-      j0 = j1;
-    } while (j0 !== 0);
-  }
-  const assignment = new Int32Array(n);
-  for (let j = 1; j <= n; j++) assignment[p[j]! - 1] = j - 1;
-  return assignment;
-}
 
 /**
  * Weight matching (Ainsworth, Hayase & Srinivasa, "Git Re-Basin", 2023) for an MLP with one hidden
