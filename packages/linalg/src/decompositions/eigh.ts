@@ -3,10 +3,11 @@ import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
 import { optionalBoolean, readOptions } from '../options.js';
-import { pow2, pow2Exponent, pow2ExponentOf, scaleByPow2 } from './pow2-scale.js';
-import { symmetricPart } from './symmetric.js';
+import { pow2, pow2ExponentOf } from './pow2-scale.js';
+import { symmetricLowerInto } from './symmetric.js';
 import { applyBlockReflector, formBlockReflector, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
-import { gemmInto } from '../kernels/gemm.js';
+import { lowerProductInto } from '../kernels/gemm.js';
+import { tridiagonalKernels, type TridiagonalKernels } from '../kernels/tridiagonal-kernels.js';
 import { transposeInto } from '../kernels/transpose.js';
 import { tridiagonalEigenDC } from './tridiagonal-dc.js';
 import { tridiagonalQL } from './tridiagonal-ql.js';
@@ -41,8 +42,6 @@ const OPTION_KEYS = ['check', 'method'] as const;
 interface Scratch {
   z: Float64Array;
   c: Float64Array;
-  v: Float64Array;
-  w: Float64Array;
   vp: Float64Array;
   wp: Float64Array;
   refl: ReflectorScratch;
@@ -52,10 +51,10 @@ let kept: Scratch | undefined;
 
 function scratchFor(): Scratch {
   const e = new Float64Array(0);
-  return kept ?? { z: e, c: e, v: e, w: e, vp: e, wp: e, refl: reflectorScratch() };
+  return kept ?? { z: e, c: e, vp: e, wp: e, refl: reflectorScratch() };
 }
 
-function grow(s: Scratch, k: 'z' | 'c' | 'v' | 'w' | 'vp' | 'wp', size: number): Float64Array {
+function grow(s: Scratch, k: 'z' | 'c' | 'vp' | 'wp', size: number): Float64Array {
   if (s[k].length < size) s[k] = new Float64Array(size);
   return s[k].subarray(0, size);
 }
@@ -85,17 +84,25 @@ export function eigh(a: Matrix, options: EighOptions = {}): Eigh {
   if (method !== 'dc' && method !== 'qr') throw new DescentError('INVALID_CONFIG', 'eigh', `method must be 'dc' or 'qr', got ${String(method)}`);
   assertMatrix(a, 'eigh', 'A', { finite: o.check ?? true });
   const n = a.rows;
-  // Full symmetric storage; column j at w[j*n ..] (the same array read row- or column-major).
-  const w = symmetricPart(a, 'eigh');
+  const kernels = tridiagonalKernels(tridiagonalLayout(0, Math.max(n, 1)).size + 8);
+  const L = tridiagonalLayout(kernels.start, n);
+  const h = kernels.heap;
+  // The lower triangle of the symmetric part, column-major, scaled by an exact power of two to
+  // max|a| ≈ 1 (the eigenvalues are scaled back at the end).
+  const ex = pow2ExponentOf(symmetricLowerInto(a, 'eigh', h, L.a));
+  if (ex !== 0) {
+    const half = Math.trunc(ex / 2);
+    const f1 = pow2(-half);
+    const f2 = pow2(half - ex);
+    for (let j = 0; j < n; j++) for (let i = L.a + j * n + j, end = L.a + (j + 1) * n; i < end; i++) h[i] = h[i]! * f1 * f2;
+  }
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  // Decompose a copy scaled by an exact power of two to max|a| ≈ 1, and scale the eigenvalues back.
-  const ex = pow2Exponent(w);
-  scaleByPow2(w, ex);
   const tau = new Float64Array(n);
   const sc = scratchFor();
   const scratch = sc.refl;
-  tridiagonalize(w, n, d, e, tau, sc);
+  tridiagonalize(kernels, L, n, d, e, tau, sc);
+  const w = h.subarray(L.a, L.a + n * n);
   let v: Float64Array | undefined;
   if (method === 'dc') {
     const dd = d.slice();
@@ -127,52 +134,82 @@ export function eigh(a: Matrix, options: EighOptions = {}): Eigh {
 /** Panel width of the blocked tridiagonal reduction. */
 const TRD_BLOCK = 32;
 
+/** Where {@link tridiagonalize}'s data sits in the kernels' heap (indices in doubles). */
+interface TridiagonalLayout {
+  /** The matrix, n×n column-major. */
+  readonly a: number;
+  /** The panel's V and W, b×N row-major (row p is column p of LAPACK's V, W over the trailing rows). */
+  readonly v: number;
+  readonly w: number;
+  /** The symmetric matrix-vector product, n. */
+  readonly y: number;
+  /** Two coefficient vectors of the panel's matrix-vector products, b each. */
+  readonly s: number;
+  readonly t: number;
+  /** Doubles used past the heap's start. */
+  readonly size: number;
+}
+
+function tridiagonalLayout(start: number, n: number): TridiagonalLayout {
+  // Each part starts on a 64-byte line.
+  const up = (x: number) => Math.ceil(x / 8) * 8;
+  const a = up(start);
+  const v = up(a + n * n);
+  const w = up(v + TRD_BLOCK * n);
+  const y = up(w + TRD_BLOCK * n);
+  const s = up(y + n);
+  const t = up(s + TRD_BLOCK);
+  return { a, v, w, y, s, t, size: t + TRD_BLOCK - start };
+}
+
 /**
- * Householder reduction of the symmetric n×n matrix in `a` (full storage, column-major) to
- * tridiagonal form T = Qᵀ A Q, blocked as LAPACK's dsytrd/dlatrd (lower): within a panel of b columns
- * the reflectors' effect on the trailing matrix is kept as A − V Wᵀ − W Vᵀ and applied at the end of
- * the panel by gemm; only the symmetric matrix-vector product per column stays level-2. On return
- * d is T's diagonal, e[i] = T[i, i−1] (e[0] = 0, tql2's convention), and the reflector of column j
- * (v with v[j+1] = 1, H = I − τ vvᵀ acting on rows j+1…) is stored below the diagonal of column j.
+ * Householder reduction of the symmetric n×n matrix at L.a in the kernels' heap (lower triangle,
+ * column-major) to tridiagonal form T = Qᵀ A Q, blocked as LAPACK's dsytrd/dlatrd (lower): within a
+ * panel of b columns the reflectors' effect on the trailing matrix is kept as A − V Wᵀ − W Vᵀ and
+ * applied at the end of the panel by one gemm of depth 2b on the lower triangle; the symmetric
+ * matrix-vector product and the panel's matrix-vector products per column run in the level-2
+ * kernels. On return d is T's diagonal, e[i] = T[i, i−1] (e[0] = 0, tql2's convention), and the
+ * reflector of column j (v with v[j+1] = 1, H = I − τ vvᵀ acting on rows j+1…) is stored below the
+ * diagonal of column j.
  */
-function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array, tau: Float64Array, sc: Scratch): void {
+function tridiagonalize(k: TridiagonalKernels, L: TridiagonalLayout, n: number, d: Float64Array, e: Float64Array, tau: Float64Array, sc: Scratch): void {
+  const h = k.heap;
   e[0] = 0;
-  const wv = new Float64Array(n);
   for (let i0 = 0; i0 < n - 1; i0 += TRD_BLOCK) {
     const b = Math.min(TRD_BLOCK, n - 1 - i0);
     const N = n - i0;
-    // V and W of the panel over the trailing rows i0…n−1, one column after another (b×N row-major),
-    // so every loop over rows is contiguous.
-    const V = grow(sc, 'v', N * b);
-    const W = grow(sc, 'w', N * b);
-    V.fill(0);
-    W.fill(0);
+    // V[p, r], W[p, r] at L.v + p·N + r over the trailing rows i0 + r, so every loop over rows is
+    // contiguous.
+    h.fill(0, L.v, L.v + b * N);
+    h.fill(0, L.w, L.w + b * N);
     for (let j = 0; j < b; j++) {
       const g = i0 + j;
-      const col = g * n;
-      // Bring column g (rows g…n−1) up to date with the panel's earlier reflectors.
-      for (let p = 0; p < j; p++) {
-        const wjp = W[p * N + j]!;
-        const vjp = V[p * N + j]!;
-        if (wjp === 0 && vjp === 0) continue;
-        for (let r = j; r < N; r++) a[col + i0 + r] -= V[p * N + r]! * wjp + W[p * N + r]! * vjp;
+      const col = L.a + g * n;
+      // Bring column g (rows g…n−1) up to date with the panel's earlier reflectors:
+      // a −= V·W[:, j] + W·V[:, j].
+      if (j > 0) {
+        for (let p = 0; p < j; p++) {
+          h[L.s + p] = h[L.w + p * N + j]!;
+          h[L.t + p] = h[L.v + p * N + j]!;
+        }
+        k.gemvPairSub(col + g, L.v + j, L.w + j, N, j, L.s, L.t, N - j);
       }
-      d[g] = a[col + g]!;
+      d[g] = h[col + g]!;
       // Reflector annihilating rows g+2… of column g (LAPACK's dlarfg on a power-of-two-scaled copy,
       // so a column of tiny entries neither underflows nor overflows in 1/(α − β)).
       let mx = 0;
-      for (let r = g + 1; r < n; r++) mx = Math.max(mx, Math.abs(a[col + r]!));
+      for (let r = g + 1; r < n; r++) mx = Math.max(mx, Math.abs(h[col + r]!));
       let t = 0;
-      let beta = a[col + g + 1]!;
+      let beta = h[col + g + 1]!;
       if (mx !== 0) {
         const sx = pow2ExponentOf(mx);
         const h1 = Math.trunc(-sx / 2);
         const f1 = pow2(h1);
         const f2 = pow2(-sx - h1);
-        const alpha = a[col + g + 1]! * f1 * f2;
+        const alpha = h[col + g + 1]! * f1 * f2;
         let xn = 0;
         for (let r = g + 2; r < n; r++) {
-          const x = a[col + r]! * f1 * f2;
+          const x = h[col + r]! * f1 * f2;
           xn += x * x;
         }
         if (xn !== 0) {
@@ -180,87 +217,63 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
           const bs = alpha >= 0 ? -nrm : nrm;
           t = (bs - alpha) / bs;
           const den = alpha - bs;
-          for (let r = g + 2; r < n; r++) a[col + r] = (a[col + r]! * f1 * f2) / den;
+          for (let r = g + 2; r < n; r++) h[col + r] = (h[col + r]! * f1 * f2) / den;
           beta = bs * pow2(sx);
         }
       }
-      if (t === 0) for (let r = g + 2; r < n; r++) a[col + r] = 0;
+      if (t === 0) for (let r = g + 2; r < n; r++) h[col + r] = 0;
       tau[g] = t;
       e[g + 1] = beta;
-      a[col + g + 1] = 1;
-      // V[:, j] = v over local rows j+1…N−1.
-      for (let r = j + 1; r < N; r++) V[j * N + r] = a[col + i0 + r]!;
+      h[col + g + 1] = 1;
+      // V[j, :] = v over local rows j+1…N−1.
+      h.copyWithin(L.v + j * N + j + 1, col + g + 1, col + n);
       if (t === 0) continue;
-      // w = τ·(A₂₂ v − W (Vᵀ v) − V (Wᵀ v)) over rows g+1…, A₂₂ not yet updated by this panel.
-      // A₂₂·v from A₂₂'s lower triangle only (as dsymv): each stored entry is read once and used
-      // twice, a dot product for its column's entry of the result and an axpy for its row's; two
-      // columns per pass share the loads and stores of the result.
-      for (let r = g + 1; r < n; r++) wv[r] = 0;
-      let c = g + 1;
-      for (; c + 1 < n; c += 2) {
-        const k0 = c * n;
-        const k1 = k0 + n;
-        const x0 = a[col + c]!;
-        const x1 = a[col + c + 1]!;
-        const a10 = a[k0 + c + 1]!;
-        let t0 = a[k0 + c]! * x0 + a10 * x1;
-        let t1 = a10 * x0 + a[k1 + c + 1]! * x1;
-        for (let r = c + 2; r < n; r++) {
-          const p0 = a[k0 + r]!;
-          const p1 = a[k1 + r]!;
-          const vr = a[col + r]!;
-          t0 += p0 * vr;
-          t1 += p1 * vr;
-          wv[r] += p0 * x0 + p1 * x1;
-        }
-        wv[c] += t0;
-        wv[c + 1] += t1;
-      }
-      if (c < n) wv[c] += a[c * n + c]! * a[col + c]!;
-      for (let p = 0; p < j; p++) {
-        let yv = 0;
-        let yw = 0;
-        for (let r = j + 1; r < N; r++) {
-          const vr = a[col + i0 + r]!;
-          yv += V[p * N + r]! * vr;
-          yw += W[p * N + r]! * vr;
-        }
-        if (yv === 0 && yw === 0) continue;
-        for (let r = j + 1; r < N; r++) wv[i0 + r] -= W[p * N + r]! * yv + V[p * N + r]! * yw;
+      // y = τ·(A₂₂ v − W (Vᵀ v) − V (Wᵀ v)) over rows g+1…, A₂₂ not yet updated by this panel.
+      const y = L.y + g + 1;
+      const m = n - g - 1;
+      h.fill(0, y, y + m);
+      k.symvLower(L.a + (g + 1) * n + g + 1, n, col + g + 1, y, m);
+      if (j > 0) {
+        k.gemvPairDots(L.v + j + 1, L.w + j + 1, N, j, col + g + 1, m, L.s, L.t);
+        k.gemvPairSub(y, L.w + j + 1, L.v + j + 1, N, j, L.s, L.t, m);
       }
       let vw = 0;
-      for (let r = g + 1; r < n; r++) {
-        wv[r] = t * wv[r]!;
-        vw += wv[r]! * a[col + r]!;
+      for (let r = 0; r < m; r++) {
+        const yr = t * h[y + r]!;
+        h[y + r] = yr;
+        vw += yr * h[col + g + 1 + r]!;
       }
       const al = -0.5 * t * vw;
-      for (let r = j + 1; r < N; r++) W[j * N + r] = wv[i0 + r]! + al * a[col + i0 + r]!;
+      const wj = L.w + j * N + j + 1;
+      for (let r = 0; r < m; r++) h[wj + r] = h[y + r]! + al * h[col + g + 1 + r]!;
     }
-    // Trailing update A₂₂ ← A₂₂ − V Wᵀ − W Vᵀ on rows and columns i0+b…n−1, by gemm on a copy.
+    // Trailing update A₂₂ ← A₂₂ − V Wᵀ − W Vᵀ = A₂₂ − [V W]·[W V]ᵀ on rows and columns i0+b…n−1, by
+    // one gemm of depth 2b on the lower triangle.
     const M = N - b;
     if (M > 0) {
-      const C = grow(sc, 'c', M * M);
-      const o = i0 + b;
-      for (let c = 0; c < M; c++) for (let r = 0; r < M; r++) C[c * M + r] = a[(o + c) * n + o + r]!;
-      const Vp = grow(sc, 'vp', b * M);
-      const Wp = grow(sc, 'wp', b * M);
+      const P = grow(sc, 'vp', 2 * b * M);
+      const Q = grow(sc, 'wp', 2 * b * M);
       for (let p = 0; p < b; p++) {
-        Vp.set(V.subarray(p * N + b, p * N + N), p * M);
-        Wp.set(W.subarray(p * N + b, p * N + N), p * M);
+        const vr = h.subarray(L.v + p * N + b, L.v + p * N + N);
+        const wr = h.subarray(L.w + p * N + b, L.w + p * N + N);
+        P.set(vr, p * M);
+        P.set(wr, (b + p) * M);
+        Q.set(wr, p * M);
+        Q.set(vr, (b + p) * M);
       }
-      const vs = { rows: b, cols: M, data: Vp };
-      const ws = { rows: b, cols: M, data: Wp };
-      const cm = { rows: M, cols: M, data: C };
-      gemmInto(vs, ws, cm, { transA: true, alpha: -1, beta: 1 });
-      gemmInto(ws, vs, cm, { transA: true, alpha: -1, beta: 1 });
-      // Only the lower triangle is read from here on (the upper one goes stale).
+      const G = grow(sc, 'c', M * M);
+      lowerProductInto({ rows: 2 * b, cols: M, data: P }, { rows: 2 * b, cols: M, data: Q }, { rows: M, cols: M, data: G }, { transA: true }, 'eigh');
+      // G's lower triangle is the update of row i, column j ≤ i; its mirror (the upper triangle) puts
+      // the update of column c, rows r ≥ c, contiguously at c·M + r.
+      const o = i0 + b;
       for (let c = 0; c < M; c++) {
-        const dst = (o + c) * n + o;
-        for (let r = c; r < M; r++) a[dst + r] = C[c * M + r]!;
+        const dst = L.a + (o + c) * n + o;
+        const src = c * M;
+        for (let r = c; r < M; r++) h[dst + r] = h[dst + r]! - G[src + r]!;
       }
     }
   }
-  d[n - 1] = a[(n - 1) * n + n - 1]!;
+  d[n - 1] = h[L.a + (n - 1) * n + n - 1]!;
 }
 
 /**

@@ -243,3 +243,15 @@ export function symmetricProductInto(a: Matrix, out: Matrix, side: 'left' | 'rig
   run(product(a, a, out, options, where, true), out.data);
   return out;
 }
+
+/**
+ * out ← α·op(A)·op(B) + β·out on and below the diagonal only (the tiles wholly above it are skipped,
+ * and the upper triangle of `out` is overwritten with the mirror of the lower), for square products
+ * known to be symmetric such as V·Wᵀ + W·Vᵀ = [V W]·[W V]ᵀ. Internal to the decompositions.
+ */
+export function lowerProductInto(a: Matrix, b: Matrix, out: Matrix, options: GemmOptions, where: string): Matrix {
+  const p = product(a, b, out, options, where, true);
+  if (p.m !== p.n) throw new DescentError('SHAPE_MISMATCH', where, `a lower-triangle product must be square, got ${p.m}×${p.n}`);
+  run(p, out.data);
+  return out;
+}

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { afterEach, describe, expect, test } from 'vitest';
+import { eigh, key, normal, type Matrix } from '@descent/linalg';
+import { maxAbsDiff } from '@descent/linalg/laws';
+import { tridiagonalKernels, tridiagonalWasmBytes, useJsTridiagonalKernels, type TridiagonalKernels } from '../src/kernels/tridiagonal-kernels.js';
+
+// eigh's level-2 kernels (assembly/tridiagonal.ts) run as WebAssembly SIMD or, where that is missing,
+// as JavaScript doing the same operations in the same order: both must give the same bits, and both
+// must be the products they claim to be.
+
+afterEach(() => useJsTridiagonalKernels(false));
+
+/** Both kernel sets, each with a heap of `size` doubles filled from `seed` (the same data in both). */
+function pair(size: number, seed: number): [TridiagonalKernels, TridiagonalKernels] {
+  useJsTridiagonalKernels(true);
+  const js = tridiagonalKernels(size);
+  useJsTridiagonalKernels(false);
+  const wasm = tridiagonalKernels(size);
+  const data = normal(key(seed), size);
+  js.heap.set(data, js.start);
+  wasm.heap.set(data, wasm.start);
+  return [js, wasm];
+}
+
+const region = (k: TridiagonalKernels, from: number, len: number) => Array.from(k.heap.subarray(k.start + from, k.start + from + len));
+
+describe('tridiagonal reduction kernels', () => {
+  test('the committed bytes are assembly/tridiagonal.ts compiled by the pinned AssemblyScript', async () => {
+    const root = new URL('..', import.meta.url);
+    const build = (await import(fileURLToPath(new URL('scripts/build-wasm.mjs', root)))) as {
+      compileKernel(): Promise<Uint8Array>;
+      bytesModule(bytes: Uint8Array): string;
+      BYTES_FILE: string;
+    };
+    const fresh = await build.compileKernel();
+    expect(Buffer.from(tridiagonalWasmBytes()).equals(Buffer.from(fresh))).toBe(true);
+    expect(readFileSync(build.BYTES_FILE, 'utf8')).toBe(build.bytesModule(fresh));
+  });
+
+  test('this runtime has the WebAssembly kernels (so the comparisons below compare two engines)', () => {
+    expect(tridiagonalKernels(16).wasm).toBe(true);
+    useJsTridiagonalKernels(true);
+    expect(tridiagonalKernels(16).wasm).toBe(false);
+  });
+
+  test('symvLower: WebAssembly = JavaScript bit for bit, and = the full symmetric product', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 37 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3 }), fc.nat(), (n, pad, shift, seed) => {
+        const lda = n + pad;
+        // a (lda·n), x (n), y (n) at odd offsets too: the kernels must not assume alignment.
+        const a = shift;
+        const x = a + lda * n + 1;
+        const y = x + n + shift;
+        const [js, wasm] = pair(y + n + 4, seed);
+        const y0 = region(js, y, n);
+        js.symvLower(js.start + a, lda, js.start + x, js.start + y, n);
+        wasm.symvLower(wasm.start + a, lda, wasm.start + x, wasm.start + y, n);
+        expect(region(wasm, 0, y + n + 4)).toEqual(region(js, 0, y + n + 4));
+        const h = js.heap;
+        const s = js.start;
+        for (let i = 0; i < n; i++) {
+          let t = y0[i]!;
+          let mag = Math.abs(t);
+          for (let j = 0; j < n; j++) {
+            const term = h[s + a + Math.min(i, j) * lda + Math.max(i, j)]! * h[s + x + j]!;
+            t += term;
+            mag += Math.abs(term);
+          }
+          // Two summation orders of n + 1 terms differ by at most 2(n + 1)·ε·Σ|terms|.
+          expect(Math.abs(h[s + y + i]! - t)).toBeLessThanOrEqual(2 * (n + 1) * 2 ** -53 * mag);
+        }
+      }),
+      { numRuns: 150, seed: 1207 },
+    );
+  });
+
+  test('gemvPairSub and gemvPairDots: WebAssembly = JavaScript bit for bit, and = the sums they claim', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 41 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 4 }), fc.nat(), (n, np, pad, seed) => {
+        const ld = n + pad;
+        const a = 1;
+        const b = a + ld * np + 3;
+        const s = b + ld * np;
+        const t = s + np + 1;
+        const y = t + np;
+        const size = y + n + 2;
+        const [js, wasm] = pair(size, seed);
+        const h = js.heap;
+        const o = js.start;
+        const y0 = region(js, y, n);
+        js.gemvPairSub(o + y, o + a, o + b, ld, np, o + s, o + t, n);
+        wasm.gemvPairSub(wasm.start + y, wasm.start + a, wasm.start + b, ld, np, wasm.start + s, wasm.start + t, n);
+        expect(region(wasm, 0, size)).toEqual(region(js, 0, size));
+        for (let r = 0; r < n; r++) {
+          let v = y0[r]!;
+          for (let p = 0; p < np; p++) v -= h[o + a + p * ld + r]! * h[o + s + p]! + h[o + b + p * ld + r]! * h[o + t + p]!;
+          expect(h[o + y + r]).toBe(v);
+        }
+        js.gemvPairDots(o + a, o + b, ld, np, o + y, n, o + s, o + t);
+        wasm.gemvPairDots(wasm.start + a, wasm.start + b, ld, np, wasm.start + y, n, wasm.start + s, wasm.start + t);
+        expect(region(wasm, 0, size)).toEqual(region(js, 0, size));
+        for (let p = 0; p < np; p++) {
+          let sa = 0;
+          let sb = 0;
+          let mag = 0;
+          for (let r = 0; r < n; r++) {
+            sa += h[o + a + p * ld + r]! * h[o + y + r]!;
+            sb += h[o + b + p * ld + r]! * h[o + y + r]!;
+            mag += Math.abs(h[o + y + r]!) * (Math.abs(h[o + a + p * ld + r]!) + Math.abs(h[o + b + p * ld + r]!));
+          }
+          // Two summation orders of n products differ by at most 2n·ε·Σ|terms|.
+          expect(Math.abs(h[o + s + p]! - sa)).toBeLessThanOrEqual(2 * n * 2 ** -53 * mag);
+          expect(Math.abs(h[o + t + p]! - sb)).toBeLessThanOrEqual(2 * n * 2 ** -53 * mag);
+        }
+      }),
+      { numRuns: 200, seed: 1208 },
+    );
+  });
+
+  test('eigh gives the same bits on either engine (sizes around the panel width and the SIMD widths)', () => {
+    const sym = (n: number, seed: number): Matrix => {
+      const g = normal(key(seed), n * n);
+      const data = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) data[i * n + j] = g[i * n + j]! + g[j * n + i]!;
+      return { rows: n, cols: n, data };
+    };
+    for (const n of [1, 2, 3, 5, 8, 31, 33, 34, 65, 97]) {
+      const a = sym(n, n);
+      const w = eigh(a);
+      useJsTridiagonalKernels(true);
+      const j = eigh(a);
+      useJsTridiagonalKernels(false);
+      expect(Array.from(w.values)).toEqual(Array.from(j.values));
+      expect(Array.from(w.vectors.data)).toEqual(Array.from(j.vectors.data));
+    }
+  });
+});
