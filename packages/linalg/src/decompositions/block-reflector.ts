@@ -15,11 +15,13 @@ export interface ReflectorScratch {
   c: Float64Array;
   w1: Float64Array;
   w2: Float64Array;
+  g: Float64Array;
 }
 
 /** Empty scratch (grows on first use). */
 export function reflectorScratch(): ReflectorScratch {
-  return { v: new Float64Array(0), t: new Float64Array(0), c: new Float64Array(0), w1: new Float64Array(0), w2: new Float64Array(0) };
+  const e = new Float64Array(0);
+  return { v: e, t: e, c: e, w1: e, w2: e, g: e };
 }
 
 function grow(s: ReflectorScratch, key: keyof ReflectorScratch, size: number): Float64Array {
@@ -43,20 +45,17 @@ export function formBlockReflector(w: Float64Array, ld: number, c0: number, r0: 
     for (let i = 0; i < j; i++) V[row + i] = 0;
     for (let i = j; i < len; i++) V[row + i] = w[col + r0 + i]!;
   }
-  // T(0:j, j) = −τ_j · T(0:j, 0:j) · (V(:, 0:j)ᵀ v_j), T(j, j) = τ_j.
+  // T(0:j, j) = −τ_j · T(0:j, 0:j) · (V(:, 0:j)ᵀ v_j), T(j, j) = τ_j. The dot products v_iᵀ v_j are
+  // the Gram matrix V Vᵀ, one gemm: it sums over every row in increasing order, and the zeros above
+  // v_j's pivot add exact zeros, so each entry is the same as the loop from row j.
+  const G = grow(s, 'g', b * b);
+  if (b > 1) gemmInto({ rows: b, cols: len, data: V }, { rows: b, cols: len, data: V }, { rows: b, cols: b, data: G }, { transB: true });
   T.fill(0);
   for (let j = 0; j < b; j++) {
     const tj = tau[j]!;
     T[j * b + j] = tj;
     if (tj === 0 || j === 0) continue;
-    const vj = j * len;
-    // y_i = v_iᵀ v_j for i < j (v_j is zero above row j).
-    for (let i = 0; i < j; i++) {
-      const vi = i * len;
-      let d = 0;
-      for (let r = j; r < len; r++) d += V[vi + r]! * V[vj + r]!;
-      T[i * b + j] = d;
-    }
+    for (let i = 0; i < j; i++) T[i * b + j] = G[i * b + j]!;
     // Upper-triangular product in place, top to bottom (row i only reads entries below it).
     for (let i = 0; i < j; i++) {
       let d = 0;
@@ -96,4 +95,22 @@ export function applyBlockReflector(w: Float64Array, ld: number, r0: number, r1:
     const row = j * len;
     for (let i = 0; i < len; i++) w[col + i] = C[row + i]!;
   }
+}
+
+/**
+ * Z ← (I − V T Vᵀ)·Z (or the transpose with `transpose`) on rows r0..r1 of the row-major Z with
+ * `cols` columns, V and T formed by {@link formBlockReflector} over the same rows. Those rows are one
+ * contiguous block, so the three products run on Z in place with no copy.
+ */
+export function applyBlockReflectorToRows(z: Float64Array, cols: number, r0: number, r1: number, b: number, transpose: boolean, s: ReflectorScratch): void {
+  const len = r1 - r0;
+  if (cols <= 0 || len <= 0 || b <= 0) return;
+  const vm = { rows: b, cols: len, data: s.v.subarray(0, b * len) };
+  const tm = { rows: b, cols: b, data: s.t.subarray(0, b * b) };
+  const zm = { rows: len, cols, data: z.subarray(r0 * cols, r1 * cols) };
+  const w1 = { rows: b, cols, data: grow(s, 'w1', b * cols) };
+  const w2 = { rows: b, cols, data: grow(s, 'w2', b * cols) };
+  gemmInto(vm, zm, w1);
+  gemmInto(tm, w1, w2, { transA: transpose });
+  gemmInto(vm, w2, zm, { transA: true, alpha: -1, beta: 1 });
 }

@@ -5,7 +5,7 @@ import { assertMatrix } from '../validate.js';
 import { optionalBoolean, readOptions } from '../options.js';
 import { pow2, pow2ExponentOf } from './pow2-scale.js';
 import { symmetricLowerInto } from './symmetric.js';
-import { applyBlockReflector, formBlockReflector, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
+import { applyBlockReflector, applyBlockReflectorToRows, formBlockReflector, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
 import { lowerProductInto } from '../kernels/gemm.js';
 import { tridiagonalKernels, type TridiagonalKernels } from '../kernels/tridiagonal-kernels.js';
 import { transposeInto } from '../kernels/transpose.js';
@@ -103,30 +103,32 @@ export function eigh(a: Matrix, options: EighOptions = {}): Eigh {
   const scratch = sc.refl;
   tridiagonalize(kernels, L, n, d, e, tau, sc);
   const w = h.subarray(L.a, L.a + n * n);
-  let v: Float64Array | undefined;
+  const vectors = { rows: n, cols: n, data: new Float64Array(n * n) };
+  let solved = false;
   if (method === 'dc') {
     const dd = d.slice();
     const sub = e.slice(1);
     const z = grow(sc, 'z', n * n);
     if (tridiagonalEigenDC(dd, sub, n, z)) {
-      applyQ(w, n, tau, z, scratch);
+      // z holds T's eigenvectors column-major, i.e. row-major transposed; Q is applied to the rows
+      // of the row-major result in place.
+      transposeInto({ rows: n, cols: n, data: z }, vectors);
+      applyQ(w, n, tau, vectors.data, scratch);
       d.set(dd);
-      v = z;
+      solved = true;
     }
   }
-  if (v === undefined) {
+  if (!solved) {
     // QL (asked for, or the rare secular-equation failure of divide and conquer).
-    v = new Float64Array(n * n);
+    const v = grow(sc, 'z', n * n);
     formQ(w, n, tau, v, scratch);
     tridiagonalQL(v, 0, n, d, e, n, 'eigh');
+    transposeInto({ rows: n, cols: n, data: v }, vectors);
   }
   if (ex !== 0) {
     const f = pow2(ex);
     for (let i = 0; i < n; i++) d[i] = d[i]! * f;
   }
-  const vectors = { rows: n, cols: n, data: new Float64Array(n * n) };
-  // v holds the eigenvectors column-major, i.e. row-major transposed.
-  transposeInto({ rows: n, cols: n, data: v }, vectors);
   kept = n * n <= KEEP ? sc : undefined;
   return { values: d, vectors };
 }
@@ -310,8 +312,9 @@ function formQ(a: Float64Array, n: number, tau: Float64Array, q: Float64Array, s
 }
 
 /**
- * z ← Q·z for Q = H₀⋯H_{n−2} from the reflectors {@link tridiagonalize} left in `a` (z column-major
- * n×n), one compact-WY block at a time from the last: three gemm calls per block, 2n³ flops in all.
+ * Z ← Q·Z for Q = H₀⋯H_{n−2} from the reflectors {@link tridiagonalize} left in `a` (Z row-major
+ * n×n), one compact-WY block at a time from the last: three gemm calls per block on Z's rows in
+ * place, 2n³ flops in all.
  */
 function applyQ(a: Float64Array, n: number, tau: Float64Array, z: Float64Array, scratch: ReflectorScratch): void {
   const k = n - 1;
@@ -321,6 +324,6 @@ function applyQ(a: Float64Array, n: number, tau: Float64Array, z: Float64Array, 
   for (let c0 = last; c0 >= 0; c0 -= nb) {
     const b = Math.min(nb, k - c0);
     formBlockReflector(a, n, c0, c0 + 1, n, b, tau.subarray(c0, c0 + b), scratch);
-    applyBlockReflector(z, n, c0 + 1, n, 0, n, b, false, scratch);
+    applyBlockReflectorToRows(z, n, c0 + 1, n, b, false, scratch);
   }
 }

@@ -3,7 +3,8 @@ import type { Matrix } from '../matrix.js';
 import { DescentError } from '../errors.js';
 
 /**
- * out ← Aᵀ, by 32×32 tiles so both reads and writes stay in cache. `out` must not alias `a`.
+ * out ← Aᵀ, by 8×8 tiles so both reads and writes stay in cache (with a power-of-two row length a
+ * tile's rows share few cache sets, and eight of them fit). `out` must not alias `a`.
  *
  * @example
  * ```ts
@@ -20,7 +21,7 @@ export function transposeInto(a: Matrix, out: Matrix): Matrix {
   const { rows: m, cols: n } = a;
   const src = a.data;
   const dst = out.data;
-  const T = 32;
+  const T = 8;
   for (let i0 = 0; i0 < m; i0 += T) {
     const i1 = Math.min(i0 + T, m);
     for (let j0 = 0; j0 < n; j0 += T) {
