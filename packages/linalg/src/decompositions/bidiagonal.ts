@@ -1,4 +1,5 @@
 import { gemmInto } from '../kernels/gemm.js';
+import { level2Kernels } from '../kernels/level2-kernels.js';
 import { applyBlockReflector, formBlockReflector, type ReflectorScratch } from './block-reflector.js';
 import { pow2, pow2ExponentOf } from './pow2-scale.js';
 
@@ -36,23 +37,17 @@ function householder(x: Float64Array, off: number, stride: number, len: number, 
 
 /** Scratch of {@link bidiagonalize}, grown on demand. */
 export interface BidiagonalScratch {
-  x: Float64Array;
-  y: Float64Array;
-  t: Float64Array;
-  c: Float64Array;
-  vt: Float64Array;
-  yt: Float64Array;
-  ut: Float64Array;
-  xt: Float64Array;
-  ur: Float64Array;
-  row: Float64Array;
+  /** The trailing update's packed panels (2b×(m − o) and 2b×(n − o)) and its product. */
+  l: Float64Array;
+  r: Float64Array;
+  g: Float64Array;
   beta: Float64Array;
 }
 
 /** Empty scratch for {@link bidiagonalize}. */
 export function bidiagonalScratch(): BidiagonalScratch {
-  const z = () => new Float64Array(0);
-  return { x: z(), y: z(), t: z(), c: z(), vt: z(), yt: z(), ut: z(), xt: z(), ur: z(), row: z(), beta: new Float64Array(1) };
+  const z = new Float64Array(0);
+  return { l: z, r: z, g: z, beta: new Float64Array(1) };
 }
 
 function grow(s: BidiagonalScratch, k: Exclude<keyof BidiagonalScratch, 'beta'>, size: number): Float64Array {
@@ -60,198 +55,157 @@ function grow(s: BidiagonalScratch, k: Exclude<keyof BidiagonalScratch, 'beta'>,
   return s[k].subarray(0, size);
 }
 
+/** Where {@link bidiagonalize}'s data sits in the level-2 kernels' heap (indices in doubles). */
+interface BidiagonalLayout {
+  /** The matrix, m×n column-major. */
+  readonly a: number;
+  /** The panel's X (m×b) and Y (n×b), column-major. */
+  readonly x: number;
+  readonly y: number;
+  /** The panel's right reflectors, b×n row-major. */
+  readonly u: number;
+  /** The current row, n. */
+  readonly row: number;
+  /** Coefficient vectors of the panel's matrix-vector products, b + 1 each. */
+  readonly s: number;
+  readonly t: number;
+  readonly size: number;
+}
+
+function bidiagonalLayout(start: number, m: number, n: number): BidiagonalLayout {
+  // Each part starts on a 64-byte line.
+  const up = (v: number) => Math.ceil(v / 8) * 8;
+  const b = BRD_BLOCK;
+  const a = up(start);
+  const x = up(a + m * n);
+  const y = up(x + m * b);
+  const u = up(y + n * b);
+  const row = up(u + b * n);
+  const s = up(row + n);
+  const t = up(s + b + 1);
+  return { a, x, y, u, row, s, t, size: t + b + 1 - start };
+}
+
 /**
  * Householder reduction of the m×n (m ≥ n) column-major `a` to upper bidiagonal B = Qᵀ A P, blocked as
  * LAPACK's dgebrd/dlabrd: within a panel of b columns and rows the reflectors' effect on the trailing
- * matrix is carried as A − V Yᵀ − X Uᵀ and applied at the end of the panel by two gemm calls. On
- * return d (n) and e (n − 1, e[n−1] = 0) hold B's diagonal and superdiagonal; the left reflector k is
- * in column k from row k (leading 1 stored), τ in tauq[k]; the right reflector k in row k from column
- * k + 1 (leading 1 stored), τ in taup[k], and, if `pr` is given (n×n row-major, zero on entry), also in
- * row k of `pr`. Rows of the column-major `a` are strided, so the panel's rows (the right reflectors)
- * are worked on in a row-major copy and written back once.
+ * matrix is carried as A − V Yᵀ − X Uᵀ and applied at the end of the panel by one gemm of depth 2b;
+ * the matrix-vector products of each column and row run in the level-2 kernels, on a copy of `a` in
+ * their heap. On return d (n) and e (n − 1, e[n−1] = 0) hold B's diagonal and superdiagonal; the left
+ * reflector k is in column k from row k (leading 1 stored), τ in tauq[k]; the right reflector k in row
+ * k from column k + 1 (leading 1 stored), τ in taup[k], and, if `pr` is given (n×n row-major, zero on
+ * entry), also in row k of `pr`.
  */
 export function bidiagonalize(a: Float64Array, m: number, n: number, d: Float64Array, e: Float64Array, tauq: Float64Array, taup: Float64Array, s: BidiagonalScratch, pr?: Float64Array): void {
-  const at = (r: number, c: number) => c * m + r;
+  const k = level2Kernels(bidiagonalLayout(0, m, n).size + 8);
+  const L = bidiagonalLayout(k.start, m, n);
+  const h = k.heap;
+  h.set(a.subarray(0, m * n), L.a);
+  const A = L.a;
+  const X = L.x;
+  const Y = L.y;
+  const U = L.u;
+  const R = L.row;
+  const S = L.s;
+  const T = L.t;
   e[n - 1] = 0;
   for (let i0 = 0; i0 < n; i0 += BRD_BLOCK) {
     const b = Math.min(BRD_BLOCK, n - i0);
-    // X (m×b) and Y (n×b), column-major over global rows / columns.
-    const X = grow(s, 'x', m * b);
-    const Y = grow(s, 'y', n * b);
-    X.fill(0);
-    Y.fill(0);
-    // Ur (b×n row-major): row p is the panel's right reflector p (row i0 + p of A from column i0+p+1).
-    const Ur = grow(s, 'ur', b * n);
-    Ur.fill(0);
-    const R = grow(s, 'row', n);
-    const t = grow(s, 't', b + 1);
+    h.fill(0, X, X + m * b);
+    h.fill(0, Y, Y + n * b);
+    h.fill(0, U, U + b * n);
+    // The panel's left reflectors V(:, p) are A's columns i0 + p.
+    const V = A + i0 * m;
     for (let j = 0; j < b; j++) {
       const g = i0 + j;
-      const cg = g * m;
+      const cg = A + g * m;
       // Column g, rows g…: A(:, g) −= V(:, 0:j)·Y(g, 0:j)ᵀ + X(:, 0:j)·U(0:j, g).
-      for (let p = 0; p < j; p++) {
-        const yg = Y[p * n + g]!;
-        const ug = Ur[p * n + g]!;
-        const vp = (i0 + p) * m;
-        const xp = p * m;
-        for (let r = g; r < m; r++) a[cg + r] -= a[vp + r]! * yg + X[xp + r]! * ug;
+      if (j > 0) {
+        for (let p = 0; p < j; p++) {
+          h[S + p] = h[Y + p * n + g]!;
+          h[T + p] = h[U + p * n + g]!;
+        }
+        k.gemvPairSub(cg + g, V + g, X + g, m, j, S, T, m - g);
       }
-      tauq[g] = householder(a, cg + g, 1, m - g, s.beta);
+      tauq[g] = householder(h, cg + g, 1, m - g, s.beta);
       d[g] = s.beta[0]!;
-      a[cg + g] = 1;
+      h[cg + g] = 1;
       if (g >= n - 1) {
         taup[g] = 0;
         continue;
       }
       const tq = tauq[g]!;
+      const nr = n - g - 1;
       // Y(g+1:, j) = τq·(A(g:, g+1:)ᵀ v − Y(g+1:, 0:j)(V(g:, 0:j)ᵀ v) − U(0:j, g+1:)ᵀ(X(g:, 0:j)ᵀ v)).
-      const yj = j * n;
+      const yj = Y + j * n + g + 1;
       if (tq !== 0) {
-        // Four columns per pass share the loads of v (each dot product keeps its order).
-        let c = g + 1;
-        for (; c + 3 < n; c += 4) {
-          const c0 = c * m;
-          const c1 = c0 + m;
-          const c2 = c1 + m;
-          const c3 = c2 + m;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          for (let r = g; r < m; r++) {
-            const v = a[cg + r]!;
-            s0 += a[c0 + r]! * v;
-            s1 += a[c1 + r]! * v;
-            s2 += a[c2 + r]! * v;
-            s3 += a[c3 + r]! * v;
-          }
-          Y[yj + c] = s0;
-          Y[yj + c + 1] = s1;
-          Y[yj + c + 2] = s2;
-          Y[yj + c + 3] = s3;
+        k.gemvT(cg + m + g, m, m - g, nr, cg + g, yj);
+        if (j > 0) {
+          k.gemvPairDots(V + g, X + g, m, j, cg + g, m - g, S, T);
+          k.gemvPairSub(yj, Y + g + 1, U + g + 1, n, j, S, T, nr);
         }
-        for (; c < n; c++) {
-          const cc = c * m;
-          let acc = 0;
-          for (let r = g; r < m; r++) acc += a[cc + r]! * a[cg + r]!;
-          Y[yj + c] = acc;
-        }
-        for (let p = 0; p < j; p++) {
-          const vp = (i0 + p) * m;
-          const xp = p * m;
-          let tv = 0;
-          let tx = 0;
-          for (let r = g; r < m; r++) {
-            tv += a[vp + r]! * a[cg + r]!;
-            tx += X[xp + r]! * a[cg + r]!;
-          }
-          const yp = p * n;
-          if (tv !== 0) for (let c = g + 1; c < n; c++) Y[yj + c] -= Y[yp + c]! * tv;
-          if (tx !== 0) for (let c = g + 1; c < n; c++) Y[yj + c] -= Ur[p * n + c]! * tx;
-        }
-        for (let c = g + 1; c < n; c++) Y[yj + c] = tq * Y[yj + c]!;
+        for (let c = 0; c < nr; c++) h[yj + c] = tq * h[yj + c]!;
       }
       // Row g, columns g+1…, in the contiguous copy R: A(g, :) −= Y(:, 0:j+1)·V(g, 0:j+1)ᵀ + U(0:j, :)ᵀ·X(g, 0:j)ᵀ.
-      for (let c = g + 1; c < n; c++) R[c] = a[c * m + g]!;
-      for (let p = 0; p <= j; p++) {
-        const vg = a[at(g, i0 + p)]!;
-        if (vg === 0) continue;
-        const yp = p * n;
-        for (let c = g + 1; c < n; c++) R[c] -= Y[yp + c]! * vg;
-      }
+      for (let c = g + 1; c < n; c++) h[R + c] = h[A + c * m + g]!;
       for (let p = 0; p < j; p++) {
-        const xg = X[p * m + g]!;
-        if (xg === 0) continue;
-        const up = p * n;
-        for (let c = g + 1; c < n; c++) R[c] -= Ur[up + c]! * xg;
+        h[S + p] = h[V + p * m + g]!;
+        h[T + p] = h[X + p * m + g]!;
       }
-      taup[g] = householder(R, g + 1, 1, n - g - 1, s.beta);
+      if (j > 0) k.gemvPairSub(R + g + 1, Y + g + 1, U + g + 1, n, j, S, T, nr);
+      {
+        const vg = h[cg + g]!;
+        const y = Y + j * n;
+        for (let c = g + 1; c < n; c++) h[R + c] = h[R + c]! - h[y + c]! * vg;
+      }
+      taup[g] = householder(h, R + g + 1, 1, nr, s.beta);
       e[g] = s.beta[0]!;
-      R[g + 1] = 1;
-      Ur.set(R.subarray(g + 1, n), j * n + g + 1);
-      if (pr !== undefined) pr.set(R.subarray(g + 1, n), g * n + g + 1);
-      for (let c = g + 1; c < n; c++) a[c * m + g] = R[c]!;
+      h[R + g + 1] = 1;
+      h.copyWithin(U + j * n + g + 1, R + g + 1, R + n);
+      if (pr !== undefined) pr.set(h.subarray(R + g + 1, R + n), g * n + g + 1);
+      for (let c = g + 1; c < n; c++) h[A + c * m + g] = h[R + c]!;
       const tp = taup[g]!;
       if (tp === 0) continue;
       // X(g+1:, j) = τp·(A(g+1:, g+1:) u − V(g+1:, 0:j+1)(Y(g+1:, 0:j+1)ᵀ u) − X(g+1:, 0:j)(U(0:j, g+1:) u)).
-      const xj = j * m;
-      for (let r = g + 1; r < m; r++) X[xj + r] = 0;
-      // Four columns per pass: one load and store of X per row for four products (added in column order).
-      let c = g + 1;
-      for (; c + 3 < n; c += 4) {
-        const c0 = c * m;
-        const c1 = c0 + m;
-        const c2 = c1 + m;
-        const c3 = c2 + m;
-        const u0 = R[c]!;
-        const u1 = R[c + 1]!;
-        const u2 = R[c + 2]!;
-        const u3 = R[c + 3]!;
-        for (let r = g + 1; r < m; r++) X[xj + r] = X[xj + r]! + a[c0 + r]! * u0 + a[c1 + r]! * u1 + a[c2 + r]! * u2 + a[c3 + r]! * u3;
+      const mr = m - g - 1;
+      const xj = X + j * m + g + 1;
+      h.fill(0, xj, xj + mr);
+      k.gemvN(cg + m + g + 1, m, mr, nr, R + g + 1, xj);
+      if (j > 0) {
+        k.gemvPairDots(Y + g + 1, U + g + 1, n, j, R + g + 1, nr, S, T);
+        k.gemvPairSub(xj, V + g + 1, X + g + 1, m, j, S, T, mr);
       }
-      for (; c < n; c++) {
-        const uc = R[c]!;
-        if (uc === 0) continue;
-        const cc = c * m;
-        for (let r = g + 1; r < m; r++) X[xj + r] += a[cc + r]! * uc;
+      {
+        // The term of column j itself: V(:, j) = v, with Y(:, j)ᵀ u.
+        let tj = 0;
+        for (let c = 0; c < nr; c++) tj += h[Y + j * n + g + 1 + c]! * h[R + g + 1 + c]!;
+        for (let r = 0; r < mr; r++) h[xj + r] = tp * (h[xj + r]! - h[cg + g + 1 + r]! * tj);
       }
-      for (let p = 0; p <= j; p++) {
-        const yp = p * n;
-        let acc = 0;
-        for (let c = g + 1; c < n; c++) acc += Y[yp + c]! * R[c]!;
-        t[p] = acc;
-      }
-      for (let p = 0; p <= j; p++) {
-        const tv = t[p]!;
-        if (tv === 0) continue;
-        const vp = (i0 + p) * m;
-        for (let r = g + 1; r < m; r++) X[xj + r] -= a[vp + r]! * tv;
-      }
-      for (let p = 0; p < j; p++) {
-        const up = p * n;
-        let acc = 0;
-        for (let c = g + 1; c < n; c++) acc += Ur[up + c]! * R[c]!;
-        if (acc === 0) continue;
-        const xp = p * m;
-        for (let r = g + 1; r < m; r++) X[xj + r] -= X[xp + r]! * acc;
-      }
-      for (let r = g + 1; r < m; r++) X[xj + r] = tp * X[xj + r]!;
     }
-    // Trailing update A(o:, o:) −= V Yᵀ + X U on rows and columns from o = i0 + b, by gemm on copies.
+    // Trailing update A(o:, o:) −= V Yᵀ + X Uᵀ = [V X]·[Y U]ᵀ on rows and columns from o = i0 + b: one
+    // gemm of depth 2b, its product subtracted as it is copied back.
     const o = i0 + b;
     if (o >= n) continue;
     const mr = m - o;
     const nc = n - o;
-    const C = grow(s, 'c', nc * mr);
-    const Vt = grow(s, 'vt', b * mr);
-    const Xt = grow(s, 'xt', b * mr);
-    const Yt = grow(s, 'yt', b * nc);
-    const Ut = grow(s, 'ut', b * nc);
-    for (let c = 0; c < nc; c++) {
-      const src = (o + c) * m + o;
-      for (let r = 0; r < mr; r++) C[c * mr + r] = a[src + r]!;
-    }
+    // Cᵀ (nc×mr row-major, i.e. the block column-major) = [Y U]ᵀ-rows · [V X]-rows.
+    const left = grow(s, 'l', 2 * b * nc);
+    const right = grow(s, 'r', 2 * b * mr);
     for (let p = 0; p < b; p++) {
-      const vp = (i0 + p) * m + o;
-      const xp = p * m + o;
-      for (let r = 0; r < mr; r++) {
-        Vt[p * mr + r] = a[vp + r]!;
-        Xt[p * mr + r] = X[xp + r]!;
-      }
-      for (let c = 0; c < nc; c++) {
-        Yt[p * nc + c] = Y[p * n + o + c]!;
-        Ut[p * nc + c] = Ur[p * n + o + c]!;
-      }
+      left.set(h.subarray(Y + p * n + o, Y + p * n + n), p * nc);
+      left.set(h.subarray(U + p * n + o, U + p * n + n), (b + p) * nc);
+      right.set(h.subarray(V + p * m + o, V + p * m + m), p * mr);
+      right.set(h.subarray(X + p * m + o, X + p * m + m), (b + p) * mr);
     }
-    const cm = { rows: nc, cols: mr, data: C };
-    // C is stored transposed (nc×mr): Cᵀ −= Yᵀ·Vᵀ and Cᵀ −= Uᵀ·Xᵀ, with the b×· blocks row-major.
-    gemmInto({ rows: b, cols: nc, data: Yt }, { rows: b, cols: mr, data: Vt }, cm, { transA: true, alpha: -1, beta: 1 });
-    gemmInto({ rows: b, cols: nc, data: Ut }, { rows: b, cols: mr, data: Xt }, cm, { transA: true, alpha: -1, beta: 1 });
+    const G = grow(s, 'g', nc * mr);
+    gemmInto({ rows: 2 * b, cols: nc, data: left }, { rows: 2 * b, cols: mr, data: right }, { rows: nc, cols: mr, data: G }, { transA: true });
     for (let c = 0; c < nc; c++) {
-      const dst = (o + c) * m + o;
-      for (let r = 0; r < mr; r++) a[dst + r] = C[c * mr + r]!;
+      const dst = A + (o + c) * m + o;
+      const src = c * mr;
+      for (let r = 0; r < mr; r++) h[dst + r] = h[dst + r]! - G[src + r]!;
     }
   }
+  a.set(h.subarray(L.a, L.a + m * n));
 }
 
 /**

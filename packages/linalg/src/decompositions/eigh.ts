@@ -7,7 +7,7 @@ import { pow2, pow2ExponentOf } from './pow2-scale.js';
 import { symmetricLowerInto } from './symmetric.js';
 import { applyBlockReflector, applyBlockReflectorToRows, formBlockReflector, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
 import { lowerProductInto } from '../kernels/gemm.js';
-import { tridiagonalKernels, type TridiagonalKernels } from '../kernels/tridiagonal-kernels.js';
+import { level2Kernels, type Level2Kernels } from '../kernels/level2-kernels.js';
 import { transposeInto } from '../kernels/transpose.js';
 import { tridiagonalEigenDC } from './tridiagonal-dc.js';
 import { tridiagonalQL } from './tridiagonal-ql.js';
@@ -84,7 +84,7 @@ export function eigh(a: Matrix, options: EighOptions = {}): Eigh {
   if (method !== 'dc' && method !== 'qr') throw new DescentError('INVALID_CONFIG', 'eigh', `method must be 'dc' or 'qr', got ${String(method)}`);
   assertMatrix(a, 'eigh', 'A', { finite: o.check ?? true });
   const n = a.rows;
-  const kernels = tridiagonalKernels(tridiagonalLayout(0, Math.max(n, 1)).size + 8);
+  const kernels = level2Kernels(tridiagonalLayout(0, Math.max(n, 1)).size + 8);
   const L = tridiagonalLayout(kernels.start, n);
   const h = kernels.heap;
   // The lower triangle of the symmetric part, column-major, scaled by an exact power of two to
@@ -174,7 +174,7 @@ function tridiagonalLayout(start: number, n: number): TridiagonalLayout {
  * reflector of column j (v with v[j+1] = 1, H = I − τ vvᵀ acting on rows j+1…) is stored below the
  * diagonal of column j.
  */
-function tridiagonalize(k: TridiagonalKernels, L: TridiagonalLayout, n: number, d: Float64Array, e: Float64Array, tau: Float64Array, sc: Scratch): void {
+function tridiagonalize(k: Level2Kernels, L: TridiagonalLayout, n: number, d: Float64Array, e: Float64Array, tau: Float64Array, sc: Scratch): void {
   const h = k.heap;
   e[0] = 0;
   for (let i0 = 0; i0 < n - 1; i0 += TRD_BLOCK) {

@@ -1,16 +1,17 @@
 import { wasmApi, type WasmMemory } from '../wasm/api.js';
 import { decodeBase64 } from '../wasm/base64.js';
-import { TRIDIAGONAL_WASM_BASE64 } from './tridiagonal-wasm-bytes.js';
+import { LEVEL2_WASM_BASE64 } from './level2-wasm-bytes.js';
 
-// The level-2 kernels of eigh's blocked tridiagonal reduction (dsymv and the panel's dgemv calls):
-// WebAssembly SIMD compiled from assembly/tridiagonal.ts, or, where that is missing, the same
-// arithmetic in JavaScript, operation for operation, so both give the same bits. The working data
-// (matrix, panels, vectors) lives in one heap of doubles, the module's memory; every argument is an
-// index into it.
+// The level-2 (matrix-vector) kernels of eigh's tridiagonal and svd's bidiagonal reductions (LAPACK
+// dlatrd's and dlabrd's dsymv and dgemv calls): WebAssembly SIMD compiled from assembly/level2.ts,
+// or, where that is missing, the same arithmetic in JavaScript, operation for operation, so both
+// give the same bits. The working data (matrix, panels, vectors) lives in one heap of doubles, the
+// module's memory; every argument is an index into it. One reduction at a time holds the heap: eigh
+// and svd take it for the length of a call and call nothing else that takes it.
 
-/** A heap of doubles and the kernels that work on it (see assembly/tridiagonal.ts for each one). */
-export interface TridiagonalKernels {
-  /** The heap; replaced (contents kept) by {@link TridiagonalKernels.reserve}. */
+/** A heap of doubles and the kernels that work on it (see assembly/level2.ts for each one). */
+export interface Level2Kernels {
+  /** The heap; replaced (contents kept) by {@link Level2Kernels.reserve}. */
   heap: Float64Array;
   /** The first index free for the caller. */
   readonly start: number;
@@ -24,6 +25,10 @@ export interface TridiagonalKernels {
   gemvPairSub(y: number, a: number, b: number, ld: number, np: number, s: number, t: number, n: number): void;
   /** s[p] ← A[p, :]·x, t[p] ← B[p, :]·x over n entries (A, B row-major with row stride ld). */
   gemvPairDots(a: number, b: number, ld: number, np: number, x: number, n: number, s: number, t: number): void;
+  /** y[c] ← A[:, c]·x for c < n, A m×n column-major (leading dimension lda). */
+  gemvT(a: number, lda: number, m: number, n: number, x: number, y: number): void;
+  /** y ← y + A·x, A m×n column-major (leading dimension lda). */
+  gemvN(a: number, lda: number, m: number, n: number, x: number, y: number): void;
 }
 
 interface KernelExports {
@@ -33,20 +38,22 @@ interface KernelExports {
   symvLower(a: number, lda: number, x: number, y: number, n: number): void;
   gemvPairSub(y: number, a: number, b: number, ld: number, np: number, s: number, t: number, n: number): void;
   gemvPairDots(a: number, b: number, ld: number, np: number, x: number, n: number, s: number, t: number): void;
+  gemvT(a: number, lda: number, m: number, n: number, x: number, y: number): void;
+  gemvN(a: number, lda: number, m: number, n: number, x: number, y: number): void;
 }
 
 /** The largest heap (doubles) kept between calls; a larger problem gets kernels of its own. */
 const KEEP = 2 * 512 * 512;
 
 let compiled: object | null | undefined;
-let kept: TridiagonalKernels | undefined;
+let kept: Level2Kernels | undefined;
 let forceJs = false;
 
 /** The compiled module, or null where WebAssembly SIMD is missing or refuses synchronous compilation. */
 function wasmModule(): object | null {
   if (compiled === undefined) {
     try {
-      const bytes = decodeBase64(TRIDIAGONAL_WASM_BASE64);
+      const bytes = decodeBase64(LEVEL2_WASM_BASE64);
       compiled = wasmApi !== undefined && wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
     } catch {
       compiled = null;
@@ -56,12 +63,12 @@ function wasmModule(): object | null {
 }
 
 /** The module's bytes (for the test that compares them with a fresh compilation). @internal */
-export function tridiagonalWasmBytes(): Uint8Array {
-  return decodeBase64(TRIDIAGONAL_WASM_BASE64);
+export function level2WasmBytes(): Uint8Array {
+  return decodeBase64(LEVEL2_WASM_BASE64);
 }
 
-/** Makes {@link tridiagonalKernels} hand out the JavaScript kernels (tests compare both). @internal */
-export function useJsTridiagonalKernels(on: boolean): void {
+/** Makes {@link level2Kernels} hand out the JavaScript kernels (tests compare both). @internal */
+export function useJsLevel2Kernels(on: boolean): void {
   forceJs = on;
   kept = undefined;
 }
@@ -70,10 +77,10 @@ export function useJsTridiagonalKernels(on: boolean): void {
  * Kernels whose heap holds at least `doubles` doubles past `start`: the ones kept from the last call
  * when they fit, else new ones (kept for the next call unless larger than {@link KEEP}).
  */
-export function tridiagonalKernels(doubles: number): TridiagonalKernels {
+export function level2Kernels(doubles: number): Level2Kernels {
   if (kept !== undefined && kept.reserve(doubles)) return kept;
   const module = forceJs ? null : wasmModule();
-  let k: TridiagonalKernels | undefined;
+  let k: Level2Kernels | undefined;
   if (module !== null) {
     try {
       k = wasmKernels(module);
@@ -87,10 +94,10 @@ export function tridiagonalKernels(doubles: number): TridiagonalKernels {
   return k;
 }
 
-function wasmKernels(module: object): TridiagonalKernels {
+function wasmKernels(module: object): Level2Kernels {
   const x = new wasmApi!.Instance(module, {}).exports as unknown as KernelExports;
   const start = x.heapStart();
-  const k: TridiagonalKernels = {
+  const k: Level2Kernels = {
     heap: new Float64Array(x.memory.buffer),
     start,
     wasm: true,
@@ -102,12 +109,14 @@ function wasmKernels(module: object): TridiagonalKernels {
     symvLower: x.symvLower,
     gemvPairSub: x.gemvPairSub,
     gemvPairDots: x.gemvPairDots,
+    gemvT: x.gemvT,
+    gemvN: x.gemvN,
   };
   return k;
 }
 
-function jsKernels(): TridiagonalKernels {
-  const k: TridiagonalKernels = {
+function jsKernels(): Level2Kernels {
+  const k: Level2Kernels = {
     heap: new Float64Array(0),
     start: 0,
     wasm: false,
@@ -122,11 +131,13 @@ function jsKernels(): TridiagonalKernels {
     symvLower: (a, lda, x, y, n) => symvLowerJs(k.heap, a, lda, x, y, n),
     gemvPairSub: (y, a, b, ld, np, s, t, n) => gemvPairSubJs(k.heap, y, a, b, ld, np, s, t, n),
     gemvPairDots: (a, b, ld, np, x, n, s, t) => gemvPairDotsJs(k.heap, a, b, ld, np, x, n, s, t),
+    gemvT: (a, lda, m, n, x, y) => gemvTJs(k.heap, a, lda, m, n, x, y),
+    gemvN: (a, lda, m, n, x, y) => gemvNJs(k.heap, a, lda, m, n, x, y),
   };
   return k;
 }
 
-/** assembly/tridiagonal.ts's symvLower: lane 0 of a vector holds the even rows of a pair, lane 1 the odd. */
+/** assembly/level2.ts's symvLower: lane 0 of a vector holds the even rows of a pair, lane 1 the odd. */
 function symvLowerJs(h: Float64Array, a: number, lda: number, x: number, y: number, n: number): void {
   let c = 0;
   for (; c + 4 <= n; c += 4) {
@@ -192,7 +203,7 @@ function symvLowerJs(h: Float64Array, a: number, lda: number, x: number, y: numb
   }
 }
 
-/** assembly/tridiagonal.ts's gemvPairSub: each row subtracts its p terms in increasing p. */
+/** assembly/level2.ts's gemvPairSub: each row subtracts its p terms in increasing p. */
 function gemvPairSubJs(h: Float64Array, y: number, a: number, b: number, ld: number, np: number, s: number, t: number, n: number): void {
   for (let r = 0; r < n; r++) {
     let v = h[y + r]!;
@@ -207,7 +218,7 @@ function gemvPairSubJs(h: Float64Array, y: number, a: number, b: number, ld: num
   }
 }
 
-/** assembly/tridiagonal.ts's gemvPairDots: partial sums by r mod 4, combined ((0 + 2) + (1 + 3)). */
+/** assembly/level2.ts's gemvPairDots: partial sums by r mod 4, combined ((0 + 2) + (1 + 3)). */
 function gemvPairDotsJs(h: Float64Array, a: number, b: number, ld: number, np: number, x: number, n: number, s: number, t: number): void {
   const even = n - (n & 1);
   for (let p = 0; p < np; p++) {
@@ -244,5 +255,79 @@ function gemvPairDotsJs(h: Float64Array, a: number, b: number, ld: number, np: n
     }
     h[s + p] = sa;
     h[t + p] = sb;
+  }
+}
+
+/** assembly/level2.ts's gemvT: each column's even and odd rows summed apart, then added, then an odd last row. */
+function gemvTJs(h: Float64Array, a: number, lda: number, m: number, n: number, x: number, y: number): void {
+  const even = m - (m & 1);
+  let c = 0;
+  for (; c + 4 <= n; c += 4) {
+    const k0 = a + c * lda;
+    const k1 = k0 + lda;
+    const k2 = k1 + lda;
+    const k3 = k2 + lda;
+    let e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+    let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
+    for (let r = 0; r < even; r += 2) {
+      const v = h[x + r]!;
+      const w = h[x + r + 1]!;
+      e0 += h[k0 + r]! * v;
+      o0 += h[k0 + r + 1]! * w;
+      e1 += h[k1 + r]! * v;
+      o1 += h[k1 + r + 1]! * w;
+      e2 += h[k2 + r]! * v;
+      o2 += h[k2 + r + 1]! * w;
+      e3 += h[k3 + r]! * v;
+      o3 += h[k3 + r + 1]! * w;
+    }
+    let s0 = e0 + o0;
+    let s1 = e1 + o1;
+    let s2 = e2 + o2;
+    let s3 = e3 + o3;
+    if (even < m) {
+      const v = h[x + even]!;
+      s0 += h[k0 + even]! * v;
+      s1 += h[k1 + even]! * v;
+      s2 += h[k2 + even]! * v;
+      s3 += h[k3 + even]! * v;
+    }
+    h[y + c] = s0;
+    h[y + c + 1] = s1;
+    h[y + c + 2] = s2;
+    h[y + c + 3] = s3;
+  }
+  for (; c < n; c++) {
+    const k0 = a + c * lda;
+    let e0 = 0;
+    let o0 = 0;
+    for (let r = 0; r < even; r += 2) {
+      e0 += h[k0 + r]! * h[x + r]!;
+      o0 += h[k0 + r + 1]! * h[x + r + 1]!;
+    }
+    let s0 = e0 + o0;
+    if (even < m) s0 += h[k0 + even]! * h[x + even]!;
+    h[y + c] = s0;
+  }
+}
+
+/** assembly/level2.ts's gemvN: each row adds its terms in increasing column order. */
+function gemvNJs(h: Float64Array, a: number, lda: number, m: number, n: number, x: number, y: number): void {
+  let c = 0;
+  for (; c + 4 <= n; c += 4) {
+    const k0 = a + c * lda;
+    const k1 = k0 + lda;
+    const k2 = k1 + lda;
+    const k3 = k2 + lda;
+    const x0 = h[x + c]!;
+    const x1 = h[x + c + 1]!;
+    const x2 = h[x + c + 2]!;
+    const x3 = h[x + c + 3]!;
+    for (let r = 0; r < m; r++) h[y + r] = h[y + r]! + h[k0 + r]! * x0 + h[k1 + r]! * x1 + h[k2 + r]! * x2 + h[k3 + r]! * x3;
+  }
+  for (; c < n; c++) {
+    const k0 = a + c * lda;
+    const x0 = h[x + c]!;
+    for (let r = 0; r < m; r++) h[y + r] = h[y + r]! + h[k0 + r]! * x0;
   }
 }

@@ -4,30 +4,30 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
 import { eigh, key, normal, type Matrix } from '@descent/linalg';
 import { maxAbsDiff } from '@descent/linalg/laws';
-import { tridiagonalKernels, tridiagonalWasmBytes, useJsTridiagonalKernels, type TridiagonalKernels } from '../src/kernels/tridiagonal-kernels.js';
+import { level2Kernels, level2WasmBytes, useJsLevel2Kernels, type Level2Kernels } from '../src/kernels/level2-kernels.js';
 
-// eigh's level-2 kernels (assembly/tridiagonal.ts) run as WebAssembly SIMD or, where that is missing,
+// The level-2 kernels of eigh and svd (assembly/level2.ts) run as WebAssembly SIMD or, where that is missing,
 // as JavaScript doing the same operations in the same order: both must give the same bits, and both
 // must be the products they claim to be.
 
-afterEach(() => useJsTridiagonalKernels(false));
+afterEach(() => useJsLevel2Kernels(false));
 
 /** Both kernel sets, each with a heap of `size` doubles filled from `seed` (the same data in both). */
-function pair(size: number, seed: number): [TridiagonalKernels, TridiagonalKernels] {
-  useJsTridiagonalKernels(true);
-  const js = tridiagonalKernels(size);
-  useJsTridiagonalKernels(false);
-  const wasm = tridiagonalKernels(size);
+function pair(size: number, seed: number): [Level2Kernels, Level2Kernels] {
+  useJsLevel2Kernels(true);
+  const js = level2Kernels(size);
+  useJsLevel2Kernels(false);
+  const wasm = level2Kernels(size);
   const data = normal(key(seed), size);
   js.heap.set(data, js.start);
   wasm.heap.set(data, wasm.start);
   return [js, wasm];
 }
 
-const region = (k: TridiagonalKernels, from: number, len: number) => Array.from(k.heap.subarray(k.start + from, k.start + from + len));
+const region = (k: Level2Kernels, from: number, len: number) => Array.from(k.heap.subarray(k.start + from, k.start + from + len));
 
-describe('tridiagonal reduction kernels', () => {
-  test('the committed bytes are assembly/tridiagonal.ts compiled by the pinned AssemblyScript', async () => {
+describe('level-2 kernels of the reductions', () => {
+  test('the committed bytes are assembly/level2.ts compiled by the pinned AssemblyScript', async () => {
     const root = new URL('..', import.meta.url);
     const build = (await import(fileURLToPath(new URL('scripts/build-wasm.mjs', root)))) as {
       compileKernel(): Promise<Uint8Array>;
@@ -35,14 +35,18 @@ describe('tridiagonal reduction kernels', () => {
       BYTES_FILE: string;
     };
     const fresh = await build.compileKernel();
-    expect(Buffer.from(tridiagonalWasmBytes()).equals(Buffer.from(fresh))).toBe(true);
+    expect(Buffer.from(level2WasmBytes()).equals(Buffer.from(fresh))).toBe(true);
     expect(readFileSync(build.BYTES_FILE, 'utf8')).toBe(build.bytesModule(fresh));
   });
 
+  test('the module stays under 4 KiB, the largest a browser compiles synchronously on its main thread', () => {
+    expect(level2WasmBytes().length).toBeLessThan(4096);
+  });
+
   test('this runtime has the WebAssembly kernels (so the comparisons below compare two engines)', () => {
-    expect(tridiagonalKernels(16).wasm).toBe(true);
-    useJsTridiagonalKernels(true);
-    expect(tridiagonalKernels(16).wasm).toBe(false);
+    expect(level2Kernels(16).wasm).toBe(true);
+    useJsLevel2Kernels(true);
+    expect(level2Kernels(16).wasm).toBe(false);
   });
 
   test('symvLower: WebAssembly = JavaScript bit for bit, and = the full symmetric product', () => {
@@ -119,6 +123,45 @@ describe('tridiagonal reduction kernels', () => {
     );
   });
 
+  test('gemvT and gemvN: WebAssembly = JavaScript bit for bit, and = the sums they claim', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 3 }), fc.nat(), (m, n, pad, seed) => {
+        const lda = m + pad;
+        const a = 3;
+        const x = a + lda * n + 1;
+        const y = x + Math.max(m, n) + 1;
+        const size = y + Math.max(m, n) + 2;
+        const [js, wasm] = pair(size, seed);
+        const h = js.heap;
+        const o = js.start;
+        js.gemvT(o + a, lda, m, n, o + x, o + y);
+        wasm.gemvT(wasm.start + a, lda, m, n, wasm.start + x, wasm.start + y);
+        expect(region(wasm, 0, size)).toEqual(region(js, 0, size));
+        for (let c = 0; c < n; c++) {
+          let t = 0;
+          let mag = 0;
+          for (let r = 0; r < m; r++) {
+            const term = h[o + a + c * lda + r]! * h[o + x + r]!;
+            t += term;
+            mag += Math.abs(term);
+          }
+          // Two summation orders of m terms differ by at most 2m·ε·Σ|terms|.
+          expect(Math.abs(h[o + y + c]! - t)).toBeLessThanOrEqual(2 * m * 2 ** -53 * mag);
+        }
+        const y0 = region(js, y, m);
+        js.gemvN(o + a, lda, m, n, o + x, o + y);
+        wasm.gemvN(wasm.start + a, lda, m, n, wasm.start + x, wasm.start + y);
+        expect(region(wasm, 0, size)).toEqual(region(js, 0, size));
+        for (let r = 0; r < m; r++) {
+          let t = y0[r]!;
+          for (let c = 0; c < n; c++) t += h[o + a + c * lda + r]! * h[o + x + c]!;
+          expect(h[o + y + r]).toBe(t);
+        }
+      }),
+      { numRuns: 200, seed: 1209 },
+    );
+  });
+
   test('eigh gives the same bits on either engine (sizes around the panel width and the SIMD widths)', () => {
     const sym = (n: number, seed: number): Matrix => {
       const g = normal(key(seed), n * n);
@@ -129,9 +172,9 @@ describe('tridiagonal reduction kernels', () => {
     for (const n of [1, 2, 3, 5, 8, 31, 33, 34, 65, 97]) {
       const a = sym(n, n);
       const w = eigh(a);
-      useJsTridiagonalKernels(true);
+      useJsLevel2Kernels(true);
       const j = eigh(a);
-      useJsTridiagonalKernels(false);
+      useJsLevel2Kernels(false);
       expect(Array.from(w.values)).toEqual(Array.from(j.values));
       expect(Array.from(w.vectors.data)).toEqual(Array.from(j.vectors.data));
     }

@@ -1,9 +1,10 @@
-// AssemblyScript source of the level-2 kernels of eigh's blocked tridiagonal reduction (LAPACK
-// dlatrd's dsymv and dgemv calls), with 128-bit SIMD (f64x2). Every argument is an index in doubles
-// into the module's memory. src/kernels/tridiagonal-kernels.ts holds the same arithmetic in
-// JavaScript, operation for operation, as the fallback where WebAssembly SIMD is missing; a test
-// checks that both give the same bits.
-// `npm run build:wasm` compiles this file into src/kernels/tridiagonal-wasm-bytes.ts (committed; a
+// AssemblyScript source of the level-2 (matrix-vector) kernels of the blocked two-sided reductions:
+// eigh's tridiagonalization (LAPACK dlatrd's dsymv and dgemv calls) and svd's bidiagonalization
+// (dlabrd's dgemv calls), with 128-bit SIMD (f64x2). Every argument is an index in doubles into the
+// module's memory. src/kernels/level2-kernels.ts holds the same arithmetic in JavaScript, operation
+// for operation, as the fallback where WebAssembly SIMD is missing; a test checks that both give the
+// same bits.
+// `npm run build:wasm` compiles this file into src/kernels/level2-wasm-bytes.ts (committed; a
 // test checks that the committed bytes are this file compiled).
 
 /** The first double index free for the caller's data (past the compiler's static area). */
@@ -219,5 +220,116 @@ export function gemvPairDots(a: i32, b: i32, ld: i32, np: i32, x: i32, n: i32, s
     }
     store<f64>(at(s + p), sa);
     store<f64>(at(t + p), sb);
+  }
+}
+
+/**
+ * y[c] ← Σ_r A[r, c]·x[r] for c < n over r < m, A column-major with leading dimension `lda`. Four
+ * columns per pass share each load of x; every sum keeps two partial sums (even and odd r, one f64x2),
+ * adds them, then an odd last row.
+ */
+export function gemvT(a: i32, lda: i32, m: i32, n: i32, x: i32, y: i32): void {
+  const ld = at(lda);
+  const xb = at(x);
+  const yb = at(y);
+  let c = 0;
+  for (; c + 4 <= n; c += 4) {
+    const k0 = at(a + c * lda);
+    const k1 = k0 + ld;
+    const k2 = k1 + ld;
+    const k3 = k2 + ld;
+    let S0 = f64x2.splat(0.0);
+    let S1 = f64x2.splat(0.0);
+    let S2 = f64x2.splat(0.0);
+    let S3 = f64x2.splat(0.0);
+    let r = 0;
+    for (; r + 2 <= m; r += 2) {
+      const o = at(r);
+      const X = v128.load(xb + o);
+      S0 = f64x2.add(S0, f64x2.mul(v128.load(k0 + o), X));
+      S1 = f64x2.add(S1, f64x2.mul(v128.load(k1 + o), X));
+      S2 = f64x2.add(S2, f64x2.mul(v128.load(k2 + o), X));
+      S3 = f64x2.add(S3, f64x2.mul(v128.load(k3 + o), X));
+    }
+    let s0 = f64x2.extract_lane(S0, 0) + f64x2.extract_lane(S0, 1);
+    let s1 = f64x2.extract_lane(S1, 0) + f64x2.extract_lane(S1, 1);
+    let s2 = f64x2.extract_lane(S2, 0) + f64x2.extract_lane(S2, 1);
+    let s3 = f64x2.extract_lane(S3, 0) + f64x2.extract_lane(S3, 1);
+    if (r < m) {
+      const o = at(r);
+      const v = load<f64>(xb + o);
+      s0 += load<f64>(k0 + o) * v;
+      s1 += load<f64>(k1 + o) * v;
+      s2 += load<f64>(k2 + o) * v;
+      s3 += load<f64>(k3 + o) * v;
+    }
+    const yc = yb + at(c);
+    store<f64>(yc, s0);
+    store<f64>(yc, s1, 8);
+    store<f64>(yc, s2, 16);
+    store<f64>(yc, s3, 24);
+  }
+  for (; c < n; c++) {
+    const k0 = at(a + c * lda);
+    let S0 = f64x2.splat(0.0);
+    let r = 0;
+    for (; r + 2 <= m; r += 2) {
+      const o = at(r);
+      S0 = f64x2.add(S0, f64x2.mul(v128.load(k0 + o), v128.load(xb + o)));
+    }
+    let s0 = f64x2.extract_lane(S0, 0) + f64x2.extract_lane(S0, 1);
+    if (r < m) s0 += load<f64>(k0 + at(r)) * load<f64>(xb + at(r));
+    store<f64>(yb + at(c), s0);
+  }
+}
+
+/**
+ * y[r] ← y[r] + Σ_c A[r, c]·x[c] for r < m over c < n, A column-major with leading dimension `lda`,
+ * the terms added in increasing c. Four columns per pass share each load and store of y.
+ */
+export function gemvN(a: i32, lda: i32, m: i32, n: i32, x: i32, y: i32): void {
+  const ld = at(lda);
+  const xb = at(x);
+  const yb = at(y);
+  let c = 0;
+  for (; c + 4 <= n; c += 4) {
+    const k0 = at(a + c * lda);
+    const k1 = k0 + ld;
+    const k2 = k1 + ld;
+    const k3 = k2 + ld;
+    const xc = xb + at(c);
+    const x0 = load<f64>(xc);
+    const x1 = load<f64>(xc, 8);
+    const x2 = load<f64>(xc, 16);
+    const x3 = load<f64>(xc, 24);
+    const X0 = f64x2.splat(x0);
+    const X1 = f64x2.splat(x1);
+    const X2 = f64x2.splat(x2);
+    const X3 = f64x2.splat(x3);
+    let r = 0;
+    for (; r + 2 <= m; r += 2) {
+      const o = at(r);
+      let Y = v128.load(yb + o);
+      Y = f64x2.add(Y, f64x2.mul(v128.load(k0 + o), X0));
+      Y = f64x2.add(Y, f64x2.mul(v128.load(k1 + o), X1));
+      Y = f64x2.add(Y, f64x2.mul(v128.load(k2 + o), X2));
+      Y = f64x2.add(Y, f64x2.mul(v128.load(k3 + o), X3));
+      v128.store(yb + o, Y);
+    }
+    if (r < m) {
+      const o = at(r);
+      store<f64>(yb + o, load<f64>(yb + o) + load<f64>(k0 + o) * x0 + load<f64>(k1 + o) * x1 + load<f64>(k2 + o) * x2 + load<f64>(k3 + o) * x3);
+    }
+  }
+  for (; c < n; c++) {
+    const k0 = at(a + c * lda);
+    const x0 = load<f64>(xb + at(c));
+    const X0 = f64x2.splat(x0);
+    let r = 0;
+    for (; r + 2 <= m; r += 2) {
+      const o = at(r);
+      v128.store(yb + o, f64x2.add(v128.load(yb + o), f64x2.mul(v128.load(k0 + o), X0)));
+    }
+    if (r < m) store<f64>(yb + at(r), load<f64>(yb + at(r)) + load<f64>(k0 + at(r)) * x0);
   }
 }
