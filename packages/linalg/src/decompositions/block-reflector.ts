@@ -114,3 +114,20 @@ export function applyBlockReflectorToRows(z: Float64Array, cols: number, r0: num
   gemmInto(tm, w1, w2, { transA: transpose });
   gemmInto(vm, w2, zm, { transA: true, alpha: -1, beta: 1 });
 }
+
+/**
+ * Z ← H₀⋯H_{k−1}·Z for the row-major Z with `cols` columns, where reflector j is column j of `w`
+ * (column-major, leading dimension `rows`) with its leading 1 at row j + shift and τ = tau[j]:
+ * compact-WY blocks of nb reflectors from the last, each applied to Z's rows in place
+ * ({@link applyBlockReflectorToRows}). This is LAPACK's dormqr/dormbr (left side, no transpose):
+ * Q·Z without forming Q.
+ */
+export function applyReflectorsToRows(w: Float64Array, rows: number, k: number, shift: number, tau: Float64Array, z: Float64Array, cols: number, nb: number, s: ReflectorScratch): void {
+  if (k <= 0) return;
+  const last = Math.floor((k - 1) / nb) * nb;
+  for (let c0 = last; c0 >= 0; c0 -= nb) {
+    const b = Math.min(nb, k - c0);
+    formBlockReflector(w, rows, c0, c0 + shift, rows, b, tau.subarray(c0, c0 + b), s);
+    applyBlockReflectorToRows(z, cols, c0 + shift, rows, b, false, s);
+  }
+}

@@ -5,7 +5,7 @@ import { assertMatrix } from '../validate.js';
 import { optionalBoolean, readOptions } from '../options.js';
 import { pow2, pow2ExponentOf } from './pow2-scale.js';
 import { symmetricLowerInto } from './symmetric.js';
-import { applyBlockReflector, applyBlockReflectorToRows, formBlockReflector, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
+import { applyBlockReflector, applyReflectorsToRows, formBlockReflector, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
 import { lowerProductInto } from '../kernels/gemm.js';
 import { level2Kernels, type Level2Kernels } from '../kernels/level2-kernels.js';
 import { transposeInto } from '../kernels/transpose.js';
@@ -113,7 +113,7 @@ export function eigh(a: Matrix, options: EighOptions = {}): Eigh {
       // z holds T's eigenvectors column-major, i.e. row-major transposed; Q is applied to the rows
       // of the row-major result in place.
       transposeInto({ rows: n, cols: n, data: z }, vectors);
-      applyQ(w, n, tau, vectors.data, scratch);
+      applyReflectorsToRows(w, n, n - 1, 1, tau, vectors.data, n, TRD_BLOCK, scratch);
       d.set(dd);
       solved = true;
     }
@@ -308,22 +308,5 @@ function formQ(a: Float64Array, n: number, tau: Float64Array, q: Float64Array, s
       formBlockReflector(a, n, c0, c0 + 1, n, b, tau.subarray(c0, c0 + b), scratch);
       applyBlockReflector(q, n, c0 + 1, n, c0 + b + 1, n, b, false, scratch);
     }
-  }
-}
-
-/**
- * Z ← Q·Z for Q = H₀⋯H_{n−2} from the reflectors {@link tridiagonalize} left in `a` (Z row-major
- * n×n), one compact-WY block at a time from the last: three gemm calls per block on Z's rows in
- * place, 2n³ flops in all.
- */
-function applyQ(a: Float64Array, n: number, tau: Float64Array, z: Float64Array, scratch: ReflectorScratch): void {
-  const k = n - 1;
-  if (k <= 0) return;
-  const nb = TRD_BLOCK;
-  const last = Math.floor((k - 1) / nb) * nb;
-  for (let c0 = last; c0 >= 0; c0 -= nb) {
-    const b = Math.min(nb, k - c0);
-    formBlockReflector(a, n, c0, c0 + 1, n, b, tau.subarray(c0, c0 + b), scratch);
-    applyBlockReflectorToRows(z, n, c0 + 1, n, b, false, scratch);
   }
 }

@@ -9,7 +9,7 @@ import { bidiagonalQR } from './bidiagonal-qr.js';
 import { hypot } from './hypot.js';
 import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
 import { accumulateReflectors, bidiagonalize, bidiagonalScratch, BRD_BLOCK, type BidiagonalScratch } from './bidiagonal.js';
-import { reflectorScratch, type ReflectorScratch } from './block-reflector.js';
+import { applyReflectorsToRows, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
 import { transposeInto } from '../kernels/transpose.js';
 
 /** From this many columns (tall frame) the SVD bidiagonalizes by blocks; below, unblocked (LINPACK). */
@@ -189,8 +189,11 @@ function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers, method:
     const P = out.p;
     P.fill(0);
     bidiagonalize(A, m, n, s, e, out.tauq, out.taup, out.brd, P);
+    if (method === 'dc' && n > 1 && blockedDivideAndConquer(A, P, m, n, out)) return;
     accumulateReflectors(A, m, n, 0, out.tauq, U, n, BRD_BLOCK, out.refl);
     accumulateReflectors(P, n, n - 1, 1, out.taup, V, n, BRD_BLOCK, out.refl);
+    bidiagonalQR(s, 0, e, 0, n, U, 0, m, m, V, 0, n, n, 'svd');
+    return;
   } else {
   const nct = Math.min(m - 1, n);
   const nrt = Math.max(0, Math.min(n - 2, m));
@@ -300,10 +303,7 @@ function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers, method:
  */
 function divideAndConquer(m: number, n: number, out: SvdBuffers): boolean {
   const { s, e, u: U, v: V } = out;
-  const dc = out.dc ?? (out.dc = {
-    ub: new Float64Array(n * n), vt: new Float64Array(n * n), prod: new Float64Array(m * n),
-    d: new Float64Array(n), e: new Float64Array(n), work: bdcWork(n),
-  });
+  const dc = dcBuffers(m, n, out);
   dc.d.set(s);
   dc.e.set(e);
   if (!bidiagonalSvdDC(dc.d, dc.e, n, dc.ub, n, dc.vt, n, dc.work)) return false;
@@ -315,5 +315,43 @@ function divideAndConquer(m: number, n: number, out: SvdBuffers): boolean {
   const pv = prod.subarray(0, n * n);
   gemmInto({ rows: n, cols: n, data: dc.vt }, { rows: n, cols: n, data: V }, { rows: n, cols: n, data: pv });
   V.set(pv);
+  return true;
+}
+
+/** The divide-and-conquer scratch of `out`, made on first use. */
+function dcBuffers(m: number, n: number, out: SvdBuffers): DcBuffers {
+  return out.dc ?? (out.dc = {
+    ub: new Float64Array(n * n), vt: new Float64Array(n * n), prod: new Float64Array(m * n),
+    d: new Float64Array(n), e: new Float64Array(n), work: bdcWork(n),
+  });
+}
+
+/**
+ * The blocked path's divide and conquer: the bidiagonal's singular vectors Ub, Vb are multiplied by
+ * the bidiagonalization's reflectors without forming Q and P (LAPACK dgesdd's dormbr): U = Q·[Ub; 0]
+ * and V = P·Vb, each by compact-WY blocks on the rows of a row-major copy, 2mn² and 2n³ flops where
+ * forming Q and P and multiplying would cost about twice that. `A` holds the left reflectors and `P`
+ * the right ones in columns (as {@link accumulateReflectors} reads them). False, with s, e, U and V
+ * untouched, if a secular equation did not converge.
+ */
+function blockedDivideAndConquer(A: Float64Array, P: Float64Array, m: number, n: number, out: SvdBuffers): boolean {
+  const { s, e, u: U, v: V } = out;
+  const dc = dcBuffers(m, n, out);
+  dc.d.set(s);
+  dc.e.set(e);
+  if (!bidiagonalSvdDC(dc.d, dc.e, n, dc.ub, n, dc.vt, n, dc.work)) return false;
+  s.set(dc.d);
+  // dc.ub is Ub column-major, i.e. Ubᵀ row-major: its transpose is the first n rows of [Ub; 0].
+  const z = dc.prod;
+  transposeInto({ rows: n, cols: n, data: dc.ub }, { rows: n, cols: n, data: z.subarray(0, n * n) });
+  z.fill(0, n * n, m * n);
+  applyReflectorsToRows(A, m, n, 0, out.tauq, z, n, BRD_BLOCK, out.refl);
+  // U column-major is the row-major m×n result transposed.
+  transposeInto({ rows: m, cols: n, data: z }, { rows: n, cols: m, data: U });
+  const zv = z.subarray(0, n * n);
+  // dc.vt holds Vbᵀ by rows, i.e. Vb column-major.
+  transposeInto({ rows: n, cols: n, data: dc.vt }, { rows: n, cols: n, data: zv });
+  applyReflectorsToRows(P, n, n - 1, 1, out.taup, zv, n, BRD_BLOCK, out.refl);
+  transposeInto({ rows: n, cols: n, data: zv }, { rows: n, cols: n, data: V });
   return true;
 }
