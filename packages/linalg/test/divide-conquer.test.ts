@@ -144,3 +144,35 @@ describe('eigh by divide and conquer: deflation-heavy spectra', () => {
     expect(thrownCode(() => eigh(g, { methd: 'qr' } as never))).toBe('INVALID_CONFIG');
   });
 });
+
+describe('divide and conquer falls back when a secular equation does not converge', () => {
+  // No ordinary input makes the secular solvers fail, so a test switch makes every root fail: the
+  // solvers must then give exactly what method 'qr' gives (their fallback), not garbage. Orders above
+  // the leaf size (25), below which divide and conquer solves by QL without a secular equation; svd
+  // both below (unblocked) and above (blocked) its blocking threshold of 48 columns.
+  const bits = (x: Float64Array) => Array.from(x);
+  test('eigh and svd (unblocked and blocked, tall and wide) = their QR method, bit for bit', async () => {
+    const { forceSecularFailure } = await import('../src/decompositions/secular-failure.js');
+    for (const [rows, cols] of [[50, 40], [40, 45], [80, 64], [64, 96]] as const) {
+      const a = { rows, cols, data: normal(key(rows * 1000 + cols), rows * cols) };
+      const sym = gemm(a, a, { transA: true });
+      const qrSvd = svd(a, { method: 'qr' });
+      const qrEigh = eigh(sym, { method: 'qr' });
+      // Without the switch, divide and conquer takes its own path (other bits).
+      expect(bits(svd(a).u.data)).not.toEqual(bits(qrSvd.u.data));
+      expect(bits(eigh(sym).vectors.data)).not.toEqual(bits(qrEigh.vectors.data));
+      forceSecularFailure(true);
+      try {
+        const s = svd(a);
+        const e = eigh(sym);
+        expect(bits(s.s)).toEqual(bits(qrSvd.s));
+        expect(bits(s.u.data)).toEqual(bits(qrSvd.u.data));
+        expect(bits(s.v.data)).toEqual(bits(qrSvd.v.data));
+        expect(bits(e.values)).toEqual(bits(qrEigh.values));
+        expect(bits(e.vectors.data)).toEqual(bits(qrEigh.vectors.data));
+      } finally {
+        forceSecularFailure(false);
+      }
+    }
+  });
+});

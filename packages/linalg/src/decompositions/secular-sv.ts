@@ -1,4 +1,5 @@
 import { middleWay } from './secular.js';
+import { secularFailureForced } from './secular-failure.js';
 
 /**
  * The secular equation of the bidiagonal divide and conquer, f(σ) = 1/ρ + Σⱼ zⱼ²/((dⱼ − σ)(dⱼ + σ)) = 0
@@ -22,6 +23,7 @@ const ETA6 = new Float64Array(1);
  * dⱼ + σ into work[off + j]. Returns σ, or NaN when the iteration did not converge.
  */
 export function secularSingularRoot(n: number, i: number, d: Float64Array, z: Float64Array, delta: Float64Array, work: Float64Array, off: number, rho: number): number {
+  if (secularFailureForced()) return NaN;
   if (n === 1) {
     delta[off] = 1;
     work[off] = 1;

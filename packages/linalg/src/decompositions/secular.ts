@@ -1,3 +1,5 @@
+import { secularFailureForced } from './secular-failure.js';
+
 /**
  * The secular equation of a symmetric rank-one update, f(λ) = 1/ρ + Σⱼ zⱼ²/(dⱼ − λ) = 0 with
  * d₀ < d₁ < … < d_{n−1} and ρ > 0: its i-th root lies in (dᵢ, dᵢ₊₁) (the last one in
@@ -23,6 +25,7 @@ const ETA6 = new Float64Array(1);
  * iteration did not converge in 30 steps.
  */
 export function secularRoot(n: number, i: number, d: Float64Array, z: Float64Array, delta: Float64Array, off: number, rho: number): number {
+  if (secularFailureForced()) return NaN;
   if (n === 1) {
     delta[off] = 1;
     return d[0]! + rho * z[0]! * z[0]!;
