@@ -43,6 +43,15 @@ describe('level-2 kernels of the reductions', () => {
     expect(level2WasmBytes().length).toBeLessThan(4096);
   });
 
+  test('a problem beyond the kept size gets kernels of its own and leaves the kept ones as they were', () => {
+    const small = level2Kernels(1000);
+    const bytes = small.heap.byteLength;
+    const big = level2Kernels(2 * 512 * 512 + 1);
+    expect(big).not.toBe(small);
+    expect(level2Kernels(1000)).toBe(small);
+    expect(small.heap.byteLength).toBe(bytes);
+  });
+
   test('this runtime has the WebAssembly kernels (so the comparisons below compare two engines)', () => {
     expect(level2Kernels(16).wasm).toBe(true);
     useJsLevel2Kernels(true);

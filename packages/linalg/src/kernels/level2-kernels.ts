@@ -74,11 +74,13 @@ export function useJsLevel2Kernels(on: boolean): void {
 }
 
 /**
- * Kernels whose heap holds at least `doubles` doubles past `start`: the ones kept from the last call
- * when they fit, else new ones (kept for the next call unless larger than {@link KEEP}).
+ * Kernels whose heap holds at least `doubles` doubles past `start`: up to {@link KEEP} doubles the ones
+ * kept from the last call (grown if need be), else new ones of their own, dropped after the call (a
+ * WebAssembly memory never shrinks, so one large problem must not grow the kept one).
  */
 export function level2Kernels(doubles: number): Level2Kernels {
-  if (kept !== undefined && kept.reserve(doubles)) return kept;
+  const keep = doubles <= KEEP;
+  if (keep && kept !== undefined && kept.reserve(doubles)) return kept;
   const module = forceJs ? null : wasmModule();
   let k: Level2Kernels | undefined;
   if (module !== null) {
@@ -90,7 +92,7 @@ export function level2Kernels(doubles: number): Level2Kernels {
   }
   if (k === undefined || !k.reserve(doubles)) k = jsKernels();
   k.reserve(doubles);
-  kept = doubles <= KEEP ? k : undefined;
+  if (keep) kept = k;
   return k;
 }
 
