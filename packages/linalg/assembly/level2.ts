@@ -333,3 +333,22 @@ export function gemvN(a: i32, lda: i32, m: i32, n: i32, x: i32, y: i32): void {
     if (r < m) store<f64>(yb + at(r), load<f64>(yb + at(r)) + load<f64>(k0 + at(r)) * x0);
   }
 }
+
+/**
+ * A[:, c] ← A[:, c] + x·y[c] for c < n over m rows (a rank-one update, dger), A column-major with
+ * leading dimension `lda`: one multiply and one add per entry.
+ */
+export function rank1Update(a: i32, lda: i32, m: i32, n: i32, x: i32, y: i32): void {
+  const xb = at(x);
+  for (let c = 0; c < n; c++) {
+    const k0 = at(a + c * lda);
+    const yc = load<f64>(at(y + c));
+    const Y = f64x2.splat(yc);
+    let r = 0;
+    for (; r + 2 <= m; r += 2) {
+      const o = at(r);
+      v128.store(k0 + o, f64x2.add(v128.load(k0 + o), f64x2.mul(v128.load(xb + o), Y)));
+    }
+    if (r < m) store<f64>(k0 + at(r), load<f64>(k0 + at(r)) + load<f64>(xb + at(r)) * yc);
+  }
+}

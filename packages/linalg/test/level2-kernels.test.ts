@@ -132,7 +132,7 @@ describe('level-2 kernels of the reductions', () => {
     );
   });
 
-  test('gemvT and gemvN: WebAssembly = JavaScript bit for bit, and = the sums they claim', () => {
+  test('gemvT, gemvN and rank1Update: WebAssembly = JavaScript bit for bit, and = the sums they claim', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 3 }), fc.nat(), (m, n, pad, seed) => {
         const lda = m + pad;
@@ -165,6 +165,17 @@ describe('level-2 kernels of the reductions', () => {
           let t = y0[r]!;
           for (let c = 0; c < n; c++) t += h[o + a + c * lda + r]! * h[o + x + c]!;
           expect(h[o + y + r]).toBe(t);
+        }
+        // rank1Update: A[:, c] += x·y[c], one multiply and one add per entry.
+        const a0 = region(js, a, lda * n);
+        js.rank1Update(o + a, lda, m, n, o + x, o + y);
+        wasm.rank1Update(wasm.start + a, lda, m, n, wasm.start + x, wasm.start + y);
+        expect(region(wasm, 0, size)).toEqual(region(js, 0, size));
+        for (let c = 0; c < n; c++) {
+          for (let r = 0; r < lda; r++) {
+            const before = a0[c * lda + r]!;
+            expect(h[o + a + c * lda + r]).toBe(r < m ? before + h[o + x + r]! * h[o + y + c]! : before);
+          }
         }
       }),
       { numRuns: 200, seed: 1209 },

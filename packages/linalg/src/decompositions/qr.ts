@@ -1,9 +1,10 @@
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
 import { optionalBoolean, readOptions } from '../options.js';
-import { applyBlockReflector, formBlockReflector, reflectorScratch } from './block-reflector.js';
-import { hypot } from './hypot.js';
-import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
+import { applyBlockReflector, applyReflectorsToRows, formBlockReflector, reflectorScratch } from './block-reflector.js';
+import { pow2, pow2Exponent, pow2ExponentOf, scaleByPow2 } from './pow2-scale.js';
+import { level2Kernels } from '../kernels/level2-kernels.js';
+import { transposeInto } from '../kernels/transpose.js';
 
 /** Panel width of the blocked factorization (measured: 32 balances panel and gemm work up to 1024). */
 const QR_BLOCK = 32;
@@ -38,7 +39,7 @@ export function qr(a: Matrix, options: { check?: boolean } = {}): Qr {
   const { rows: m, cols: n } = a;
   const ws = qrBuffers(m, n);
   const ex = qrCore(a, ws);
-  const { k, w, rdiag, qc } = ws;
+  const { k, w, rdiag, q } = ws;
   const f = pow2(ex);
   const r = { rows: k, cols: n, data: new Float64Array(k * n) };
   for (let i = 0; i < k; i++) {
@@ -47,15 +48,13 @@ export function qr(a: Matrix, options: { check?: boolean } = {}): Qr {
     r.data[i * n + i] = flip * (rdiag[i]! * f);
     for (let j = i + 1; j < n; j++) r.data[i * n + j] = flip * (w[j * m + i]! * f);
   }
-  const q = { rows: m, cols: k, data: new Float64Array(m * k) };
-  for (let j = 0; j < k; j++) for (let i = 0; i < m; i++) q.data[i * k + j] = qc[j * m + i]!;
-  return { q, r };
+  return { q: { rows: m, cols: k, data: q }, r };
 }
 
 /**
  * Scratch of the thin QR of an m×n matrix: the column-major working copy `w` (Householder vectors
  * below the diagonal, R above), R's diagonal and the reflectors' τ (k = min(m, n) each), and Q
- * column-major in `qc` (m×k).
+ * row-major in `q` (m×k).
  */
 export interface QrBuffers {
   readonly m: number;
@@ -64,86 +63,93 @@ export interface QrBuffers {
   readonly w: Float64Array;
   readonly rdiag: Float64Array;
   readonly tau: Float64Array;
-  readonly qc: Float64Array;
+  readonly q: Float64Array;
   readonly scratch: ReturnType<typeof reflectorScratch>;
 }
 
 /** Fresh {@link QrBuffers} for an m×n matrix. */
 export function qrBuffers(m: number, n: number): QrBuffers {
   const k = Math.min(m, n);
-  return { m, n, k, w: new Float64Array(m * n), rdiag: new Float64Array(k), tau: new Float64Array(k), qc: new Float64Array(m * k), scratch: reflectorScratch() };
+  return { m, n, k, w: new Float64Array(m * n), rdiag: new Float64Array(k), tau: new Float64Array(k), q: new Float64Array(m * k), scratch: reflectorScratch() };
+}
+
+/** ‖x[off … off+len)‖₂ from a copy scaled by a power of two to max|xᵢ| ≈ 1 (no overflow or underflow in the squares). */
+function columnNorm(x: Float64Array, off: number, len: number): number {
+  let mx = 0;
+  for (let i = 0; i < len; i++) mx = Math.max(mx, Math.abs(x[off + i]!));
+  if (mx === 0) return 0;
+  const e = pow2ExponentOf(mx);
+  const h1 = Math.trunc(-e / 2);
+  const f1 = pow2(h1);
+  const f2 = pow2(-e - h1);
+  let ss = 0;
+  for (let i = 0; i < len; i++) {
+    const v = x[off + i]! * f1 * f2;
+    ss += v * v;
+  }
+  return Math.sqrt(ss) * pow2(e);
 }
 
 /**
- * The thin QR of A (validated, m×n as `ws`) in `ws`, allocating nothing: on return `ws.qc` holds Q
- * column-major with its columns signed so that diag(R) ≥ 0, and `ws.w`/`ws.rdiag` hold R (unsigned)
- * scaled by 2^−e, where e is the returned exponent.
+ * The thin QR of A (validated, m×n as `ws`) in `ws`, allocating nothing after the first call of its
+ * size: on return `ws.q` holds Q row-major with its columns signed so that diag(R) ≥ 0, and
+ * `ws.w`/`ws.rdiag` hold R (unsigned) scaled by 2^−e, where e is the returned exponent. Each panel
+ * column's reflector reaches the rest of its panel through the level-2 kernels (Aᵀv, then a rank-one
+ * update), on a copy of the matrix in their heap; the panel then reaches the trailing columns as one
+ * compact-WY block, and Q = H₀⋯H_{k−1}·I[:, :k] is applied by blocks to the rows of the row-major Q.
  */
 export function qrCore(a: Matrix, ws: QrBuffers): number {
-  const { m, n, k, w, rdiag, tau, qc, scratch } = ws;
-  // Column-major copy: column j at w[j*m ..], scaled by an exact power of two to max|a| ≈ 1 (R is
-  // scaled back; Q is scale-free), so subnormal input keeps its digits.
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) w[j * m + i] = a.data[i * n + j]!;
-  const ex = pow2Exponent(w);
-  scaleByPow2(w, ex);
+  const { m, n, k, w, rdiag, tau, q, scratch } = ws;
+  const kern = level2Kernels(m * n + n + 16);
+  const base = Math.ceil(kern.start / 8) * 8;
+  const S = base + m * n;
+  const h = kern.heap;
+  const W = h.subarray(base, base + m * n);
+  // Column-major copy (column j at W[j*m ..], i.e. Aᵀ row-major), scaled by an exact power of two to
+  // max|a| ≈ 1 (R is scaled back; Q is scale-free), so subnormal input keeps its digits.
+  transposeInto(a, { rows: n, cols: m, data: W });
+  const ex = pow2Exponent(W);
+  scaleByPow2(W, ex);
   tau.fill(0);
   const nb = k > QR_BLOCK ? QR_BLOCK : k;
   for (let c0 = 0; c0 < k; c0 += nb) {
     const b = Math.min(nb, k - c0);
-    // Householder vectors overwrite the lower part of w (as in JAMA QRDecomposition); within the
-    // panel each reflector is applied at once, to the columns right of the panel as one block.
+    // Householder vectors overwrite the lower part of W (LINPACK's normalisation: v[c] ∈ [1, 2],
+    // τ = 1/v[c]); within the panel each reflector is applied at once, to the columns right of the
+    // panel as one block.
     for (let c = c0; c < c0 + b; c++) {
       const cc = c * m;
-      let nrm = 0;
-      for (let i = c; i < m; i++) nrm = hypot(nrm, w[cc + i]!);
+      let nrm = columnNorm(W, cc + c, m - c);
       if (nrm !== 0) {
-        if (w[cc + c]! < 0) nrm = -nrm;
-        for (let i = c; i < m; i++) w[cc + i] /= nrm;
-        w[cc + c] += 1;
-        tau[c] = 1 / w[cc + c]!;
-        for (let j = c + 1; j < c0 + b; j++) {
-          const cj = j * m;
-          let s = 0;
-          for (let i = c; i < m; i++) s += w[cc + i]! * w[cj + i]!;
-          s = -s / w[cc + c]!;
-          for (let i = c; i < m; i++) w[cj + i] += s * w[cc + i]!;
+        if (W[cc + c]! < 0) nrm = -nrm;
+        for (let i = c; i < m; i++) W[cc + i] /= nrm;
+        W[cc + c] += 1;
+        const vc = W[cc + c]!;
+        tau[c] = 1 / vc;
+        const rest = c0 + b - c - 1;
+        if (rest > 0) {
+          // w_j += s_j·v with s_j = −(vᵀw_j)/v[c] for the panel's columns j > c.
+          kern.gemvT(base + cc + m + c, m, m - c, rest, base + cc + c, S);
+          for (let j = 0; j < rest; j++) h[S + j] = -h[S + j]! / vc;
+          kern.rank1Update(base + cc + m + c, m, m - c, rest, base + cc + c, S);
         }
       }
       rdiag[c] = -nrm;
     }
     if (c0 + b < n) {
-      formBlockReflector(w, m, c0, c0, m, b, tau.subarray(c0, c0 + b), scratch);
-      applyBlockReflector(w, m, c0, m, c0 + b, n, b, true, scratch);
+      formBlockReflector(W, m, c0, c0, m, b, tau.subarray(c0, c0 + b), scratch);
+      applyBlockReflector(W, m, c0, m, c0 + b, n, b, true, scratch);
     }
   }
-  // Q = H₀⋯H_{k−1}·I[:, :k] (column-major m×k), accumulated backwards a block at a time: columns left
-  // of a block are still unit vectors there, so each block only touches rows and columns ≥ its start.
-  qc.fill(0);
-  for (let j = 0; j < k; j++) qc[j * m + j] = 1;
-  const last = Math.floor((k - 1) / nb) * nb;
-  for (let c0 = last; c0 >= 0; c0 -= nb) {
-    const b = Math.min(nb, k - c0);
-    // Within the block, reflectors right to left on the block's own columns (unblocked).
-    for (let c = c0 + b - 1; c >= c0; c--) {
-      const cc = c * m;
-      if (w[cc + c] === 0) continue;
-      for (let j = c; j < c0 + b; j++) {
-        const cj = j * m;
-        let s = 0;
-        for (let i = c; i < m; i++) s += w[cc + i]! * qc[cj + i]!;
-        s = -s / w[cc + c]!;
-        for (let i = c; i < m; i++) qc[cj + i] += s * w[cc + i]!;
-      }
-    }
-    if (c0 + b < k) {
-      formBlockReflector(w, m, c0, c0, m, b, tau.subarray(c0, c0 + b), scratch);
-      applyBlockReflector(qc, m, c0, m, c0 + b, k, b, false, scratch);
-    }
-  }
+  w.set(W);
+  q.fill(0);
+  for (let j = 0; j < k; j++) q[j * k + j] = 1;
+  applyReflectorsToRows(w, m, k, 0, tau, q, k, nb, scratch);
   // Flip signs so that diag(R) >= 0 (the sign R's diagonal has at A's scale, as qr() reports it).
   const f = pow2(ex);
-  for (let j = 0; j < k; j++) {
-    if (rdiag[j]! * f < 0) for (let i = 0; i < m; i++) qc[j * m + i] = -qc[j * m + i]!;
+  for (let i = 0; i < m; i++) {
+    const row = i * k;
+    for (let j = 0; j < k; j++) if (rdiag[j]! * f < 0) q[row + j] = -q[row + j]!;
   }
   return ex;
 }

@@ -64,6 +64,9 @@ function writeOut(p: Product, sums: Float64Array, base: number, ld: number, c: F
     if (beta === 0) {
       if (alpha === 1) c.set(sums.subarray(s, s + jEnd), o);
       else for (let j = 0; j < jEnd; j++) c[o + j] = alpha * sums[s + j]!;
+    } else if (alpha === -1 && beta === 1) {
+      // (−1)·s + 1·c is c − s exactly (the blocked reflectors' update).
+      for (let j = 0; j < jEnd; j++) c[o + j] = c[o + j]! - sums[s + j]!;
     } else {
       for (let j = 0; j < jEnd; j++) c[o + j] = alpha * sums[s + j]! + beta * c[o + j]!;
     }

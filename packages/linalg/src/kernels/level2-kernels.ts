@@ -2,12 +2,13 @@ import { wasmApi, type WasmMemory } from '../wasm/api.js';
 import { decodeBase64 } from '../wasm/base64.js';
 import { LEVEL2_WASM_BASE64 } from './level2-wasm-bytes.js';
 
-// The level-2 (matrix-vector) kernels of eigh's tridiagonal and svd's bidiagonal reductions (LAPACK
-// dlatrd's and dlabrd's dsymv and dgemv calls): WebAssembly SIMD compiled from assembly/level2.ts,
-// or, where that is missing, the same arithmetic in JavaScript, operation for operation, so both
-// give the same bits. The working data (matrix, panels, vectors) lives in one heap of doubles, the
-// module's memory; every argument is an index into it. One reduction at a time holds the heap: eigh
-// and svd take it for the length of a call and call nothing else that takes it.
+// The level-2 (matrix-vector) kernels of eigh's tridiagonal, svd's bidiagonal and qr's panel
+// reductions (LAPACK dlatrd's, dlabrd's and dgeqr2's dsymv, dgemv and dger calls): WebAssembly SIMD
+// compiled from assembly/level2.ts, or, where that is missing, the same arithmetic in JavaScript,
+// operation for operation, so both give the same bits. The working data (matrix, panels, vectors)
+// lives in one heap of doubles, the module's memory; every argument is an index into it. One
+// reduction at a time holds the heap: eigh, svd and qr take it for the length of a call and call
+// nothing else that takes it.
 
 /** A heap of doubles and the kernels that work on it (see assembly/level2.ts for each one). */
 export interface Level2Kernels {
@@ -29,6 +30,8 @@ export interface Level2Kernels {
   gemvT(a: number, lda: number, m: number, n: number, x: number, y: number): void;
   /** y ← y + A·x, A m×n column-major (leading dimension lda). */
   gemvN(a: number, lda: number, m: number, n: number, x: number, y: number): void;
+  /** A[:, c] ← A[:, c] + x·y[c], A m×n column-major (leading dimension lda). */
+  rank1Update(a: number, lda: number, m: number, n: number, x: number, y: number): void;
 }
 
 interface KernelExports {
@@ -40,6 +43,7 @@ interface KernelExports {
   gemvPairDots(a: number, b: number, ld: number, np: number, x: number, n: number, s: number, t: number): void;
   gemvT(a: number, lda: number, m: number, n: number, x: number, y: number): void;
   gemvN(a: number, lda: number, m: number, n: number, x: number, y: number): void;
+  rank1Update(a: number, lda: number, m: number, n: number, x: number, y: number): void;
 }
 
 /** The largest heap (doubles) kept between calls; a larger problem gets kernels of its own. */
@@ -113,6 +117,7 @@ function wasmKernels(module: object): Level2Kernels {
     gemvPairDots: x.gemvPairDots,
     gemvT: x.gemvT,
     gemvN: x.gemvN,
+    rank1Update: x.rank1Update,
   };
   return k;
 }
@@ -135,6 +140,7 @@ function jsKernels(): Level2Kernels {
     gemvPairDots: (a, b, ld, np, x, n, s, t) => gemvPairDotsJs(k.heap, a, b, ld, np, x, n, s, t),
     gemvT: (a, lda, m, n, x, y) => gemvTJs(k.heap, a, lda, m, n, x, y),
     gemvN: (a, lda, m, n, x, y) => gemvNJs(k.heap, a, lda, m, n, x, y),
+    rank1Update: (a, lda, m, n, x, y) => rank1UpdateJs(k.heap, a, lda, m, n, x, y),
   };
   return k;
 }
@@ -331,5 +337,14 @@ function gemvNJs(h: Float64Array, a: number, lda: number, m: number, n: number, 
     const k0 = a + c * lda;
     const x0 = h[x + c]!;
     for (let r = 0; r < m; r++) h[y + r] = h[y + r]! + h[k0 + r]! * x0;
+  }
+}
+
+/** assembly/level2.ts's rank1Update. */
+function rank1UpdateJs(h: Float64Array, a: number, lda: number, m: number, n: number, x: number, y: number): void {
+  for (let c = 0; c < n; c++) {
+    const k0 = a + c * lda;
+    const yc = h[y + c]!;
+    for (let r = 0; r < m; r++) h[k0 + r] = h[k0 + r]! + h[x + r]! * yc;
   }
 }

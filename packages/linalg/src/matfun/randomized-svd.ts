@@ -136,8 +136,7 @@ function allocate(m: number, n: number, k: number, l: number): SketchBuffers {
 /** Orthonormal basis of the m×l matrix `y` into `q` (row-major), through the QR scratch `ws`. */
 function orthonormalize(y: Matrix, ws: QrBuffers, q: Float64Array): void {
   qrCore(y, ws);
-  const { m, k, qc } = ws;
-  for (let j = 0; j < k; j++) for (let i = 0; i < m; i++) q[i * k + j] = qc[j * m + i]!;
+  q.set(ws.q.subarray(0, ws.m * ws.k));
 }
 
 function sketchSvd(a: Matrix, k: number, rngKey: Key, powerIterations: number, ws: SketchBuffers): Svd {
