@@ -226,7 +226,7 @@ function init(cfg: DrmSaConfig, x0: Float64Array): DrmSaState {
   if (!(x0 instanceof Float64Array) || x0.length === 0) throw new DescentError('SHAPE_MISMATCH', where, 'x0 must be a non-empty Float64Array');
   for (let i = 0; i < x0.length; i++) if (x0[i]! - x0[i]! !== 0) throw new DescentError('NON_FINITE', where, `x0[${i}] is ${x0[i]}`);
   const schedules: Schedules = { ...codeSchedules(), ...(cfg.schedules ?? {}) };
-  validateSchedules(schedules, form);
+  validateSchedules(schedules, form, where);
   const tailRule = cfg.tailRule ?? 'cvar';
   if (tailRule !== 'cvar' && tailRule !== 'extrapolate') throw new DescentError('INVALID_CONFIG', where, `tailRule must be cvar | extrapolate, got ${String(tailRule)}`);
   const sense = cfg.sense ?? 'min';

@@ -83,20 +83,20 @@ export function rateSchedules(form: 'qf' | 'dm' | 'hybrid', base: Schedules = co
   };
 }
 
-function checkOne(s: StepSchedule, name: string, lo: number, loOpen: boolean): void {
-  const where = 'schedules';
-  if (s === undefined || s === null || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', where, `${name} is missing`);
-  if (!(s.a > 0) || !Number.isFinite(s.a)) throw new DescentError('INVALID_CONFIG', where, `${name}.a must be > 0, got ${s.a}`);
-  if (!(s.b > 0) || !Number.isFinite(s.b)) throw new DescentError('INVALID_CONFIG', where, `${name}.b must be > 0, got ${s.b}`);
+function checkOne(s: StepSchedule, name: string, lo: number, loOpen: boolean, where: string): void {
+  if (s === undefined || s === null || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', where, `schedules.${name} is missing`);
+  if (!(s.a > 0) || !Number.isFinite(s.a)) throw new DescentError('INVALID_CONFIG', where, `schedules.${name}.a must be > 0, got ${s.a}`);
+  if (!(s.b > 0) || !Number.isFinite(s.b)) throw new DescentError('INVALID_CONFIG', where, `schedules.${name}.b must be > 0, got ${s.b}`);
   const okLo = loOpen ? s.c > lo : s.c >= lo;
-  if (!(okLo && s.c <= 1)) throw new DescentError('INVALID_CONFIG', where, `${name}.c must be in ${loOpen ? '(' : '['}${lo}, 1], got ${s.c}`);
+  if (!(okLo && s.c <= 1)) throw new DescentError('INVALID_CONFIG', where, `schedules.${name}.c must be in ${loOpen ? '(' : '['}${lo}, 1], got ${s.c}`);
 }
 
 /**
  * Checks the timescale ordering the convergence proofs need, throwing INVALID_CONFIG otherwise:
  * θ exponent in (½, 1] (Robbins–Monro); q and D exponents in (0, 1]; θ strictly slower than q (and
  * than D for DM/hybrid), so α_k/β_k → 0; bandwidth exponent in (0, 1) and strictly below the D
- * exponent, so the KDE variance γ_k/h_k → 0.
+ * exponent, so the KDE variance γ_k/h_k → 0. Errors name `where` (default `'validateSchedules'`; the
+ * optimizers pass their own name).
  *
  * @example
  * ```ts
@@ -104,21 +104,21 @@ function checkOne(s: StepSchedule, name: string, lo: number, loOpen: boolean): v
  * // undefined
  * ```
  */
-export function validateSchedules(s: Schedules, form: 'qf' | 'dm' | 'hybrid' | 'batching'): void {
-  if (s === undefined || s === null || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', 'schedules', 'schedules are missing');
-  checkOne(s.theta, 'theta', 0.5, true);
+export function validateSchedules(s: Schedules, form: 'qf' | 'dm' | 'hybrid' | 'batching', where = 'validateSchedules'): void {
+  if (s === undefined || s === null || typeof s !== 'object') throw new DescentError('INVALID_CONFIG', where, 'schedules are missing');
+  checkOne(s.theta, 'theta', 0.5, true, where);
   if (form === 'batching') return;
-  checkOne(s.quantile, 'quantile', 0, true);
+  checkOne(s.quantile, 'quantile', 0, true, where);
   if (!(s.theta.c > s.quantile.c)) {
-    throw new DescentError('INVALID_CONFIG', 'schedules', `timescales: theta.c = ${s.theta.c} must exceed quantile.c = ${s.quantile.c} (θ must move slower than the quantiles)`);
+    throw new DescentError('INVALID_CONFIG', where, `schedules' timescales: theta.c = ${s.theta.c} must exceed quantile.c = ${s.quantile.c} (θ must move slower than the quantiles)`);
   }
   if (form === 'qf') return;
-  checkOne(s.gradient, 'gradient', 0, true);
-  checkOne(s.bandwidth, 'bandwidth', 0, true);
+  checkOne(s.gradient, 'gradient', 0, true, where);
+  checkOne(s.bandwidth, 'bandwidth', 0, true, where);
   if (!(s.theta.c > s.gradient.c)) {
-    throw new DescentError('INVALID_CONFIG', 'schedules', `timescales: theta.c = ${s.theta.c} must exceed gradient.c = ${s.gradient.c} (θ must move slower than the quantile gradients)`);
+    throw new DescentError('INVALID_CONFIG', where, `schedules' timescales: theta.c = ${s.theta.c} must exceed gradient.c = ${s.gradient.c} (θ must move slower than the quantile gradients)`);
   }
   if (!(s.bandwidth.c < s.gradient.c) || s.bandwidth.c >= 1) {
-    throw new DescentError('INVALID_CONFIG', 'schedules', `timescales: bandwidth.c = ${s.bandwidth.c} must be below gradient.c = ${s.gradient.c} (KDE variance γ/h must vanish)`);
+    throw new DescentError('INVALID_CONFIG', where, `schedules' timescales: bandwidth.c = ${s.bandwidth.c} must be below gradient.c = ${s.gradient.c} (KDE variance γ/h must vanish)`);
   }
 }

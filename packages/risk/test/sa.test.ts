@@ -12,6 +12,7 @@ import {
   runDrmSA,
   sampleModel,
   simplexSet,
+  validateSchedules,
   valueAtRisk,
   wangTransform,
   type DrmSaConfig,
@@ -222,6 +223,21 @@ describe('bad input', () => {
     expectError(() => drmSA.init({ ...good, schedules: { ...schedules, theta: { a: 0.04, b: 50, c: 0.5 } } }, w0), 'INVALID_CONFIG');
     expectError(() => drmSA.init({ ...good, schedules: { ...schedules, quantile: { a: -1, b: 50, c: 0.7 } } }, w0), 'INVALID_CONFIG');
     expectError(() => drmSA.init({ ...good, schedules: { ...schedules, quantile: { a: 1, b: 50, c: 0 } } }, w0), 'INVALID_CONFIG');
+  });
+
+  test('schedule errors name the function that was called and the schedule', () => {
+    const bad = { ...schedules, theta: { a: 0.04, b: 50, c: 0.6 } };
+    const caught = (f: () => unknown): { where: string; message: string } | undefined => {
+      try {
+        f();
+      } catch (e) {
+        if (isDescentError(e)) return { where: e.where, message: e.message };
+      }
+      return undefined;
+    };
+    expect(caught(() => drmSA.init({ ...good, schedules: bad }, w0))?.where).toBe('drmSA.init');
+    expect(caught(() => validateSchedules(bad, 'dm'))?.where).toBe('validateSchedules');
+    expect(caught(() => validateSchedules({ ...schedules, quantile: { a: -1, b: 50, c: 0.7 } }, 'qf'))?.message).toBe('validateSchedules: schedules.quantile.a must be > 0, got -1');
   });
   test('bad configs', () => {
     expectError(() => drmSA.init({ ...good, form: 'qf', distortion: valueAtRisk(0.9) }, w0), 'INVALID_CONFIG', /continuous/);
