@@ -289,12 +289,14 @@ function innerRoot(n: number, i: number, d: Float64Array, z: Float64Array, delta
       }
     }
     prew = w;
-    for (let j = 0; j < n; j++) delta[off + j] = delta[off + j]! - eta;
+    // Every δⱼ moves by η; the two sums update it as they read it (one pass instead of two).
     dpsi = 0;
     psi = 0;
     erretm = 0;
     for (let j = 0; j <= iim1; j++) {
-      const t = z[j]! / delta[off + j]!;
+      const dj = delta[off + j]! - eta;
+      delta[off + j] = dj;
+      const t = z[j]! / dj;
       psi += z[j]! * t;
       dpsi += t * t;
       erretm += psi;
@@ -303,11 +305,14 @@ function innerRoot(n: number, i: number, d: Float64Array, z: Float64Array, delta
     dphi = 0;
     phi = 0;
     for (let j = n - 1; j >= iip1; j--) {
-      const t = z[j]! / delta[off + j]!;
+      const dj = delta[off + j]! - eta;
+      delta[off + j] = dj;
+      const t = z[j]! / dj;
       phi += z[j]! * t;
       dphi += t * t;
       erretm += phi;
     }
+    delta[off + ii] = delta[off + ii]! - eta;
     temp = z[ii]! / delta[off + ii]!;
     dw = dpsi + dphi + temp * temp;
     temp = z[ii]! * temp;
