@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
-import { eigh, key, normal, type Matrix } from '@descent/linalg';
+import { eigh, key, normal, qr, svd, type Matrix } from '@descent/linalg';
 import { maxAbsDiff } from '@descent/linalg/laws';
 import { level2Kernels, level2WasmBytes, useJsLevel2Kernels, type Level2Kernels } from '../src/kernels/level2-kernels.js';
 
@@ -182,21 +182,34 @@ describe('level-2 kernels of the reductions', () => {
     );
   });
 
-  test('eigh gives the same bits on either engine (sizes around the panel width and the SIMD widths)', () => {
+  test('eigh, svd and qr give the same bits on either engine (sizes around the panel widths and the SIMD widths)', () => {
     const sym = (n: number, seed: number): Matrix => {
       const g = normal(key(seed), n * n);
       const data = new Float64Array(n * n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) data[i * n + j] = g[i * n + j]! + g[j * n + i]!;
       return { rows: n, cols: n, data };
     };
+    const bits = (...xs: Float64Array[]) => xs.map((x) => Array.from(x));
+    const both = <T>(f: () => T): [T, T] => {
+      const w = f();
+      useJsLevel2Kernels(true);
+      try {
+        return [w, f()];
+      } finally {
+        useJsLevel2Kernels(false);
+      }
+    };
     for (const n of [1, 2, 3, 5, 8, 31, 33, 34, 65, 97]) {
       const a = sym(n, n);
-      const w = eigh(a);
-      useJsLevel2Kernels(true);
-      const j = eigh(a);
-      useJsLevel2Kernels(false);
-      expect(Array.from(w.values)).toEqual(Array.from(j.values));
-      expect(Array.from(w.vectors.data)).toEqual(Array.from(j.vectors.data));
+      const [w, j] = both(() => eigh(a));
+      expect(bits(w.values, w.vectors.data)).toEqual(bits(j.values, j.vectors.data));
+    }
+    for (const [rows, cols] of [[3, 2], [7, 5], [49, 48], [50, 63], [97, 65], [64, 130]] as const) {
+      const a = { rows, cols, data: normal(key(rows * 1000 + cols), rows * cols) };
+      const [ws, js] = both(() => svd(a));
+      expect(bits(ws.s, ws.u.data, ws.v.data)).toEqual(bits(js.s, js.u.data, js.v.data));
+      const [wq, jq] = both(() => qr(a));
+      expect(bits(wq.q.data, wq.r.data)).toEqual(bits(jq.q.data, jq.r.data));
     }
   });
 });
