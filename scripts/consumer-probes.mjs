@@ -63,6 +63,12 @@ async function runProbe() {
     const d = topology.sublevelPersistence0(new Float64Array([0, 3, 1, 4, 2]), { kind: 'grid', shape: [1, 5], connectivity: 4 });
     return Array.from(d.death).join(',') === 'Infinity,3,4';
   });
+  // The main thread's answer: after initRipsWasm the Rips kernel runs in WebAssembly, same bars.
+  const ripsReady = await topology.initRipsWasm();
+  probe('topology Rips kernel in WebAssembly after initRipsWasm', () => {
+    const r = topology.ripsPersistence({ kind: 'points', n: 4, d: 2, data: new Float64Array([0, 0, 1, 0, 1, 1, 0, 1]) });
+    return ripsReady === true && r.stats.engine === 'wasm' && r.diagrams[1].birth[0] === 1 && r.diagrams[1].death[0] === Math.SQRT2;
+  });
   return { probes, prng: prngDigests(linalg) };
 }
 `;

@@ -1,6 +1,7 @@
 export { diagram, assertDiagram, sortDiagram, filterDiagram, persistence, type Diagram } from './diagram.js';
 export type { MetricInput } from './metric-input.js';
 export { ripsPersistence, enclosingRadius, estimateRipsSize, type RipsOptions, type RipsStats, type PersistenceResult, type Cocycle } from './rips.js';
+export { initRipsWasm } from './rips-wasm-init.js';
 export { bottleneck, type DiagramDistance } from './bottleneck.js';
 export { wasserstein } from './wasserstein.js';
 export { linearAssignment } from './linear-assignment.js';

@@ -65,7 +65,8 @@ export interface RipsOptions {
    * generators or progress calls are asked for; everything else (sparse and graph input, dimensions ≥ 2,
    * those options) runs in JS. `'auto'`: the same where WebAssembly compiles, else JS. `'js'`: JS only.
    * The diagrams are identical (`stats.engine` tells which ran); `'wasm'` is `INVALID_CONFIG` where
-   * WebAssembly is unavailable.
+   * WebAssembly is unavailable. On a browser's main thread, await `initRipsWasm()` once first: it may
+   * refuse to compile the kernel synchronously.
    */
   engine?: 'auto' | 'wasm' | 'js';
 }
@@ -1075,6 +1076,7 @@ class RipsEngine {
     }
     // dimension 1 is done: reduceFrom only assembles and reduces dimensions ≥ 2
     this.reduceFrom(1, new Float64Array(0), new Float64Array(0), sd, sx, pivots ?? new PivotMap(), maxDim);
+    kernel.finish();
   }
 
   run(maxDim: number): PersistenceResult {

@@ -44,6 +44,7 @@ export const fuzzTable: FuzzTable = {
   filterNormalizedDirection: { args: () => [v(1, 2, 3, 4, 5, 6), layout(), key(0), { ignore: 'none' }] },
   greedySubsample: { args: () => [pts(), 2, { start: 1 }] },
   homotopyTest: { args: () => [arc(1), arc(-1), annulus, { level: 0.5, tol: 0, points: 7, steps: 4, epsilon: 0.6, tubeSamples: 3, tubeRadius: 0.2, key: key(0), lipschitz: 4 }] },
+  initRipsWasm: { args: () => [] },
   linearPathLoss: { args: () => [sq, v(0, 1), v(1, 0), { points: 5 }] },
   lmcClasses: { args: () => [[v(0, 1), v(1, 0), v(0, 1.1)], sq, { tol: 0.1, points: 5, reference: 'max' }] },
   lossSlice: { args: () => [sq, v(0, 0), v(1, 0), v(0, 1), { points: 4, range: [-1, 2] }] },
