@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isDescentError, type DescentErrorCode } from '../errors.js';
+import { isDescentError, type DescentError, type DescentErrorCode } from '../errors.js';
 
 /**
  * Calls `fn` and reports how it ended: the {@link DescentErrorCode} it threw, `'none'` when it
@@ -18,6 +18,28 @@ export function thrownCode(fn: () => unknown): DescentErrorCode | 'none' | 'othe
   } catch (e) {
     return isDescentError(e) ? e.code : 'other';
   }
+}
+
+/**
+ * Calls `fn` and returns the {@link DescentError} it throws, so a test can check its code, `where` and
+ * message. Throws an Error saying what happened instead when `fn` returns or throws anything else, so
+ * an assertion on the result cannot pass by accident.
+ *
+ * @example
+ * ```ts
+ * const e = thrownError(() => cholesky(fromRows([[1, 2], [2, 1]])));
+ * [e.code, e.where];
+ * // ['DOMAIN', 'cholesky']
+ * ```
+ */
+export function thrownError(fn: () => unknown): DescentError {
+  try {
+    fn();
+  } catch (e) {
+    if (isDescentError(e)) return e;
+    throw new Error(`expected a DescentError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
+  }
+  throw new Error('expected a DescentError, the call returned');
 }
 
 /**
