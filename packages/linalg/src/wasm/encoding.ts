@@ -1,6 +1,7 @@
-// The few WebAssembly binary-format encoders that descent's hand-assembled SIMD kernels share
-// (dynamics' GD maps, optimizers' Adam step). Kernels are assembled by hand rather than compiled
-// from another language so the repository needs no toolchain beyond TypeScript.
+// The few WebAssembly binary-format encoders that descent's hand-assembled SIMD kernels share (gemm,
+// dynamics' GD maps, optimizers' Adam step): small kernels whose code is generated at run time (tile
+// shapes, unrolling) are assembled here; larger ones with many edge cases (linalg's level-2 kernels,
+// topology's Rips kernel) are AssemblyScript sources compiled into committed bytes.
 
 /**
  * Unsigned LEB128 encoding of a non-negative integer (section sizes, indices, memory offsets).
