@@ -111,14 +111,27 @@ type Kernel = (
 
 const compiled: (object | null | undefined)[] = [undefined, undefined];
 
-/** The compiled module, or null where WebAssembly SIMD (or shared memory) is unavailable. */
+/**
+ * The compiled module, or null where WebAssembly SIMD (or shared memory) is unavailable or the engine
+ * refuses a synchronous compilation (a browser's main thread may): the JavaScript kernel then runs.
+ */
 function adamModule(shared: boolean): object | null {
   const k = shared ? 1 : 0;
   if (compiled[k] === undefined) {
-    const bytes = adamModuleBytes(shared);
-    compiled[k] = wasmApi !== undefined && wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
+    try {
+      const bytes = adamModuleBytes(shared);
+      compiled[k] = wasmApi !== undefined && wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
+    } catch {
+      compiled[k] = null;
+    }
   }
   return compiled[k]!;
+}
+
+/** Forgets the compiled modules, so the next arena compiles again (tests stub the compiler). @internal */
+export function resetAdamModules(): void {
+  compiled[0] = undefined;
+  compiled[1] = undefined;
 }
 
 /** One arena: a memory holding a gradient slot and two Adam states, with the kernel bound to it. */
