@@ -302,12 +302,9 @@ function svdTall(A: Float64Array, m: number, n: number, out: SvdBuffers, method:
  * secular equation did not converge.
  */
 function divideAndConquer(m: number, n: number, out: SvdBuffers): boolean {
-  const { s, e, u: U, v: V } = out;
-  const dc = dcBuffers(m, n, out);
-  dc.d.set(s);
-  dc.e.set(e);
-  if (!bidiagonalSvdDC(dc.d, dc.e, n, dc.ub, n, dc.vt, n, dc.work)) return false;
-  s.set(dc.d);
+  const { u: U, v: V } = out;
+  const dc = solveBidiagonal(m, n, out);
+  if (dc === undefined) return false;
   // Column-major X is row-major Xᵀ: (U·Ub)ᵀ = Ubᵀ·Uᵀ, and Vᵀ stored by rows is V_b column-major.
   const prod = dc.prod;
   gemmInto({ rows: n, cols: n, data: dc.ub }, { rows: n, cols: m, data: U }, { rows: n, cols: m, data: prod });
@@ -318,12 +315,21 @@ function divideAndConquer(m: number, n: number, out: SvdBuffers): boolean {
   return true;
 }
 
-/** The divide-and-conquer scratch of `out`, made on first use. */
-function dcBuffers(m: number, n: number, out: SvdBuffers): DcBuffers {
-  return out.dc ?? (out.dc = {
+/**
+ * The bidiagonal (out.s, out.e) by divide and conquer in `out.dc` (made on first use): on success s
+ * holds the singular values and dc.ub, dc.vt the bidiagonal's singular vectors; undefined, with s and
+ * e untouched, if a secular equation did not converge.
+ */
+function solveBidiagonal(m: number, n: number, out: SvdBuffers): DcBuffers | undefined {
+  const dc = out.dc ?? (out.dc = {
     ub: new Float64Array(n * n), vt: new Float64Array(n * n), prod: new Float64Array(m * n),
     d: new Float64Array(n), e: new Float64Array(n), work: bdcWork(n),
   });
+  dc.d.set(out.s);
+  dc.e.set(out.e);
+  if (!bidiagonalSvdDC(dc.d, dc.e, n, dc.ub, n, dc.vt, n, dc.work)) return undefined;
+  out.s.set(dc.d);
+  return dc;
 }
 
 /**
@@ -335,12 +341,9 @@ function dcBuffers(m: number, n: number, out: SvdBuffers): DcBuffers {
  * untouched, if a secular equation did not converge.
  */
 function blockedDivideAndConquer(A: Float64Array, P: Float64Array, m: number, n: number, out: SvdBuffers): boolean {
-  const { s, e, u: U, v: V } = out;
-  const dc = dcBuffers(m, n, out);
-  dc.d.set(s);
-  dc.e.set(e);
-  if (!bidiagonalSvdDC(dc.d, dc.e, n, dc.ub, n, dc.vt, n, dc.work)) return false;
-  s.set(dc.d);
+  const { u: U, v: V } = out;
+  const dc = solveBidiagonal(m, n, out);
+  if (dc === undefined) return false;
   // dc.ub is Ub column-major, i.e. Ubᵀ row-major: its transpose is the first n rows of [Ub; 0].
   const z = dc.prod;
   transposeInto({ rows: n, cols: n, data: dc.ub }, { rows: n, cols: n, data: z.subarray(0, n * n) });

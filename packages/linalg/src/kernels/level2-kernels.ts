@@ -34,17 +34,12 @@ export interface Level2Kernels {
   rank1Update(a: number, lda: number, m: number, n: number, x: number, y: number): void;
 }
 
-interface KernelExports {
+/** The module's exports: the kernels as in {@link Level2Kernels}, and its memory. */
+type KernelExports = Pick<Level2Kernels, 'symvLower' | 'gemvPairSub' | 'gemvPairDots' | 'gemvT' | 'gemvN' | 'rank1Update'> & {
   memory: WasmMemory;
   heapStart(): number;
   reserve(doubles: number): number;
-  symvLower(a: number, lda: number, x: number, y: number, n: number): void;
-  gemvPairSub(y: number, a: number, b: number, ld: number, np: number, s: number, t: number, n: number): void;
-  gemvPairDots(a: number, b: number, ld: number, np: number, x: number, n: number, s: number, t: number): void;
-  gemvT(a: number, lda: number, m: number, n: number, x: number, y: number): void;
-  gemvN(a: number, lda: number, m: number, n: number, x: number, y: number): void;
-  rank1Update(a: number, lda: number, m: number, n: number, x: number, y: number): void;
-}
+};
 
 /** The largest heap (doubles) kept between calls; a larger problem gets kernels of its own. */
 const KEEP = 2 * 512 * 512;
