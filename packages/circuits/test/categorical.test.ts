@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { foldIn, fromRows, isDescentError, key, uniform } from '@descent/linalg';
+import { foldIn, fromRows, key, uniform } from '@descent/linalg';
 import {
   batchStatistics, categoricalData, chowLiuCircuit, chowLiuTree, compile, gatherRows, hclt, hcltMixture, logLikelihood,
   meanLogLikelihood, mutualInformation, train, type CategoricalData,
 } from '@descent/circuits';
 import { allStates } from '@descent/circuits/laws';
+import { thrownCode, thrownError } from '@descent/linalg/laws';
 
 // Fixture from scripts/fixtures/circuits_categorical.py (NumPy counts, SciPy spanning tree).
 const fx = JSON.parse(readFileSync(new URL('./fixtures/circuits_categorical.json', import.meta.url), 'utf8')) as {
@@ -16,15 +17,6 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/circuits_categorical.json
 const trainData = categoricalData(fx.train, fx.cards);
 const testData = categoricalData(fx.test, fx.cards);
 
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return isDescentError(e) ? e.code : 'not a DescentError';
-  }
-  return undefined;
-};
-
 describe('categoricalData', () => {
   test('infers or takes the cardinalities, and is a Matrix', () => {
     const d = categoricalData([[0, 2], [1, 0]]);
@@ -33,26 +25,20 @@ describe('categoricalData', () => {
     expect(Array.from(categoricalData(fromRows([[0, 4]]), [3, 6]).cardinalities)).toEqual([3, 6]);
   });
   test('rejects values outside the domain, non-integers, NaN, ragged rows and bad cardinalities', () => {
-    expect(codeOf(() => categoricalData([[0, 3]], [2, 3]))).toBe('DOMAIN');
-    expect(codeOf(() => categoricalData([[0, -1]]))).toBe('DOMAIN');
-    expect(codeOf(() => categoricalData([[0, 1.5]]))).toBe('DOMAIN');
-    expect(codeOf(() => categoricalData([[0, Number.NaN]]))).toBe('NON_FINITE');
-    expect(codeOf(() => categoricalData([[0, 1], [1]]))).toBe('SHAPE_MISMATCH');
-    expect(codeOf(() => categoricalData([]))).toBe('SHAPE_MISMATCH');
-    expect(codeOf(() => categoricalData([[0, 1]], [2]))).toBe('SHAPE_MISMATCH');
-    expect(codeOf(() => categoricalData([[0, 1]], [2, 1]))).toBe('INVALID_CONFIG');
-    let msg = '';
-    try {
-      categoricalData([[0, 1], [1, 7]], [2, 3]);
-    } catch (e) {
-      msg = (e as Error).message;
-    }
-    expect(msg).toMatch(/categoricalData.*row 1, column 1/);
+    expect(thrownCode(() => categoricalData([[0, 3]], [2, 3]))).toBe('DOMAIN');
+    expect(thrownCode(() => categoricalData([[0, -1]]))).toBe('DOMAIN');
+    expect(thrownCode(() => categoricalData([[0, 1.5]]))).toBe('DOMAIN');
+    expect(thrownCode(() => categoricalData([[0, Number.NaN]]))).toBe('NON_FINITE');
+    expect(thrownCode(() => categoricalData([[0, 1], [1]]))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => categoricalData([]))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => categoricalData([[0, 1]], [2]))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => categoricalData([[0, 1]], [2, 1]))).toBe('INVALID_CONFIG');
+    expect(thrownError(() => categoricalData([[0, 1], [1, 7]], [2, 3])).message).toMatch(/categoricalData.*row 1, column 1/);
   });
   test('structure learners reject a categorical value beyond its declared cardinality (a hand-made CategoricalData)', () => {
     const bad = { rows: 1, cols: 2, data: new Float64Array([0, 3]), cardinalities: new Int32Array([2, 3]) } as CategoricalData;
-    expect(codeOf(() => mutualInformation(bad))).toBe('DOMAIN');
-    expect(codeOf(() => hclt(bad, { K: 2 }))).toBe('DOMAIN');
+    expect(thrownCode(() => mutualInformation(bad))).toBe('DOMAIN');
+    expect(thrownCode(() => hclt(bad, { K: 2 }))).toBe('DOMAIN');
     // A plain matrix must be binary: its message points to categoricalData.
     expect(() => chowLiuTree(fromRows([[0, 2]]))).toThrow(/categoricalData/);
   });

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
-import { foldIn, isDescentError, key, uniform } from '@descent/linalg';
+import { foldIn, key, uniform } from '@descent/linalg';
 import { batchStatistics, compile, logLikelihood, meanLogLikelihood, train, type BatchStatistics } from '@descent/circuits';
 import { buildCircuit, DISCRETE_FAMILIES, randomData } from '@descent/circuits/laws';
 import { failNextRowJob, terminateRowWorkers } from '../src/rows-threads.js';
+import { thrownError } from '@descent/linalg/laws';
 
 // Worker threads run the compiled module (dist/); `npm test` builds before testing.
 afterAll(async () => {
@@ -56,13 +57,10 @@ test('a worker that fails raises a DescentError naming the function (no hang); t
   const data = randomData(cc, 1200, 2);
   const good = batchStatistics(cc, cc.params, data, { threads: 2 });
   failNextRowJob();
-  let err: unknown;
-  try {
-    batchStatistics(cc, cc.params, data, { threads: 2 });
-  } catch (e) {
-    err = e;
-  }
-  expect(isDescentError(err) && err.code === 'DOMAIN' && err.message.includes('batchStatistics') && err.message.includes('worker')).toBe(true);
+  const err = thrownError(() => batchStatistics(cc, cc.params, data, { threads: 2 }));
+  expect(err.code).toBe('DOMAIN');
+  expect(err.message).toContain('batchStatistics');
+  expect(err.message).toContain('worker');
   expect(sameStats(good, batchStatistics(cc, cc.params, data, { threads: 2 }))).toBe(true);
 });
 

@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { isDescentError } from '@descent/linalg';
 import { createRegionPool, crc32, encodePng, scalarVectorRegionParallel, squareGrid } from '@descent/dynamics';
+import { thrownError } from '@descent/linalg/laws';
 
 // A browser has no Node builtins: process.getBuiltinModule (how the Node-only parts load them) finds nothing.
 const withoutNodeBuiltins = () => vi.spyOn(process, 'getBuiltinModule').mockImplementation(() => undefined as never);
@@ -50,13 +50,9 @@ describe('without Node builtins (browsers)', () => {
 
   test('worker pools are a DescentError (INVALID_CONFIG) naming the function', async () => {
     withoutNodeBuiltins();
-    let err: unknown;
-    try {
-      createRegionPool(1);
-    } catch (e) {
-      err = e;
-    }
-    expect(isDescentError(err) && err.code === 'INVALID_CONFIG' && err.message.includes('createRegionPool')).toBe(true);
+    const err = thrownError(() => createRegionPool(1));
+    expect(err.code).toBe('INVALID_CONFIG');
+    expect(err.message).toContain('createRegionPool');
     await expect(scalarVectorRegionParallel({ y: 1, eta: 0.5, grid: squareGrid(3, 8) }, { workers: 1 })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isDescentError, matrix } from '@descent/linalg';
+import { matrix } from '@descent/linalg';
 import {
   alignedInit,
   bisectCriticalStepSize,
@@ -18,56 +18,47 @@ import {
   trackSharpness,
   vectorTargetObjective,
 } from '@descent/dynamics';
-
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (isDescentError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-};
+import { thrownCode } from '@descent/linalg/laws';
 
 describe('bad input → DescentError at the boundary', () => {
   const f = scalarVectorObjective({ y: 1 });
   test('non-finite starts', () => {
-    expect(code(() => classifyStart(f, new Float64Array([NaN, 1]), 0.5))).toBe('NON_FINITE');
-    expect(code(() => classifyStart(f, new Float64Array([Infinity, 1]), 0.5))).toBe('NON_FINITE');
-    expect(code(() => gradientDescent(f).init({ eta: 0.5 }, new Float64Array([1, -Infinity])))).toBe('NON_FINITE');
-    expect(code(() => lyapunovExponents(f, new Float64Array([NaN, 0]), 0.5))).toBe('NON_FINITE');
-    expect(code(() => trackSharpness(f, new Float64Array([NaN, 0]), 0.5))).toBe('NON_FINITE');
-    expect(code(() => regionMap(f, { eta: 0.5, grid: squareGrid(1, 4), slice: coordinateSlice(2, 0, 1, new Float64Array([NaN, 0])) }))).toBe('NON_FINITE');
+    expect(thrownCode(() => classifyStart(f, new Float64Array([NaN, 1]), 0.5))).toBe('NON_FINITE');
+    expect(thrownCode(() => classifyStart(f, new Float64Array([Infinity, 1]), 0.5))).toBe('NON_FINITE');
+    expect(thrownCode(() => gradientDescent(f).init({ eta: 0.5 }, new Float64Array([1, -Infinity])))).toBe('NON_FINITE');
+    expect(thrownCode(() => lyapunovExponents(f, new Float64Array([NaN, 0]), 0.5))).toBe('NON_FINITE');
+    expect(thrownCode(() => trackSharpness(f, new Float64Array([NaN, 0]), 0.5))).toBe('NON_FINITE');
+    expect(thrownCode(() => regionMap(f, { eta: 0.5, grid: squareGrid(1, 4), slice: coordinateSlice(2, 0, 1, new Float64Array([NaN, 0])) }))).toBe('NON_FINITE');
   });
   test('non-positive or non-finite step sizes', () => {
     for (const eta of [0, -1, NaN, Infinity]) {
-      expect(code(() => classifyStart(f, new Float64Array([1, 1]), eta))).toBe('INVALID_CONFIG');
-      expect(code(() => scalarVectorRegion({ y: 1, eta, grid: squareGrid(1, 4) }))).toBe('INVALID_CONFIG');
-      expect(code(() => gradientDescent(f).init({ eta }, new Float64Array(2)))).toBe('INVALID_CONFIG');
+      expect(thrownCode(() => classifyStart(f, new Float64Array([1, 1]), eta))).toBe('INVALID_CONFIG');
+      expect(thrownCode(() => scalarVectorRegion({ y: 1, eta, grid: squareGrid(1, 4) }))).toBe('INVALID_CONFIG');
+      expect(thrownCode(() => gradientDescent(f).init({ eta }, new Float64Array(2)))).toBe('INVALID_CONFIG');
     }
-    expect(code(() => bisectCriticalStepSize(() => true, { lo: 0, hi: 1 }))).toBe('INVALID_CONFIG');
-    expect(code(() => bisectCriticalStepSize(() => true, { lo: 1, hi: 0.5 }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => bisectCriticalStepSize(() => true, { lo: 0, hi: 1 }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => bisectCriticalStepSize(() => true, { lo: 1, hi: 0.5 }))).toBe('INVALID_CONFIG');
   });
   test('grids with zero extent or too few pixels', () => {
-    expect(code(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: { lo1: 1, hi1: 1, n1: 4, lo2: 0, hi2: 1, n2: 4 } }))).toBe('INVALID_CONFIG');
-    expect(code(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: { lo1: 0, hi1: 1, n1: 4, lo2: 2, hi2: 1, n2: 4 } }))).toBe('INVALID_CONFIG');
-    expect(code(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 1) }))).toBe('INVALID_CONFIG');
-    expect(code(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: { lo1: NaN, hi1: 1, n1: 4, lo2: 0, hi2: 1, n2: 4 } }))).toBe('NON_FINITE');
-    expect(code(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 4), maxSteps: 0 }))).toBe('INVALID_CONFIG');
-    expect(code(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 4), gradTol: 0 }))).toBe('INVALID_CONFIG');
-    expect(code(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 4), slice: coordinateSlice(3, 0, 1) }))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: { lo1: 1, hi1: 1, n1: 4, lo2: 0, hi2: 1, n2: 4 } }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: { lo1: 0, hi1: 1, n1: 4, lo2: 2, hi2: 1, n2: 4 } }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 1) }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: { lo1: NaN, hi1: 1, n1: 4, lo2: 0, hi2: 1, n2: 4 } }))).toBe('NON_FINITE');
+    expect(thrownCode(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 4), maxSteps: 0 }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 4), gradTol: 0 }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => scalarVectorRegion({ y: 1, eta: 0.5, grid: squareGrid(1, 4), slice: coordinateSlice(3, 0, 1) }))).toBe('SHAPE_MISMATCH');
   });
   test('model parameters and shapes', () => {
-    expect(code(() => scalarVectorObjective({ y: NaN }))).toBe('NON_FINITE');
-    expect(code(() => scalarVectorObjective({ y: 1, lambda: -0.1 }))).toBe('INVALID_CONFIG');
-    expect(code(() => scalarVectorObjective({ y: 1, d: 0 }))).toBe('INVALID_CONFIG');
-    expect(code(() => vectorTargetObjective({ y: new Float64Array(0) }))).toBe('SHAPE_MISMATCH');
-    expect(code(() => matrixFactorizationObjective({ Y: matrix(2, 2, new Float64Array([1, NaN, 0, 1])), k: 1 }))).toBe('NON_FINITE');
-    expect(code(() => alignedInit(matrix(2, 2, new Float64Array([1, 0, 0, 1])), 2, new Float64Array(1), new Float64Array(2)))).toBe('SHAPE_MISMATCH');
-    expect(code(() => classifyStart(f, new Float64Array(3), 0.5))).toBe('SHAPE_MISMATCH');
-    expect(code(() => scalarVectorCriticalStepSize(Infinity))).toBe('NON_FINITE');
-    expect(code(() => ellipseValue(new Float64Array([0, 0]), 1, 2))).toBe('DOMAIN');
-    expect(code(() => boxCountingDimension(new Uint8Array(10), 4, 4))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => scalarVectorObjective({ y: NaN }))).toBe('NON_FINITE');
+    expect(thrownCode(() => scalarVectorObjective({ y: 1, lambda: -0.1 }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => scalarVectorObjective({ y: 1, d: 0 }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => vectorTargetObjective({ y: new Float64Array(0) }))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => matrixFactorizationObjective({ Y: matrix(2, 2, new Float64Array([1, NaN, 0, 1])), k: 1 }))).toBe('NON_FINITE');
+    expect(thrownCode(() => alignedInit(matrix(2, 2, new Float64Array([1, 0, 0, 1])), 2, new Float64Array(1), new Float64Array(2)))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => classifyStart(f, new Float64Array(3), 0.5))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => scalarVectorCriticalStepSize(Infinity))).toBe('NON_FINITE');
+    expect(thrownCode(() => ellipseValue(new Float64Array([0, 0]), 1, 2))).toBe('DOMAIN');
+    expect(thrownCode(() => boxCountingDimension(new Uint8Array(10), 4, 4))).toBe('SHAPE_MISMATCH');
   });
   test('divergence is a result, never a NaN', () => {
     const c = classifyStart(f, new Float64Array([1e3, -1e3]), 1.5);
@@ -81,7 +72,7 @@ describe('bad input → DescentError at the boundary', () => {
   test('a checked GD step refuses to overflow silently', () => {
     const gd = gradientDescent(f);
     let s = gd.init({ eta: 1.5 }, new Float64Array([1e60, -1e60]));
-    expect(code(() => {
+    expect(thrownCode(() => {
       for (let i = 0; i < 10; i++) s = gd.step(s, undefined);
     })).toBe('NON_FINITE');
   });

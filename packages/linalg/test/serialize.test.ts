@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { assertStateLike, DescentError, deserialize, serialize, STATE_FORMAT, STATE_VERSION } from '@descent/linalg';
-
-function caught(fn: () => unknown): DescentError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DescentError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
+import { thrownError } from '@descent/linalg/laws';
 
 const roundTrip = <T>(v: T, kind = ''): T => deserialize<T>(JSON.parse(JSON.stringify(serialize(v, kind))), { kind });
 
@@ -104,12 +95,12 @@ describe('serialize / deserialize', () => {
   test('a cycle cannot be saved', () => {
     const a: unknown[] = [];
     a.push({ a });
-    expect(caught(() => serialize(a)).message).toContain('cycle');
+    expect(thrownError(() => serialize(a)).message).toContain('cycle');
   });
 
   test('functions, symbols, bigints, Maps and class instances cannot be saved', () => {
     for (const bad of [() => 1, Symbol('s'), 1n, new Map(), new Date(0), new DataView(new ArrayBuffer(1)), new BigInt64Array(1)]) {
-      const e = caught(() => serialize({ a: [bad] }));
+      const e = thrownError(() => serialize({ a: [bad] }));
       expect(e.code).toBe('INVALID_STATE');
       expect(e.message).toContain('state.a[0]');
     }
@@ -142,8 +133,8 @@ describe('serialize / deserialize', () => {
       { ...good, data: { t: -0 } },
       { ...good, data: { t: () => 1 } },
     ];
-    for (const b of bad) expect(caught(() => deserialize(b, { kind: 'k' })).code).toBe('INVALID_STATE');
-    expect(caught(() => deserialize(good, { kind: ['a', 'b'] })).message).toContain("expected 'a' or 'b'");
+    for (const b of bad) expect(thrownError(() => deserialize(b, { kind: 'k' })).code).toBe('INVALID_STATE');
+    expect(thrownError(() => deserialize(good, { kind: ['a', 'b'] })).message).toContain("expected 'a' or 'b'");
     expect(deserialize(good, { kind: ['a', 'k'] })).toBeTruthy();
   });
 
@@ -168,7 +159,7 @@ describe('serialize / deserialize', () => {
 
   test('check runs on the decoded state and its error is reported as is', () => {
     const v = serialize({ x: new Float64Array(2) }, 'k');
-    const e = caught(() =>
+    const e = thrownError(() =>
       deserialize(v, {
         where: 'load',
         check: (s, where) => {
@@ -201,6 +192,6 @@ describe('assertStateLike', () => {
       { ...like, b: { c: 1 } },
       null,
     ];
-    for (const b of bad) expect(caught(() => assertStateLike(b, like, 'f')).code).toBe('INVALID_STATE');
+    for (const b of bad) expect(thrownError(() => assertStateLike(b, like, 'f')).code).toBe('INVALID_STATE');
   });
 });

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  assertArrayLike, assertDims, assertMatrixStructure, assertNumber, assertSize, assertVector, cloneMatrix, diag,
-  fromRows, gemmInto, identity, layoutSize, matrix, MAX_ELEMENTS, pack, toRows, unpack, zeros, type Matrix,
-  assertKnownKeys, cholesky, closestKey, editDistance, invSqrtPsd, lu, luSolve, newtonSchulz, newtonSchulzInto,
-  newtonSchulzWorkspace, pinv, polarInto, polarWorkspace, racs, svd,
-} from '@descent/linalg';
-import { thrownCode } from '@descent/linalg/laws';
+import { assertArrayLike, assertDims, assertMatrixStructure, assertNumber, assertSize, assertVector, cloneMatrix, diag, fromRows, gemmInto, identity, layoutSize, matrix, MAX_ELEMENTS, pack, toRows, unpack, zeros, type Matrix, assertKnownKeys, cholesky, closestKey, editDistance, invSqrtPsd, lu, luSolve, newtonSchulz, newtonSchulzInto, newtonSchulzWorkspace, pinv, polarInto, polarWorkspace, racs, svd } from '@descent/linalg';
+import { thrownCode, thrownError } from '@descent/linalg/laws';
 
 const badSizes = [Infinity, -Infinity, NaN, 1e9, 1e308, -1, 1.5, MAX_ELEMENTS + 1];
 const notNumbers: unknown[] = [null, undefined, '3', {}, [2]];
@@ -147,17 +142,17 @@ describe('decompositions and matrix functions check options and workspaces at th
       ['invSqrtPsd', () => invSqrtPsd(fromRows([[2, 0], [0, 2]]), null as never)],
     ];
     for (const [name, call] of calls) {
-      const e = (() => { try { call(); } catch (err) { return err as { code?: string; message: string }; } })();
-      expect(e?.code, name).toBe('INVALID_CONFIG');
-      expect(e?.message.startsWith(`${name}:`), e?.message).toBe(true);
+      const e = thrownError(call);
+      expect(e.code, name).toBe('INVALID_CONFIG');
+      expect(e.message.startsWith(`${name}:`), e.message).toBe(true);
     }
   });
 
   test('luSolve checks the factorization and names itself; a lying matrix is rejected before newtonSchulz allocates', () => {
     const f = lu(fromRows([[2, 0], [0, 4]]));
     const bad = { ...f, pivots: Int32Array.from([0, 7]) };
-    const e = (() => { try { luSolve(bad, new Float64Array(2)); } catch (err) { return err as { code?: string; message: string }; } })();
-    expect([e?.code, e?.message.startsWith('luSolve:')]).toEqual(['SHAPE_MISMATCH', true]);
+    const e = thrownError(() => luSolve(bad, new Float64Array(2)));
+    expect([e.code, e.message.startsWith('luSolve:')]).toEqual(['SHAPE_MISMATCH', true]);
     expect(thrownCode(() => luSolve(f, new Float64Array(3)))).toBe('SHAPE_MISMATCH');
     expect(thrownCode(() => newtonSchulz({ rows: 1e9, cols: 1e9, data: new Float64Array(4) }))).toBe('SHAPE_MISMATCH');
   });

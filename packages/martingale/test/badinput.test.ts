@@ -1,19 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { thrownCode } from '@descent/linalg/laws';
+import { thrownCode, thrownError } from '@descent/linalg/laws';
 import {
   bettingConfidenceSequence, bettingLogCapital, bucketPValue, buildBucketIndex, conformalPValue, initDetector, insertSorted,
   lowerBound, normalQuantile, onlinePValues, predmixLambdas, restartedDelayBound, step, stepInto, cloneDetectorState,
   treeCountAtMost, treeCountBelow, treeInsert, upperBound, type DetectorState,
 } from '@descent/martingale';
-
-const where = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { where?: string }).where;
-  }
-  return undefined;
-};
 
 describe('empty input is an error, not an empty result', () => {
   test('onlinePValues([], []) and bettingConfidenceSequence([]) are SHAPE_MISMATCH', () => {
@@ -25,13 +16,13 @@ describe('empty input is an error, not an empty result', () => {
 
 describe('errors name the function that was called', () => {
   test('restartedDelayBound reports itself for a bad δ', () => {
-    expect(where(() => restartedDelayBound(2, 1, 1))).toBe('restartedDelayBound');
-    expect(where(() => restartedDelayBound(0.1, Infinity, 1))).toBe('restartedDelayBound');
-    expect(where(() => restartedDelayBound(0.1, 1, Infinity))).toBe('restartedDelayBound');
+    expect(thrownError(() => restartedDelayBound(2, 1, 1)).where).toBe('restartedDelayBound');
+    expect(thrownError(() => restartedDelayBound(0.1, Infinity, 1)).where).toBe('restartedDelayBound');
+    expect(thrownError(() => restartedDelayBound(0.1, 1, Infinity)).where).toBe('restartedDelayBound');
   });
   test('normalQuantile(1.5) is a DOMAIN error of normalQuantile', () => {
     expect(thrownCode(() => normalQuantile(1.5))).toBe('DOMAIN');
-    expect(where(() => normalQuantile(1.5))).toBe('normalQuantile');
+    expect(thrownError(() => normalQuantile(1.5)).where).toBe('normalQuantile');
   });
 });
 

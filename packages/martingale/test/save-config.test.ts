@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { unknownKeyProblem } from '@descent/linalg/laws';
+import { unknownKeyProblem, thrownCode } from '@descent/linalg/laws';
 import fc from 'fast-check';
 import { DescentError, key, serialize } from '@descent/linalg';
 import {
@@ -55,14 +55,7 @@ describe('detector save and resume', () => {
   test('a foreign, corrupted or inconsistent value is INVALID_STATE', () => {
     let s = initDetector({ p: { mode: 'online' }, betting: { kind: 'plugin', burnIn: 2, window: 4 }, threshold: 20, alarmOn: 'sr', onAlarm: 'reset' }, key(1));
     for (const z of [0.1, 0.7, 0.3, 0.9, 0.5]) s = step(s, z);
-    const code = (v: unknown) => {
-      try {
-        deserializeDetector(v);
-        return 'none';
-      } catch (e) {
-        return e instanceof DescentError ? e.code : 'other';
-      }
-    };
+    const code = (v: unknown) => thrownCode(() => deserializeDetector(v));
     const bad = (patch: Record<string, unknown>) => JSON.parse(JSON.stringify(serialize({ ...s, ...patch }, 'detector')));
     expect(code(JSON.parse(JSON.stringify(serializeDetector(s))))).toBe('none');
     expect(code(serialize(s, 'sgd'))).toBe('INVALID_STATE');

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { isDescentError } from '@descent/linalg';
 import { adam, adamw, cloneState, sgd, type FirstOrderMethod, type SgdConfig } from '@descent/optimizers';
 import { adamConstantGradientStep, adamStepBound, adamStepBoundFactor, stepIntoMatchesStep, stepNeverMutatesInputs } from '@descent/optimizers/laws';
 import { adamConfigs, runs } from './arbitraries.js';
+import { thrownCode } from '@descent/linalg/laws';
 
 const sgdConfigs: fc.Arbitrary<SgdConfig> = fc
   .record({
@@ -78,12 +78,7 @@ describe('bad input', () => {
   test('check: false skips the finiteness scan but not the length check', () => {
     const s = adam.init({ check: false }, new Float64Array(2));
     expect(() => adam.step(s, new Float64Array([NaN, 0]))).not.toThrow();
-    try {
-      adam.step(s, new Float64Array(3));
-      expect.unreachable();
-    } catch (e) {
-      expect(isDescentError(e, 'SHAPE_MISMATCH')).toBe(true);
-    }
+    expect(thrownCode(() => adam.step(s, new Float64Array(3)))).toBe('SHAPE_MISMATCH');
   });
   test('sgd: nesterov without momentum and adam: betas out of range are rejected', () => {
     expect(() => sgd.init({ lr: 0.1, nesterov: true }, new Float64Array(1))).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { isDescentError } from '@descent/linalg';
 import { cloneState, optimisticO2nc } from '@descent/optimizers';
 import {
   lawOptimisticO2ncContraction,
@@ -11,6 +10,7 @@ import {
   stepIntoMatchesStep,
   stepNeverMutatesInputs,
 } from '@descent/optimizers/laws';
+import { thrownCode } from '@descent/linalg/laws';
 
 // The conversion laws shared with O2NC and ODOG (budget, ball, midpoint identity, linear loss, η = 0,
 // windows, determinism) run for 'optimisticO2nc' in o2nc.test.ts.
@@ -114,30 +114,22 @@ describe('behaviour', () => {
     );
   });
   test('bad input', () => {
-    const code = (fn: () => unknown): string | undefined => {
-      try {
-        fn();
-      } catch (e) {
-        return isDescentError(e) ? e.code : String(e);
-      }
-      return undefined;
-    };
     const x0 = new Float64Array([1, 2]);
-    expect(code(() => optimisticO2nc.init({ radius: 0, lr: 0.1, window: 1 }, x0))).toBe('INVALID_CONFIG');
-    expect(code(() => optimisticO2nc.init({ radius: 1, lr: -0.1, window: 1 }, x0))).toBe('INVALID_CONFIG');
-    expect(code(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 0 }, x0))).toBe('INVALID_CONFIG');
-    expect(code(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1, iterations: 0 }, x0))).toBe('INVALID_CONFIG');
-    expect(code(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1, iterations: 2.5 }, x0))).toBe('INVALID_CONFIG');
-    expect(code(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1, tolerance: -1 }, x0))).toBe('INVALID_CONFIG');
-    expect(code(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1, iteration: 3 } as never, x0))).toBe('INVALID_CONFIG');
-    expect(code(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1 }, new Float64Array([NaN])))).toBe('NON_FINITE');
-    expect(code(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1 }, new Float64Array(0)))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => optimisticO2nc.init({ radius: 0, lr: 0.1, window: 1 }, x0))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => optimisticO2nc.init({ radius: 1, lr: -0.1, window: 1 }, x0))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 0 }, x0))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1, iterations: 0 }, x0))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1, iterations: 2.5 }, x0))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1, tolerance: -1 }, x0))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1, iteration: 3 } as never, x0))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1 }, new Float64Array([NaN])))).toBe('NON_FINITE');
+    expect(thrownCode(() => optimisticO2nc.init({ radius: 1, lr: 0.1, window: 1 }, new Float64Array(0)))).toBe('SHAPE_MISMATCH');
     const s = optimisticO2nc.init({ radius: 1, lr: 0.1, window: 2 }, x0);
     const out = cloneState(optimisticO2nc.step(s, new Float64Array([1, 1])));
     const snap = structuredClone(out);
-    expect(code(() => optimisticO2nc.stepInto!(s, new Float64Array([1, NaN]), out))).toBe('NON_FINITE');
-    expect(code(() => optimisticO2nc.stepInto!(s, new Float64Array([1]), out))).toBe('SHAPE_MISMATCH');
-    expect(code(() => optimisticO2nc.stepInto!(s, new Float64Array([1, 1]), s))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => optimisticO2nc.stepInto!(s, new Float64Array([1, NaN]), out))).toBe('NON_FINITE');
+    expect(thrownCode(() => optimisticO2nc.stepInto!(s, new Float64Array([1]), out))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => optimisticO2nc.stepInto!(s, new Float64Array([1, 1]), s))).toBe('INVALID_CONFIG');
     expect(out).toEqual(snap);
   });
 });

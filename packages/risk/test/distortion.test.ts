@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { isDescentError } from '@descent/linalg';
+import { DescentError } from '@descent/linalg';
 import {
   customDistortion,
   discontinuousDistortion,
@@ -19,6 +19,7 @@ import {
   wangTransform,
   type Distortion,
 } from '@descent/risk';
+import { thrownError } from '@descent/linalg/laws';
 
 const all: Distortion[] = [
   valueAtRisk(0.9),
@@ -105,13 +106,7 @@ describe('distortions', () => {
       () => customDistortion({ g: () => NaN }),
     ];
     for (const f of bad) {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(isDescentError(err), String(f)).toBe(true);
+      expect(thrownError(f), String(f)).toBeInstanceOf(DescentError);
     }
     expect(() => customDistortion({ g: (s) => s * s })).not.toThrow();
   });

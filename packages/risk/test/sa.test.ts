@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { isDescentError, key } from '@descent/linalg';
+import { key } from '@descent/linalg';
 import {
   drmOfLinearGaussianGradient,
   drmSA,
@@ -23,6 +23,7 @@ import {
 } from '@descent/risk';
 import { dmGradientUnbiasedLaw, gaussianMarket, glrWeightLaw, qfGradientMean, qfGradientUnbiasedLaw, quantileTrackingLaw } from '@descent/risk/laws';
 import { ref } from './helpers.js';
+import { thrownError } from '@descent/linalg/laws';
 
 const { mean, cov } = gaussianMarket();
 const model = linearGaussianModel(mean, cov);
@@ -206,14 +207,8 @@ describe('bad input', () => {
   const good: DrmSaConfig = { form: 'dm', distortion: expectedShortfall(0.9), M: 10, schedules };
   const w0 = new Float64Array([0.2, 0.3, 0.5]);
   const expectError = (f: () => unknown, code: string, re?: RegExp) => {
-    let err: unknown;
-    try {
-      f();
-    } catch (e) {
-      err = e;
-    }
-    expect(isDescentError(err), String(err)).toBe(true);
-    expect((err as { code: string }).code).toBe(code);
+    const err = thrownError(f);
+    expect(err.code).toBe(code);
     if (re) expect(String(err)).toMatch(re);
   };
   test('step sizes that break the timescale ordering', () => {
@@ -227,17 +222,9 @@ describe('bad input', () => {
 
   test('schedule errors name the function that was called and the schedule', () => {
     const bad = { ...schedules, theta: { a: 0.04, b: 50, c: 0.6 } };
-    const caught = (f: () => unknown): { where: string; message: string } | undefined => {
-      try {
-        f();
-      } catch (e) {
-        if (isDescentError(e)) return { where: e.where, message: e.message };
-      }
-      return undefined;
-    };
-    expect(caught(() => drmSA.init({ ...good, schedules: bad }, w0))?.where).toBe('drmSA.init');
-    expect(caught(() => validateSchedules(bad, 'dm'))?.where).toBe('validateSchedules');
-    expect(caught(() => validateSchedules({ ...schedules, quantile: { a: -1, b: 50, c: 0.7 } }, 'qf'))?.message).toBe('validateSchedules: schedules.quantile.a must be > 0, got -1');
+    expect(thrownError(() => drmSA.init({ ...good, schedules: bad }, w0)).where).toBe('drmSA.init');
+    expect(thrownError(() => validateSchedules(bad, 'dm')).where).toBe('validateSchedules');
+    expect(thrownError(() => validateSchedules({ ...schedules, quantile: { a: -1, b: 50, c: 0.7 } }, 'qf')).message).toBe('validateSchedules: schedules.quantile.a must be > 0, got -1');
   });
   test('bad configs', () => {
     expectError(() => drmSA.init({ ...good, form: 'qf', distortion: valueAtRisk(0.9) }, w0), 'INVALID_CONFIG', /continuous/);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { unknownKeyProblem } from '@descent/linalg/laws';
+import { unknownKeyProblem, thrownCode } from '@descent/linalg/laws';
 import { DescentError, foldIn, key, serialize } from '@descent/linalg';
 import {
   customDistortion, deserializeState, discontinuousDistortion, drm, drmOfGaussian, drmOfQuantileFunction, drmSA, drmSorted, expectedShortfall,
@@ -70,17 +70,9 @@ describe('save and resume', () => {
 
   test('a state of another method or with a wrong shape is INVALID_STATE', () => {
     const s0 = drmSA.init({ form: 'qf', distortion: expectedShortfall(0.9), M: 10 }, new Float64Array(p).fill(1 / p));
-    const code = (f: () => unknown) => {
-      try {
-        f();
-        return 'none';
-      } catch (e) {
-        return e instanceof DescentError ? e.code : 'other';
-      }
-    };
-    expect(code(() => deserializeState(quantileTracker, serializeState(drmSA, s0)))).toBe('INVALID_STATE');
-    expect(code(() => deserializeState(drmSA, serializeState(drmSA, { ...s0, q: new Float64Array(2) }), { like: s0 }))).toBe('INVALID_STATE');
-    expect(code(() => deserializeState(drmSA, serializeState(drmSA, { ...s0, t: -2 })))).toBe('INVALID_STATE');
+    expect(thrownCode(() => deserializeState(quantileTracker, serializeState(drmSA, s0)))).toBe('INVALID_STATE');
+    expect(thrownCode(() => deserializeState(drmSA, serializeState(drmSA, { ...s0, q: new Float64Array(2) }), { like: s0 }))).toBe('INVALID_STATE');
+    expect(thrownCode(() => deserializeState(drmSA, serializeState(drmSA, { ...s0, t: -2 })))).toBe('INVALID_STATE');
   });
 });
 

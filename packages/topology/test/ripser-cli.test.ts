@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { isDescentError } from '@descent/linalg';
 import { parseRipserArgs, parseRipserInput, ripserOutput, ripsPersistence } from '@descent/topology';
 import { formatG } from '../src/internal/format-g.js';
 import { fixture } from './helpers.js';
+import { thrownCode } from '@descent/linalg/laws';
 
 interface CliCase {
   name: string;
@@ -120,16 +120,8 @@ describe('parsers', () => {
   });
 
   test('malformed binary and DIPHA files are typed errors', () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return isDescentError(e) ? e.code : String(e);
-      }
-      return 'no error';
-    };
     // 4 values: neither n(n−1)/2 nor one short of it
-    expect(code(() => parseRipserInput(new Uint8Array(16), 'binary'))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => parseRipserInput(new Uint8Array(16), 'binary'))).toBe('SHAPE_MISMATCH');
     const header = (magic: bigint, type: bigint, n: bigint, extra: number) => {
       const b = new Uint8Array(24 + extra);
       const v = new DataView(b.buffer);
@@ -138,11 +130,11 @@ describe('parsers', () => {
       v.setBigInt64(16, n, true);
       return b;
     };
-    expect(code(() => parseRipserInput(header(1n, 7n, 2n, 32), 'dipha'))).toBe('INVALID_CONFIG');
-    expect(code(() => parseRipserInput(header(8067171840n, 1n, 2n, 32), 'dipha'))).toBe('INVALID_CONFIG');
-    expect(code(() => parseRipserInput(header(8067171840n, 7n, 3n, 32), 'dipha'))).toBe('SHAPE_MISMATCH');
-    expect(code(() => parseRipserInput(header(8067171840n, 7n, -1n, 32), 'dipha'))).toBe('SHAPE_MISMATCH');
-    expect(code(() => parseRipserInput(new Uint8Array(3), 'dipha'))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => parseRipserInput(header(1n, 7n, 2n, 32), 'dipha'))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => parseRipserInput(header(8067171840n, 1n, 2n, 32), 'dipha'))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => parseRipserInput(header(8067171840n, 7n, 3n, 32), 'dipha'))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => parseRipserInput(header(8067171840n, 7n, -1n, 32), 'dipha'))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => parseRipserInput(new Uint8Array(3), 'dipha'))).toBe('INVALID_CONFIG');
     expect(parseRipserInput(header(8067171840n, 7n, 2n, 32), 'dipha').n).toBe(2);
   });
 
@@ -165,24 +157,16 @@ describe('parsers', () => {
   });
 
   test('bad input and bad flags are typed errors', () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return isDescentError(e) ? e.code : String(e);
-      }
-      return 'no error';
-    };
-    expect(code(() => parseRipserInput('1 2\n', 'lower-distance'))).toBe('SHAPE_MISMATCH');
-    expect(code(() => parseRipserInput('0,0\n1\n', 'point-cloud'))).toBe('SHAPE_MISMATCH');
-    expect(code(() => parseRipserInput('0 x 1\n', 'sparse'))).toBe('INVALID_CONFIG');
-    expect(code(() => parseRipserInput('1', 'dipha'))).toBe('INVALID_CONFIG'); // bytes, not text
-    expect(code(() => parseRipserInput('1', 'nope' as never))).toBe('INVALID_CONFIG');
-    expect(code(() => parseRipserArgs(['--dim', '1.5']))).toBe('INVALID_CONFIG');
-    expect(code(() => parseRipserArgs(['--format', 'bin']))).toBe('INVALID_CONFIG'); // binary and dipha: whole names only
-    expect(code(() => parseRipserArgs(['a', 'b']))).toBe('INVALID_CONFIG');
-    expect(code(() => parseRipserArgs(['--bogus']))).toBe('INVALID_CONFIG');
-    expect(code(() => ripserOutput('1\n', { format: 'lower-distance', dim: -1 }))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => parseRipserInput('1 2\n', 'lower-distance'))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => parseRipserInput('0,0\n1\n', 'point-cloud'))).toBe('SHAPE_MISMATCH');
+    expect(thrownCode(() => parseRipserInput('0 x 1\n', 'sparse'))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => parseRipserInput('1', 'dipha'))).toBe('INVALID_CONFIG'); // bytes, not text
+    expect(thrownCode(() => parseRipserInput('1', 'nope' as never))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => parseRipserArgs(['--dim', '1.5']))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => parseRipserArgs(['--format', 'bin']))).toBe('INVALID_CONFIG'); // binary and dipha: whole names only
+    expect(thrownCode(() => parseRipserArgs(['a', 'b']))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => parseRipserArgs(['--bogus']))).toBe('INVALID_CONFIG');
+    expect(thrownCode(() => ripserOutput('1\n', { format: 'lower-distance', dim: -1 }))).toBe('INVALID_CONFIG');
     expect(parseRipserArgs(['--modulus', '3', '--ratio', '1.5', '--threshold', '2', '--format', 'upper'])).toEqual({
       options: { modulus: 3, ratio: 1.5, threshold: 2, format: 'upper-distance' },
       help: false,

@@ -7,6 +7,7 @@ import {
   persistenceImage, persistenceLandscape, ripserOutput, ripsPersistence, serializeState, silhouette, sublevelPersistence0, totalPersistence,
   wasserstein, type CurveState,
 } from '@descent/topology';
+import { thrownError } from '@descent/linalg/laws';
 
 const bits = (s: unknown) => JSON.stringify(serialize(s));
 
@@ -101,16 +102,6 @@ describe('strict configs', () => {
     { where: 'curveFit.init', what: 'optimizer', known: ['kind', 'lr', 'beta1', 'beta2', 'eps', 'momentum'], call: (o) => curveFit.init({ ...cfg, optimizer: { kind: 'adam', ...o } } as never, new Float64Array(0), key(0)) },
   ];
 
-  const rejected = (f: () => unknown): DescentError => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(DescentError);
-      return e as DescentError;
-    }
-    throw new Error('the unknown key was accepted');
-  };
-
   test('the valid call of every entry succeeds (so a rejection below is the unknown key)', () => {
     for (const e of entries) expect(() => e.call({}), e.where).not.toThrow();
   });
@@ -134,7 +125,7 @@ describe('strict configs', () => {
       fc.property(fc.oneof(typo, arbitrary), ({ i, bad }) => {
         const e = entries[i]!;
         fc.pre(!e.known.includes(bad) && bad !== '__proto__');
-        const err = rejected(() => e.call({ [bad]: 1 }));
+        const err = thrownError(() => e.call({ [bad]: 1 }));
         expect([err.code, err.where], e.where).toEqual(['INVALID_CONFIG', e.where]);
         expect(err.message).toContain(`unknown ${e.what} key \`${bad}\``);
         expect(err.message).toContain(`(did you mean \`${closestKey(bad, e.known)}\`?)`);
@@ -152,7 +143,7 @@ describe('strict configs', () => {
     ];
     for (const [i, bad, near] of cases) {
       const e = entries[i]!;
-      const err = rejected(() => e.call({ [bad]: 1 }));
+      const err = thrownError(() => e.call({ [bad]: 1 }));
       expect([err.code, err.where]).toEqual(['INVALID_CONFIG', e.where]);
       expect(err.message).toContain(`did you mean \`${near}\`?`);
     }
@@ -162,16 +153,16 @@ describe('strict configs', () => {
     // lmcClasses' entry spreads its argument into a valid config, so it is not passed as given.
     for (const e of entries.filter((x) => x.what === 'options' && x.where !== 'lmcClasses')) {
       for (const bad of [null, [1], new Float64Array(1), 3]) {
-        const err = rejected(() => e.call(bad as never));
+        const err = thrownError(() => e.call(bad as never));
         expect([err.code, err.where]).toEqual(['INVALID_CONFIG', e.where]);
       }
     }
   });
 
   test('the command line: an unknown flag names the closest one', () => {
-    const err = rejected(() => parseRipserArgs(['--dimm', '2']));
+    const err = thrownError(() => parseRipserArgs(['--dimm', '2']));
     expect([err.code, err.where]).toEqual(['INVALID_CONFIG', 'parseRipserArgs']);
     expect(err.message).toContain('unknown option --dimm (did you mean `--dim`?)');
-    expect(rejected(() => parseRipserArgs(['--treshold', '1'])).message).toContain('`--threshold`');
+    expect(thrownError(() => parseRipserArgs(['--treshold', '1'])).message).toContain('`--threshold`');
   });
 });
