@@ -3,6 +3,7 @@ import { DescentError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
 import { optionalBoolean, readOptions } from '../options.js';
+import { householder } from './householder.js';
 import { pow2, pow2ExponentOf } from './pow2-scale.js';
 import { symmetricLowerInto } from './symmetric.js';
 import { applyBlockReflector, applyReflectorsToRows, formBlockReflector, reflectorScratch, type ReflectorScratch } from './block-reflector.js';
@@ -176,6 +177,7 @@ function tridiagonalLayout(start: number, n: number): TridiagonalLayout {
  */
 function tridiagonalize(k: Level2Kernels, L: TridiagonalLayout, n: number, d: Float64Array, e: Float64Array, tau: Float64Array, sc: Scratch): void {
   const h = k.heap;
+  const betaOut = new Float64Array(1);
   e[0] = 0;
   for (let i0 = 0; i0 < n - 1; i0 += TRD_BLOCK) {
     const b = Math.min(TRD_BLOCK, n - 1 - i0);
@@ -197,32 +199,9 @@ function tridiagonalize(k: Level2Kernels, L: TridiagonalLayout, n: number, d: Fl
         k.gemvPairSub(col + g, L.v + j, L.w + j, N, j, L.s, L.t, N - j);
       }
       d[g] = h[col + g]!;
-      // Reflector annihilating rows g+2… of column g (LAPACK's dlarfg on a power-of-two-scaled copy,
-      // so a column of tiny entries neither underflows nor overflows in 1/(α − β)).
-      let mx = 0;
-      for (let r = g + 1; r < n; r++) mx = Math.max(mx, Math.abs(h[col + r]!));
-      let t = 0;
-      let beta = h[col + g + 1]!;
-      if (mx !== 0) {
-        const sx = pow2ExponentOf(mx);
-        const h1 = Math.trunc(-sx / 2);
-        const f1 = pow2(h1);
-        const f2 = pow2(-sx - h1);
-        const alpha = h[col + g + 1]! * f1 * f2;
-        let xn = 0;
-        for (let r = g + 2; r < n; r++) {
-          const x = h[col + r]! * f1 * f2;
-          xn += x * x;
-        }
-        if (xn !== 0) {
-          const nrm = Math.sqrt(alpha * alpha + xn);
-          const bs = alpha >= 0 ? -nrm : nrm;
-          t = (bs - alpha) / bs;
-          const den = alpha - bs;
-          for (let r = g + 2; r < n; r++) h[col + r] = (h[col + r]! * f1 * f2) / den;
-          beta = bs * pow2(sx);
-        }
-      }
+      // Reflector annihilating rows g+2… of column g.
+      const t = householder(h, col + g + 1, 1, n - g - 1, betaOut);
+      const beta = betaOut[0]!;
       if (t === 0) for (let r = g + 2; r < n; r++) h[col + r] = 0;
       tau[g] = t;
       e[g + 1] = beta;
