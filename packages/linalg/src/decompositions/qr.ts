@@ -2,9 +2,10 @@ import type { Matrix } from '../matrix.js';
 import { assertMatrix } from '../validate.js';
 import { optionalBoolean, readOptions } from '../options.js';
 import { applyBlockReflector, applyReflectorsToRows, formBlockReflector, reflectorScratch } from './block-reflector.js';
-import { pow2, pow2Exponent, pow2ExponentOf, scaleByPow2 } from './pow2-scale.js';
+import { pow2, pow2Exponent, scaleByPow2 } from './pow2-scale.js';
 import { level2Kernels } from '../kernels/level2-kernels.js';
 import { transposeInto } from '../kernels/transpose.js';
+import { norm2 } from '../kernels/vector.js';
 
 /** Panel width of the blocked factorization (measured: 32 balances panel and gemm work up to 1024). */
 const QR_BLOCK = 32;
@@ -73,23 +74,6 @@ export function qrBuffers(m: number, n: number): QrBuffers {
   return { m, n, k, w: new Float64Array(m * n), rdiag: new Float64Array(k), tau: new Float64Array(k), q: new Float64Array(m * k), scratch: reflectorScratch() };
 }
 
-/** ‖x[off … off+len)‖₂ from a copy scaled by a power of two to max|xᵢ| ≈ 1 (no overflow or underflow in the squares). */
-function columnNorm(x: Float64Array, off: number, len: number): number {
-  let mx = 0;
-  for (let i = 0; i < len; i++) mx = Math.max(mx, Math.abs(x[off + i]!));
-  if (mx === 0) return 0;
-  const e = pow2ExponentOf(mx);
-  const h1 = Math.trunc(-e / 2);
-  const f1 = pow2(h1);
-  const f2 = pow2(-e - h1);
-  let ss = 0;
-  for (let i = 0; i < len; i++) {
-    const v = x[off + i]! * f1 * f2;
-    ss += v * v;
-  }
-  return Math.sqrt(ss) * pow2(e);
-}
-
 /**
  * The thin QR of A (validated, m×n as `ws`) in `ws`, allocating nothing after the first call of its
  * size: on return `ws.q` holds Q row-major with its columns signed so that diag(R) ≥ 0, and
@@ -119,7 +103,7 @@ export function qrCore(a: Matrix, ws: QrBuffers): number {
     // panel as one block.
     for (let c = c0; c < c0 + b; c++) {
       const cc = c * m;
-      let nrm = columnNorm(W, cc + c, m - c);
+      let nrm = norm2(W.subarray(cc + c, cc + m));
       if (nrm !== 0) {
         if (W[cc + c]! < 0) nrm = -nrm;
         for (let i = c; i < m; i++) W[cc + i] /= nrm;
