@@ -13,6 +13,8 @@ export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  /** Asynchronous compilation (what a browser's main thread allows for any size); optional in stubs. */
+  compile?: (bytes: Uint8Array) => Promise<object>;
 }
 
 /**

@@ -3,20 +3,10 @@
 // compilation is refused), and one instance kept for every run whose matrix fits in KEEP_MATRIX_BYTES.
 // The kernel owns the dense matrix: callers write distances into `matrix()` and must take a fresh view
 // after every call that may allocate (growing WebAssembly memory detaches the old views).
-import { decodeBase64 } from '@descent/linalg/wasm';
+import { decodeBase64, wasmApi, type WasmMemory } from '@descent/linalg/wasm';
 import { RIPS_WASM_BASE64 } from './rips-wasm-bytes.js';
 
-// The compiler's lib (ES2022, no DOM) has no WebAssembly types: the part used here.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
 type WasmModule = object;
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { exports: unknown };
-  compile?: (bytes: Uint8Array) => Promise<WasmModule>;
-}
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 interface KernelExports {
   memory: WasmMemory;
@@ -149,11 +139,11 @@ export class DenseKernel {
   ) {
     const bytes = n * n * (f32 ? 4 : 8);
     if (bytes <= keepMatrixBytes) {
-      kept ??= new wasmApi!.Instance(module, {}).exports as KernelExports;
+      kept ??= new wasmApi!.Instance(module, {}).exports as unknown as KernelExports;
       this.x = kept;
       this.run_ = ++keptRun;
     } else {
-      this.x = new wasmApi!.Instance(module, {}).exports as KernelExports;
+      this.x = new wasmApi!.Instance(module, {}).exports as unknown as KernelExports;
       this.run_ = -1;
     }
     this.x.reset();
