@@ -3,7 +3,7 @@
 // into a TypeScript module that is committed, so that neither the build nor CI nor a browser bundle
 // needs the compiler. Each package's scripts/build-wasm.mjs describes its kernel and calls `main`;
 // `node scripts/build-wasm.mjs --check` exits 1 when the committed bytes differ from a fresh
-// compilation (each package's tests run the same comparison through `kernelBuild`).
+// compilation (each package's tests run the same comparison through `fresh`).
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const FLAGS = ['--runtime', 'stub', '-O3', '--noAssert', '--enable', 'simd'];
@@ -40,16 +40,21 @@ export function kernelBuild({ root, source, bytesFile, test, name, description }
       '\n'
     );
   }
+  /** A fresh compilation: its bytes, the module text they make, and the committed module text. */
+  async function fresh() {
+    const bytes = await compileKernel();
+    return { bytes, text: bytesModule(bytes), committed: readFileSync(BYTES_FILE, 'utf8') };
+  }
   /** Writes the module, or with `--check` only compares it (exit code 1 when it differs). */
   async function main(argv) {
-    const text = bytesModule(await compileKernel());
+    const { text, committed } = await fresh();
     if (argv.includes('--check')) {
-      const same = readFileSync(BYTES_FILE, 'utf8') === text;
+      const same = committed === text;
       console.log(same ? `${bytesFile} is up to date` : `${bytesFile} differs from ${source} compiled: run npm run build:wasm`);
       process.exit(same ? 0 : 1);
     }
     writeFileSync(BYTES_FILE, text);
     console.log(`wrote ${BYTES_FILE}`);
   }
-  return { BYTES_FILE, compileKernel, bytesModule, main };
+  return { fresh, main };
 }

@@ -11,6 +11,6 @@ const build = kernelBuild({
   name: 'LEVEL2_WASM_BASE64',
   description: 'The WebAssembly level-2 kernels of the reductions',
 });
-export const { BYTES_FILE, compileKernel, bytesModule } = build;
+export const { fresh } = build;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await build.main(process.argv);

@@ -11,6 +11,6 @@ const build = kernelBuild({
   name: 'RIPS_WASM_BASE64',
   description: 'The WebAssembly Rips kernel',
 });
-export const { BYTES_FILE, compileKernel, bytesModule } = build;
+export const { fresh } = build;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await build.main(process.argv);
