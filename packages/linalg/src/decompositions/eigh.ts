@@ -114,7 +114,7 @@ export function eigh(a: Matrix, options: EighOptions = {}): Eigh {
       // z holds T's eigenvectors column-major, i.e. row-major transposed; Q is applied to the rows
       // of the row-major result in place.
       transposeInto({ rows: n, cols: n, data: z }, vectors);
-      applyReflectorsToRows(w, n, n - 1, 1, tau, vectors.data, n, TRD_BLOCK, scratch);
+      applyReflectorsToRows(w, n, n - 1, 1, tau, vectors.data, n, scratch);
       d.set(dd);
       solved = true;
     }

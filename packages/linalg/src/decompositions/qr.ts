@@ -128,7 +128,7 @@ export function qrCore(a: Matrix, ws: QrBuffers): number {
   w.set(W);
   q.fill(0);
   for (let j = 0; j < k; j++) q[j * k + j] = 1;
-  applyReflectorsToRows(w, m, k, 0, tau, q, k, nb, scratch);
+  applyReflectorsToRows(w, m, k, 0, tau, q, k, scratch);
   // Flip signs so that diag(R) >= 0 (the sign R's diagonal has at A's scale, as qr() reports it).
   const f = pow2(ex);
   for (let i = 0; i < m; i++) {

@@ -348,13 +348,13 @@ function blockedDivideAndConquer(A: Float64Array, P: Float64Array, m: number, n:
   const z = dc.prod;
   transposeInto({ rows: n, cols: n, data: dc.ub }, { rows: n, cols: n, data: z.subarray(0, n * n) });
   z.fill(0, n * n, m * n);
-  applyReflectorsToRows(A, m, n, 0, out.tauq, z, n, BRD_BLOCK, out.refl);
+  applyReflectorsToRows(A, m, n, 0, out.tauq, z, n, out.refl);
   // U column-major is the row-major m×n result transposed.
   transposeInto({ rows: m, cols: n, data: z }, { rows: n, cols: m, data: U });
   const zv = z.subarray(0, n * n);
   // dc.vt holds Vbᵀ by rows, i.e. Vb column-major.
   transposeInto({ rows: n, cols: n, data: dc.vt }, { rows: n, cols: n, data: zv });
-  applyReflectorsToRows(P, n, n - 1, 1, out.taup, zv, n, BRD_BLOCK, out.refl);
+  applyReflectorsToRows(P, n, n - 1, 1, out.taup, zv, n, out.refl);
   transposeInto({ rows: n, cols: n, data: zv }, { rows: n, cols: n, data: V });
   return true;
 }

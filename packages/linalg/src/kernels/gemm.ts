@@ -242,9 +242,7 @@ export function gemm(a: Matrix, b: Matrix, options: Omit<GemmOptions, 'beta'> = 
  * or below the diagonal and mirroring them (half the flops of gemm). Internal to {@link gramInto}.
  */
 export function symmetricProductInto(a: Matrix, out: Matrix, side: 'left' | 'right', where: string): Matrix {
-  const options: GemmOptions = side === 'left' ? { transA: true } : { transB: true };
-  run(product(a, a, out, options, where, true), out.data);
-  return out;
+  return lowerProductInto(a, a, out, side === 'left' ? { transA: true } : { transB: true }, where);
 }
 
 /**
